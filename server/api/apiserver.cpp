@@ -1,0 +1,203 @@
+#include "api/apiserver.h"
+
+#include <QtCore/QFile>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QLoggingCategory>
+#include <QtHttpServer/QHttpServerRequest>
+#include <QtHttpServer/QHttpServerResponder>
+#include <QtNetwork/QSslCertificate>
+#include <QtNetwork/QSslKey>
+#include <QtNetwork/QSslServer>
+#include <QtNetwork/QSslSocket>
+
+Q_DECLARE_LOGGING_CATEGORY(lcApi)
+
+namespace Fleetdeck::Api {
+
+namespace {
+
+QByteArray methodName(QHttpServerRequest::Method m)
+{
+    switch (m) {
+    case QHttpServerRequest::Method::Get: return "GET";
+    case QHttpServerRequest::Method::Put: return "PUT";
+    case QHttpServerRequest::Method::Delete: return "DELETE";
+    case QHttpServerRequest::Method::Post: return "POST";
+    case QHttpServerRequest::Method::Head: return "HEAD";
+    case QHttpServerRequest::Method::Options: return "OPTIONS";
+    case QHttpServerRequest::Method::Patch: return "PATCH";
+    case QHttpServerRequest::Method::Connect: return "CONNECT";
+    case QHttpServerRequest::Method::Trace: return "TRACE";
+    default: return "UNKNOWN";
+    }
+}
+
+/// Follows the byte stream of one connection just far enough to see each request's header block and
+/// Content-Length, so that an oversized request is refused before QtHttpServer buffers its body.
+struct RequestFramer
+{
+    enum class Verdict { Ok, TooLarge, HeadersTooLarge, LengthRequired };
+    static constexpr qsizetype kMaxHeaderBytes = 64 * 1024;
+
+    QByteArray headerBuffer;
+    qint64 bodyRemaining = 0;
+    bool rejected = false;
+
+    Verdict feed(QByteArrayView data, qint64 maxBody, qint64 *announced)
+    {
+        while (!data.isEmpty()) {
+            if (bodyRemaining > 0) {
+                const qint64 n = qMin<qint64>(bodyRemaining, data.size());
+                bodyRemaining -= n;
+                data = data.sliced(n);
+                continue;
+            }
+            const qsizetype before = headerBuffer.size();
+            headerBuffer.append(data.constData(), data.size());
+            const qsizetype end = headerBuffer.indexOf("\r\n\r\n");
+            if (end < 0) {
+                if (headerBuffer.size() > kMaxHeaderBytes)
+                    return Verdict::HeadersTooLarge;
+                return Verdict::Ok;
+            }
+            const QByteArray head = headerBuffer.left(end).toLower();
+            const qsizetype consumed = end + 4 - before;
+            headerBuffer.clear();
+            data = data.sliced(consumed);
+            qint64 length = 0;
+            for (const QByteArray &line : head.split('\n')) {
+                if (line.startsWith("content-length:"))
+                    length = line.mid(15).trimmed().toLongLong();
+                else if (line.startsWith("transfer-encoding:") && line.contains("chunked"))
+                    return Verdict::LengthRequired;
+            }
+            *announced = length;
+            if (length > maxBody)
+                return Verdict::TooLarge;
+            bodyRemaining = length;
+        }
+        return Verdict::Ok;
+    }
+};
+
+void writeRaw(QTcpSocket *socket, int status, const QString &detail)
+{
+    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("about:blank")},
+                                                      {QStringLiteral("title"), statusTitle(status)},
+                                                      {QStringLiteral("status"), status},
+                                                      {QStringLiteral("detail"), detail}})
+                                .toJson(QJsonDocument::Compact);
+    QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' ' + statusTitle(status).toLatin1() + "\r\n"
+                     + "Content-Type: application/problem+json\r\nContent-Length: " + QByteArray::number(body.size())
+                     + "\r\nConnection: close\r\n\r\n" + body;
+    socket->write(out);
+    socket->disconnectFromHost();
+}
+
+} // namespace
+
+ApiServer::ApiServer(Router &router, QObject *parent) : QAbstractHttpServer(parent), m_router(router) {}
+ApiServer::~ApiServer() = default;
+
+Result<quint16> ApiServer::listenTls(const QHostAddress &address, quint16 port, const QString &chainPemFile, const QString &keyPemFile)
+{
+    QFile keyFile(keyPemFile);
+    if (!keyFile.open(QIODevice::ReadOnly))
+        return fail(Error::internal(QStringLiteral("cannot read the TLS key %1").arg(keyPemFile)));
+    const QSslKey key(&keyFile, QSsl::Ec, QSsl::Pem);
+    const QList<QSslCertificate> chain = QSslCertificate::fromPath(chainPemFile, QSsl::Pem);
+    if (key.isNull() || chain.isEmpty())
+        return fail(Error::internal(QStringLiteral("the TLS certificate %1 or key %2 is unusable").arg(chainPemFile, keyPemFile)));
+    QSslConfiguration conf = QSslConfiguration::defaultConfiguration();
+    conf.setLocalCertificateChain(chain);
+    conf.setPrivateKey(key);
+    conf.setProtocol(QSsl::TlsV1_2OrLater);
+    conf.setPeerVerifyMode(QSslSocket::VerifyNone);
+
+    m_server = new QSslServer(this);
+    m_server->setSslConfiguration(conf);
+    m_server->setHandshakeTimeout(10000);
+    connect(m_server, &QSslServer::startedEncryptionHandshake, this, &ApiServer::guard);
+    if (!m_server->listen(address, port)) {
+        const QString why = m_server->errorString();
+        delete m_server;
+        m_server = nullptr;
+        return fail(Error::unavailable(QStringLiteral("cannot listen on %1:%2 for HTTPS: %3").arg(address.toString()).arg(port).arg(why)));
+    }
+    m_port = m_server->serverPort();
+    bind(m_server);
+    return m_port;
+}
+
+void ApiServer::guard(QSslSocket *socket)
+{
+    // Connected before QtHttpServer's own readyRead handler (which it adds after the handshake), so this sees each
+    // chunk first. QtHttpServer reads everything available on each readyRead, so peeking sees every byte once.
+    auto framer = std::make_shared<RequestFramer>();
+    connect(socket, &QIODevice::readyRead, this, [this, socket, framer] {
+        if (framer->rejected) {
+            socket->readAll();
+            return;
+        }
+        qint64 announced = 0;
+        const QByteArray chunk = socket->peek(socket->bytesAvailable());
+        const auto verdict = framer->feed(chunk, m_maxBodyBytes, &announced);
+        if (verdict == RequestFramer::Verdict::Ok)
+            return;
+        framer->rejected = true;
+        ++m_rejected;
+        socket->readAll(); // QtHttpServer never sees this request
+        switch (verdict) {
+        case RequestFramer::Verdict::TooLarge:
+            writeRaw(socket, 413, QStringLiteral("the request body of %1 bytes exceeds the limit of %2 bytes").arg(announced).arg(m_maxBodyBytes));
+            break;
+        case RequestFramer::Verdict::HeadersTooLarge:
+            writeRaw(socket, 431, QStringLiteral("the request headers exceed %1 bytes").arg(RequestFramer::kMaxHeaderBytes));
+            break;
+        case RequestFramer::Verdict::LengthRequired:
+            writeRaw(socket, 411, QStringLiteral("chunked request bodies are not accepted; send Content-Length"));
+            break;
+        case RequestFramer::Verdict::Ok:
+            break;
+        }
+    });
+}
+
+bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    ++m_requests;
+    Request req;
+    req.method = methodName(request.method());
+    req.path = request.url().path();
+    req.query = request.query();
+    req.body = request.body();
+    req.peer = request.remoteAddress().toString();
+    for (const auto &h : request.headers())
+        req.headers.insert(h.first.toLower(), h.second);
+
+    Response resp;
+    if (req.path.size() > 2048)
+        resp = Response::problem(414, QStringLiteral("the request path is too long"));
+    else
+        resp = m_router.dispatch(req);
+
+    QHttpServerResponder responder = makeResponder(request, socket);
+    responder.writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(resp.status));
+    if (!resp.contentType.isEmpty())
+        responder.writeHeader("Content-Type", resp.contentType);
+    responder.writeHeader("Content-Length", QByteArray::number(resp.body.size()));
+    responder.writeHeader("Cache-Control", "no-store");
+    for (const auto &h : resp.headers)
+        responder.writeHeader(h.first, h.second);
+    responder.writeBody(resp.body);
+    return true;
+}
+
+void ApiServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
+{
+    Q_UNUSED(request);
+    writeRaw(socket, 400, QStringLiteral("the request could not be handled"));
+}
+
+} // namespace Fleetdeck::Api

@@ -1,0 +1,48 @@
+#pragma once
+
+#include "api/router.h"
+#include "core/result.h"
+
+#include <QtHttpServer/QAbstractHttpServer>
+#include <QtNetwork/QHostAddress>
+#include <QtNetwork/QSslConfiguration>
+
+class QSslServer;
+class QSslSocket;
+
+namespace Fleetdeck::Api {
+
+/// HTTPS server for the REST API (and later the WebSocket API): QtHttpServer's connection handling with our own
+/// router, request-size limits enforced before a body is buffered, and problem+json for every error.
+class ApiServer : public QAbstractHttpServer
+{
+    Q_OBJECT
+public:
+    explicit ApiServer(Router &router, QObject *parent = nullptr);
+    ~ApiServer() override;
+
+    void setMaxBodyBytes(qint64 bytes) { m_maxBodyBytes = bytes; }
+    qint64 maxBodyBytes() const { return m_maxBodyBytes; }
+
+    /// Loads the chain (server certificate first, then the CA) and the key, and listens. Port 0 picks a free port.
+    [[nodiscard]] Result<quint16> listenTls(const QHostAddress &address, quint16 port, const QString &chainPemFile, const QString &keyPemFile);
+    quint16 port() const { return m_port; }
+    qint64 requestCount() const { return m_requests; }
+    qint64 rejectedCount() const { return m_rejected; }
+
+protected:
+    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
+    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
+
+private:
+    void guard(QSslSocket *socket);
+
+    Router &m_router;
+    QSslServer *m_server = nullptr;
+    quint16 m_port = 0;
+    qint64 m_maxBodyBytes = 1024 * 1024;
+    qint64 m_requests = 0;
+    qint64 m_rejected = 0;
+};
+
+} // namespace Fleetdeck::Api

@@ -1,0 +1,168 @@
+#include "api/restapi.h"
+
+#include "auth/authservice.h"
+#include "core/jsonutil.h"
+#include "devices/deviceservice.h"
+
+#include <QtCore/QFile>
+#include <QtCore/QJsonArray>
+#include <QtCore/QUuid>
+
+namespace Fleetdeck::Api {
+
+namespace {
+
+/// The JSON body, or the response to send instead: 415 for another content type, 400 for malformed JSON.
+std::optional<Response> readBody(const Request &req, QJsonObject &out)
+{
+    const QByteArray type = req.header("content-type").split(';').first().trimmed().toLower();
+    if (type != "application/json" && !type.endsWith("+json"))
+        return Response::problem(415, QStringLiteral("send the body as application/json (got \"%1\")").arg(QString::fromLatin1(type)));
+    auto obj = Json::parseObject(req.body);
+    if (!obj)
+        return Response::problem(400, obj.error().message);
+    out = *obj;
+    return std::nullopt;
+}
+
+std::optional<Response> checkDeviceId(const Request &req)
+{
+    const QString id = req.arg(QStringLiteral("device_id"));
+    if (QUuid::fromString(id).isNull())
+        return Response::problem(404, QStringLiteral("no device with id %1 (device ids are UUIDs)").arg(id.left(64)));
+    return std::nullopt;
+}
+
+template<typename T>
+Response deviceOr(const Result<T> &r, int status = 200)
+{
+    if (!r)
+        return Response::fromError(r.error());
+    return Response::json(r->toJson(), status);
+}
+
+} // namespace
+
+QByteArray RestApi::openApiDocument()
+{
+    QFile f(QStringLiteral(":/fleetdeck/openapi.json"));
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return f.readAll();
+}
+
+void RestApi::registerRoutes(Router &router, Services s)
+{
+    router.setAuthenticator([auth = s.auth](const QString &token) { return auth->authenticate(token); });
+
+    router.add("GET", QStringLiteral("/v1/health"), Access::Public, QStringLiteral("Health of the server, its database and its broker"),
+               [s](Request &) {
+                   auto [doc, ok] = s.health();
+                   return Response::json(doc, ok ? 200 : 503);
+               });
+
+    router.add("GET", QStringLiteral("/v1/openapi.json"), Access::Public, QStringLiteral("This API's OpenAPI 3 description"),
+               [](Request &) {
+                   Response r;
+                   r.body = openApiDocument();
+                   return r;
+               });
+
+    router.add("POST", QStringLiteral("/v1/auth/login"), Access::Public, QStringLiteral("Exchange e-mail and password for a bearer token"),
+               [s](Request &req) {
+                   QJsonObject body;
+                   if (auto bad = readBody(req, body))
+                       return *bad;
+                   const QJsonValue email = body.value(QStringLiteral("email"));
+                   const QJsonValue password = body.value(QStringLiteral("password"));
+                   if (!email.isString() || !password.isString() || email.toString().isEmpty())
+                       return Response::problem(422, QStringLiteral("\"email\" and \"password\" are required strings"));
+                   if (password.toString().size() > 1024)
+                       return Response::problem(422, QStringLiteral("\"password\" is longer than 1024 characters"));
+                   auto session = s.auth->login(email.toString(), password.toString(), req.peer);
+                   if (!session)
+                       return Response::fromError(session.error());
+                   return Response::json({{QStringLiteral("token"), session->token},
+                                          {QStringLiteral("token_type"), QStringLiteral("Bearer")},
+                                          {QStringLiteral("expires_at"), Json::isoUtc(session->expiresAt)}});
+               });
+
+    router.add("POST", QStringLiteral("/v1/devices"), Access::Write, QStringLiteral("Register a device and issue its certificate"),
+               [s](Request &req) {
+                   QJsonObject body;
+                   if (auto bad = readBody(req, body))
+                       return *bad;
+                   auto r = s.devices->registerDevice(req.who(), body);
+                   if (!r)
+                       return Response::fromError(r.error());
+                   Response resp = Response::json(*r, 201);
+                   resp.headers.append(std::make_pair(QByteArray("Location"), "/v1/devices/" + r->value(QStringLiteral("device_id")).toString().toLatin1()));
+                   return resp;
+               });
+
+    router.add("GET", QStringLiteral("/v1/devices"), Access::Read, QStringLiteral("List devices with filters and cursor pagination"),
+               [s](Request &req) {
+                   DeviceFilter f;
+                   f.status = req.queryValue(QStringLiteral("status"));
+                   f.connection = req.queryValue(QStringLiteral("connection"));
+                   f.deviceType = req.queryValue(QStringLiteral("type"));
+                   f.tag = req.queryValue(QStringLiteral("tag"));
+                   f.text = req.queryValue(QStringLiteral("q"));
+                   f.cursor = req.queryValue(QStringLiteral("cursor"));
+                   static const QStringList statuses{QStringLiteral("provisioned"), QStringLiteral("active"), QStringLiteral("suspended"), QStringLiteral("decommissioned")};
+                   if (!f.status.isEmpty() && !statuses.contains(f.status))
+                       return Response::problem(400, QStringLiteral("\"status\" must be one of %1").arg(statuses.join(QStringLiteral(", "))));
+                   if (!f.connection.isEmpty() && f.connection != u"online" && f.connection != u"offline")
+                       return Response::problem(400, QStringLiteral("\"connection\" must be online or offline"));
+                   if (f.text.size() > 200)
+                       return Response::problem(400, QStringLiteral("\"q\" is longer than 200 characters"));
+                   const QString limit = req.queryValue(QStringLiteral("limit"));
+                   if (!limit.isEmpty()) {
+                       bool ok = false;
+                       f.limit = limit.toInt(&ok);
+                       if (!ok || f.limit < 1 || f.limit > 1000)
+                           return Response::problem(400, QStringLiteral("\"limit\" must be an integer from 1 to 1000"));
+                   }
+                   auto page = s.devices->list(req.who(), f);
+                   if (!page)
+                       return page.error().code == ErrorCode::Invalid ? Response::problem(400, page.error().message)
+                                                                      : Response::fromError(page.error());
+                   QJsonArray items;
+                   for (const DeviceRecord &d : page->items)
+                       items.append(d.toJson());
+                   return Response::json({{QStringLiteral("items"), items},
+                                          {QStringLiteral("next_cursor"), page->nextCursor.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(page->nextCursor)}});
+               });
+
+    router.add("GET", QStringLiteral("/v1/devices/{device_id}"), Access::Read, QStringLiteral("One device with its state"),
+               [s](Request &req) {
+                   if (auto bad = checkDeviceId(req))
+                       return *bad;
+                   return deviceOr(s.devices->get(req.who(), req.arg(QStringLiteral("device_id"))));
+               });
+
+    router.add("PATCH", QStringLiteral("/v1/devices/{device_id}"), Access::Write, QStringLiteral("Change a device's name, type, tags or metadata"),
+               [s](Request &req) {
+                   if (auto bad = checkDeviceId(req))
+                       return *bad;
+                   QJsonObject body;
+                   if (auto bad = readBody(req, body))
+                       return *bad;
+                   return deviceOr(s.devices->update(req.who(), req.arg(QStringLiteral("device_id")), body));
+               });
+
+    const auto lifecycle = [&router, s](const char *verb, const QString &summary,
+                                        Result<DeviceRecord> (DeviceService::*fn)(const Principal &, const QString &)) {
+        router.add("POST", QStringLiteral("/v1/devices/{device_id}/") + QString::fromLatin1(verb), Access::Write, summary,
+                   [s, fn](Request &req) {
+                       if (auto bad = checkDeviceId(req))
+                           return *bad;
+                       return deviceOr((s.devices->*fn)(req.who(), req.arg(QStringLiteral("device_id"))));
+                   });
+    };
+    lifecycle("suspend", QStringLiteral("Suspend a device: it is disconnected and refused until resumed"), &DeviceService::suspend);
+    lifecycle("resume", QStringLiteral("Resume a suspended device"), &DeviceService::resume);
+    lifecycle("decommission", QStringLiteral("Decommission a device: its certificate is revoked for good"), &DeviceService::decommission);
+}
+
+} // namespace Fleetdeck::Api

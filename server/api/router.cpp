@@ -1,0 +1,154 @@
+#include "api/router.h"
+
+#include "core/jsonutil.h"
+
+#include <QtCore/QJsonDocument>
+#include <QtCore/QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcApi, "fleetdeck.server.api", QtInfoMsg)
+
+namespace Fleetdeck::Api {
+
+QString statusTitle(int status)
+{
+    switch (status) {
+    case 400: return QStringLiteral("Bad Request");
+    case 401: return QStringLiteral("Unauthorized");
+    case 403: return QStringLiteral("Forbidden");
+    case 404: return QStringLiteral("Not Found");
+    case 405: return QStringLiteral("Method Not Allowed");
+    case 409: return QStringLiteral("Conflict");
+    case 411: return QStringLiteral("Length Required");
+    case 413: return QStringLiteral("Payload Too Large");
+    case 415: return QStringLiteral("Unsupported Media Type");
+    case 422: return QStringLiteral("Unprocessable Entity");
+    case 431: return QStringLiteral("Request Header Fields Too Large");
+    case 500: return QStringLiteral("Internal Server Error");
+    case 503: return QStringLiteral("Service Unavailable");
+    default: return QStringLiteral("Error");
+    }
+}
+
+Response Response::json(const QJsonObject &o, int status)
+{
+    Response r;
+    r.status = status;
+    r.body = QJsonDocument(o).toJson(QJsonDocument::Compact);
+    return r;
+}
+
+Response Response::problem(int status, const QString &detail, const QString &title)
+{
+    Response r = json(QJsonObject{{QStringLiteral("type"), QStringLiteral("about:blank")},
+                                  {QStringLiteral("title"), title.isEmpty() ? statusTitle(status) : title},
+                                  {QStringLiteral("status"), status},
+                                  {QStringLiteral("detail"), detail}},
+                      status);
+    r.contentType = "application/problem+json";
+    return r;
+}
+
+Response Response::fromError(const Error &e)
+{
+    switch (e.code) {
+    case ErrorCode::Invalid: return problem(422, e.message);
+    case ErrorCode::NotFound: return problem(404, e.message);
+    case ErrorCode::Conflict: return problem(409, e.message);
+    case ErrorCode::Unauthorized: {
+        Response r = problem(401, e.message);
+        r.headers.append(std::make_pair(QByteArray("WWW-Authenticate"), QByteArray("Bearer realm=\"fleetdeck\"")));
+        return r;
+    }
+    case ErrorCode::Forbidden: return problem(403, e.message);
+    case ErrorCode::TooLarge: return problem(413, e.message);
+    case ErrorCode::Unavailable:
+        qCWarning(lcApi) << "dependency unavailable:" << e.message;
+        return problem(503, QStringLiteral("a dependency of the server is unavailable; try again shortly"));
+    case ErrorCode::Internal:
+        qCCritical(lcApi) << "internal error:" << e.message;
+        return problem(500, QStringLiteral("internal error; the server log has the details"));
+    }
+    return problem(500, e.message);
+}
+
+Response Response::noContent()
+{
+    Response r;
+    r.status = 204;
+    r.contentType.clear();
+    return r;
+}
+
+Result<QJsonObject> Request::jsonBody() const
+{
+    const QByteArray type = header("content-type").split(';').first().trimmed().toLower();
+    if (type != "application/json" && !type.endsWith("+json"))
+        return fail(Error{ErrorCode::Invalid, QStringLiteral("send the body as application/json (got \"%1\")").arg(QString::fromLatin1(type))});
+    return Json::parseObject(body);
+}
+
+void Router::add(QByteArray method, QString pattern, Access access, QString summary, std::function<Response(Request &)> handler)
+{
+    Route r{std::move(method), std::move(pattern), access, std::move(summary), std::move(handler), {}};
+    r.segments = r.pattern.split(u'/', Qt::SkipEmptyParts);
+    m_routes.append(std::move(r));
+}
+
+bool Router::allows(Access access, Role role)
+{
+    switch (access) {
+    case Access::Public:
+    case Access::Read: return true;
+    case Access::Write: return role != Role::Viewer;
+    case Access::Admin: return role == Role::PlatformAdmin || role == Role::TenantAdmin;
+    }
+    return false;
+}
+
+Response Router::dispatch(Request &req) const
+{
+    const QStringList parts = req.path.split(u'/', Qt::SkipEmptyParts);
+    QList<QByteArray> allowedMethods;
+    for (const Route &route : m_routes) {
+        if (route.segments.size() != parts.size())
+            continue;
+        QHash<QString, QString> args;
+        bool match = true;
+        for (qsizetype i = 0; i < parts.size() && match; ++i) {
+            const QString &seg = route.segments[i];
+            if (seg.startsWith(u'{') && seg.endsWith(u'}'))
+                args.insert(seg.mid(1, seg.size() - 2), parts[i]);
+            else
+                match = seg == parts[i];
+        }
+        if (!match)
+            continue;
+        if (route.method != req.method) {
+            allowedMethods << route.method;
+            continue;
+        }
+        req.args = std::move(args);
+        if (route.access != Access::Public) {
+            const QByteArray auth = req.header("authorization");
+            if (!auth.startsWith("Bearer "))
+                return Response::fromError(Error::unauthorized(QStringLiteral("this endpoint needs \"Authorization: Bearer <token>\"; get a token from POST /v1/auth/login")));
+            auto principal = m_authenticate(QString::fromLatin1(auth.mid(7).trimmed()));
+            if (!principal)
+                return Response::fromError(principal.error());
+            principal->source = req.peer;
+            if (!allows(route.access, principal->role))
+                return Response::problem(403, QStringLiteral("your role (%1) may not %2 %3").arg(roleName(principal->role), QString::fromLatin1(req.method), route.pattern));
+            req.principal = std::move(*principal);
+        }
+        return route.handler(req);
+    }
+    if (!allowedMethods.isEmpty()) {
+        Response r = Response::problem(405, QStringLiteral("%1 is not supported on %2; allowed: %3")
+                                                .arg(QString::fromLatin1(req.method), req.path, QString::fromLatin1(allowedMethods.join(", "))));
+        r.headers.append(std::make_pair(QByteArray("Allow"), allowedMethods.join(", ")));
+        return r;
+    }
+    return Response::problem(404, QStringLiteral("no such endpoint: %1 %2").arg(QString::fromLatin1(req.method), req.path));
+}
+
+} // namespace Fleetdeck::Api

@@ -1,0 +1,120 @@
+#include "broker/brokerlink.h"
+
+#include "broker/embeddedbroker.h"
+#include "core/jsonutil.h"
+#include "protocol/topics.h"
+
+#include <QtCore/QLoggingCategory>
+
+Q_DECLARE_LOGGING_CATEGORY(lcBroker)
+
+namespace Fleetdeck {
+
+BrokerLink::BrokerLink(MqttClientOptions options, EmbeddedBroker *embedded, QObject *parent)
+    : QObject(parent), m_client(std::move(options)), m_embedded(embedded), m_stateSince(QDateTime::currentDateTimeUtc())
+{
+    connect(&m_client, &MqttClient::connected, this, &BrokerLink::onConnected);
+    connect(&m_client, &MqttClient::messageReceived, this, &BrokerLink::onMessage);
+    connect(&m_client, &MqttClient::disconnected, this, [this](const QString &reason) {
+        m_stateSince = QDateTime::currentDateTimeUtc();
+        m_lastError = reason;
+        qCWarning(lcBroker) << "broker link down:" << reason;
+        Q_EMIT linkDown(reason);
+    });
+}
+
+Status BrokerLink::start() { return m_client.start(); }
+void BrokerLink::stop() { m_client.stop(); }
+
+void BrokerLink::onConnected(bool sessionPresent)
+{
+    m_stateSince = QDateTime::currentDateTimeUtc();
+    m_lastError.clear();
+    qCInfo(lcBroker) << "broker link up" << (sessionPresent ? "(session resumed)" : "(new session)");
+    // Subscribing again is harmless with a resumed session and needed with a new one.
+    if (auto r = m_client.subscribe(Topics::allDevices(Topics::Kind::Status), 1); !r)
+        qCWarning(lcBroker) << r.error().message;
+    syncBlockList();
+    Q_EMIT linkUp();
+}
+
+void BrokerLink::syncBlockList()
+{
+    if (!m_blockList)
+        return;
+    const QStringList ids = m_blockList();
+    if (m_embedded) {
+        // The embedded broker's plugin reads the whole list from the file we keep next to its configuration.
+        if (auto st = m_embedded->writeBlockList(ids); !st)
+            qCWarning(lcBroker) << "block list not written:" << st.error().message;
+        if (auto r = m_client.publish(QString::fromLatin1(kControlTopic), QByteArrayLiteral("reload"), 1); !r)
+            qCWarning(lcBroker) << "block list reload not sent:" << r.error().message;
+        return;
+    }
+    // An external broker running our plugin has its own file; tell it each id.
+    for (const QString &id : ids)
+        (void)m_client.publish(QString::fromLatin1(kControlTopic), "block " + id.toLatin1(), 1);
+}
+
+void BrokerLink::onMessage(const QString &topic, const QByteArray &payload, int, bool retained)
+{
+    const auto parsed = Topics::parse(topic);
+    if (!parsed) {
+        ++m_ignoredMessages;
+        qCDebug(lcBroker) << "ignored message on" << topic;
+        return;
+    }
+    switch (parsed->kind) {
+    case Topics::Kind::Status:
+        Q_EMIT statusMessage(parsed->deviceId, payload, retained);
+        break;
+    default:
+        ++m_ignoredMessages;
+        break;
+    }
+}
+
+void BrokerLink::setDeviceBlocked(const QString &deviceId, bool blocked)
+{
+    if (m_embedded && m_blockList) {
+        if (auto st = m_embedded->writeBlockList(m_blockList()); !st)
+            qCWarning(lcBroker) << "block list not written:" << st.error().message;
+    }
+    const QByteArray cmd = (blocked ? "block " : "unblock ") + deviceId.toLatin1();
+    if (auto r = m_client.publish(QString::fromLatin1(kControlTopic), cmd, 1); !r)
+        qCWarning(lcBroker) << "could not tell the broker to" << cmd << "- it will get the full list on reconnect:" << r.error().message;
+}
+
+void BrokerLink::clearRetainedStatus(const QString &deviceId)
+{
+    if (auto r = m_client.publish(Topics::status(deviceId), QByteArray(), 1, true); !r)
+        qCWarning(lcBroker) << "retained status of" << deviceId << "not cleared:" << r.error().message;
+}
+
+void BrokerLink::revocationListChanged()
+{
+    // mosquitto re-reads its certificates on SIGHUP; the plugin has already disconnected the device.
+    if (m_embedded)
+        m_embedded->reload();
+}
+
+QJsonObject BrokerLink::health() const
+{
+    const MqttClientOptions &o = m_client.options();
+    QJsonObject h{
+        {QStringLiteral("status"), isConnected() ? QStringLiteral("connected") : (m_client.state() == MqttClient::State::Connecting ? QStringLiteral("connecting") : QStringLiteral("disconnected"))},
+        {QStringLiteral("mode"), m_embedded ? QStringLiteral("embedded") : QStringLiteral("external")},
+        {QStringLiteral("url"), QStringLiteral("mqtts://%1:%2").arg(o.host).arg(o.port)},
+        {QStringLiteral("since"), Json::isoUtc(m_stateSince)},
+        {QStringLiteral("ignored_messages"), m_ignoredMessages},
+    };
+    if (!m_lastError.isEmpty())
+        h.insert(QStringLiteral("last_error"), m_lastError);
+    if (m_embedded) {
+        h.insert(QStringLiteral("process"), m_embedded->isRunning() ? QStringLiteral("running") : QStringLiteral("stopped"));
+        h.insert(QStringLiteral("restarts"), m_embedded->restartCount());
+    }
+    return h;
+}
+
+} // namespace Fleetdeck

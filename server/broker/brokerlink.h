@@ -1,0 +1,59 @@
+#pragma once
+
+#include "devices/brokercontrol.h"
+#include "mqtt/mqttclient.h"
+
+#include <QtCore/QDateTime>
+#include <QtCore/QJsonObject>
+#include <QtCore/QObject>
+#include <functional>
+
+namespace Fleetdeck {
+
+class EmbeddedBroker;
+
+/// The server's own connection to the broker: a persistent session (clean-start false, QoS 1) authenticated with
+/// the server's client certificate. Routes device-protocol messages to the services and carries the block list
+/// to the broker plugin.
+class BrokerLink : public QObject, public IBrokerControl
+{
+    Q_OBJECT
+public:
+    BrokerLink(MqttClientOptions options, EmbeddedBroker *embedded, QObject *parent = nullptr);
+
+    [[nodiscard]] Status start();
+    void stop();
+
+    /// Supplies the ids the broker must refuse; asked at every (re)connect.
+    void setBlockListProvider(std::function<QStringList()> provider) { m_blockList = std::move(provider); }
+
+    bool isConnected() const { return m_client.state() == MqttClient::State::Connected; }
+    QJsonObject health() const;
+    MqttClient &client() { return m_client; }
+
+    // IBrokerControl
+    void setDeviceBlocked(const QString &deviceId, bool blocked) override;
+    void clearRetainedStatus(const QString &deviceId) override;
+    void revocationListChanged() override;
+
+    static constexpr const char *kControlTopic = "$CONTROL/fleetdeck/v1";
+
+Q_SIGNALS:
+    void statusMessage(const QString &deviceId, const QByteArray &payload, bool retained);
+    void linkUp();
+    void linkDown(const QString &reason);
+
+private:
+    void onConnected(bool sessionPresent);
+    void onMessage(const QString &topic, const QByteArray &payload, int qos, bool retained);
+    void syncBlockList();
+
+    MqttClient m_client;
+    EmbeddedBroker *m_embedded;
+    std::function<QStringList()> m_blockList;
+    QDateTime m_stateSince;
+    QString m_lastError;
+    qint64 m_ignoredMessages = 0;
+};
+
+} // namespace Fleetdeck

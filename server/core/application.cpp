@@ -1,0 +1,257 @@
+#include "core/application.h"
+
+#include "api/apiserver.h"
+#include "api/restapi.h"
+#include "api/router.h"
+#include "auth/authservice.h"
+#include "broker/brokerlink.h"
+#include "broker/embeddedbroker.h"
+#include "devices/deviceservice.h"
+#include "pki/certificateauthority.h"
+#include "protocol/version.h"
+#include "storage/database.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QFileInfo>
+#include <QtCore/QLoggingCategory>
+#include <QtCore/QUrl>
+#include <QtNetwork/QHostInfo>
+
+Q_LOGGING_CATEGORY(lcServer, "fleetdeck.server.core", QtInfoMsg)
+
+namespace Fleetdeck {
+
+namespace {
+constexpr const char *kServerIdentity = "fleetdeck-server";
+}
+
+Application::Application(ServerOptions options, QObject *parent) : QObject(parent), m_options(std::move(options)) {}
+
+Application::~Application() { stop(); }
+
+QString Application::findBrokerPlugin(const QString &hint)
+{
+    QStringList candidates;
+    if (!hint.isEmpty())
+        candidates << hint;
+    const QString appDir = QCoreApplication::applicationDirPath();
+    candidates << appDir + QStringLiteral("/fleetdeck_broker_plugin.so") << appDir + QStringLiteral("/../lib/fleetdeck/fleetdeck_broker_plugin.so")
+               << QStringLiteral(FLEETDECK_BROKER_PLUGIN_BUILD_PATH);
+    for (const QString &c : candidates)
+        if (QFileInfo::exists(c))
+            return QFileInfo(c).absoluteFilePath();
+    return candidates.last();
+}
+
+Status Application::preparePki()
+{
+    const QString pkiDir = m_options.dataDir + QStringLiteral("/pki");
+    auto ca = Pki::CertificateAuthority::loadOrCreate(pkiDir, QStringLiteral("Fleetdeck"));
+    if (!ca)
+        return fail(ca.error());
+    m_ca = std::make_unique<Pki::CertificateAuthority>(std::move(*ca));
+
+    // The server certificate is remade when the names it must carry change.
+    QStringList dns{QStringLiteral("localhost")};
+    QStringList ips{QStringLiteral("127.0.0.1"), QStringLiteral("::1")};
+    const QString host = QHostInfo::localHostName();
+    if (!host.isEmpty() && !dns.contains(host))
+        dns << host;
+    for (const QString &n : m_options.serverNames + QStringList{m_options.publicHost}) {
+        if (n.isEmpty())
+            continue;
+        if (QHostAddress(n).isNull()) {
+            if (!dns.contains(n))
+                dns << n;
+        } else if (!ips.contains(n)) {
+            ips << n;
+        }
+    }
+    const QByteArray names = (dns + ips).join(u',').toUtf8();
+    QFile namesFile(pkiDir + QStringLiteral("/server.names"));
+    const bool namesMatch = namesFile.open(QIODevice::ReadOnly) && namesFile.readAll() == names;
+    namesFile.close();
+    if (!namesMatch || !QFileInfo::exists(pkiDir + QStringLiteral("/server.crt")) || !QFileInfo::exists(pkiDir + QStringLiteral("/server.key"))) {
+        auto server = m_ca->issueServerCertificate(dns, ips);
+        if (!server)
+            return fail(server.error());
+        for (auto st : {Pki::writeFileAtomically(pkiDir + QStringLiteral("/server.key"), server->privateKeyPem, true),
+                        Pki::writeFileAtomically(pkiDir + QStringLiteral("/server.crt"), server->certificatePem, false),
+                        Pki::writeFileAtomically(pkiDir + QStringLiteral("/server-chain.pem"), server->certificatePem + m_ca->caCertificatePem(), false),
+                        Pki::writeFileAtomically(pkiDir + QStringLiteral("/server.names"), names, false)})
+            if (!st)
+                return st;
+        qCInfo(lcServer) << "server certificate issued for" << (dns + ips).join(QStringLiteral(", "));
+    }
+    if (!QFileInfo::exists(pkiDir + QStringLiteral("/broker-client.crt")) || !QFileInfo::exists(pkiDir + QStringLiteral("/broker-client.key"))) {
+        auto client = m_ca->issueClientCertificate(QString::fromLatin1(kServerIdentity), 3650);
+        if (!client)
+            return fail(client.error());
+        for (auto st : {Pki::writeFileAtomically(pkiDir + QStringLiteral("/broker-client.key"), client->privateKeyPem, true),
+                        Pki::writeFileAtomically(pkiDir + QStringLiteral("/broker-client.crt"), client->certificatePem, false)})
+            if (!st)
+                return st;
+    }
+    return {};
+}
+
+Status Application::start()
+{
+    m_uptime.start();
+    if (!QDir().mkpath(m_options.dataDir))
+        return fail(Error::unavailable(QStringLiteral("cannot create the data directory %1").arg(m_options.dataDir)));
+    QFile::setPermissions(m_options.dataDir, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+
+    // Storage
+    const QString dbText = m_options.database.isEmpty() ? QStringLiteral("sqlite:") + m_options.dataDir + QStringLiteral("/fleetdeck.db") : m_options.database;
+    auto url = Storage::DatabaseUrl::parse(dbText);
+    if (!url)
+        return fail(url.error());
+    auto db = Storage::Database::open(*url, QStringLiteral("fleetdeck-main"));
+    if (!db)
+        return fail(db.error());
+    m_db = std::move(*db);
+    if (auto st = m_db->migrate(); !st)
+        return st;
+
+    // PKI and first-start identities
+    if (auto st = preparePki(); !st)
+        return st;
+    m_auth = std::make_unique<AuthService>(*m_db);
+    auto boot = m_auth->bootstrap(m_options.dataDir, m_options.adminEmail, m_options.adminPassword);
+    if (!boot)
+        return fail(boot.error());
+    if (boot->adminCreated)
+        m_adminNote = boot->passwordFile.isEmpty() ? QStringLiteral("admin %1 created with the password from FLEETDECK_ADMIN_PASSWORD").arg(boot->adminEmail)
+                                                   : QStringLiteral("admin %1 created; password in %2").arg(boot->adminEmail, boot->passwordFile);
+    else
+        m_adminNote = QStringLiteral("admin %1 (password unchanged%2)").arg(boot->adminEmail,
+            QFileInfo::exists(m_options.dataDir + QStringLiteral("/admin-password")) ? QStringLiteral("; first one in %1/admin-password").arg(m_options.dataDir) : QString());
+
+    // Broker
+    const QString pkiDir = m_options.dataDir + QStringLiteral("/pki");
+    MqttClientOptions link;
+    link.clientId = QString::fromLatin1(kServerIdentity);
+    link.caFile = pkiDir + QStringLiteral("/ca.crt");
+    link.certFile = pkiDir + QStringLiteral("/broker-client.crt");
+    link.keyFile = pkiDir + QStringLiteral("/broker-client.key");
+    link.cleanSession = false; // a persistent session: QoS 1 messages wait in the broker while we restart
+    link.maxInflight = 1000;
+    link.reconnectMaxMs = 5000;
+    if (m_options.embeddedBroker()) {
+        link.host = QStringLiteral("127.0.0.1");
+        link.port = m_options.mqttPort;
+        EmbeddedBrokerConfig bc;
+        bc.dataDir = m_options.dataDir + QStringLiteral("/broker");
+        bc.bindAddress = m_options.bindAddress == u"0.0.0.0" ? QString() : m_options.bindAddress;
+        bc.port = m_options.mqttPort;
+        bc.caFile = link.caFile;
+        bc.certFile = pkiDir + QStringLiteral("/server.crt");
+        bc.keyFile = pkiDir + QStringLiteral("/server.key");
+        bc.crlFile = pkiDir + QStringLiteral("/crl.pem");
+        bc.pluginPath = findBrokerPlugin(m_options.brokerPlugin);
+        bc.serverIdentity = QString::fromLatin1(kServerIdentity);
+        bc.mosquittoBinary = m_options.mosquittoBinary;
+        m_broker = std::make_unique<EmbeddedBroker>(bc);
+    } else {
+        const QUrl u(m_options.broker);
+        link.host = u.host();
+        link.port = quint16(u.port());
+    }
+    m_link = std::make_unique<BrokerLink>(link, m_broker.get());
+    const quint16 advertisedPort = m_options.embeddedBroker() ? m_options.mqttPort : link.port;
+    m_devices = std::make_unique<DeviceService>(*m_db, *m_ca, *m_link, pkiDir, MqttEndpoint{m_options.publicHost, advertisedPort});
+    if (auto st = m_devices->writeCrl(); !st)
+        return st;
+    m_link->setBlockListProvider([this] { return m_devices->blockedDeviceIds().value_or(QStringList()); });
+    connect(m_link.get(), &BrokerLink::statusMessage, m_devices.get(), &DeviceService::handleStatusMessage);
+
+    if (m_broker) {
+        if (auto st = m_broker->writeBlockList(m_devices->blockedDeviceIds().value_or(QStringList())); !st)
+            return st;
+        if (auto st = m_broker->start(); !st)
+            return st;
+    }
+    if (m_broker) {
+        // Connect once mosquitto listens (and again at once after each restart of it).
+        connect(m_broker.get(), &EmbeddedBroker::listening, this, [this] {
+            if (m_link->client().state() == MqttClient::State::Disconnected || !m_linkStarted) {
+                if (!m_linkStarted) {
+                    m_linkStarted = true;
+                    if (auto st = m_link->start(); !st)
+                        qCCritical(lcServer) << "broker link cannot start:" << st.error().message;
+                } else {
+                    m_link->client().reconnectNow();
+                }
+            }
+        });
+    } else {
+        m_linkStarted = true;
+        if (auto st = m_link->start(); !st)
+            return st;
+    }
+
+    // API
+    m_router = std::make_unique<Api::Router>();
+    Api::RestApi::registerRoutes(*m_router, {m_auth.get(), m_devices.get(), [this] { return health(); }});
+    m_api = std::make_unique<Api::ApiServer>(*m_router);
+    m_api->setMaxBodyBytes(m_options.maxBodyBytes);
+    auto port = m_api->listenTls(QHostAddress(m_options.bindAddress), m_options.httpPort, pkiDir + QStringLiteral("/server-chain.pem"), pkiDir + QStringLiteral("/server.key"));
+    if (!port)
+        return fail(port.error());
+
+    const auto announce = [this] {
+        if (m_announced)
+            return;
+        m_announced = true;
+        qCInfo(lcServer).noquote() << QStringLiteral("fleetdeck-server %1 ready in %2 ms: API %3, devices mqtts://%4:%5 (%6 broker), database %7, %8")
+                                          .arg(QString::fromLatin1(kProductVersion)).arg(m_uptime.elapsed()).arg(baseUrl(), m_options.publicHost)
+                                          .arg(m_options.embeddedBroker() ? m_options.mqttPort : m_link->client().options().port)
+                                          .arg(m_options.embeddedBroker() ? QStringLiteral("embedded") : QStringLiteral("external"),
+                                               m_db->url().redacted(), m_adminNote);
+        Q_EMIT ready();
+    };
+    connect(m_link.get(), &BrokerLink::linkUp, this, announce);
+    return {};
+}
+
+void Application::stop()
+{
+    if (m_api) {
+        m_api.reset();
+    }
+    if (m_link)
+        m_link->stop();
+    if (m_broker)
+        m_broker->stop();
+}
+
+quint16 Application::httpPort() const { return m_api ? m_api->port() : 0; }
+
+QString Application::baseUrl() const
+{
+    const QString host = m_options.bindAddress == u"0.0.0.0" || m_options.bindAddress == u"::" ? QStringLiteral("localhost") : m_options.bindAddress;
+    return QStringLiteral("https://%1:%2").arg(host).arg(httpPort());
+}
+
+QString Application::caCertificatePath() const { return m_options.dataDir + QStringLiteral("/pki/ca.crt"); }
+
+std::pair<QJsonObject, bool> Application::health()
+{
+    const bool dbUp = m_db && m_db->ping();
+    const bool brokerUp = m_link && m_link->isConnected();
+    QJsonObject database{{QStringLiteral("status"), dbUp ? QStringLiteral("up") : QStringLiteral("down")},
+                         {QStringLiteral("backend"), m_db && m_db->dialect() == Storage::Dialect::Postgres ? QStringLiteral("postgresql") : QStringLiteral("sqlite")},
+                         {QStringLiteral("url"), m_db ? m_db->url().redacted() : QString()},
+                         {QStringLiteral("schema_version"), dbUp ? m_db->schemaVersion() : 0}};
+    QJsonObject doc{{QStringLiteral("status"), dbUp && brokerUp ? QStringLiteral("ok") : QStringLiteral("degraded")},
+                    {QStringLiteral("version"), QString::fromLatin1(kProductVersion)},
+                    {QStringLiteral("uptime_s"), m_uptime.elapsed() / 1000},
+                    {QStringLiteral("database"), database},
+                    {QStringLiteral("broker"), m_link ? m_link->health() : QJsonObject()}};
+    return {doc, dbUp && brokerUp};
+}
+
+} // namespace Fleetdeck

@@ -1,0 +1,69 @@
+#pragma once
+
+#include "core/result.h"
+#include "core/serveroptions.h"
+
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QJsonObject>
+#include <QtCore/QObject>
+#include <memory>
+
+namespace Fleetdeck {
+
+namespace Storage { class Database; }
+namespace Pki { class CertificateAuthority; }
+namespace Api { class Router; class ApiServer; }
+class AuthService;
+class DeviceService;
+class EmbeddedBroker;
+class BrokerLink;
+
+/// The composition root: builds and wires every service of the server in order, and tears them down in reverse.
+class Application : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Application(ServerOptions options, QObject *parent = nullptr);
+    ~Application() override;
+
+    /// Opens storage, PKI, broker and API. The server is ready when `ready()` fires (broker link up).
+    [[nodiscard]] Status start();
+    void stop();
+
+    quint16 httpPort() const;
+    QString baseUrl() const;
+    const ServerOptions &options() const { return m_options; }
+    QString caCertificatePath() const;
+    std::pair<QJsonObject, bool> health();
+
+    DeviceService &devices() { return *m_devices; }
+    AuthService &auth() { return *m_auth; }
+    Api::Router &router() { return *m_router; }
+    BrokerLink &brokerLink() { return *m_link; }
+    EmbeddedBroker *embeddedBroker() { return m_broker.get(); }
+    Storage::Database &database() { return *m_db; }
+
+    static QString findBrokerPlugin(const QString &hint);
+
+Q_SIGNALS:
+    void ready();
+
+private:
+    Status preparePki();
+
+    ServerOptions m_options;
+    std::unique_ptr<Storage::Database> m_db;
+    std::unique_ptr<Pki::CertificateAuthority> m_ca;
+    std::unique_ptr<AuthService> m_auth;
+    std::unique_ptr<EmbeddedBroker> m_broker;
+    std::unique_ptr<BrokerLink> m_link;
+    std::unique_ptr<DeviceService> m_devices;
+    std::unique_ptr<Api::Router> m_router;
+    std::unique_ptr<Api::ApiServer> m_api;
+    QElapsedTimer m_uptime;
+    bool m_announced = false;
+    bool m_linkStarted = false;
+    QString m_adminNote;
+};
+
+} // namespace Fleetdeck

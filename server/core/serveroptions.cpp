@@ -1,0 +1,136 @@
+#include "core/serveroptions.h"
+
+#include "protocol/version.h"
+
+#include <QtCore/QCommandLineParser>
+#include <QtCore/QFileInfo>
+#include <QtCore/QProcessEnvironment>
+#include <QtCore/QSettings>
+#include <QtCore/QStandardPaths>
+#include <QtCore/QUrl>
+
+#include <cstdio>
+
+namespace Fleetdeck {
+
+namespace {
+
+Result<quint16> parsePort(const QString &name, const QString &value)
+{
+    bool ok = false;
+    const int port = value.toInt(&ok);
+    if (!ok || port < 0 || port > 65535)
+        return fail(Error::invalid(QStringLiteral("--%1 must be a port number from 0 to 65535 (got \"%2\")").arg(name, value)));
+    return quint16(port);
+}
+
+} // namespace
+
+Result<ParsedOptions> parseServerOptions(const QStringList &arguments)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Fleetdeck server: device registry, PKI, broker supervision and the HTTPS API.\n"
+        "Every option can also be set in an INI file given with --config (keys as the long option names, e.g.\n"
+        "http-port=8443); the command line wins. The admin password comes from FLEETDECK_ADMIN_PASSWORD, or is\n"
+        "generated at first start into DATA_DIR/admin-password."));
+    p.addHelpOption();
+    p.addVersionOption();
+    const QCommandLineOption config(QStringLiteral("config"), QStringLiteral("INI file with options."), QStringLiteral("FILE"));
+    const QCommandLineOption dataDir(QStringLiteral("data-dir"), QStringLiteral("Data directory (PKI, database, broker state). Default: %1.")
+                                         .arg(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/fleetdeck")), QStringLiteral("DIR"));
+    const QCommandLineOption httpPort(QStringLiteral("http-port"), QStringLiteral("HTTPS port for REST and WebSocket. Default: 8443."), QStringLiteral("N"));
+    const QCommandLineOption mqttPort(QStringLiteral("mqtt-port"), QStringLiteral("Device mTLS port of the embedded broker. Default: 8883."), QStringLiteral("N"));
+    const QCommandLineOption bind(QStringLiteral("bind"), QStringLiteral("Address to listen on. Default: 0.0.0.0 (all IPv4 interfaces)."), QStringLiteral("ADDR"));
+    const QCommandLineOption database(QStringLiteral("database"), QStringLiteral("sqlite:PATH or postgresql://user:pass@host:port/db. Default: sqlite:DATA_DIR/fleetdeck.db."), QStringLiteral("URL"));
+    const QCommandLineOption broker(QStringLiteral("broker"), QStringLiteral("'embedded' (supervised mosquitto) or mqtts://host:port of an external broker. Default: embedded."), QStringLiteral("MODE"));
+    const QCommandLineOption publicHost(QStringLiteral("public-host"), QStringLiteral("Host name devices are told to connect to. Default: localhost."), QStringLiteral("HOST"));
+    const QCommandLineOption serverName(QStringLiteral("server-name"), QStringLiteral("Extra DNS name or IP for the server certificate (repeatable)."), QStringLiteral("NAME"));
+    const QCommandLineOption maxBody(QStringLiteral("max-body"), QStringLiteral("Largest accepted request body in bytes. Default: 1048576."), QStringLiteral("BYTES"));
+    const QCommandLineOption mosquitto(QStringLiteral("mosquitto"), QStringLiteral("Path of the mosquitto binary. Default: found on PATH or in /usr/sbin."), QStringLiteral("PATH"));
+    p.addOptions({config, dataDir, httpPort, mqttPort, bind, database, broker, publicHost, serverName, maxBody, mosquitto});
+
+    ParsedOptions out;
+    if (!p.parse(arguments))
+        return fail(Error::invalid(p.errorText() + QStringLiteral("\nRun with --help for the options.")));
+    if (p.isSet(QStringLiteral("help"))) {
+        std::fputs(qPrintable(p.helpText()), stdout);
+        out.exitNow = true;
+        return out;
+    }
+    if (p.isSet(QStringLiteral("version"))) {
+        std::printf("fleetdeck-server %s\n", kProductVersion);
+        out.exitNow = true;
+        return out;
+    }
+    if (!p.positionalArguments().isEmpty())
+        return fail(Error::invalid(QStringLiteral("unexpected argument \"%1\"; run with --help for the options").arg(p.positionalArguments().first())));
+
+    // Values from the INI file first, then the command line over them.
+    QHash<QString, QString> values;
+    if (p.isSet(config)) {
+        const QString file = p.value(config);
+        if (!QFileInfo(file).isReadable())
+            return fail(Error::invalid(QStringLiteral("--config %1: no such readable file").arg(file)));
+        QSettings ini(file, QSettings::IniFormat);
+        if (ini.status() != QSettings::NoError)
+            return fail(Error::invalid(QStringLiteral("--config %1: not a valid INI file").arg(file)));
+        static const QStringList known{QStringLiteral("data-dir"), QStringLiteral("http-port"), QStringLiteral("mqtt-port"), QStringLiteral("bind"),
+                                       QStringLiteral("database"), QStringLiteral("broker"), QStringLiteral("public-host"), QStringLiteral("server-name"),
+                                       QStringLiteral("max-body"), QStringLiteral("mosquitto")};
+        const QStringList keys = ini.allKeys();
+        for (const QString &key : keys) {
+            if (!known.contains(key))
+                return fail(Error::invalid(QStringLiteral("--config %1: unknown key \"%2\"").arg(file, key)));
+            values.insert(key, ini.value(key).toStringList().join(u','));
+        }
+    }
+    for (const QCommandLineOption *o : {&dataDir, &httpPort, &mqttPort, &bind, &database, &broker, &publicHost, &maxBody, &mosquitto})
+        if (p.isSet(*o))
+            values.insert(o->names().first(), p.value(*o));
+
+    ServerOptions &o = out.options;
+    o.dataDir = values.value(QStringLiteral("data-dir"),
+                             QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/fleetdeck"));
+    o.dataDir = QFileInfo(o.dataDir).absoluteFilePath();
+    if (values.contains(QStringLiteral("http-port"))) {
+        auto port = parsePort(QStringLiteral("http-port"), values.value(QStringLiteral("http-port")));
+        if (!port)
+            return fail(port.error());
+        o.httpPort = *port;
+    }
+    if (values.contains(QStringLiteral("mqtt-port"))) {
+        auto port = parsePort(QStringLiteral("mqtt-port"), values.value(QStringLiteral("mqtt-port")));
+        if (!port)
+            return fail(port.error());
+        if (*port == 0)
+            return fail(Error::invalid(QStringLiteral("--mqtt-port must not be 0: devices need a fixed port")));
+        o.mqttPort = *port;
+    }
+    o.bindAddress = values.value(QStringLiteral("bind"), o.bindAddress);
+    o.database = values.value(QStringLiteral("database"));
+    o.broker = values.value(QStringLiteral("broker"), o.broker);
+    if (!o.embeddedBroker()) {
+        const QUrl url(o.broker);
+        if (url.scheme() != u"mqtts" || url.host().isEmpty() || url.port() <= 0)
+            return fail(Error::invalid(QStringLiteral("--broker must be 'embedded' or mqtts://host:port (got \"%1\")").arg(o.broker)));
+    }
+    o.publicHost = values.value(QStringLiteral("public-host"), o.publicHost);
+    o.serverNames = p.values(serverName);
+    if (values.contains(QStringLiteral("server-name")))
+        o.serverNames += values.value(QStringLiteral("server-name")).split(u',', Qt::SkipEmptyParts);
+    if (values.contains(QStringLiteral("max-body"))) {
+        bool ok = false;
+        o.maxBodyBytes = values.value(QStringLiteral("max-body")).toLongLong(&ok);
+        if (!ok || o.maxBodyBytes < 1024 || o.maxBodyBytes > 1024LL * 1024 * 1024)
+            return fail(Error::invalid(QStringLiteral("--max-body must be from 1024 to 1073741824 bytes")));
+    }
+    o.mosquittoBinary = values.value(QStringLiteral("mosquitto"));
+    const auto env = QProcessEnvironment::systemEnvironment();
+    o.adminEmail = env.value(QStringLiteral("FLEETDECK_ADMIN_EMAIL"), o.adminEmail);
+    o.adminPassword = env.value(QStringLiteral("FLEETDECK_ADMIN_PASSWORD"));
+    o.brokerPlugin = env.value(QStringLiteral("FLEETDECK_BROKER_PLUGIN"));
+    return out;
+}
+
+} // namespace Fleetdeck

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "core/result.h"
+
+#include <QtCore/QStringList>
+
+namespace Fleetdeck {
+
+/// Everything the server can be told at start, from the command line and/or an INI file (command line wins).
+struct ServerOptions
+{
+    QString dataDir;
+    QString bindAddress = QStringLiteral("0.0.0.0");
+    quint16 httpPort = 8443;
+    quint16 mqttPort = 8883;
+    QString database;            ///< empty = sqlite:DATA_DIR/fleetdeck.db
+    QString broker = QStringLiteral("embedded"); ///< or mqtts://host:port
+    QString publicHost = QStringLiteral("localhost"); ///< host name devices are told to connect to
+    QStringList serverNames;     ///< extra DNS names / IPs for the server certificate
+    qint64 maxBodyBytes = 1024 * 1024;
+    QString adminEmail = QStringLiteral("admin@localhost");
+    QString adminPassword;       ///< from FLEETDECK_ADMIN_PASSWORD only; never from files or the command line
+    QString mosquittoBinary;
+    QString brokerPlugin;
+
+    bool embeddedBroker() const { return broker == u"embedded"; }
+};
+
+/// Parses argv (and the INI file named by --config). On --help/--version prints and returns an empty error
+/// message with `exitNow` set.
+struct ParsedOptions
+{
+    ServerOptions options;
+    bool exitNow = false;
+    int exitCode = 0;
+};
+[[nodiscard]] Result<ParsedOptions> parseServerOptions(const QStringList &arguments);
+
+} // namespace Fleetdeck

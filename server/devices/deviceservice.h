@@ -1,0 +1,105 @@
+#pragma once
+
+#include "auth/principal.h"
+#include "core/result.h"
+
+#include <QtCore/QDateTime>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonObject>
+#include <QtCore/QObject>
+#include <QtCore/QStringList>
+
+namespace Fleetdeck {
+namespace Storage { class Database; }
+namespace Pki { class CertificateAuthority; }
+class IBrokerControl;
+
+struct DeviceRecord
+{
+    QString id;
+    QString tenantId;
+    QString serialNumber;
+    QString deviceType;
+    QString name;
+    QString status;      ///< provisioned | active | suspended | decommissioned
+    QString connection;  ///< online | offline
+    QString firmwareVersion;
+    QDateTime lastSeenAt;
+    QStringList tags;
+    QJsonObject metadata;
+    QDateTime createdAt;
+    QDateTime updatedAt;
+    QString certificateSerial;
+    QDateTime certificateExpiresAt;
+
+    QJsonObject toJson() const;
+};
+
+struct DeviceFilter
+{
+    QString status;
+    QString connection;
+    QString deviceType;
+    QString tag;
+    QString text;
+    QString cursor;
+    int limit = 100;
+};
+
+struct DevicePage
+{
+    QList<DeviceRecord> items;
+    QString nextCursor;
+};
+
+struct MqttEndpoint
+{
+    QString host;
+    quint16 port = 8883;
+};
+
+/// Device Identity & Lifecycle: registration with certificates, lifecycle states, connection state from the
+/// broker. Every call is scoped to the principal's tenant here, in one place.
+class DeviceService : public QObject
+{
+    Q_OBJECT
+public:
+    DeviceService(Storage::Database &db, const Pki::CertificateAuthority &ca, IBrokerControl &broker,
+                  QString pkiDir, MqttEndpoint endpoint, QObject *parent = nullptr);
+
+    /// POST /v1/devices. The result carries the device plus certificate material.
+    [[nodiscard]] Result<QJsonObject> registerDevice(const Principal &who, const QJsonObject &body);
+    [[nodiscard]] Result<DeviceRecord> get(const Principal &who, const QString &id);
+    [[nodiscard]] Result<DevicePage> list(const Principal &who, const DeviceFilter &filter);
+    [[nodiscard]] Result<DeviceRecord> update(const Principal &who, const QString &id, const QJsonObject &patch);
+    [[nodiscard]] Result<DeviceRecord> suspend(const Principal &who, const QString &id);
+    [[nodiscard]] Result<DeviceRecord> resume(const Principal &who, const QString &id);
+    [[nodiscard]] Result<DeviceRecord> decommission(const Principal &who, const QString &id);
+
+    /// A status message from the broker (device-reported state or its will).
+    void handleStatusMessage(const QString &deviceId, const QByteArray &payload, bool retained);
+
+    /// Devices the broker must refuse (suspended or decommissioned).
+    [[nodiscard]] Result<QStringList> blockedDeviceIds();
+    /// Rewrites pki/crl.pem from the revoked certificates in the database.
+    [[nodiscard]] Status writeCrl();
+
+    /// Certificates issued to devices are valid this long.
+    static constexpr int kDeviceCertificateDays = 825;
+
+Q_SIGNALS:
+    void deviceChanged(const QString &deviceId);
+
+private:
+    Result<DeviceRecord> load(const QString &tenantId, const QString &id);
+    Result<DeviceRecord> transition(const Principal &who, const QString &id, const QString &action);
+
+    Storage::Database &m_db;
+    const Pki::CertificateAuthority &m_ca;
+    IBrokerControl &m_broker;
+    QString m_pkiDir;
+    MqttEndpoint m_endpoint;
+    qint64 m_rejectedStatusMessages = 0;
+};
+
+} // namespace Fleetdeck

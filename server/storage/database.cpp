@@ -1,0 +1,230 @@
+#include "storage/database.h"
+
+#include "storage/migrations.h"
+
+#include <QtCore/QDateTime>
+#include <QtCore/QDir>
+#include <QtCore/QFileInfo>
+#include <QtCore/QLoggingCategory>
+#include <QtCore/QUrl>
+#include <QtCore/QUrlQuery>
+#include <QtSql/QSqlError>
+
+Q_LOGGING_CATEGORY(lcStorage, "fleetdeck.server.storage", QtInfoMsg)
+
+namespace Fleetdeck::Storage {
+
+qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
+
+Result<DatabaseUrl> DatabaseUrl::parse(const QString &text)
+{
+    DatabaseUrl u;
+    if (text.startsWith(u"sqlite:")) {
+        u.dialect = Dialect::Sqlite;
+        u.path = text.mid(7);
+        if (u.path.startsWith(u"//"))
+            u.path = u.path.mid(2);
+        if (u.path.isEmpty())
+            return fail(Error::invalid(QStringLiteral("sqlite URL needs a file path: sqlite:/path/to/fleetdeck.db")));
+        return u;
+    }
+    if (text.startsWith(u"postgresql://") || text.startsWith(u"postgres://")) {
+        const QUrl url(text, QUrl::StrictMode);
+        if (!url.isValid() || url.host().isEmpty())
+            return fail(Error::invalid(QStringLiteral("malformed PostgreSQL URL; expected postgresql://user:pass@host:port/db")));
+        u.dialect = Dialect::Postgres;
+        u.host = url.host();
+        u.port = url.port(5432);
+        u.user = url.userName(QUrl::FullyDecoded);
+        u.password = url.password(QUrl::FullyDecoded);
+        u.database = url.path().mid(1);
+        if (u.database.isEmpty())
+            return fail(Error::invalid(QStringLiteral("PostgreSQL URL names no database; expected postgresql://user:pass@host:port/db")));
+        QStringList opts;
+        const auto items = QUrlQuery(url).queryItems(QUrl::FullyDecoded);
+        for (const auto &item : items)
+            opts << item.first + u'=' + item.second;
+        u.options = opts.join(u';');
+        return u;
+    }
+    return fail(Error::invalid(QStringLiteral("unsupported database URL \"%1\"; use sqlite:PATH or postgresql://user:pass@host:port/db").arg(text)));
+}
+
+QString DatabaseUrl::redacted() const
+{
+    if (dialect == Dialect::Sqlite)
+        return QStringLiteral("sqlite:") + path;
+    return QStringLiteral("postgresql://%1@%2:%3/%4").arg(user, host).arg(port).arg(database);
+}
+
+Database::Database(DatabaseUrl url, QString connectionName) : m_url(std::move(url)), m_connectionName(std::move(connectionName)) {}
+
+Database::~Database()
+{
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        if (db.isOpen())
+            db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+QSqlDatabase Database::handle() const { return QSqlDatabase::database(m_connectionName, false); }
+
+Result<std::unique_ptr<Database>> Database::open(const DatabaseUrl &url, const QString &connectionName)
+{
+    std::unique_ptr<Database> self(new Database(url, connectionName));
+    QSqlDatabase db;
+    if (url.dialect == Dialect::Sqlite) {
+        if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QSQLITE")))
+            return fail(Error::unavailable(QStringLiteral("the Qt SQLite driver is not installed (Debian: libqt6sql6-sqlite)")));
+        const QFileInfo fi(url.path);
+        if (!QDir().mkpath(fi.absolutePath()))
+            return fail(Error::unavailable(QStringLiteral("cannot create the directory of %1").arg(url.path)));
+        db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connectionName);
+        db.setDatabaseName(url.path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    } else {
+        if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QPSQL")))
+            return fail(Error::unavailable(QStringLiteral("the Qt PostgreSQL driver is not installed (Debian: libqt6sql6-psql)")));
+        db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), connectionName);
+        db.setHostName(url.host);
+        db.setPort(url.port);
+        db.setUserName(url.user);
+        db.setPassword(url.password);
+        db.setDatabaseName(url.database);
+        QString opts = QStringLiteral("connect_timeout=5");
+        if (!url.options.isEmpty())
+            opts += u';' + url.options;
+        db.setConnectOptions(opts);
+    }
+    if (!db.open())
+        return fail(Error::unavailable(QStringLiteral("cannot open %1: %2").arg(url.redacted(), db.lastError().text())));
+    if (auto st = self->configure(); !st)
+        return fail(st.error());
+    return self;
+}
+
+Result<std::unique_ptr<Database>> Database::openAnother(const QString &connectionName) const
+{
+    return open(m_url, connectionName);
+}
+
+Status Database::configure()
+{
+    if (m_url.dialect == Dialect::Sqlite) {
+        // WAL lets readers run beside the writer; NORMAL sync is durable across process crashes in WAL mode.
+        for (const char *pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {
+            auto r = exec(QString::fromLatin1(pragma));
+            if (!r)
+                return fail(r.error());
+        }
+    } else {
+        auto r = exec(QStringLiteral("SET client_min_messages TO WARNING"));
+        if (!r)
+            return fail(r.error());
+    }
+    return {};
+}
+
+Result<QSqlQuery> Database::exec(const QString &sql, const QVariantMap &bindings)
+{
+    QSqlQuery q(handle());
+    q.setForwardOnly(true);
+    if (bindings.isEmpty()) {
+        if (!q.exec(sql))
+            return fail(Error::unavailable(QStringLiteral("SQL failed: %1 [%2]").arg(q.lastError().text(), sql.left(120))));
+        return q;
+    }
+    if (!q.prepare(sql))
+        return fail(Error::unavailable(QStringLiteral("SQL prepare failed: %1 [%2]").arg(q.lastError().text(), sql.left(120))));
+    for (auto it = bindings.cbegin(); it != bindings.cend(); ++it)
+        q.bindValue(u':' + it.key(), it.value());
+    if (!q.exec()) {
+        const QSqlError err = q.lastError();
+        Error e = isUniqueViolation(err) ? Error::conflict(err.text())
+                                         : Error::unavailable(QStringLiteral("SQL failed: %1 [%2]").arg(err.text(), sql.left(120)));
+        return fail(e);
+    }
+    return q;
+}
+
+bool Database::isUniqueViolation(const QSqlError &e)
+{
+    const QString code = e.nativeErrorCode();
+    // PostgreSQL SQLSTATE 23505; SQLite extended codes 2067 (UNIQUE) and 1555 (PRIMARY KEY).
+    return code == u"23505" || code == u"2067" || code == u"1555"
+           || e.databaseText().contains(u"UNIQUE constraint failed");
+}
+
+Status Database::transaction()
+{
+    if (!handle().transaction())
+        return fail(Error::unavailable(QStringLiteral("cannot begin a transaction: %1").arg(handle().lastError().text())));
+    return {};
+}
+
+Status Database::commit()
+{
+    if (!handle().commit())
+        return fail(Error::unavailable(QStringLiteral("commit failed: %1").arg(handle().lastError().text())));
+    return {};
+}
+
+void Database::rollback() { handle().rollback(); }
+
+bool Database::ping()
+{
+    QSqlQuery q(handle());
+    if (q.exec(QStringLiteral("SELECT 1")))
+        return true;
+    QSqlDatabase db = handle();
+    db.close();
+    return db.open() && configure().has_value() && QSqlQuery(db).exec(QStringLiteral("SELECT 1"));
+}
+
+int Database::latestSchemaVersion() { return migrations().last().version; }
+
+int Database::schemaVersion() const
+{
+    QSqlQuery q(handle());
+    if (!q.exec(QStringLiteral("SELECT MAX(version) FROM schema_migrations")) || !q.next())
+        return 0;
+    return q.value(0).toInt();
+}
+
+Status Database::migrate()
+{
+    auto r = exec(QStringLiteral("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"));
+    if (!r)
+        return fail(r.error());
+    const int current = schemaVersion();
+    if (current > latestSchemaVersion())
+        return fail(Error::unavailable(QStringLiteral("the database schema (version %1) is newer than this server knows (%2); upgrade the server").arg(current).arg(latestSchemaVersion())));
+    for (const Migration &m : migrations()) {
+        if (m.version <= current)
+            continue;
+        if (auto st = transaction(); !st)
+            return st;
+        const QStringList &statements = m_url.dialect == Dialect::Postgres ? m.postgres : m.sqlite;
+        for (const QString &sql : statements) {
+            auto q = exec(sql);
+            if (!q) {
+                rollback();
+                return fail(Error::unavailable(QStringLiteral("migration %1 (%2) failed: %3").arg(m.version).arg(m.name, q.error().message)));
+            }
+        }
+        auto rec = exec(QStringLiteral("INSERT INTO schema_migrations (version, name, applied_at) VALUES (:v, :n, :t)"),
+                        {{QStringLiteral("v"), m.version}, {QStringLiteral("n"), m.name}, {QStringLiteral("t"), nowMs()}});
+        if (!rec) {
+            rollback();
+            return fail(rec.error());
+        }
+        if (auto st = commit(); !st)
+            return st;
+        qCInfo(lcStorage) << "applied migration" << m.version << m.name << "on" << m_url.redacted();
+    }
+    return {};
+}
+
+} // namespace Fleetdeck::Storage
