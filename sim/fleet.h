@@ -1,0 +1,73 @@
+#pragma once
+
+#include "simdevice.h"
+
+#include <QtCore/QObject>
+#include <QtCore/QUrl>
+#include <memory>
+#include <vector>
+
+namespace Fleetdeck::Sim {
+
+class RestClient;
+
+struct FleetOptions
+{
+    QUrl server = QUrl(QStringLiteral("https://localhost:8443"));
+    QString caFile;
+    QString email;
+    QString password;
+    QString stateDir;
+    int count = 5;
+    QString deviceType = QStringLiteral("sim-sensor");
+    QString serialPrefix = QStringLiteral("SIM");
+    QString firmwareVersion = QStringLiteral("1.0.0");
+    QString mqttHost;      ///< override of what the server says
+    int mqttPort = 0;      ///< override of what the server says
+    int parallelRegistrations = 8;
+};
+
+/// A simulated fleet: registers devices through the REST API with CSRs (keys never leave the simulator), or
+/// reuses them from the state directory, then connects every device with its own certificate.
+class Fleet : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Fleet(FleetOptions options, QObject *parent = nullptr);
+    ~Fleet() override;
+
+    /// Logs in, provisions what is missing, connects all. Emits `ready` or `failed`.
+    void start();
+    void stop();
+
+    int onlineCount() const;
+    int deviceCount() const { return int(m_devices.size()); }
+    int registeredNow() const { return m_registeredNow; }
+    int reused() const { return m_reused; }
+    const std::vector<std::unique_ptr<SimDevice>> &devices() const { return m_devices; }
+
+Q_SIGNALS:
+    void ready();
+    void allOnline();
+    void failed(const QString &reason);
+    void progress(const QString &message);
+
+private:
+    void provisionNext();
+    void onProvisioned();
+    bool loadIdentity(int index, DeviceIdentity &out) const;
+    QString serialFor(int index) const;
+    QString deviceDir(const QString &serial) const;
+
+    FleetOptions m_options;
+    RestClient *m_rest = nullptr;
+    std::vector<std::unique_ptr<SimDevice>> m_devices;
+    QList<int> m_pending;
+    int m_inFlight = 0;
+    int m_registeredNow = 0;
+    int m_reused = 0;
+    int m_failedRegistrations = 0;
+    bool m_allOnlineSignalled = false;
+};
+
+} // namespace Fleetdeck::Sim
