@@ -7,6 +7,7 @@
 
 #include <mosquitto.h>
 
+#include <csignal>
 #include <mutex>
 #include <openssl/ssl.h>
 #include <sys/socket.h>
@@ -68,7 +69,11 @@ namespace {
 void libInit()
 {
     static std::once_flag once;
-    std::call_once(once, [] { mosquitto_lib_init(); });
+    std::call_once(once, [] {
+        mosquitto_lib_init();
+        // A write to a socket the peer closed must be an error code, not the end of the process.
+        std::signal(SIGPIPE, SIG_IGN);
+    });
 }
 }
 
@@ -150,6 +155,21 @@ void MqttClient::stop()
     d->miscTimer.stop();
 }
 
+void MqttClient::abort()
+{
+    m_running = false;
+    d->reconnectTimer.stop();
+    if (d->socket >= 0)
+        ::shutdown(d->socket, SHUT_RDWR);
+    dropConnection(QStringLiteral("aborted"));
+    d->miscTimer.stop();
+    if (d->mosq) {
+        // Forget the session so that the destructor does not send DISCONNECT.
+        mosquitto_destroy(d->mosq);
+        d->mosq = nullptr;
+    }
+}
+
 void MqttClient::reconnectNow()
 {
     if (!m_running || m_state != State::Disconnected)
@@ -215,6 +235,18 @@ void MqttClient::updateWriteInterest()
 
 void MqttClient::onReadable()
 {
+    if (m_state != State::Connected) {
+        // libmosquitto starts the TLS handshake before the TCP connect completes and swallows a refused connect
+        // (the error is consumed by its first write); a readable socket with nothing to read is that dead socket.
+        char byte;
+        const ssize_t n = ::recv(d->socket, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+        if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
+            const QString why = n == 0 ? QStringLiteral("connection refused or closed by the broker") : QString::fromLocal8Bit(strerror(errno));
+            dropConnection(m_lastError.isEmpty() ? QStringLiteral("connect to %1:%2 failed: %3").arg(m_options.host).arg(m_options.port).arg(why)
+                                                 : m_lastError);
+            return;
+        }
+    }
     QPointer<MqttClient> guard(this);
     const int rc = mosquitto_loop_read(d->mosq, 64);
     if (!guard)

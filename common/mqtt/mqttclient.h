@@ -43,6 +43,8 @@ public:
 
     /// Starts connecting (asynchronous). Returns an error only for bad options (e.g. unreadable key files).
     [[nodiscard]] Status start();
+    /// Drops the connection without DISCONNECT, as a crash or a cut cable would (the broker sends the will).
+    void abort();
     /// Skips the remaining backoff and tries to connect now (when disconnected).
     void reconnectNow();
     /// Disconnects cleanly and stops reconnecting.
