@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The product on one machine: installs what is missing, builds, starts the server (embedded mosquitto + SQLite),
+# a small simulated lab fleet, and the console when a display is available. Ctrl+C stops everything.
+# Settings (environment): FLEETDECK_HTTP_PORT (8443), FLEETDECK_MQTT_PORT (8883), FLEETDECK_LAB_DEVICES (12),
+# FLEETDECK_DATA_DIR (./var/lab).
+set -euo pipefail
+. "$(dirname "$0")/tools/common.sh"
+
+HTTP_PORT=${FLEETDECK_HTTP_PORT:-8443}
+MQTT_PORT=${FLEETDECK_MQTT_PORT:-8883}
+DEVICES=${FLEETDECK_LAB_DEVICES:-12}
+DATA=${FLEETDECK_DATA_DIR:-$FLEETDECK_ROOT/var/lab}
+
+fd_install_packages
+fd_build
+
+mkdir -p "$DATA"
+for port in "$HTTP_PORT" "$MQTT_PORT"; do
+    if ss -ltn 2>/dev/null | awk '{print $4}' | grep -qE "[:.]$port\$"; then
+        fd_die "port $port is already in use (another Fleetdeck?). Stop it, or set FLEETDECK_HTTP_PORT / FLEETDECK_MQTT_PORT."
+    fi
+done
+
+pids=()
+stop_all() {
+    trap - INT TERM EXIT
+    echo
+    fd_log "stopping"
+    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    wait 2>/dev/null || true
+}
+trap stop_all INT TERM EXIT
+
+fd_log "starting fleetdeck-server (data in $DATA, log in $DATA/server.log)"
+"$FLEETDECK_BUILD/server/fleetdeck-server" --data-dir "$DATA" --http-port "$HTTP_PORT" --mqtt-port "$MQTT_PORT" \
+    >"$DATA/server.log" 2>&1 &
+pids+=($!)
+
+URL="https://localhost:$HTTP_PORT"
+for _ in $(seq 1 100); do
+    if curl -fsS --cacert "$DATA/pki/ca.crt" "$URL/v1/health" >/dev/null 2>&1; then break; fi
+    kill -0 "${pids[0]}" 2>/dev/null || { tail -n 20 "$DATA/server.log"; fd_die "the server stopped; see $DATA/server.log"; }
+    sleep 0.1
+done
+curl -fsS --cacert "$DATA/pki/ca.crt" "$URL/v1/health" >/dev/null || { tail -n 20 "$DATA/server.log"; fd_die "the server is not healthy"; }
+
+PASSWORD_FILE="$DATA/admin-password"
+if [ -n "${FLEETDECK_ADMIN_PASSWORD:-}" ]; then
+    PASSWORD_FILE="$DATA/.admin-password-from-env"
+    (umask 077; printf '%s\n' "$FLEETDECK_ADMIN_PASSWORD" >"$PASSWORD_FILE")
+fi
+[ -f "$PASSWORD_FILE" ] || fd_die "no admin password file in $DATA (set FLEETDECK_ADMIN_PASSWORD if you chose one)"
+
+fd_log "starting the simulated lab fleet ($DEVICES devices, log in $DATA/sim.log)"
+"$FLEETDECK_BUILD/sim/fleetdeck-sim" --server "$URL" --ca "$DATA/pki/ca.crt" --password-file "$PASSWORD_FILE" \
+    --count "$DEVICES" --state-dir "$DATA/sim" --serial-prefix LAB >"$DATA/sim.log" 2>&1 &
+pids+=($!)
+
+console="not started (no display)"
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -x "$FLEETDECK_BUILD/app/fleetdeck" ]; then
+    "$FLEETDECK_BUILD/app/fleetdeck" --server "$URL" >"$DATA/console.log" 2>&1 &
+    pids+=($!)
+    console="started"
+fi
+
+cat <<INFO
+
+  Fleetdeck is running.
+    API            $URL   (health: $URL/v1/health, description: $URL/v1/openapi.json)
+    Devices        mqtts://localhost:$MQTT_PORT  (mTLS; platform CA: $DATA/pki/ca.crt)
+    Log in as      ${FLEETDECK_ADMIN_EMAIL:-admin@localhost}
+    Password in    $PASSWORD_FILE
+    Console        $console
+    Lab fleet      $DEVICES simulated devices (state in $DATA/sim)
+
+  Try:  curl --cacert $DATA/pki/ca.crt $URL/v1/health
+  Press Ctrl+C to stop.
+INFO
+
+wait -n "${pids[@]}" || true
