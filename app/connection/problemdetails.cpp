@@ -1,0 +1,50 @@
+#include "problemdetails.h"
+
+#include <QCoreApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+using namespace Qt::StringLiterals;
+
+std::optional<ProblemDetails> parseProblemDetails(const QByteArray &body)
+{
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject())
+        return std::nullopt;
+    const QJsonObject o = doc.object();
+    if (!o.contains(u"title"_s) && !o.contains(u"detail"_s))
+        return std::nullopt;
+    ProblemDetails p;
+    p.type = o.value(u"type"_s).toString();
+    p.title = o.value(u"title"_s).toString();
+    p.status = o.value(u"status"_s).toInt();
+    p.detail = o.value(u"detail"_s).toString();
+    return p;
+}
+
+QString userMessageForHttpError(int status, const QByteArray &body)
+{
+    if (const auto problem = parseProblemDetails(body)) {
+        if (!problem->detail.trimmed().isEmpty())
+            return problem->detail.trimmed();
+        if (!problem->title.trimmed().isEmpty())
+            return problem->title.trimmed();
+    }
+    switch (status) {
+    case 401:
+        return QCoreApplication::translate("ApiClient", "The server did not accept the credentials.");
+    case 403:
+        return QCoreApplication::translate("ApiClient", "You are not allowed to do this.");
+    case 404:
+        return QCoreApplication::translate("ApiClient",
+                                           "The server does not offer this function. Is this a Fleetdeck server?");
+    case 429:
+        return QCoreApplication::translate("ApiClient", "The server is busy. Try again in a moment.");
+    default:
+        break;
+    }
+    if (status >= 500)
+        return QCoreApplication::translate("ApiClient", "The server reported an internal error (HTTP %1).").arg(status);
+    return QCoreApplication::translate("ApiClient", "The server rejected the request (HTTP %1).").arg(status);
+}

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "device.h"
+#include "health.h"
+
+#include "connection/apierror.h"
+
+#include <QDateTime>
+#include <QObject>
+#include <QTimer>
+
+class ApiClient;
+
+/// Polls the server: the whole device list (following next_cursor) and the health
+/// endpoint. Polling for now; the WebSocket API will replace the device part.
+class FleetPoller : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit FleetPoller(ApiClient *api, QObject *parent = nullptr);
+
+    void setIntervalSeconds(int seconds);
+    void start();
+    void stop();
+    /// Starts a refresh now unless one is already running.
+    void refreshNow();
+
+    static constexpr int pageSize = 500;
+    /// Guards against a server that never stops handing out cursors.
+    static constexpr int maxPages = 2000;
+
+Q_SIGNALS:
+    void devicesRefreshed(const QList<Device> &devices, const QDateTime &at);
+    void healthRefreshed(const HealthStatus &health, const QDateTime &at);
+    void healthFailed(const ApiError &error);
+    void devicesFailed(const ApiError &error);
+
+private:
+    void fetchPage(const QString &cursor);
+    void fetchHealth();
+
+    ApiClient *m_api;
+    QTimer m_timer;
+    bool m_devicesBusy = false;
+    bool m_healthBusy = false;
+    QList<Device> m_collecting;
+    QStringList m_seenCursors;
+};

@@ -1,0 +1,471 @@
+#include "mainwindow.h"
+
+#include "connectdialog.h"
+#include "overviewbar.h"
+
+#include "connection/apiclient.h"
+#include "connection/connector.h"
+#include "core/consolesettings.h"
+#include "core/logcategories.h"
+#include "core/theme.h"
+#include "fleet/fleetfilterproxy.h"
+#include "fleet/fleetmodel.h"
+#include "fleet/fleetpoller.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QFrame>
+#include <QApplication>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QKeySequence>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QStatusBar>
+#include <QStyle>
+#include <QTableView>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString ageText(const QDateTime &then, const QDateTime &now)
+{
+    const qint64 s = std::max<qint64>(0, then.secsTo(now));
+    if (s < 60)
+        return MainWindow::tr("%n s ago", nullptr, int(s));
+    if (s < 3600)
+        return MainWindow::tr("%n min ago", nullptr, int(s / 60));
+    return MainWindow::tr("%n h ago", nullptr, int(s / 3600));
+}
+
+QString clock(const QDateTime &t)
+{
+    return t.toLocalTime().toString(u"HH:mm:ss");
+}
+
+constexpr int kioskRetrySeconds = 15;
+
+} // namespace
+
+MainWindow::MainWindow(ConsoleSettings &settings, Mode mode, QWidget *parent)
+    : QMainWindow(parent)
+    , m_settings(settings)
+    , m_mode(mode)
+    , m_api(new ApiClient(this))
+    , m_poller(new FleetPoller(m_api, this))
+    , m_link(new LinkMonitor(settings.lostAfterSeconds(), this))
+    , m_model(new FleetModel(this))
+    , m_proxy(new FleetFilterProxy(this))
+{
+    setObjectName(u"mainWindow"_s);
+    setWindowTitle(tr("Fleetdeck Console"));
+    m_proxy->setFleetModel(m_model);
+    m_poller->setIntervalSeconds(settings.pollIntervalSeconds());
+
+    buildUi();
+    if (m_mode == Mode::Desktop)
+        buildMenus();
+
+    connect(m_poller, &FleetPoller::devicesRefreshed, this, &MainWindow::onDevicesRefreshed);
+    connect(m_poller, &FleetPoller::devicesFailed, this, &MainWindow::onDevicesFailed);
+    connect(m_poller, &FleetPoller::healthRefreshed, this, &MainWindow::onHealthRefreshed);
+    connect(m_poller, &FleetPoller::healthFailed, this, &MainWindow::onHealthFailed);
+    connect(m_link, &LinkMonitor::stateChanged, this, &MainWindow::onLinkStateChanged);
+
+    m_tick.setInterval(1000);
+    connect(&m_tick, &QTimer::timeout, this, &MainWindow::tick);
+    m_tick.start();
+
+    m_retryLogin.setSingleShot(true);
+    m_retryLogin.setInterval(kioskRetrySeconds * 1000);
+    connect(&m_retryLogin, &QTimer::timeout, this, &MainWindow::autoLogin);
+
+    onLinkStateChanged();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildUi()
+{
+    auto *central = new QWidget(this);
+    auto *layout = new QVBoxLayout(central);
+
+    if (m_mode == Mode::Kiosk) {
+        // Wall screens: larger type, nothing to click that could block the view.
+        QFont f = font();
+        f.setPointSizeF(f.pointSizeF() * 1.35);
+        setFont(f);
+        auto *header = new QHBoxLayout;
+        auto *title = new QLabel(tr("Fleetdeck – fleet overview"), central);
+        QFont tf = title->font();
+        tf.setBold(true);
+        tf.setPointSizeF(tf.pointSizeF() * 1.3);
+        title->setFont(tf);
+        m_kioskClock = new QLabel(central);
+        m_kioskClock->setFont(tf);
+        header->addWidget(title, 1);
+        header->addWidget(m_kioskClock);
+        layout->addLayout(header);
+    }
+
+    m_overview = new OverviewBar(central);
+    layout->addWidget(m_overview);
+
+    m_banner = new QFrame(central);
+    m_banner->setObjectName(u"staleBanner"_s);
+    m_banner->setAutoFillBackground(true);
+    m_banner->setVisible(false);
+    auto *bannerLayout = new QHBoxLayout(m_banner);
+    bannerLayout->setContentsMargins(8, 6, 8, 6);
+    m_bannerIcon = new QLabel(m_banner);
+    m_bannerText = new QLabel(m_banner);
+    m_bannerText->setObjectName(u"staleBannerText"_s);
+    m_bannerText->setWordWrap(true);
+    bannerLayout->addWidget(m_bannerIcon, 0, Qt::AlignTop);
+    bannerLayout->addWidget(m_bannerText, 1);
+    layout->addWidget(m_banner);
+
+    auto *filterRow = new QHBoxLayout;
+    m_filter = new QLineEdit(central);
+    m_filter->setObjectName(u"filterEdit"_s);
+    m_filter->setClearButtonEnabled(true);
+    m_filter->setPlaceholderText(tr("Filter – e.g. pump  status:suspended  conn:offline  tag:north  -type:gateway"));
+    m_filterCount = new QLabel(central);
+    m_filterCount->setObjectName(u"filterCount"_s);
+    filterRow->addWidget(m_filter, 1);
+    filterRow->addWidget(m_filterCount);
+    layout->addLayout(filterRow);
+    if (m_mode == Mode::Kiosk) {
+        m_filter->setVisible(false);
+        m_filterCount->setVisible(false);
+    }
+
+    m_table = new QTableView(central);
+    m_table->setObjectName(u"fleetTable"_s);
+    m_table->setModel(m_proxy);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(FleetModel::NameColumn, Qt::AscendingOrder);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setSelectionMode(m_mode == Mode::Kiosk ? QAbstractItemView::NoSelection
+                                                    : QAbstractItemView::ExtendedSelection);
+    m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
+    m_table->verticalHeader()->setVisible(false);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 8);
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    const int em = m_table->fontMetrics().horizontalAdvance(u'M');
+    const int widths[] = {10, 9, 16, 12, 10, 8, 12, 10, 14};
+    for (int c = 0; c < FleetModel::ColumnCount; ++c)
+        m_table->setColumnWidth(c, widths[c] * em);
+    layout->addWidget(m_table, 1);
+    setCentralWidget(central);
+
+    connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
+        m_proxy->setFilterText(text);
+        updateStatusBar();
+    });
+    connect(m_overview, &OverviewBar::filterRequested, this, [this](const QString &filter) {
+        if (m_mode == Mode::Desktop)
+            m_filter->setText(filter);
+    });
+
+    m_linkIcon = new QLabel(this);
+    m_linkLabel = new QLabel(this);
+    m_linkLabel->setObjectName(u"linkLabel"_s);
+    m_refreshLabel = new QLabel(this);
+    m_refreshLabel->setObjectName(u"refreshLabel"_s);
+    m_sessionLabel = new QLabel(this);
+    m_sessionLabel->setObjectName(u"sessionLabel"_s);
+    statusBar()->addWidget(m_linkIcon);
+    statusBar()->addWidget(m_linkLabel);
+    statusBar()->addWidget(m_refreshLabel, 1);
+    statusBar()->addPermanentWidget(m_sessionLabel);
+    statusBar()->setSizeGripEnabled(m_mode == Mode::Desktop);
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *signIn = file->addAction(tr("&Sign in again…"), this, &MainWindow::signInInteractively);
+    signIn->setObjectName(u"signInAction"_s);
+    QAction *refresh = file->addAction(tr("&Refresh now"), m_poller, &FleetPoller::refreshNow);
+    refresh->setShortcut(QKeySequence::Refresh);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *find = view->addAction(tr("&Filter devices"), this, [this]() {
+        m_filter->setFocus();
+        m_filter->selectAll();
+    });
+    find->setShortcut(QKeySequence::Find);
+    QMenu *themes = view->addMenu(tr("&Theme"));
+    auto *group = new QActionGroup(themes);
+    const std::pair<QString, QString> choices[] = {{u"light"_s, tr("&Light")}, {u"dark"_s, tr("&Dark")}};
+    for (const auto &[name, label] : choices) {
+        QAction *a = themes->addAction(label);
+        a->setCheckable(true);
+        a->setChecked(Theme::name(Theme::current()) == name);
+        group->addAction(a);
+        connect(a, &QAction::triggered, this, [this, name]() { setTheme(name); });
+    }
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Fleetdeck Console"), this, [this]() {
+        QMessageBox::about(this, tr("About Fleetdeck Console"),
+                           tr("<b>Fleetdeck Console</b> %1<br>Device management for IoT fleets.")
+                               .arg(QCoreApplication::applicationVersion()));
+    });
+}
+
+void MainWindow::setTheme(const QString &name)
+{
+    m_settings.setTheme(name);
+    m_settings.sync();
+    Theme::apply(*qApp, Theme::fromName(name));
+    // Cached colours live in palettes set on a few labels; recompute them.
+    onLinkStateChanged();
+    m_overview->setStale(m_link->isStale());
+    m_table->viewport()->update();
+}
+
+void MainWindow::setSession(const SessionInfo &session)
+{
+    m_session = session;
+    m_api->abortAll();
+    m_api->setBaseUrl(session.server);
+    m_api->setTrustedCa(session.trustedCa);
+    m_api->setBearerToken(session.token);
+    m_sessionLabel->setText(tr("%1 @ %2").arg(session.email, session.server.host()));
+    m_sessionLabel->setToolTip(session.expiresAt.isValid()
+                                   ? tr("Session valid until %1").arg(QLocale().toString(
+                                         session.expiresAt.toLocalTime(), QLocale::ShortFormat))
+                                   : QString());
+    m_poller->start();
+}
+
+void MainWindow::setAutoLogin(const QUrl &server, const QString &email, const QString &password,
+                              const QSslCertificate &trustedCa)
+{
+    m_autoLogin = AutoLogin{server, email, password, trustedCa};
+    if (m_session.token.isEmpty())
+        autoLogin();
+}
+
+void MainWindow::autoLogin()
+{
+    if (!m_autoLogin || (m_connector && m_connector->isBusy()))
+        return;
+    if (!m_connector) {
+        m_connector = new Connector(this);
+        m_connector->setInteractive(false);
+        connect(m_connector, &Connector::succeeded, this, [this](const SessionInfo &session) {
+            if (m_settings.rememberToken())
+                m_settings.storeToken(session.server, session.token, session.expiresAt);
+            setSession(session);
+        });
+        connect(m_connector, &Connector::failed, this, [this](const ApiError &error) {
+            const QDateTime now = QDateTime::currentDateTimeUtc();
+            if (error.kind == ApiError::Kind::Unauthorized)
+                m_link->recordSignedOut(now, error.message);
+            else
+                m_link->recordFailure(now, error.message);
+            m_lastDeviceError = error.message;
+            updateBanner();
+            m_retryLogin.start();
+        });
+    }
+    qCInfo(lcAppConnection) << "Signing in automatically to" << m_autoLogin->server;
+    m_connector->start(m_autoLogin->server, m_autoLogin->email, m_autoLogin->password, m_autoLogin->trustedCa);
+}
+
+void MainWindow::signInInteractively()
+{
+    ConnectDialog dialog(m_settings, this);
+    if (m_session.server.isValid())
+        dialog.setServer(m_session.server);
+    if (!m_session.email.isEmpty())
+        dialog.setEmail(m_session.email);
+    if (dialog.exec() == QDialog::Accepted)
+        setSession(dialog.session());
+}
+
+void MainWindow::onDevicesRefreshed(const QList<Device> &devices, const QDateTime &at)
+{
+    m_lastRefresh = at;
+    m_lastDeviceError.clear();
+    m_model->setDevices(devices);
+    m_overview->setDevices(devices);
+    m_link->recordSuccess(at);
+    updateStatusBar();
+    updateBanner();
+}
+
+void MainWindow::onDevicesFailed(const ApiError &error)
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    m_lastDeviceError = error.message;
+    if (error.kind == ApiError::Kind::Unauthorized) {
+        m_link->recordSignedOut(now, error.message);
+        m_settings.clearToken(m_session.server);
+        m_session.token.clear();
+        m_api->setBearerToken({});
+        if (m_autoLogin)
+            autoLogin();
+        else
+            m_poller->stop();
+    } else {
+        m_link->recordFailure(now, error.message);
+    }
+    updateBanner();
+}
+
+void MainWindow::onHealthRefreshed(const HealthStatus &health, const QDateTime &)
+{
+    m_overview->setHealth(health);
+}
+
+void MainWindow::onHealthFailed(const ApiError &error)
+{
+    m_overview->setHealth(std::nullopt, error.message);
+}
+
+void MainWindow::onLinkStateChanged()
+{
+    const bool stale = m_link->isStale() && m_lastRefresh.isValid();
+    m_model->setStale(stale);
+    m_overview->setStale(stale);
+
+    QStyle::StandardPixmap icon = QStyle::SP_DialogApplyButton;
+    QColor color = palette().color(QPalette::WindowText);
+    switch (m_link->state()) {
+    case LinkMonitor::State::Connected:
+        break;
+    case LinkMonitor::State::Connecting:
+        icon = QStyle::SP_BrowserReload;
+        break;
+    case LinkMonitor::State::Reconnecting:
+        icon = QStyle::SP_MessageBoxWarning;
+        color = Theme::warningColor();
+        break;
+    case LinkMonitor::State::Lost:
+    case LinkMonitor::State::SignedOut:
+        icon = QStyle::SP_MessageBoxCritical;
+        color = Theme::alarmColor();
+        break;
+    }
+    const int size = style()->pixelMetric(QStyle::PM_SmallIconSize);
+    m_linkIcon->setPixmap(style()->standardIcon(icon).pixmap(size));
+    QPalette p = m_linkLabel->palette();
+    p.setColor(QPalette::WindowText, color);
+    m_linkLabel->setPalette(p);
+    QFont f = m_linkLabel->font();
+    f.setBold(m_link->state() != LinkMonitor::State::Connected);
+    m_linkLabel->setFont(f);
+    updateStatusBar();
+    updateBanner();
+}
+
+void MainWindow::tick()
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    m_link->evaluate(now);
+    if (m_kioskClock)
+        m_kioskClock->setText(QLocale().toString(QDateTime::currentDateTime(), QLocale::ShortFormat));
+    // A kiosk renews its session before it runs out rather than after.
+    if (m_autoLogin && !m_session.token.isEmpty() && m_session.expiresAt.isValid()
+        && now.secsTo(m_session.expiresAt) < 120 && !(m_connector && m_connector->isBusy())) {
+        m_session.expiresAt = {};
+        autoLogin();
+    }
+    updateStatusBar();
+    updateBanner();
+}
+
+void MainWindow::updateStatusBar()
+{
+    m_linkLabel->setText(m_link->describe());
+    m_linkLabel->setToolTip(m_link->lastError());
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (m_lastRefresh.isValid())
+        m_refreshLabel->setText(tr("Last refresh %1 (%2)").arg(clock(m_lastRefresh), ageText(m_lastRefresh, now)));
+    else
+        m_refreshLabel->setText(tr("No data received yet"));
+    m_filterCount->setText(tr("%1 of %2 devices")
+                               .arg(QLocale().toString(m_proxy->rowCount()), QLocale().toString(m_model->rowCount())));
+}
+
+void MainWindow::updateBanner()
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QString dataAge = m_lastRefresh.isValid()
+        ? tr("The data shown is from %1 (%2) and is not live.").arg(clock(m_lastRefresh), ageText(m_lastRefresh, now))
+        : tr("No data has been received yet.");
+    QString text;
+    bool alarm = false;
+    switch (m_link->state()) {
+    case LinkMonitor::State::Connected:
+        break;
+    case LinkMonitor::State::Connecting:
+        if (!m_lastDeviceError.isEmpty())
+            text = tr("Cannot reach the server yet: %1").arg(m_lastDeviceError);
+        break;
+    case LinkMonitor::State::Reconnecting:
+        text = tr("Reconnecting since %1. %2").arg(clock(m_link->failingSince()), dataAge);
+        break;
+    case LinkMonitor::State::Lost:
+        alarm = true;
+        text = tr("LINK LOST since %1 – %2 Last error: %3")
+                   .arg(clock(m_link->failingSince()), dataAge, m_link->lastError());
+        break;
+    case LinkMonitor::State::SignedOut:
+        alarm = true;
+        if (m_autoLogin)
+            text = tr("SIGNED OUT – signing in again automatically (%1). %2").arg(m_link->lastError(), dataAge);
+        else if (m_mode == Mode::Kiosk)
+            text = tr("SIGNED OUT – %1").arg(m_link->lastError());
+        else
+            text = tr("SIGNED OUT – the session ended. Use File › Sign in again. %1").arg(dataAge);
+        break;
+    }
+    m_banner->setVisible(!text.isEmpty());
+    if (text.isEmpty())
+        return;
+    m_bannerText->setText(text);
+    const int size = m_bannerText->fontMetrics().height() + 4;
+    m_bannerIcon->setPixmap(
+        style()->standardIcon(alarm ? QStyle::SP_MessageBoxCritical : QStyle::SP_MessageBoxWarning).pixmap(size));
+    QPalette p = m_banner->palette();
+    p.setColor(QPalette::Window, Theme::bannerBackground(alarm));
+    // The banner background is light in the light theme and dark in the dark one; the
+    // window text colour reads on both.
+    p.setColor(QPalette::WindowText, palette().color(QPalette::WindowText));
+    m_banner->setPalette(p);
+    QFont f = m_bannerText->font();
+    f.setBold(alarm);
+    m_bannerText->setFont(f);
+}
+
+void MainWindow::setStartupProblem(StartupProblem kind, const QUrl &server)
+{
+    const QString problem = kind == StartupProblem::NoServer
+        ? tr("No server configured: set FLEETDECK_SERVER or use --server.")
+        : tr("No saved session for %1 and no FLEETDECK_EMAIL / FLEETDECK_PASSWORD to sign in with.")
+              .arg(server.toString());
+    m_lastDeviceError = problem;
+    m_link->recordSignedOut(QDateTime::currentDateTimeUtc(), problem);
+    updateBanner();
+}
+
+QString MainWindow::bannerText() const
+{
+    return m_banner->isVisible() ? m_bannerText->text() : QString();
+}

@@ -1,0 +1,103 @@
+#pragma once
+
+#include "connection/apierror.h"
+#include "connection/linkmonitor.h"
+#include "connection/sessioninfo.h"
+#include "fleet/device.h"
+#include "fleet/health.h"
+
+#include <QMainWindow>
+#include <QTimer>
+
+class ApiClient;
+class ConsoleSettings;
+class Connector;
+class FleetFilterProxy;
+class FleetModel;
+class FleetPoller;
+class OverviewBar;
+class QFrame;
+class QLabel;
+class QLineEdit;
+class QTableView;
+
+/// The console's main window: level-1 overview, the fleet table and a status bar that
+/// always tells the state of the link and the age of the data.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    enum class Mode { Desktop, Kiosk };
+
+    MainWindow(ConsoleSettings &settings, Mode mode, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /// Starts polling with this session (replaces any previous one).
+    void setSession(const SessionInfo &session);
+
+    /// Credentials for signing in again without asking (kiosk): used at start when there is
+    /// no session, and whenever the session expires. The CA must already be trusted.
+    void setAutoLogin(const QUrl &server, const QString &email, const QString &password,
+                      const QSslCertificate &trustedCa);
+
+    enum class StartupProblem { NoServer, NoCredentials };
+    /// Shown when the window cannot even try to sign in (kiosk without credentials).
+    void setStartupProblem(StartupProblem problem, const QUrl &server = {});
+
+    const LinkMonitor &linkMonitor() const { return *m_link; }
+    FleetModel *fleetModel() const { return m_model; }
+    FleetFilterProxy *filterProxy() const { return m_proxy; }
+    QString bannerText() const;
+
+private:
+    void buildUi();
+    void buildMenus();
+    void onDevicesRefreshed(const QList<Device> &devices, const QDateTime &at);
+    void onDevicesFailed(const ApiError &error);
+    void onHealthRefreshed(const HealthStatus &health, const QDateTime &at);
+    void onHealthFailed(const ApiError &error);
+    void onLinkStateChanged();
+    void tick();
+    void autoLogin();
+    void signInInteractively();
+    void updateStatusBar();
+    void updateBanner();
+    void setTheme(const QString &name);
+
+    ConsoleSettings &m_settings;
+    Mode m_mode;
+    ApiClient *m_api;
+    FleetPoller *m_poller;
+    LinkMonitor *m_link;
+    FleetModel *m_model;
+    FleetFilterProxy *m_proxy;
+    SessionInfo m_session;
+    QDateTime m_lastRefresh;
+    QString m_lastDeviceError;
+
+    struct AutoLogin
+    {
+        QUrl server;
+        QString email;
+        QString password;
+        QSslCertificate trustedCa;
+    };
+    std::optional<AutoLogin> m_autoLogin;
+    Connector *m_connector = nullptr;
+    QTimer m_retryLogin;
+
+    OverviewBar *m_overview = nullptr;
+    QFrame *m_banner = nullptr;
+    QLabel *m_bannerIcon = nullptr;
+    QLabel *m_bannerText = nullptr;
+    QLineEdit *m_filter = nullptr;
+    QLabel *m_filterCount = nullptr;
+    QTableView *m_table = nullptr;
+    QLabel *m_linkIcon = nullptr;
+    QLabel *m_linkLabel = nullptr;
+    QLabel *m_refreshLabel = nullptr;
+    QLabel *m_sessionLabel = nullptr;
+    QLabel *m_kioskClock = nullptr;
+    QTimer m_tick;
+};

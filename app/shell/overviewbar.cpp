@@ -1,0 +1,170 @@
+#include "overviewbar.h"
+
+#include "core/theme.h"
+
+#include <QApplication>
+#include <QFrame>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QMouseEvent>
+#include <QStyle>
+#include <QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+/// One number with its caption; abnormal tiles get colour plus an icon.
+class OverviewTile : public QFrame
+{
+    Q_OBJECT
+
+public:
+    OverviewTile(const QString &name, const QString &caption, const QString &filter, QWidget *parent)
+        : QFrame(parent)
+        , m_filter(filter)
+    {
+        setObjectName(name);
+        setFrameShape(QFrame::StyledPanel);
+        setCursor(filter.isEmpty() ? Qt::ArrowCursor : Qt::PointingHandCursor);
+        auto *layout = new QVBoxLayout(this);
+        layout->setContentsMargins(12, 6, 12, 6);
+        layout->setSpacing(0);
+        m_caption = new QLabel(caption, this);
+        auto *valueRow = new QHBoxLayout;
+        valueRow->setSpacing(6);
+        m_icon = new QLabel(this);
+        m_icon->setVisible(false);
+        m_value = new QLabel(u"–"_s, this);
+        m_value->setObjectName(name + u"Value"_s);
+        QFont big = m_value->font();
+        big.setPointSizeF(big.pointSizeF() * 1.6);
+        big.setBold(true);
+        m_value->setFont(big);
+        valueRow->addWidget(m_icon);
+        valueRow->addWidget(m_value, 1);
+        layout->addWidget(m_caption);
+        layout->addLayout(valueRow);
+        if (!filter.isEmpty())
+            setToolTip(tr("Show these devices in the table (filter: %1)").arg(filter));
+    }
+
+    void setValue(const QString &text, bool abnormal, bool stale)
+    {
+        m_value->setText(text);
+        QPalette p = palette();
+        QColor color = p.color(QPalette::WindowText);
+        if (stale)
+            color = Theme::staleTextColor();
+        else if (abnormal)
+            color = m_alarm ? Theme::alarmColor() : Theme::warningColor();
+        p.setColor(QPalette::WindowText, color);
+        m_value->setPalette(p);
+        const int size = m_value->fontMetrics().height();
+        m_icon->setPixmap(style()->standardIcon(m_alarm ? QStyle::SP_MessageBoxCritical : QStyle::SP_MessageBoxWarning)
+                              .pixmap(size));
+        m_icon->setVisible(abnormal);
+    }
+
+    void setAlarmLevel(bool alarm) { m_alarm = alarm; }
+    QString text() const { return m_value->text(); }
+
+Q_SIGNALS:
+    void clicked(const QString &filter);
+
+protected:
+    void mouseReleaseEvent(QMouseEvent *event) override
+    {
+        if (event->button() == Qt::LeftButton && !m_filter.isEmpty())
+            Q_EMIT clicked(m_filter);
+        QFrame::mouseReleaseEvent(event);
+    }
+
+private:
+    QString m_filter;
+    QLabel *m_caption;
+    QLabel *m_icon;
+    QLabel *m_value;
+    bool m_alarm = false;
+};
+
+OverviewBar::OverviewBar(QWidget *parent)
+    : QWidget(parent)
+{
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    m_total = new OverviewTile(u"total"_s, tr("Devices"), u""_s, this);
+    m_online = new OverviewTile(u"online"_s, tr("Online"), u"conn:online"_s, this);
+    m_offline = new OverviewTile(u"offline"_s, tr("Active but offline"), u"status:active conn:offline"_s, this);
+    m_suspended = new OverviewTile(u"suspended"_s, tr("Suspended"), u"status:suspended"_s, this);
+    m_neverSeen = new OverviewTile(u"never"_s, tr("Provisioned, not yet seen"), u"status:provisioned"_s, this);
+    m_health = new OverviewTile(u"health"_s, tr("Server health"), u""_s, this);
+    m_health->setAlarmLevel(true);
+    for (OverviewTile *tile : {m_total, m_online, m_offline, m_suspended, m_neverSeen}) {
+        layout->addWidget(tile);
+        connect(tile, &OverviewTile::clicked, this, &OverviewBar::filterRequested);
+    }
+    layout->addWidget(m_health, 2);
+}
+
+void OverviewBar::setDevices(const QList<Device> &devices)
+{
+    m_devices = devices;
+    m_hasDevices = true;
+    render();
+}
+
+void OverviewBar::setHealth(const std::optional<HealthStatus> &health, const QString &problem)
+{
+    m_healthStatus = health;
+    m_healthProblem = problem;
+    render();
+}
+
+void OverviewBar::setStale(bool stale)
+{
+    m_stale = stale;
+    render();
+}
+
+void OverviewBar::render()
+{
+    qsizetype online = 0, offline = 0, suspended = 0, neverSeen = 0;
+    for (const Device &d : std::as_const(m_devices)) {
+        online += d.connection == Device::Connection::Online;
+        offline += d.isUnexpectedlyOffline();
+        suspended += d.status == Device::Status::Suspended;
+        neverSeen += d.status == Device::Status::Provisioned && !d.lastSeenAt.isValid();
+    }
+    const QLocale locale;
+    if (!m_hasDevices) {
+        for (OverviewTile *tile : {m_total, m_online, m_offline, m_suspended, m_neverSeen})
+            tile->setValue(u"–"_s, false, true);
+    } else {
+        m_total->setValue(locale.toString(m_devices.size()), false, m_stale);
+        m_online->setValue(locale.toString(online), false, m_stale);
+        m_offline->setValue(locale.toString(offline), offline > 0, m_stale);
+        m_suspended->setValue(locale.toString(suspended), false, m_stale);
+        m_neverSeen->setValue(locale.toString(neverSeen), false, m_stale);
+    }
+
+    if (!m_healthStatus) {
+        // "No data" is its own state, never "OK".
+        if (m_healthProblem.isEmpty())
+            m_health->setValue(u"–"_s, false, true);
+        else
+            m_health->setValue(tr("Unknown"), true, m_stale);
+        // The reason can be long; the banner and this tooltip carry it.
+        m_health->setToolTip(m_healthProblem);
+        return;
+    }
+    m_health->setValue(m_healthStatus->summary(), m_healthStatus->isAbnormal(), m_stale);
+    m_health->setToolTip(tr("Server version %1").arg(m_healthStatus->version));
+}
+
+QString OverviewBar::tileText(const QString &tile) const
+{
+    const auto *t = findChild<OverviewTile *>(tile);
+    return t ? t->text() : QString();
+}
+
+#include "overviewbar.moc"

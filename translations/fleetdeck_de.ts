@@ -1,0 +1,611 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de">
+<context>
+    <name>ApiClient</name>
+    <message>
+        <source>Nothing answers at %1. Check the address and port, and that the server is running.</source>
+        <translation>Unter %1 antwortet nichts. Prüfen Sie Adresse und Port und ob der Server läuft.</translation>
+    </message>
+    <message>
+        <source>The server name %1 could not be found. Check the address.</source>
+        <translation>Der Servername %1 wurde nicht gefunden. Prüfen Sie die Adresse.</translation>
+    </message>
+    <message>
+        <source>The server at %1 closed the connection unexpectedly.</source>
+        <translation>Der Server unter %1 hat die Verbindung unerwartet geschlossen.</translation>
+    </message>
+    <message>
+        <source>The server at %1 did not answer in time.</source>
+        <translation>Der Server unter %1 hat nicht rechtzeitig geantwortet.</translation>
+    </message>
+    <message>
+        <source>The network is not available.</source>
+        <translation>Das Netzwerk ist nicht verfügbar.</translation>
+    </message>
+    <message>
+        <source>Only https:// addresses are supported.</source>
+        <translation>Nur https://-Adressen werden unterstützt.</translation>
+    </message>
+    <message>
+        <source>Could not reach the server at %1.</source>
+        <translation>Der Server unter %1 ist nicht erreichbar.</translation>
+    </message>
+    <message>
+        <source>The server presented a different certificate authority than the one you trusted. This can mean that someone is intercepting the connection.</source>
+        <translation>Der Server weist eine andere Zertifizierungsstelle vor als die, der Sie vertraut haben. Das kann bedeuten, dass jemand die Verbindung abfängt.</translation>
+    </message>
+    <message>
+        <source>This server&apos;s certificate authority is not trusted yet.</source>
+        <translation>Der Zertifizierungsstelle dieses Servers wird noch nicht vertraut.</translation>
+    </message>
+    <message>
+        <source>The server did not send its certificate authority, so it cannot be verified.</source>
+        <translation>Der Server hat seine Zertifizierungsstelle nicht mitgeschickt und kann daher nicht geprüft werden.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate is not valid: %1</source>
+        <translation>Das Zertifikat des Servers ist ungültig: %1</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Abgebrochen.</translation>
+    </message>
+    <message>
+        <source>The secure connection could not be set up (%1).</source>
+        <translation>Die sichere Verbindung konnte nicht aufgebaut werden (%1).</translation>
+    </message>
+    <message>
+        <source>The server sent an answer the console does not understand.</source>
+        <translation>Der Server hat eine Antwort geschickt, die die Konsole nicht versteht.</translation>
+    </message>
+    <message>
+        <source>The server did not accept the credentials.</source>
+        <translation>Der Server hat die Anmeldedaten nicht akzeptiert.</translation>
+    </message>
+    <message>
+        <source>You are not allowed to do this.</source>
+        <translation>Dazu sind Sie nicht berechtigt.</translation>
+    </message>
+    <message>
+        <source>The server does not offer this function. Is this a Fleetdeck server?</source>
+        <translation>Der Server bietet diese Funktion nicht an. Ist das ein Fleetdeck-Server?</translation>
+    </message>
+    <message>
+        <source>The server is busy. Try again in a moment.</source>
+        <translation>Der Server ist ausgelastet. Versuchen Sie es gleich noch einmal.</translation>
+    </message>
+    <message>
+        <source>The server reported an internal error (HTTP %1).</source>
+        <translation>Der Server meldet einen internen Fehler (HTTP %1).</translation>
+    </message>
+    <message>
+        <source>The server rejected the request (HTTP %1).</source>
+        <translation>Der Server hat die Anfrage abgelehnt (HTTP %1).</translation>
+    </message>
+</context>
+<context>
+    <name>ConnectDialog</name>
+    <message>
+        <source>Fleetdeck – Connect to server</source>
+        <translation>Fleetdeck – Mit Server verbinden</translation>
+    </message>
+    <message>
+        <source>Connect to a Fleetdeck server</source>
+        <translation>Mit einem Fleetdeck-Server verbinden</translation>
+    </message>
+    <message>
+        <source>Address of the server. Servers you connected to before are in the list.</source>
+        <translation>Adresse des Servers. Server, mit denen Sie schon verbunden waren, stehen in der Liste.</translation>
+    </message>
+    <message>
+        <source>Forget</source>
+        <translation>Vergessen</translation>
+    </message>
+    <message>
+        <source>Remove this server, its trusted certificate and any saved session from this computer.</source>
+        <translation>Diesen Server, sein vertrauenswürdiges Zertifikat und eine gespeicherte Sitzung von diesem Computer entfernen.</translation>
+    </message>
+    <message>
+        <source>&amp;Server:</source>
+        <translation>&amp;Server:</translation>
+    </message>
+    <message>
+        <source>name@example.com</source>
+        <translation>name@example.com</translation>
+    </message>
+    <message>
+        <source>&amp;E-mail:</source>
+        <translation>&amp;E-Mail:</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Passwort:</translation>
+    </message>
+    <message>
+        <source>Stay signed in on this computer (needed for unattended wall screens)</source>
+        <translation>Auf diesem Computer angemeldet bleiben (nötig für unbeaufsichtigte Wandbildschirme)</translation>
+    </message>
+    <message>
+        <source>&amp;Connect</source>
+        <translation>&amp;Verbinden</translation>
+    </message>
+    <message>
+        <source>Certificate authority:</source>
+        <translation>Zertifizierungsstelle:</translation>
+    </message>
+    <message>
+        <source>SHA-256 fingerprint:</source>
+        <translation>SHA-256-Fingerabdruck:</translation>
+    </message>
+    <message>
+        <source>Previously trusted:</source>
+        <translation>Bisher vertraut:</translation>
+    </message>
+    <message>
+        <source>I have confirmed the new fingerprint with the server&apos;s administrator</source>
+        <translation>Ich habe den neuen Fingerabdruck mit dem Administrator des Servers abgeglichen</translation>
+    </message>
+    <message>
+        <source>Do &amp;not trust</source>
+        <translation>&amp;Nicht vertrauen</translation>
+    </message>
+    <message>
+        <source>&amp;Trust and connect</source>
+        <translation>&amp;Vertrauen und verbinden</translation>
+    </message>
+    <message>
+        <source>Last signed in as %1</source>
+        <translation>Zuletzt angemeldet als %1</translation>
+    </message>
+    <message>
+        <source>Last signed in as %1; certificate authority trusted</source>
+        <translation>Zuletzt angemeldet als %1; Zertifizierungsstelle vertraut</translation>
+    </message>
+    <message>
+        <source>Enter your password.</source>
+        <translation>Geben Sie Ihr Passwort ein.</translation>
+    </message>
+    <message>
+        <source>Contacting %1…</source>
+        <translation>Verbinde mit %1 …</translation>
+    </message>
+    <message>
+        <source>WARNING: the server&apos;s identity has changed</source>
+        <translation>WARNUNG: Die Identität des Servers hat sich geändert</translation>
+    </message>
+    <message>
+        <source>%1 now presents a different certificate authority than the one you trusted before. This happens when the platform CA was replaced on purpose – or when someone is intercepting the connection. Do not continue unless the administrator confirms the new fingerprint below.</source>
+        <translation>%1 weist jetzt eine andere Zertifizierungsstelle vor als die, der Sie bisher vertraut haben. Das passiert, wenn die Plattform-CA absichtlich ersetzt wurde – oder wenn jemand die Verbindung abfängt. Fahren Sie nur fort, wenn der Administrator den neuen Fingerabdruck unten bestätigt.</translation>
+    </message>
+    <message>
+        <source>&amp;Replace trusted authority and connect</source>
+        <translation>Vertrauenswürdige Stelle &amp;ersetzen und verbinden</translation>
+    </message>
+    <message>
+        <source>Do you trust this server?</source>
+        <translation>Vertrauen Sie diesem Server?</translation>
+    </message>
+    <message>
+        <source>This is the first connection to %1. The server identifies itself with the platform&apos;s own certificate authority (CA). Compare the fingerprint below with the one your administrator gave you. If you trust it, the console will only accept this CA for this server from now on.</source>
+        <translation>Dies ist die erste Verbindung zu %1. Der Server weist sich mit der eigenen Zertifizierungsstelle (CA) der Plattform aus. Vergleichen Sie den Fingerabdruck unten mit dem, den Ihnen Ihr Administrator gegeben hat. Wenn Sie ihr vertrauen, akzeptiert die Konsole für diesen Server ab jetzt nur noch diese CA.</translation>
+    </message>
+    <message>
+        <source>Connecting with the trusted certificate authority…</source>
+        <translation>Verbinde mit der vertrauenswürdigen Zertifizierungsstelle …</translation>
+    </message>
+    <message>
+        <source>Not connected: the server&apos;s certificate authority changed and you did not accept it.</source>
+        <translation>Nicht verbunden: Die Zertifizierungsstelle des Servers hat sich geändert und Sie haben sie nicht akzeptiert.</translation>
+    </message>
+    <message>
+        <source>Not connected: you did not trust the server&apos;s certificate authority.</source>
+        <translation>Nicht verbunden: Sie haben der Zertifizierungsstelle des Servers nicht vertraut.</translation>
+    </message>
+</context>
+<context>
+    <name>Connector</name>
+    <message>
+        <source>Enter the server address, for example https://fleet.example.com:8443.</source>
+        <translation>Geben Sie die Serveradresse ein, zum Beispiel https://fleet.example.com:8443.</translation>
+    </message>
+    <message>
+        <source>This is not a valid server address.</source>
+        <translation>Das ist keine gültige Serveradresse.</translation>
+    </message>
+    <message>
+        <source>The console only connects over https://.</source>
+        <translation>Die Konsole verbindet sich nur über https://.</translation>
+    </message>
+    <message>
+        <source>Enter only the server address, without a path.</source>
+        <translation>Geben Sie nur die Serveradresse ohne Pfad ein.</translation>
+    </message>
+    <message>
+        <source>Enter your e-mail address.</source>
+        <translation>Geben Sie Ihre E-Mail-Adresse ein.</translation>
+    </message>
+    <message>
+        <source>This does not look like an e-mail address.</source>
+        <translation>Das sieht nicht nach einer E-Mail-Adresse aus.</translation>
+    </message>
+    <message>
+        <source>Contacting %1…</source>
+        <translation>Verbinde mit %1 …</translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate authority has not been trusted on this computer yet. Connect once from the desktop console (or use --ca-file) to trust it.</source>
+        <translation>Der Zertifizierungsstelle des Servers wurde auf diesem Computer noch nicht vertraut. Verbinden Sie sich einmal mit der Desktop-Konsole (oder nutzen Sie --ca-file), um ihr zu vertrauen.</translation>
+    </message>
+    <message>
+        <source>Signing in as %1…</source>
+        <translation>Melde an als %1 …</translation>
+    </message>
+    <message>
+        <source>The server accepted the sign-in but sent no session token.</source>
+        <translation>Der Server hat die Anmeldung akzeptiert, aber kein Sitzungstoken geschickt.</translation>
+    </message>
+</context>
+<context>
+    <name>FleetModel</name>
+    <message>
+        <source>Provisioned</source>
+        <translation>Bereitgestellt</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Aktiv</translation>
+    </message>
+    <message>
+        <source>Suspended</source>
+        <translation>Gesperrt</translation>
+    </message>
+    <message>
+        <source>Decommissioned</source>
+        <translation>Außer Betrieb</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation>Unbekannt</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <source>Offline</source>
+        <translation>Offline</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>Active device that is not connected</source>
+        <translation>Aktives Gerät ohne Verbindung</translation>
+    </message>
+    <message>
+        <source>Device ID: %1</source>
+        <translation>Geräte-ID: %1</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>Verbindung</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Serial number</source>
+        <translation>Seriennummer</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <source>Firmware</source>
+        <translation>Firmware</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Zuletzt gesehen</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation>Mandant</translation>
+    </message>
+</context>
+<context>
+    <name>FleetPoller</name>
+    <message>
+        <source>The server sent a device list the console does not understand.</source>
+        <translation>Der Server hat eine Geräteliste geschickt, die die Konsole nicht versteht.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s health report could not be read.</source>
+        <translation>Der Zustandsbericht des Servers konnte nicht gelesen werden.</translation>
+    </message>
+</context>
+<context>
+    <name>HealthStatus</name>
+    <message>
+        <source>up</source>
+        <translation>verfügbar</translation>
+    </message>
+    <message>
+        <source>down</source>
+        <translation>ausgefallen</translation>
+    </message>
+    <message>
+        <source>connected</source>
+        <translation>verbunden</translation>
+    </message>
+    <message>
+        <source>disconnected</source>
+        <translation>getrennt</translation>
+    </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>degraded</source>
+        <translation>beeinträchtigt</translation>
+    </message>
+    <message>
+        <source>database %1</source>
+        <translation>Datenbank %1</translation>
+    </message>
+    <message>
+        <source>broker %1</source>
+        <translation>Broker %1</translation>
+    </message>
+    <message>
+        <source>Server OK</source>
+        <translation>Server OK</translation>
+    </message>
+    <message>
+        <source>Server %1</source>
+        <translation>Server %1</translation>
+    </message>
+    <message>
+        <source>Server %1: %2</source>
+        <translation>Server %1: %2</translation>
+    </message>
+    <message>
+        <source>connecting</source>
+        <translation>verbindet</translation>
+    </message>
+</context>
+<context>
+    <name>LinkMonitor</name>
+    <message>
+        <source>Connecting (failing since %1)</source>
+        <translation>Verbinde (fehlgeschlagen seit %1)</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Verbinde …</translation>
+    </message>
+    <message>
+        <source>Connected</source>
+        <translation>Verbunden</translation>
+    </message>
+    <message>
+        <source>Reconnecting since %1</source>
+        <translation>Verbindungsaufbau seit %1</translation>
+    </message>
+    <message>
+        <source>Link lost since %1</source>
+        <translation>Verbindung verloren seit %1</translation>
+    </message>
+    <message>
+        <source>Signed out since %1</source>
+        <translation>Abgemeldet seit %1</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <source>%n s ago</source>
+        <translation>
+            <numerusform>vor %n s</numerusform>
+            <numerusform>vor %n s</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n min ago</source>
+        <translation>
+            <numerusform>vor %n min</numerusform>
+            <numerusform>vor %n min</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n h ago</source>
+        <translation>
+            <numerusform>vor %n h</numerusform>
+            <numerusform>vor %n h</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Fleetdeck Console</source>
+        <translation>Fleetdeck-Konsole</translation>
+    </message>
+    <message>
+        <source>Fleetdeck – fleet overview</source>
+        <translation>Fleetdeck – Flottenübersicht</translation>
+    </message>
+    <message>
+        <source>Filter – e.g. pump  status:suspended  conn:offline  tag:north  -type:gateway</source>
+        <translation>Filter – z. B. pump  status:suspended  conn:offline  tag:north  -type:gateway</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Sign in again…</source>
+        <translation>Erneut &amp;anmelden …</translation>
+    </message>
+    <message>
+        <source>&amp;Refresh now</source>
+        <translation>Jetzt a&amp;ktualisieren</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>&amp;Filter devices</source>
+        <translation>Geräte &amp;filtern</translation>
+    </message>
+    <message>
+        <source>&amp;Theme</source>
+        <translation>&amp;Farbschema</translation>
+    </message>
+    <message>
+        <source>&amp;Light</source>
+        <translation>&amp;Hell</translation>
+    </message>
+    <message>
+        <source>&amp;Dark</source>
+        <translation>&amp;Dunkel</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;About Fleetdeck Console</source>
+        <translation>&amp;Über die Fleetdeck-Konsole</translation>
+    </message>
+    <message>
+        <source>About Fleetdeck Console</source>
+        <translation>Über die Fleetdeck-Konsole</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Fleetdeck Console&lt;/b&gt; %1&lt;br&gt;Device management for IoT fleets.</source>
+        <translation>&lt;b&gt;Fleetdeck-Konsole&lt;/b&gt; %1&lt;br&gt;Geräteverwaltung für IoT-Flotten.</translation>
+    </message>
+    <message>
+        <source>%1 @ %2</source>
+        <translation>%1 @ %2</translation>
+    </message>
+    <message>
+        <source>Session valid until %1</source>
+        <translation>Sitzung gültig bis %1</translation>
+    </message>
+    <message>
+        <source>Last refresh %1 (%2)</source>
+        <translation>Zuletzt aktualisiert %1 (%2)</translation>
+    </message>
+    <message>
+        <source>No data received yet</source>
+        <translation>Noch keine Daten empfangen</translation>
+    </message>
+    <message>
+        <source>%1 of %2 devices</source>
+        <translation>%1 von %2 Geräten</translation>
+    </message>
+    <message>
+        <source>The data shown is from %1 (%2) and is not live.</source>
+        <translation>Die angezeigten Daten stammen von %1 (%2) und sind nicht aktuell.</translation>
+    </message>
+    <message>
+        <source>No data has been received yet.</source>
+        <translation>Es wurden noch keine Daten empfangen.</translation>
+    </message>
+    <message>
+        <source>Cannot reach the server yet: %1</source>
+        <translation>Server noch nicht erreichbar: %1</translation>
+    </message>
+    <message>
+        <source>Reconnecting since %1. %2</source>
+        <translation>Verbindungsaufbau seit %1. %2</translation>
+    </message>
+    <message>
+        <source>LINK LOST since %1 – %2 Last error: %3</source>
+        <translation>VERBINDUNG VERLOREN seit %1 – %2 Letzter Fehler: %3</translation>
+    </message>
+    <message>
+        <source>SIGNED OUT – signing in again automatically (%1). %2</source>
+        <translation>ABGEMELDET – melde automatisch wieder an (%1). %2</translation>
+    </message>
+    <message>
+        <source>SIGNED OUT – %1</source>
+        <translation>ABGEMELDET – %1</translation>
+    </message>
+    <message>
+        <source>SIGNED OUT – the session ended. Use File › Sign in again. %1</source>
+        <translation>ABGEMELDET – die Sitzung ist beendet. Nutzen Sie Datei › Erneut anmelden. %1</translation>
+    </message>
+    <message>
+        <source>No server configured: set FLEETDECK_SERVER or use --server.</source>
+        <translation>Kein Server eingerichtet: Setzen Sie FLEETDECK_SERVER oder nutzen Sie --server.</translation>
+    </message>
+    <message>
+        <source>No saved session for %1 and no FLEETDECK_EMAIL / FLEETDECK_PASSWORD to sign in with.</source>
+        <translation>Keine gespeicherte Sitzung für %1 und kein FLEETDECK_EMAIL / FLEETDECK_PASSWORD zum Anmelden.</translation>
+    </message>
+</context>
+<context>
+    <name>OverviewBar</name>
+    <message>
+        <source>Devices</source>
+        <translation>Geräte</translation>
+    </message>
+    <message>
+        <source>Online</source>
+        <translation>Online</translation>
+    </message>
+    <message>
+        <source>Active but offline</source>
+        <translation>Aktiv, aber offline</translation>
+    </message>
+    <message>
+        <source>Suspended</source>
+        <translation>Gesperrt</translation>
+    </message>
+    <message>
+        <source>Provisioned, not yet seen</source>
+        <translation>Bereitgestellt, noch nie gesehen</translation>
+    </message>
+    <message>
+        <source>Server health</source>
+        <translation>Serverzustand</translation>
+    </message>
+    <message>
+        <source>Server version %1</source>
+        <translation>Serverversion %1</translation>
+    </message>
+    <message>
+        <source>Unknown</source>
+        <translation>Unbekannt</translation>
+    </message>
+</context>
+<context>
+    <name>OverviewTile</name>
+    <message>
+        <source>Show these devices in the table (filter: %1)</source>
+        <translation>Diese Geräte in der Tabelle zeigen (Filter: %1)</translation>
+    </message>
+</context>
+</TS>
