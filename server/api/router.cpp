@@ -20,6 +20,7 @@ QString statusTitle(int status)
     case 409: return QStringLiteral("Conflict");
     case 411: return QStringLiteral("Length Required");
     case 413: return QStringLiteral("Payload Too Large");
+    case 414: return QStringLiteral("URI Too Long");
     case 415: return QStringLiteral("Unsupported Media Type");
     case 422: return QStringLiteral("Unprocessable Entity");
     case 431: return QStringLiteral("Request Header Fields Too Large");
@@ -130,7 +131,8 @@ Response Router::dispatch(Request &req) const
         req.args = std::move(args);
         if (route.access != Access::Public) {
             const QByteArray auth = req.header("authorization");
-            if (!auth.startsWith("Bearer "))
+            // The scheme name is case-insensitive (RFC 9110 11.1).
+            if (auth.size() < 7 || auth.left(7).toLower() != "bearer ")
                 return Response::fromError(Error::unauthorized(QStringLiteral("this endpoint needs \"Authorization: Bearer <token>\"; get a token from POST /v1/auth/login")));
             auto principal = m_authenticate(QString::fromLatin1(auth.mid(7).trimmed()));
             if (!principal)

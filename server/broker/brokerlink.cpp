@@ -44,16 +44,14 @@ void BrokerLink::syncBlockList()
         return;
     const QStringList ids = m_blockList();
     if (m_embedded) {
-        // The embedded broker's plugin reads the whole list from the file we keep next to its configuration.
+        // The file is what the plugin loads when mosquitto (re)starts.
         if (auto st = m_embedded->writeBlockList(ids); !st)
             qCWarning(lcBroker) << "block list not written:" << st.error().message;
-        if (auto r = m_client.publish(QString::fromLatin1(kControlTopic), QByteArrayLiteral("reload"), 1); !r)
-            qCWarning(lcBroker) << "block list reload not sent:" << r.error().message;
-        return;
     }
-    // An external broker running our plugin has its own file; tell it each id.
-    for (const QString &id : ids)
-        (void)m_client.publish(QString::fromLatin1(kControlTopic), "block " + id.toLatin1(), 1);
+    // The whole list, so that blocks and unblocks made while the link was down take effect now.
+    const QByteArray payload = "set\n" + ids.join(u'\n').toLatin1();
+    if (auto r = m_client.publish(QString::fromLatin1(kControlTopic), payload, 1); !r)
+        qCWarning(lcBroker) << "block list not sent:" << r.error().message;
 }
 
 void BrokerLink::onMessage(const QString &topic, const QByteArray &payload, int, bool retained)

@@ -18,6 +18,7 @@
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QUrl>
 #include <QtNetwork/QHostInfo>
+#include <QtNetwork/QSslCertificate>
 
 Q_LOGGING_CATEGORY(lcServer, "fleetdeck.server.core", QtInfoMsg)
 
@@ -73,7 +74,12 @@ Status Application::preparePki()
     QFile namesFile(pkiDir + QStringLiteral("/server.names"));
     const bool namesMatch = namesFile.open(QIODevice::ReadOnly) && namesFile.readAll() == names;
     namesFile.close();
-    if (!namesMatch || !QFileInfo::exists(pkiDir + QStringLiteral("/server.crt")) || !QFileInfo::exists(pkiDir + QStringLiteral("/server.key"))) {
+    // Certificates are renewed at start when they expire within 30 days.
+    const auto expiresSoon = [](const QString &path) {
+        const auto certs = QSslCertificate::fromPath(path, QSsl::Pem);
+        return certs.isEmpty() || certs.first().expiryDate() < QDateTime::currentDateTimeUtc().addDays(30);
+    };
+    if (!namesMatch || expiresSoon(pkiDir + QStringLiteral("/server.crt")) || !QFileInfo::exists(pkiDir + QStringLiteral("/server.key"))) {
         auto server = m_ca->issueServerCertificate(dns, ips);
         if (!server)
             return fail(server.error());
@@ -85,7 +91,7 @@ Status Application::preparePki()
                 return st;
         qCInfo(lcServer) << "server certificate issued for" << (dns + ips).join(QStringLiteral(", "));
     }
-    if (!QFileInfo::exists(pkiDir + QStringLiteral("/broker-client.crt")) || !QFileInfo::exists(pkiDir + QStringLiteral("/broker-client.key"))) {
+    if (expiresSoon(pkiDir + QStringLiteral("/broker-client.crt")) || !QFileInfo::exists(pkiDir + QStringLiteral("/broker-client.key"))) {
         auto client = m_ca->issueClientCertificate(QString::fromLatin1(kServerIdentity), 3650);
         if (!client)
             return fail(client.error());
@@ -141,7 +147,9 @@ Status Application::start()
     link.maxInflight = 1000;
     link.reconnectMaxMs = 5000;
     if (m_options.embeddedBroker()) {
-        link.host = QStringLiteral("127.0.0.1");
+        // The broker listens where the API does; its own link goes there (loopback when bound to all interfaces).
+        const bool anyAddress = m_options.bindAddress == u"0.0.0.0" || m_options.bindAddress == u"::" || m_options.bindAddress.isEmpty();
+        link.host = anyAddress ? QStringLiteral("127.0.0.1") : m_options.bindAddress;
         link.port = m_options.mqttPort;
         EmbeddedBrokerConfig bc;
         bc.dataDir = m_options.dataDir + QStringLiteral("/broker");
@@ -214,11 +222,27 @@ Status Application::start()
         Q_EMIT ready();
     };
     connect(m_link.get(), &BrokerLink::linkUp, this, announce);
+
+    // Daily upkeep: the CRL is valid for 30 days and is re-signed every day, so that the broker never holds an
+    // expired one (which would make it refuse every device).
+    m_upkeep.setInterval(std::chrono::hours(24));
+    connect(&m_upkeep, &QTimer::timeout, this, [this] {
+        if (auto st = m_devices->writeCrl(); !st)
+            qCWarning(lcServer) << "CRL not refreshed:" << st.error().message;
+        else
+            m_link->revocationListChanged();
+        const auto cert = QSslCertificate::fromPath(m_options.dataDir + QStringLiteral("/pki/server.crt"), QSsl::Pem);
+        if (!cert.isEmpty() && cert.first().expiryDate() < QDateTime::currentDateTimeUtc().addDays(30))
+            qCWarning(lcServer) << "the server certificate expires on" << cert.first().expiryDate().toString(Qt::ISODate)
+                                << "- restart the server to renew it";
+    });
+    m_upkeep.start();
     return {};
 }
 
 void Application::stop()
 {
+    m_upkeep.stop();
     if (m_api) {
         m_api.reset();
     }

@@ -6,6 +6,7 @@
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QJsonObject>
 #include <QtCore/QObject>
+#include <QtCore/QTimer>
 #include <memory>
 
 namespace Fleetdeck {
@@ -61,6 +62,7 @@ private:
     std::unique_ptr<Api::Router> m_router;
     std::unique_ptr<Api::ApiServer> m_api;
     QElapsedTimer m_uptime;
+    QTimer m_upkeep;
     bool m_announced = false;
     bool m_linkStarted = false;
     QString m_adminNote;

@@ -41,7 +41,7 @@ Result<ParsedOptions> parseServerOptions(const QStringList &arguments)
                                          .arg(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/fleetdeck")), QStringLiteral("DIR"));
     const QCommandLineOption httpPort(QStringLiteral("http-port"), QStringLiteral("HTTPS port for REST and WebSocket. Default: 8443."), QStringLiteral("N"));
     const QCommandLineOption mqttPort(QStringLiteral("mqtt-port"), QStringLiteral("Device mTLS port of the embedded broker. Default: 8883."), QStringLiteral("N"));
-    const QCommandLineOption bind(QStringLiteral("bind"), QStringLiteral("Address to listen on. Default: 0.0.0.0 (all IPv4 interfaces)."), QStringLiteral("ADDR"));
+    const QCommandLineOption bind(QStringLiteral("bind"), QStringLiteral("Address to listen on. Default: 0.0.0.0 (all interfaces)."), QStringLiteral("ADDR"));
     const QCommandLineOption database(QStringLiteral("database"), QStringLiteral("sqlite:PATH or postgresql://user:pass@host:port/db. Default: sqlite:DATA_DIR/fleetdeck.db."), QStringLiteral("URL"));
     const QCommandLineOption broker(QStringLiteral("broker"), QStringLiteral("'embedded' (supervised mosquitto) or mqtts://host:port of an external broker. Default: embedded."), QStringLiteral("MODE"));
     const QCommandLineOption publicHost(QStringLiteral("public-host"), QStringLiteral("Host name devices are told to connect to. Default: localhost."), QStringLiteral("HOST"));
@@ -116,9 +116,8 @@ Result<ParsedOptions> parseServerOptions(const QStringList &arguments)
             return fail(Error::invalid(QStringLiteral("--broker must be 'embedded' or mqtts://host:port (got \"%1\")").arg(o.broker)));
     }
     o.publicHost = values.value(QStringLiteral("public-host"), o.publicHost);
-    o.serverNames = p.values(serverName);
-    if (values.contains(QStringLiteral("server-name")))
-        o.serverNames += values.value(QStringLiteral("server-name")).split(u',', Qt::SkipEmptyParts);
+    o.serverNames = p.isSet(serverName) ? p.values(serverName)
+                                        : values.value(QStringLiteral("server-name")).split(u',', Qt::SkipEmptyParts);
     if (values.contains(QStringLiteral("max-body"))) {
         bool ok = false;
         o.maxBodyBytes = values.value(QStringLiteral("max-body")).toLongLong(&ok);

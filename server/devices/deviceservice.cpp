@@ -187,9 +187,8 @@ QJsonObject DeviceRecord::toJson() const
         {QStringLiteral("created_at"), Json::timestamp(createdAt)},
         {QStringLiteral("updated_at"), Json::timestamp(updatedAt)},
     };
-    if (!certificateSerial.isEmpty())
-        o.insert(QStringLiteral("certificate"), QJsonObject{{QStringLiteral("serial"), certificateSerial},
-                                                            {QStringLiteral("expires_at"), Json::timestamp(certificateExpiresAt)}});
+    o.insert(QStringLiteral("certificate_serial"), nullable(certificateSerial));
+    o.insert(QStringLiteral("certificate_expires_at"), Json::timestamp(certificateExpiresAt));
     return o;
 }
 
@@ -521,6 +520,9 @@ Result<DeviceRecord> DeviceService::transition(const Principal &who, const QStri
         m_broker.revocationListChanged();
     } else {
         m_broker.setDeviceBlocked(id, blocks);
+        // A kicked device sends no will: its retained "online" would otherwise outlive it.
+        if (blocks)
+            m_broker.clearRetainedStatus(id);
     }
     qCInfo(lcDevices) << "device" << id << from << "->" << to;
     Q_EMIT deviceChanged(id);
@@ -543,9 +545,8 @@ void DeviceService::handleStatusMessage(const QString &deviceId, const QByteArra
     QString sql = QStringLiteral("UPDATE devices SET connection = :conn, updated_at = :now");
     QVariantMap b{{QStringLiteral("conn"), online ? QStringLiteral("online") : QStringLiteral("offline")},
                   {QStringLiteral("now"), now}, {QStringLiteral("id"), deviceId}};
-    if (!retained || online) {
-        sql += u", last_seen_at = :now";
-    }
+    if (!retained)
+        sql += QStringLiteral(", last_seen_at = :now");
     if (!status->firmwareVersion.isEmpty()) {
         sql += u", firmware_version = :fw";
         b.insert(QStringLiteral("fw"), status->firmwareVersion);

@@ -3,7 +3,7 @@
 // What the stock acl_file cannot do:
 //  - one rule for every device: a client whose certificate identity is a device id may only publish, subscribe
 //    and receive under devices/{its id}/#; the server's own identity may touch everything;
-//  - a block list that takes effect at once: the server sends "block <id>" / "unblock <id>" / "reload" on
+//  - a block list that takes effect at once: the server sends "block <id>" / "unblock <id>" / "set\n<id>\n..." on
 //    $CONTROL/fleetdeck/v1 and a blocked device is disconnected immediately and denied everything afterwards
 //    (revoked certificates are also refused at the TLS handshake through the CRL);
 //  - the block list survives broker restarts through the file the server keeps (plugin_opt_blocked_file).
@@ -36,9 +36,10 @@ PluginState g_state;
 
 void loadBlocked()
 {
-    g_state.blocked.clear();
+    // Without a file (an external broker) the list lives only in memory and the server resends it.
     if (g_state.blockedFile.empty())
         return;
+    g_state.blocked.clear();
     std::ifstream in(g_state.blockedFile);
     std::string line;
     while (std::getline(in, line)) {
@@ -101,11 +102,23 @@ int onControl(int, void *event, void *)
     if (!user || g_state.serverIdentity != user)
         return MOSQ_ERR_ACL_DENIED;
     const std::string payload(static_cast<const char *>(ev->payload), ev->payloadlen);
-    if (payload == "reload") {
-        // The server rewrote the block list (e.g. after its link to us was down): apply it whole.
-        loadBlocked();
+    if (payload.rfind("set", 0) == 0 && (payload.size() == 3 || payload[3] == '\n')) {
+        // The whole list, one id per line, sent by the server whenever its link to us comes up: changes made
+        // while the link was down (blocks and unblocks) arrive this way.
+        std::unordered_set<std::string> next;
+        size_t start = 4;
+        while (start < payload.size()) {
+            size_t end = payload.find('\n', start);
+            if (end == std::string::npos)
+                end = payload.size();
+            if (end > start)
+                next.insert(payload.substr(start, end - start));
+            start = end + 1;
+        }
+        g_state.blocked = std::move(next);
         for (const std::string &device : g_state.blocked)
             mosquitto_kick_client_by_username(device.c_str(), false);
+        mosquitto_log_printf(MOSQ_LOG_INFO, "fleetdeck: block list set, %zu devices", g_state.blocked.size());
         return MOSQ_ERR_SUCCESS;
     }
     const auto space = payload.find(' ');
