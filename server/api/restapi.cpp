@@ -8,6 +8,9 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QUuid>
 
+// The API description is compiled into this static library; make sure its resource is registered.
+static void initApiResources() { Q_INIT_RESOURCE(server); }
+
 namespace Fleetdeck::Api {
 
 namespace {
@@ -45,6 +48,8 @@ Response deviceOr(const Result<T> &r, int status = 200)
 
 QByteArray RestApi::openApiDocument()
 {
+    static const bool registered = (initApiResources(), true);
+    Q_UNUSED(registered);
     QFile f(QStringLiteral(":/fleetdeck/openapi.json"));
     if (!f.open(QIODevice::ReadOnly))
         return {};
