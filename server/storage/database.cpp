@@ -131,20 +131,21 @@ Result<QSqlQuery> Database::exec(const QString &sql, const QVariantMap &bindings
 {
     QSqlQuery q(handle());
     q.setForwardOnly(true);
+    bool ok = false;
     if (bindings.isEmpty()) {
-        if (!q.exec(sql))
-            return fail(Error::unavailable(QStringLiteral("SQL failed: %1 [%2]").arg(q.lastError().text(), sql.left(120))));
-        return q;
+        ok = q.exec(sql);
+    } else {
+        if (!q.prepare(sql))
+            return fail(Error::unavailable(QStringLiteral("SQL prepare failed: %1 [%2]").arg(q.lastError().text(), sql.left(120))));
+        for (auto it = bindings.cbegin(); it != bindings.cend(); ++it)
+            q.bindValue(QLatin1Char(':') + it.key(), it.value());
+        ok = q.exec();
     }
-    if (!q.prepare(sql))
-        return fail(Error::unavailable(QStringLiteral("SQL prepare failed: %1 [%2]").arg(q.lastError().text(), sql.left(120))));
-    for (auto it = bindings.cbegin(); it != bindings.cend(); ++it)
-        q.bindValue(u':' + it.key(), it.value());
-    if (!q.exec()) {
+    if (!ok) {
         const QSqlError err = q.lastError();
-        Error e = isUniqueViolation(err) ? Error::conflict(err.text())
-                                         : Error::unavailable(QStringLiteral("SQL failed: %1 [%2]").arg(err.text(), sql.left(120)));
-        return fail(e);
+        if (isUniqueViolation(err))
+            return fail(Error::conflict(err.text()));
+        return fail(Error::unavailable(QStringLiteral("SQL failed: %1 [%2]").arg(err.text(), sql.left(120))));
     }
     return q;
 }
@@ -153,8 +154,11 @@ bool Database::isUniqueViolation(const QSqlError &e)
 {
     const QString code = e.nativeErrorCode();
     // PostgreSQL SQLSTATE 23505; SQLite extended codes 2067 (UNIQUE) and 1555 (PRIMARY KEY).
+    // QSQLITE reports the primary result code (19, SQLITE_CONSTRAINT), so the text decides there.
     return code == u"23505" || code == u"2067" || code == u"1555"
-           || e.databaseText().contains(u"UNIQUE constraint failed");
+           || e.databaseText().contains(QStringLiteral("UNIQUE constraint failed"))
+           || e.driverText().contains(QStringLiteral("UNIQUE constraint failed"))
+           || e.text().contains(QStringLiteral("UNIQUE constraint failed"));
 }
 
 Status Database::transaction()
