@@ -362,7 +362,8 @@ Result<DevicePage> DeviceService::list(const Principal &who, const DeviceFilter 
         b.insert(QStringLiteral("cts"), c->first);
         b.insert(QStringLiteral("cid"), c->second);
     }
-    sql += QStringLiteral(" ORDER BY d.created_at, d.id LIMIT %1").arg(f.limit + 1);
+    sql += QStringLiteral(" ORDER BY d.created_at, d.id LIMIT :limit");
+    b.insert(QStringLiteral("limit"), f.limit + 1);
     auto q = m_db.exec(sql, b);
     if (!q)
         return fail(q.error());

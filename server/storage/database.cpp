@@ -61,6 +61,8 @@ Database::Database(DatabaseUrl url, QString connectionName) : m_url(std::move(ur
 
 Database::~Database()
 {
+    m_lastPrepared = nullptr;
+    m_prepared.clear();
     {
         QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
         if (db.isOpen())
@@ -129,14 +131,36 @@ Status Database::configure()
 
 Result<QSqlQuery> Database::exec(const QString &sql, const QVariantMap &bindings)
 {
-    QSqlQuery q(handle());
-    q.setForwardOnly(true);
     bool ok = false;
+    // The previous statement's rows have been read by now (callers never interleave two result sets); releasing
+    // it ends its read snapshot, which on SQLite would otherwise keep the WAL from being checkpointed.
+    if (m_lastPrepared)
+        m_lastPrepared->finish();
+    m_lastPrepared = nullptr;
+    QSqlQuery q(handle());
     if (bindings.isEmpty()) {
+        q.setForwardOnly(true);
         ok = q.exec(sql);
     } else {
-        if (!q.prepare(sql))
-            return fail(Error::unavailable(QStringLiteral("SQL prepare failed: %1 [%2]").arg(q.lastError().text(), sql.left(120))));
+        // Statements with parameters are prepared once per connection and reused: on PostgreSQL a fresh
+        // QSqlQuery costs a PREPARE and a DEALLOCATE round trip on top of the EXECUTE.
+        auto cached = m_prepared.find(sql);
+        if (cached == m_prepared.end()) {
+            QSqlQuery prepared(handle());
+            prepared.setForwardOnly(true);
+            if (!prepared.prepare(sql))
+                return fail(Error::unavailable(QStringLiteral("SQL prepare failed: %1 [%2]").arg(prepared.lastError().text(), sql.left(120))));
+            if (m_prepared.size() > 256)
+                m_prepared.clear(); // unbounded SQL text would be a bug; stay bounded anyway
+            cached = m_prepared.insert(sql, prepared);
+        }
+        // Copies share the prepared statement (deprecated in Qt 6, still supported): the caller reads the result
+        // of this execution, the cache keeps the statement.
+        QT_WARNING_PUSH
+        QT_WARNING_DISABLE_DEPRECATED
+        q = *cached;
+        QT_WARNING_POP
+        m_lastPrepared = &cached.value();
         for (auto it = bindings.cbegin(); it != bindings.cend(); ++it)
             q.bindValue(QLatin1Char(':') + it.key(), it.value());
         ok = q.exec();
@@ -183,6 +207,8 @@ bool Database::ping()
     if (q.exec(QStringLiteral("SELECT 1")))
         return true;
     QSqlDatabase db = handle();
+    m_lastPrepared = nullptr;
+    m_prepared.clear();
     db.close();
     return db.open() && configure().has_value() && QSqlQuery(db).exec(QStringLiteral("SELECT 1"));
 }

@@ -2,6 +2,7 @@
 
 #include "core/result.h"
 
+#include <QtCore/QHash>
 #include <QtCore/QString>
 #include <QtCore/QVariant>
 #include <QtSql/QSqlDatabase>
@@ -70,6 +71,8 @@ private:
 
     DatabaseUrl m_url;
     QString m_connectionName;
+    QHash<QString, QSqlQuery> m_prepared;
+    QSqlQuery *m_lastPrepared = nullptr;
 };
 
 /// Current time in ms since the epoch: every stored timestamp uses this unit on both backends.
