@@ -4,6 +4,7 @@
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtCore/QLoggingCategory>
+#include <QtCore/QTimer>
 #include <QtHttpServer/QHttpServerRequest>
 #include <QtHttpServer/QHttpServerResponder>
 #include <QtNetwork/QSslCertificate>
@@ -43,6 +44,8 @@ struct RequestFramer
     QByteArray headerBuffer;
     qint64 bodyRemaining = 0;
     bool rejected = false;
+
+    bool midRequest() const { return !headerBuffer.isEmpty() || bodyRemaining > 0; }
 
     Verdict feed(QByteArrayView data, qint64 maxBody, qint64 *announced)
     {
@@ -135,7 +138,22 @@ void ApiServer::guard(QSslSocket *socket)
     // Connected before QtHttpServer's own readyRead handler (which it adds after the handshake), so this sees each
     // chunk first. QtHttpServer reads everything available on each readyRead, so peeking sees every byte once.
     auto framer = std::make_shared<RequestFramer>();
-    connect(socket, &QIODevice::readyRead, this, [this, socket, framer] {
+    // When the WebSocket API arrives, an upgraded connection must stop this timer: it is not idle HTTP.
+    auto *idle = new QTimer(socket);
+    idle->setSingleShot(true);
+    idle->setInterval(m_idleTimeoutMs);
+    connect(idle, &QTimer::timeout, socket, [this, socket, framer] {
+        if (framer->midRequest() && !framer->rejected) {
+            ++m_rejected;
+            framer->rejected = true;
+            writeRaw(socket, 408, QStringLiteral("the request was not completed within %1 s").arg(m_idleTimeoutMs / 1000.0));
+        } else {
+            socket->disconnectFromHost();
+        }
+    });
+    idle->start();
+    connect(socket, &QIODevice::readyRead, this, [this, socket, framer, idle] {
+        idle->start();
         if (framer->rejected) {
             socket->readAll();
             return;

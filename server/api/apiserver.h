@@ -22,6 +22,9 @@ public:
     ~ApiServer() override;
 
     void setMaxBodyBytes(qint64 bytes) { m_maxBodyBytes = bytes; }
+    /// A connection that sends nothing for this long is closed: 408 when a request was cut short (slow-loris),
+    /// quietly when it was idle between requests.
+    void setIdleTimeout(int ms) { m_idleTimeoutMs = ms; }
     qint64 maxBodyBytes() const { return m_maxBodyBytes; }
 
     /// Loads the chain (server certificate first, then the CA) and the key, and listens. Port 0 picks a free port.
@@ -41,6 +44,7 @@ private:
     QSslServer *m_server = nullptr;
     quint16 m_port = 0;
     qint64 m_maxBodyBytes = 1024 * 1024;
+    int m_idleTimeoutMs = 60000;
     qint64 m_requests = 0;
     qint64 m_rejected = 0;
 };

@@ -17,6 +17,7 @@ QString statusTitle(int status)
     case 403: return QStringLiteral("Forbidden");
     case 404: return QStringLiteral("Not Found");
     case 405: return QStringLiteral("Method Not Allowed");
+    case 408: return QStringLiteral("Request Timeout");
     case 409: return QStringLiteral("Conflict");
     case 411: return QStringLiteral("Length Required");
     case 413: return QStringLiteral("Payload Too Large");

@@ -12,6 +12,8 @@
 #include "storage/database.h"
 
 #include <QtCore/QCoreApplication>
+
+#include <atomic>
 #include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
@@ -115,7 +117,9 @@ Status Application::start()
     auto url = Storage::DatabaseUrl::parse(dbText);
     if (!url)
         return fail(url.error());
-    auto db = Storage::Database::open(*url, QStringLiteral("fleetdeck-main"));
+    // Unique per instance: tests run several servers in one process.
+    static std::atomic<int> instances{0};
+    auto db = Storage::Database::open(*url, QStringLiteral("fleetdeck-main-%1").arg(++instances));
     if (!db)
         return fail(db.error());
     m_db = std::move(*db);
@@ -206,6 +210,7 @@ Status Application::start()
     Api::RestApi::registerRoutes(*m_router, {m_auth.get(), m_devices.get(), [this] { return health(); }});
     m_api = std::make_unique<Api::ApiServer>(*m_router);
     m_api->setMaxBodyBytes(m_options.maxBodyBytes);
+    m_api->setIdleTimeout(m_options.httpIdleTimeoutMs);
     auto port = m_api->listenTls(QHostAddress(m_options.bindAddress), m_options.httpPort, pkiDir + QStringLiteral("/server-chain.pem"), pkiDir + QStringLiteral("/server.key"));
     if (!port)
         return fail(port.error());

@@ -255,6 +255,20 @@ private Q_SLOTS:
         QCOMPARE(m_server->request("GET", QStringLiteral("/v1/devices?limit=1"), {}, {}, token()).status, 200);
     }
 
+    void slowAndIdleConnectionsAreClosed()
+    {
+        QFETCH_GLOBAL(QString, backend);
+        TestServer quick(backend, [](ServerOptions &o) { o.httpIdleTimeoutMs = 400; });
+        QVERIFY2(quick.start(), qPrintable(quick.error()));
+        // Half a request line and then silence: 408 and closed.
+        QByteArray answer = quick.rawExchange("GET /v1/hea", 3000);
+        QVERIFY2(answer.startsWith("HTTP/1.1 408"), answer.constData());
+        // A body that never completes.
+        answer = quick.rawExchange("POST /v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"email\"", 3000);
+        QVERIFY2(answer.startsWith("HTTP/1.1 408"), answer.constData());
+        QCOMPARE(quick.request("GET", QStringLiteral("/v1/health")).status, 200);
+    }
+
     void unknownIdsAndRoutes_data()
     {
         QTest::addColumn<QByteArray>("method");

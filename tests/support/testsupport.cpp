@@ -94,7 +94,7 @@ PgDatabase::~PgDatabase()
 
 QJsonObject HttpReply::json() const { return QJsonDocument::fromJson(body).object(); }
 
-TestServer::TestServer(const QString &backend)
+TestServer::TestServer(const QString &backend, const std::function<void(ServerOptions &)> &tweak)
 {
     m_dir.setAutoRemove(true);
     m_mqttPort = freePort();
@@ -111,6 +111,8 @@ TestServer::TestServer(const QString &backend)
         if (o.database.isEmpty())
             m_error = QStringLiteral("no PostgreSQL: ") + (m_pg->error().isEmpty() ? QStringLiteral("FLEETDECK_TEST_PG_URL is not set") : m_pg->error());
     }
+    if (tweak)
+        tweak(o);
     m_app = std::make_unique<Application>(o);
 }
 
@@ -196,7 +198,7 @@ QByteArray TestServer::rawExchange(const QByteArray &bytes, int timeoutMs)
     QByteArray answer;
     waitFor([&] {
         answer += socket.readAll();
-        return socket.state() == QAbstractSocket::UnconnectedState || answer.contains("\r\n\r\n{") && answer.endsWith('}');
+        return socket.state() == QAbstractSocket::UnconnectedState || (answer.contains("\r\n\r\n{") && answer.endsWith('}'));
     }, timeoutMs);
     answer += socket.readAll();
     return answer;

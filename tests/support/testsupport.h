@@ -44,7 +44,7 @@ class TestServer
 {
 public:
     /// backend: "sqlite" or "postgresql"
-    explicit TestServer(const QString &backend = QStringLiteral("sqlite"));
+    explicit TestServer(const QString &backend = QStringLiteral("sqlite"), const std::function<void(ServerOptions &)> &tweak = {});
     ~TestServer();
 
     /// Starts and waits until the broker link is up. False with a message in error().
