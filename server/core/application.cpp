@@ -279,7 +279,8 @@ std::pair<QJsonObject, bool> Application::health()
                     {QStringLiteral("version"), QString::fromLatin1(kProductVersion)},
                     {QStringLiteral("uptime_s"), m_uptime.elapsed() / 1000},
                     {QStringLiteral("database"), database},
-                    {QStringLiteral("broker"), m_link ? m_link->health() : QJsonObject()}};
+                    {QStringLiteral("broker"), m_link ? m_link->health() : QJsonObject()},
+                    {QStringLiteral("mqtt"), QJsonObject{{QStringLiteral("rejected_status_messages"), m_devices ? m_devices->rejectedStatusMessages() : 0}}}};
     return {doc, dbUp && brokerUp};
 }
 

@@ -536,8 +536,11 @@ void DeviceService::handleStatusMessage(const QString &deviceId, const QByteArra
         return; // a cleared retained message
     auto status = Messages::decodeStatus(payload);
     if (!status) {
+        // Counted always, logged rate-limited: a misbehaving device must not flood the log.
         ++m_rejectedStatusMessages;
-        qCWarning(lcDevices) << "rejected status message from" << deviceId << ":" << status.error().message;
+        if (m_rejectedStatusMessages <= 10 || m_rejectedStatusMessages % 1000 == 0)
+            qCWarning(lcDevices) << "rejected status message from" << deviceId << ":" << status.error().message
+                                 << QStringLiteral("(%1 rejected so far)").arg(m_rejectedStatusMessages);
         return;
     }
     const bool online = status->state == Messages::DeviceStatus::State::Online;

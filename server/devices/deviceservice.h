@@ -79,6 +79,9 @@ public:
     /// A status message from the broker (device-reported state or its will).
     void handleStatusMessage(const QString &deviceId, const QByteArray &payload, bool retained);
 
+    /// Status messages refused as malformed since start.
+    qint64 rejectedStatusMessages() const { return m_rejectedStatusMessages; }
+
     /// Devices the broker must refuse (suspended or decommissioned).
     [[nodiscard]] Result<QStringList> blockedDeviceIds();
     /// Rewrites pki/crl.pem from the revoked certificates in the database.

@@ -362,6 +362,14 @@ private Q_SLOTS:
         QVERIFY2(waitFor([&] { return clientA->state() == MqttClient::State::Connected && clientB->state() == MqttClient::State::Connected; }, 10000),
                  qPrintable(clientA->lastError() + QStringLiteral(" / ") + clientB->lastError()));
 
+        // A malformed status message is refused and counted, and changes nothing.
+        QVERIFY(clientA->publish(Topics::status(a.id), "{\"state\":\"dancing\"}", 1).has_value());
+        QVERIFY(waitFor([&] {
+            return m_server->request("GET", QStringLiteral("/v1/health")).json().value(QStringLiteral("mqtt")).toObject()
+                       .value(QStringLiteral("rejected_status_messages")).toInt() == 1;
+        }, 5000));
+        QCOMPARE(getDevice(a.id).value(QStringLiteral("status")).toString(), QStringLiteral("provisioned"));
+
         // Online through the status topic: the registry follows.
         QVERIFY(clientA->publish(Topics::status(a.id), Messages::encode({Messages::DeviceStatus::State::Online, QStringLiteral("2.1.0")}), 1, true).has_value());
         QVERIFY(waitFor([&] { return getDevice(a.id).value(QStringLiteral("connection")).toString() == u"online"; }, 5000));
