@@ -37,6 +37,10 @@ fd_install_packages() {
         || fd_die "apt-get install failed for: ${missing[*]}"
 }
 
+# Compiler cache hits across clones and folders (CI builds a fresh clone elsewhere).
+export CCACHE_BASEDIR="$FLEETDECK_ROOT"
+export CCACHE_NOHASHDIR=1
+
 fd_build() {
     local type=${FLEETDECK_BUILD_TYPE:-RelWithDebInfo}
     if [ ! -f "$FLEETDECK_BUILD/build.ninja" ]; then
