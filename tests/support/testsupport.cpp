@@ -44,30 +44,38 @@ bool PgDatabase::available()
     return !QProcessEnvironment::systemEnvironment().value(QStringLiteral("FLEETDECK_TEST_PG_URL")).isEmpty();
 }
 
-PgDatabase::PgDatabase()
+namespace {
+/// Runs one statement on the maintenance database named by FLEETDECK_TEST_PG_URL; the error text or empty.
+QString adminStatement(const QString &connection, const QString &sql)
 {
-    const QString admin = QProcessEnvironment::systemEnvironment().value(QStringLiteral("FLEETDECK_TEST_PG_URL"));
-    if (admin.isEmpty())
-        return;
-    const QUrl u(admin);
-    m_name = QStringLiteral("fd_test_%1").arg(QRandomGenerator::global()->generate64(), 0, 16);
+    const QUrl u(QProcessEnvironment::systemEnvironment().value(QStringLiteral("FLEETDECK_TEST_PG_URL")));
+    QString error;
     {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("pg-admin-") + m_name);
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), connection);
         db.setHostName(u.host());
         db.setPort(u.port(5432));
         db.setUserName(u.userName());
         db.setPassword(u.password());
         db.setDatabaseName(u.path().mid(1));
-        if (!db.open()) {
-            m_error = db.lastError().text();
-        } else if (QSqlQuery q(db); !q.exec(QStringLiteral("CREATE DATABASE ") + m_name)) {
-            m_error = q.lastError().text();
-        }
+        if (!db.open())
+            error = db.lastError().text();
+        else if (QSqlQuery q(db); !q.exec(sql))
+            error = q.lastError().text();
         db.close();
     }
-    QSqlDatabase::removeDatabase(QStringLiteral("pg-admin-") + m_name);
+    QSqlDatabase::removeDatabase(connection);
+    return error;
+}
+} // namespace
+
+PgDatabase::PgDatabase()
+{
+    if (!available())
+        return;
+    m_name = QStringLiteral("fd_test_%1").arg(QRandomGenerator::global()->generate64(), 0, 16);
+    m_error = adminStatement(QStringLiteral("pg-admin-") + m_name, QStringLiteral("CREATE DATABASE ") + m_name);
     if (m_error.isEmpty()) {
-        QUrl t = u;
+        QUrl t(QProcessEnvironment::systemEnvironment().value(QStringLiteral("FLEETDECK_TEST_PG_URL")));
         t.setPath(QStringLiteral("/") + m_name);
         m_url = t.toString();
     }
@@ -75,21 +83,8 @@ PgDatabase::PgDatabase()
 
 PgDatabase::~PgDatabase()
 {
-    if (m_url.isEmpty())
-        return;
-    const QUrl u(QProcessEnvironment::systemEnvironment().value(QStringLiteral("FLEETDECK_TEST_PG_URL")));
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("pg-drop-") + m_name);
-        db.setHostName(u.host());
-        db.setPort(u.port(5432));
-        db.setUserName(u.userName());
-        db.setPassword(u.password());
-        db.setDatabaseName(u.path().mid(1));
-        if (db.open())
-            QSqlQuery(db).exec(QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_name));
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(QStringLiteral("pg-drop-") + m_name);
+    if (!m_url.isEmpty())
+        adminStatement(QStringLiteral("pg-drop-") + m_name, QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_name));
 }
 
 QJsonObject HttpReply::json() const { return QJsonDocument::fromJson(body).object(); }
