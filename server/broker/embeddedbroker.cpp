@@ -27,6 +27,7 @@ EmbeddedBroker::EmbeddedBroker(EmbeddedBrokerConfig config, QObject *parent) : Q
     connect(&m_process, &QProcess::finished, this, &EmbeddedBroker::onFinished);
     connect(&m_process, &QProcess::started, this, &EmbeddedBroker::started);
     connect(&m_process, &QProcess::started, this, [this] {
+        m_runningSince.start();
         m_probes = 0;
         m_probeTimer.start();
     });
@@ -147,6 +148,9 @@ void EmbeddedBroker::onFinished(int exitCode, QProcess::ExitStatus status)
         return;
     const QString reason = status == QProcess::CrashExit ? QStringLiteral("mosquitto crashed")
                                                          : QStringLiteral("mosquitto exited with code %1").arg(exitCode);
+    // A broker that ran for a while before dying starts again quickly; one that keeps failing backs off to 10 s.
+    if (m_runningSince.isValid() && m_runningSince.elapsed() > 60000)
+        m_backoffMs = 0;
     m_backoffMs = m_backoffMs == 0 ? 250 : qMin(m_backoffMs * 2, 10000);
     ++m_restarts;
     qCWarning(lcBroker).noquote() << reason << "- restarting in" << m_backoffMs << "ms. Last log lines:\n" << recentLog();
@@ -206,6 +210,16 @@ void EmbeddedBroker::reload()
 {
     if (m_process.state() == QProcess::Running)
         ::kill(pid_t(m_process.processId()), SIGHUP);
+}
+
+void EmbeddedBroker::rotateLogIfLarger(qint64 maxBytes)
+{
+    const QFileInfo log(logPath());
+    if (!log.exists() || log.size() <= maxBytes)
+        return;
+    QFile::remove(logPath() + QStringLiteral(".1"));
+    if (QFile::rename(logPath(), logPath() + QStringLiteral(".1")))
+        reload(); // mosquitto reopens its log file on SIGHUP
 }
 
 QString EmbeddedBroker::recentLog() const

@@ -2,6 +2,7 @@
 
 #include "core/result.h"
 
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QObject>
 #include <QtCore/QProcess>
 #include <QtCore/QStringList>
@@ -46,6 +47,8 @@ public:
     QString configPath() const;
     /// The last lines mosquitto wrote, for error messages.
     QString recentLog() const;
+    /// Keeps mosquitto.log below `maxBytes`: the current log becomes mosquitto.log.1 and mosquitto reopens its log.
+    void rotateLogIfLarger(qint64 maxBytes);
     /// Writes the block list (device identities the broker must refuse).
     [[nodiscard]] Status writeBlockList(const QStringList &deviceIds) const;
 
@@ -70,6 +73,7 @@ private:
     int m_probes = 0;
     QString m_binary;
     int m_restarts = 0;
+    QElapsedTimer m_runningSince;
     int m_backoffMs = 0;
     bool m_stopping = false;
 };

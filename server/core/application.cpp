@@ -28,6 +28,7 @@ namespace Fleetdeck {
 
 namespace {
 constexpr const char *kServerIdentity = "fleetdeck-server";
+constexpr qint64 kBrokerLogMaxBytes = 16 * 1024 * 1024;
 }
 
 Application::Application(ServerOptions options, QObject *parent) : QObject(parent), m_options(std::move(options)) {}
@@ -181,6 +182,7 @@ Status Application::start()
     connect(m_link.get(), &BrokerLink::statusMessage, m_devices.get(), &DeviceService::handleStatusMessage);
 
     if (m_broker) {
+        m_broker->rotateLogIfLarger(kBrokerLogMaxBytes);
         if (auto st = m_broker->writeBlockList(m_devices->blockedDeviceIds().value_or(QStringList())); !st)
             return st;
         if (auto st = m_broker->start(); !st)
@@ -232,6 +234,8 @@ Status Application::start()
     // expired one (which would make it refuse every device).
     m_upkeep.setInterval(std::chrono::hours(24));
     connect(&m_upkeep, &QTimer::timeout, this, [this] {
+        if (m_broker)
+            m_broker->rotateLogIfLarger(kBrokerLogMaxBytes);
         if (auto st = m_devices->writeCrl(); !st)
             qCWarning(lcServer) << "CRL not refreshed:" << st.error().message;
         else
