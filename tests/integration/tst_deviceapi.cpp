@@ -1,6 +1,8 @@
 // End-to-end tests of the device registry against a real server: embedded mosquitto with mTLS and the ACL plugin,
 // HTTPS REST, and SQLite or PostgreSQL (every test runs once per backend).
+#include "auth/authservice.h"
 #include "broker/embeddedbroker.h"
+#include "storage/database.h"
 #include "mqtt/mqttclient.h"
 #include "pki/certificateauthority.h"
 #include "protocol/messages.h"
@@ -458,6 +460,38 @@ private Q_SLOTS:
             client->abort();
         }
         QVERIFY(waitFor([&] { return getDevice(d.id).value(QStringLiteral("connection")).toString() == u"offline"; }, 5000));
+    }
+
+    void anotherTenantSeesNothing()
+    {
+        const RegisteredDevice mine = registerDevice(false);
+        // A second tenant with an operator, made directly in storage (the tenants API comes later).
+        Storage::Database &db = m_server->app().database();
+        auto hash = AuthService::hashPassword(QStringLiteral("other-password-1"));
+        QVERIFY(hash.has_value());
+        QVERIFY(db.exec(QStringLiteral("INSERT INTO tenants (id, name, created_at) VALUES ('tenant-b', 'other', 1)")).has_value());
+        QVERIFY(db.exec(QStringLiteral("INSERT INTO users (id, tenant_id, email, password_hash, role, created_at) "
+                                       "VALUES ('user-b', 'tenant-b', 'op@other', :h, 'operator', 1)"), {{QStringLiteral("h"), *hash}}).has_value());
+        const HttpReply login = m_server->requestJson("POST", QStringLiteral("/v1/auth/login"),
+                                                      {{QStringLiteral("email"), QStringLiteral("op@other")}, {QStringLiteral("password"), QStringLiteral("other-password-1")}}, {});
+        QCOMPARE(login.status, 200);
+        const QByteArray other = login.json().value(QStringLiteral("token")).toString().toLatin1();
+        // Another tenant's device does not exist for this user: 404, not 403, and it is in no list.
+        QCOMPARE(m_server->request("GET", QStringLiteral("/v1/devices/") + mine.id, {}, {}, other).status, 404);
+        QCOMPARE(m_server->request("POST", QStringLiteral("/v1/devices/%1/suspend").arg(mine.id), {}, {}, other).status, 404);
+        QCOMPARE(m_server->requestJson("PATCH", QStringLiteral("/v1/devices/") + mine.id, {{QStringLiteral("name"), QStringLiteral("x")}}, other).status, 404);
+        QCOMPARE(m_server->request("GET", QStringLiteral("/v1/devices"), {}, {}, other).json().value(QStringLiteral("items")).toArray().size(), 0);
+        // The same serial number is free in the other tenant; devices it registers are its own.
+        const HttpReply theirs = m_server->requestJson("POST", QStringLiteral("/v1/devices"),
+                                                       {{QStringLiteral("serial_number"), mine.response.value(QStringLiteral("serial_number")).toString()},
+                                                        {QStringLiteral("device_type"), QStringLiteral("x")}}, other);
+        QCOMPARE(theirs.status, 201);
+        QCOMPARE(theirs.json().value(QStringLiteral("tenant_id")).toString(), QStringLiteral("tenant-b"));
+        // An operator may not register into another tenant by naming it.
+        QCOMPARE(m_server->requestJson("POST", QStringLiteral("/v1/devices"),
+                                       {{QStringLiteral("serial_number"), QStringLiteral("Z")}, {QStringLiteral("device_type"), QStringLiteral("x")},
+                                        {QStringLiteral("tenant_id"), mine.response.value(QStringLiteral("tenant_id")).toString()}}, other).status, 403);
+        QVERIFY(getDevice(mine.id).value(QStringLiteral("name")).isNull()); // the foreign PATCH changed nothing
     }
 
     void stateSurvivesARestart()
