@@ -6,6 +6,7 @@
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
 #include <QtCore/QLoggingCategory>
+#include <QtCore/QSet>
 #include <QtCore/QUrl>
 #include <QtCore/QUrlQuery>
 #include <QtSql/QSqlError>
@@ -213,7 +214,13 @@ bool Database::ping()
     return db.open() && configure().has_value() && QSqlQuery(db).exec(QStringLiteral("SELECT 1"));
 }
 
-int Database::latestSchemaVersion() { return migrations().last().version; }
+int Database::latestSchemaVersion()
+{
+    int v = 0;
+    for (const Migration &m : migrations())
+        v = std::max(v, m.version);
+    return v;
+}
 
 int Database::schemaVersion() const
 {
@@ -231,9 +238,22 @@ Status Database::migrate()
     const int current = schemaVersion();
     if (current > latestSchemaVersion())
         return fail(Error::unavailable(QStringLiteral("the database schema (version %1) is newer than this server knows (%2); upgrade the server").arg(current).arg(latestSchemaVersion())));
-    for (const Migration &m : migrations()) {
-        if (m.version <= current)
-            continue;
+    // Applied by set, not by "newer than the newest": a migration that landed with a lower number than one already
+    // applied elsewhere still runs.
+    QSet<int> applied;
+    {
+        auto q = exec(QStringLiteral("SELECT version FROM schema_migrations"));
+        if (!q)
+            return fail(q.error());
+        while (q->next())
+            applied.insert(q->value(0).toInt());
+    }
+    QList<Migration> pending;
+    for (const Migration &m : migrations())
+        if (!applied.contains(m.version))
+            pending << m;
+    std::sort(pending.begin(), pending.end(), [](const Migration &a, const Migration &b) { return a.version < b.version; });
+    for (const Migration &m : pending) {
         if (auto st = transaction(); !st)
             return st;
         const QStringList &statements = m_url.dialect == Dialect::Postgres ? m.postgres : m.sqlite;
