@@ -3,27 +3,35 @@
 #
 #   tools/screenshots.sh OUTDIR [BUILD_DIR]
 #
-# Runs the console under Xvfb against the test HTTPS server (tests/app/fakeserver),
-# with its own throw-away settings, and saves one PNG per scene into OUTDIR.
-# Needs the targets fleetdeck and fleetdeck_fakeserver_bin built in BUILD_DIR
-# (default: $FLEETDECK_BUILD_DIR, else build-app next to this script's repository).
+# Starts the real server (fleetdeck-server, embedded mosquitto, SQLite) with a throw-away data
+# directory on free loopback ports, connects a simulated fleet to it (fleetdeck-sim), and runs
+# the console under Xvfb against it with its own throw-away settings; saves one PNG per scene
+# into OUTDIR and stops everything it started.
+# Needs the targets fleetdeck, fleetdeck-server (with fleetdeck_broker_plugin) and fleetdeck-sim
+# built in BUILD_DIR (default: $FLEETDECK_BUILD_DIR, else build/ in this repository), plus
+# mosquitto, curl and xvfb-run.
 set -euo pipefail
 
 [[ $# -ge 1 ]] || { echo "usage: $0 OUTDIR [BUILD_DIR]" >&2; exit 2; }
 repo=$(cd "$(dirname "$0")/.." && pwd)
 out=$(realpath -m "$1")
-build=$(realpath -m "${2:-${FLEETDECK_BUILD_DIR:-$repo/build-app}}")
+build=$(realpath -m "${2:-${FLEETDECK_BUILD_DIR:-$repo/build}}")
 app=$build/app/fleetdeck
-fake=$build/tests/app/fleetdeck_fakeserver
-for bin in "$app" "$fake"; do
-    [[ -x $bin ]] || { echo "missing $bin (build fleetdeck and fleetdeck_fakeserver_bin)" >&2; exit 1; }
+server=$build/server/fleetdeck-server
+sim=$build/sim/fleetdeck-sim
+for bin in "$app" "$server" "$sim"; do
+    [[ -x $bin ]] || { echo "missing $bin (build fleetdeck, fleetdeck-server and fleetdeck-sim)" >&2; exit 1; }
 done
-command -v xvfb-run >/dev/null || { echo "xvfb-run is not installed" >&2; exit 1; }
+for tool in xvfb-run curl ss; do
+    command -v "$tool" >/dev/null || { echo "$tool is not installed" >&2; exit 1; }
+done
 
 work=$(mktemp -d)
 pids=()
 cleanup() {
-    for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+    # Only what this script started, newest first (the simulators before their server).
+    for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill "${pids[i]}" 2>/dev/null || true; done
+    for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -33,17 +41,62 @@ mkdir -p "$out"
 export XDG_CONFIG_HOME=$work/config
 export LANG=C.UTF-8 QT_LOGGING_RULES="fleetdeck.*.info=false"
 settings_file=$XDG_CONFIG_HOME/Fleetdeck/fleetdeck.conf
+password=screenshot-admin-$RANDOM$RANDOM
+email=admin@localhost
 
-start_server() { # name [extra args] -> sets port
+taken_ports=()
+free_port() { # a loopback port nobody listens on (and not handed out before)
+    local p
+    while :; do
+        p=$((20000 + RANDOM % 40000))
+        [[ " ${taken_ports[*]} " == *" $p "* ]] && continue
+        ss -Htln "sport = :$p" | grep -q . && continue
+        taken_ports+=("$p")
+        echo "$p"
+        return
+    done
+}
+
+start_server() { # name [extra server args] -> sets url and ca
     local name=$1; shift
-    "$fake" --dir "$work/$name" "$@" >"$work/$name.out" 2>&1 &
+    local http mqtt
+    http=$(free_port)
+    mqtt=$(free_port)
+    FLEETDECK_ADMIN_PASSWORD=$password "$server" --data-dir "$work/$name" --bind 127.0.0.1 \
+        --http-port "$http" --mqtt-port "$mqtt" "$@" >"$work/$name.log" 2>&1 &
     pids+=($!)
-    for _ in $(seq 100); do
-        grep -q READY "$work/$name.out" 2>/dev/null && break
+    url=https://localhost:$http
+    ca=$work/$name/pki/ca.crt
+    # Up when the API answers at all (a degraded server answers 503).
+    for _ in $(seq 200); do
+        [[ -f $ca ]] && [[ $(curl -s -o /dev/null -w '%{http_code}' --cacert "$ca" "$url/v1/health") != 000 ]] && return
+        kill -0 "${pids[-1]}" 2>/dev/null || break
         sleep 0.1
     done
-    port=$(awk '/READY/ {print $2}' "$work/$name.out")
-    [[ -n $port ]] || { echo "test server $name did not start:" >&2; cat "$work/$name.out" >&2; exit 1; }
+    echo "server $name did not start:" >&2
+    cat "$work/$name.log" >&2
+    exit 1
+}
+
+api() { # method path [json]: a REST call as the admin against $url
+    local args=(-sf --cacert "$ca" -X "$1" -H "Authorization: Bearer $token")
+    [[ $# -ge 3 ]] && args+=(-H "Content-Type: application/json" -d "$3")
+    curl "${args[@]}" "$url$2"
+}
+
+start_fleet() { # name count type prefix [extra sim args]: waits until all are online
+    local name=$1 count=$2 type=$3 prefix=$4; shift 4
+    FLEETDECK_PASSWORD=$password "$sim" --server "$url" --ca "$ca" --email "$email" --count "$count" \
+        --device-type "$type" --serial-prefix "$prefix" --state-dir "$work/sim-$name" "$@" >"$work/sim-$name.log" 2>&1 &
+    pids+=($!)
+    for _ in $(seq 300); do
+        grep -q "devices online" "$work/sim-$name.log" 2>/dev/null && return
+        kill -0 "${pids[-1]}" 2>/dev/null || break
+        sleep 0.1
+    done
+    echo "simulator $name did not get its devices online:" >&2
+    cat "$work/sim-$name.log" >&2
+    exit 1
 }
 
 reset_settings() {
@@ -68,34 +121,51 @@ shot() { # scene delay_ms [console args...]: saves every window as <scene>-<wind
     [[ $found == 1 ]] || { echo "no screenshot for $scene:" >&2; cat "$work/$scene.log" >&2; }
 }
 
-start_server main --devices 1500
-main=https://localhost:$port
-ca=$work/main/ca.pem
-start_server degraded --devices 240 --degraded
-degraded=https://localhost:$port
+# The main server with a simulated fleet of 12 devices: 9 pumps that stay connected, 3 gateways
+# that go offline again (an abnormal state: active but offline), plus a spare meter that was
+# registered but never connected, and one that is suspended.
+echo "Starting the server and a simulated fleet in $work"
+start_server main
+main=$url main_ca=$ca
+start_fleet pumps 9 pump PUMP
+start_fleet gateways 3 gateway GW --duration 4
+token=$(curl -sf --cacert "$ca" -H 'Content-Type: application/json' \
+    -d "{\"email\":\"$email\",\"password\":\"$password\"}" "$url/v1/auth/login" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
+[[ -n $token ]] || { echo "cannot sign in to the server" >&2; exit 1; }
+api POST /v1/devices '{"serial_number":"MTR-00001","device_type":"meter","name":"Spare meter"}' >/dev/null
+suspended=$(api POST /v1/devices '{"serial_number":"MTR-00002","device_type":"meter","name":"Meter in repair"}' |
+    sed -n 's/.*"device_id":"\([^"]*\)".*/\1/p')
+api POST "/v1/devices/$suspended/suspend" >/dev/null
+# The gateways' simulator says goodbye after 4 s.
+for _ in $(seq 100); do
+    grep -q "stopping" "$work/sim-gateways.log" && break
+    sleep 0.1
+done
 
-user=(--email operator@example.com)
+# A second server whose broker is unreachable: it answers, but reports itself degraded.
+start_server degraded --broker "mqtts://127.0.0.1:$(free_port)"
+degraded=$url degraded_ca=$ca
+
 echo "Screenshots in $out:"
-
 reset_settings
 shot 01-connect 1500
-FLEETDECK_PASSWORD=secret shot 02-trust-first-contact 3000 --server "$main" "${user[@]}" --connect
-FLEETDECK_PASSWORD=wrong shot 03-wrong-password 3000 --server "$main" "${user[@]}" --ca-file "$ca" --connect
+FLEETDECK_PASSWORD=$password shot 02-trust-first-contact 3000 --server "$main" --email "$email" --connect
+FLEETDECK_PASSWORD=wrong shot 03-wrong-password 3000 --server "$main" --email "$email" --ca-file "$main_ca" --connect
 
 reset_settings
-export FLEETDECK_PASSWORD=secret
-shot 04-main-light 5000 --server "$main" "${user[@]}" --ca-file "$ca" --connect
-shot 05-main-dark 5000 --theme dark --server "$main" "${user[@]}" --ca-file "$ca" --connect
-shot 06-kiosk-degraded 5000 --kiosk --theme dark --server "$degraded" "${user[@]}" --ca-file "$work/degraded/ca.pem"
-
-# A server that goes away 5 s after the console connected; the link counts as lost 5 s later.
-reset_settings 5
-start_server dying --devices 800 --stop-after 6
-dying=https://localhost:$port
-dying_ca=$work/dying/ca.pem
-shot 07-link-lost 16000 --server "$dying" "${user[@]}" --ca-file "$dying_ca" --connect
-
-reset_settings
-shot 08-main-german 5000 --lang de --server "$main" "${user[@]}" --ca-file "$ca" --connect
+export FLEETDECK_PASSWORD=$password
+shot 04-main-light 5000 --server "$main" --email "$email" --ca-file "$main_ca" --connect
+shot 05-main-dark 5000 --theme dark --server "$main" --email "$email" --ca-file "$main_ca" --connect
+shot 06-kiosk 5000 --kiosk --theme dark --server "$main" --email "$email" --ca-file "$main_ca"
+shot 07-kiosk-degraded 5000 --kiosk --theme dark --server "$degraded" --email "$email" --ca-file "$degraded_ca"
+shot 08-main-german 5000 --lang de --server "$main" --email "$email" --ca-file "$main_ca" --connect
 unset FLEETDECK_PASSWORD
 shot 09-connect-spanish 1500 --lang es
+
+# Last: the main server stops 6 s after the console started; 5 s later the link counts as lost.
+reset_settings 5
+FLEETDECK_PASSWORD=$password shot 10-link-lost 16000 --server "$main" --email "$email" --ca-file "$main_ca" --connect &
+shot_pid=$!
+sleep 6
+kill "${pids[0]}"
+wait "$shot_pid"

@@ -565,6 +565,14 @@
         <source>No saved session for %1 and no FLEETDECK_EMAIL / FLEETDECK_PASSWORD to sign in with.</source>
         <translation>Keine gespeicherte Sitzung für %1 und kein FLEETDECK_EMAIL / FLEETDECK_PASSWORD zum Anmelden.</translation>
     </message>
+    <message>
+        <source>No devices are registered on this server yet.</source>
+        <translation>Auf diesem Server sind noch keine Geräte registriert.</translation>
+    </message>
+    <message>
+        <source>No device matches the filter.</source>
+        <translation>Kein Gerät passt zum Filter.</translation>
+    </message>
 </context>
 <context>
     <name>OverviewBar</name>

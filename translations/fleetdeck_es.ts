@@ -565,6 +565,14 @@
         <source>No saved session for %1 and no FLEETDECK_EMAIL / FLEETDECK_PASSWORD to sign in with.</source>
         <translation>No hay sesión guardada para %1 ni FLEETDECK_EMAIL / FLEETDECK_PASSWORD para iniciar sesión.</translation>
     </message>
+    <message>
+        <source>No devices are registered on this server yet.</source>
+        <translation>Todavía no hay dispositivos registrados en este servidor.</translation>
+    </message>
+    <message>
+        <source>No device matches the filter.</source>
+        <translation>Ningún dispositivo coincide con el filtro.</translation>
+    </message>
 </context>
 <context>
     <name>OverviewBar</name>

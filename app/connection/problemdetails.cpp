@@ -23,13 +23,26 @@ std::optional<ProblemDetails> parseProblemDetails(const QByteArray &body)
     return p;
 }
 
+QString asSentence(const QString &text)
+{
+    QString s = text.trimmed();
+    if (s.isEmpty())
+        return s;
+    s[0] = s[0].toUpper();
+    if (!s.endsWith(u'.') && !s.endsWith(u'!') && !s.endsWith(u'?'))
+        s += u'.';
+    return s;
+}
+
 QString userMessageForHttpError(int status, const QByteArray &body)
 {
     if (const auto problem = parseProblemDetails(body)) {
+        // The server words its details as log-style fragments ("wrong e-mail or password");
+        // next to the console's own messages they read better as sentences.
         if (!problem->detail.trimmed().isEmpty())
-            return problem->detail.trimmed();
+            return asSentence(problem->detail);
         if (!problem->title.trimmed().isEmpty())
-            return problem->title.trimmed();
+            return asSentence(problem->title);
     }
     switch (status) {
     case 401:

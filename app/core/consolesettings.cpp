@@ -45,6 +45,9 @@ const std::vector<SettingSpec> &specs()
         {"fleet/pollIntervalSeconds", 5,
          [](const QVariant &v) { return isIntIn(v, 1, 300); },
          "Seconds between two refreshes of the fleet table (1..300)."},
+        {"fleet/pageSize", 500,
+         [](const QVariant &v) { return isIntIn(v, 1, 1000); },
+         "Devices asked for per request while listing the fleet (1..1000; the server allows 1000)."},
         {"link/lostAfterSeconds", 30,
          [](const QVariant &v) { return isIntIn(v, 5, 3600); },
          "Seconds of failed refreshes after which the link counts as lost (5..3600)."},
@@ -113,6 +116,7 @@ void ConsoleSettings::setTheme(const QString &theme) { setValue("ui/theme", them
 QString ConsoleSettings::language() const { return value("ui/language").toString(); }
 void ConsoleSettings::setLanguage(const QString &language) { setValue("ui/language", language); }
 int ConsoleSettings::pollIntervalSeconds() const { return value("fleet/pollIntervalSeconds").toInt(); }
+int ConsoleSettings::pageSize() const { return value("fleet/pageSize").toInt(); }
 int ConsoleSettings::lostAfterSeconds() const { return value("link/lostAfterSeconds").toInt(); }
 bool ConsoleSettings::rememberToken() const { return value("connection/rememberToken").toBool(); }
 void ConsoleSettings::setRememberToken(bool remember) { setValue("connection/rememberToken", remember); }

@@ -43,6 +43,7 @@ public:
     QString language() const;               ///< "" = follow the system locale
     void setLanguage(const QString &language);
     int pollIntervalSeconds() const;
+    int pageSize() const;                   ///< devices per GET /v1/devices request
     int lostAfterSeconds() const;
     bool rememberToken() const;
     void setRememberToken(bool remember);

@@ -44,7 +44,7 @@ void FleetPoller::refreshNow()
 void FleetPoller::fetchPage(const QString &cursor)
 {
     QUrlQuery query;
-    query.addQueryItem(u"limit"_s, QString::number(pageSize));
+    query.addQueryItem(u"limit"_s, QString::number(m_pageSize));
     if (!cursor.isEmpty())
         query.addQueryItem(u"cursor"_s, QString::fromLatin1(QUrl::toPercentEncoding(cursor)));
     m_api->get(u"/v1/devices"_s, query, ApiClient::Auth::Bearer, this, [this](const ApiResult<QJsonDocument> &result) {

@@ -9,6 +9,8 @@
 #include <QObject>
 #include <QTimer>
 
+#include <algorithm>
+
 class ApiClient;
 
 /// Polls the server: the whole device list (following next_cursor) and the health
@@ -21,12 +23,13 @@ public:
     explicit FleetPoller(ApiClient *api, QObject *parent = nullptr);
 
     void setIntervalSeconds(int seconds);
+    /// Devices per request; the list is followed through next_cursor whatever the size.
+    void setPageSize(int size) { m_pageSize = std::clamp(size, 1, 1000); }
     void start();
     void stop();
     /// Starts a refresh now unless one is already running.
     void refreshNow();
 
-    static constexpr int pageSize = 500;
     /// Guards against a server that never stops handing out cursors.
     static constexpr int maxPages = 2000;
 
@@ -42,6 +45,7 @@ private:
 
     ApiClient *m_api;
     QTimer m_timer;
+    int m_pageSize = 500;
     bool m_devicesBusy = false;
     bool m_healthBusy = false;
     QList<Device> m_collecting;

@@ -24,6 +24,7 @@
 #include <QLocale>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QSet>
 #include <QStatusBar>
 #include <QStyle>
 #include <QTableView>
@@ -66,6 +67,7 @@ MainWindow::MainWindow(ConsoleSettings &settings, Mode mode, QWidget *parent)
     setWindowTitle(tr("Fleetdeck Console"));
     m_proxy->setFleetModel(m_model);
     m_poller->setIntervalSeconds(settings.pollIntervalSeconds());
+    m_poller->setPageSize(settings.pageSize());
 
     buildUi();
     if (m_mode == Mode::Desktop)
@@ -164,6 +166,16 @@ void MainWindow::buildUi()
     const int widths[] = {10, 9, 16, 12, 10, 8, 12, 10, 14};
     for (int c = 0; c < FleetModel::ColumnCount; ++c)
         m_table->setColumnWidth(c, widths[c] * em);
+    // Shown on the empty table: an empty fleet or a filter that matches nothing must not
+    // look like a view that failed to load.
+    m_emptyHint = new QLabel(m_table->viewport());
+    m_emptyHint->setObjectName(u"emptyHint"_s);
+    m_emptyHint->setAlignment(Qt::AlignCenter);
+    m_emptyHint->setWordWrap(true);
+    m_emptyHint->setVisible(false);
+    m_emptyHint->setAttribute(Qt::WA_TransparentForMouseEvents);
+    auto *hintLayout = new QVBoxLayout(m_table->viewport());
+    hintLayout->addWidget(m_emptyHint);
     layout->addWidget(m_table, 1);
     setCentralWidget(central);
 
@@ -244,7 +256,10 @@ void MainWindow::setSession(const SessionInfo &session)
     m_api->setBaseUrl(session.server);
     m_api->setTrustedCa(session.trustedCa);
     m_api->setBearerToken(session.token);
-    m_sessionLabel->setText(tr("%1 @ %2").arg(session.email, session.server.host()));
+    const QString where = session.server.port() > 0 && session.server.port() != 443
+        ? session.server.host() + u':' + QString::number(session.server.port())
+        : session.server.host();
+    m_sessionLabel->setText(tr("%1 @ %2").arg(session.email, where));
     m_sessionLabel->setToolTip(session.expiresAt.isValid()
                                    ? tr("Session valid until %1").arg(QLocale().toString(
                                          session.expiresAt.toLocalTime(), QLocale::ShortFormat))
@@ -304,6 +319,14 @@ void MainWindow::onDevicesRefreshed(const QList<Device> &devices, const QDateTim
     m_lastDeviceError.clear();
     m_model->setDevices(devices);
     m_overview->setDevices(devices);
+    // Tenant ids are opaque; the column only helps where a fleet spans several tenants.
+    QSet<QString> tenants;
+    for (const Device &d : devices) {
+        tenants.insert(d.tenantId);
+        if (tenants.size() > 1)
+            break;
+    }
+    m_table->setColumnHidden(FleetModel::TenantColumn, tenants.size() <= 1);
     m_link->recordSuccess(at);
     updateStatusBar();
     updateBanner();
@@ -401,6 +424,12 @@ void MainWindow::updateStatusBar()
         m_refreshLabel->setText(tr("No data received yet"));
     m_filterCount->setText(tr("%1 of %2 devices")
                                .arg(QLocale().toString(m_proxy->rowCount()), QLocale().toString(m_model->rowCount())));
+    const bool empty = m_lastRefresh.isValid() && m_proxy->rowCount() == 0;
+    if (empty) {
+        m_emptyHint->setText(m_model->rowCount() == 0 ? tr("No devices are registered on this server yet.")
+                                                      : tr("No device matches the filter."));
+    }
+    m_emptyHint->setVisible(empty);
 }
 
 void MainWindow::updateBanner()

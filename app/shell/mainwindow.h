@@ -94,6 +94,7 @@ private:
     QLineEdit *m_filter = nullptr;
     QLabel *m_filterCount = nullptr;
     QTableView *m_table = nullptr;
+    QLabel *m_emptyHint = nullptr;
     QLabel *m_linkIcon = nullptr;
     QLabel *m_linkLabel = nullptr;
     QLabel *m_refreshLabel = nullptr;

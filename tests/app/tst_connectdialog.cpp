@@ -1,10 +1,10 @@
-// The connect dialog: validation, readable errors, trust on first use, a changed CA,
-// and remembered servers, against a loopback HTTPS server.
+// The connect dialog against the real server: validation, readable errors, trust on first use of the server's
+// platform CA, a changed CA at a known address, and remembered servers.
 
 #include "connection/certificateinfo.h"
 #include "connection/connector.h"
 #include "core/consolesettings.h"
-#include "fakefleetserver.h"
+#include "realserver.h"
 #include "shell/connectdialog.h"
 
 #include <QApplication>
@@ -21,6 +21,7 @@
 #include <QTest>
 
 using namespace Qt::StringLiterals;
+using namespace ConsoleTest;
 
 class TestConnectDialog : public QObject
 {
@@ -45,13 +46,14 @@ private Q_SLOTS:
 
 private:
     void fill(ConnectDialog &dialog, const QString &server, const QString &email, const QString &password);
+    void fillForServer(ConnectDialog &dialog, const QString &password = {});
     static QString fingerprintShown(const ConnectDialog &dialog, const char *label);
     static bool onTrustPage(const ConnectDialog &dialog);
+    int loginAttempts() { return auditCount(*m_server, u"auth.login"_s) + auditCount(*m_server, u"auth.login_failed"_s); }
 
-    QTemporaryDir m_dir;
-    TestPki m_pki;
-    TestPki m_otherPki;
-    std::unique_ptr<FakeFleetServer> m_server;
+    std::unique_ptr<TestServer> m_server;
+    QUrl m_url;
+    QSslCertificate m_ca;
 };
 
 void TestConnectDialog::initTestCase()
@@ -59,31 +61,23 @@ void TestConnectDialog::initTestCase()
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(u"FleetdeckTest"_s);
     QCoreApplication::setApplicationName(u"tst_connectdialog"_s);
-    QVERIFY(m_dir.isValid());
-    auto pki = TestPki::create(m_dir.filePath(u"a"_s), u"Platform CA A"_s);
-    QVERIFY2(pki, qPrintable(pki ? QString() : pki.error()));
-    m_pki = *pki;
-    auto other = TestPki::create(m_dir.filePath(u"b"_s), u"Platform CA B"_s);
-    QVERIFY2(other, qPrintable(other ? QString() : other.error()));
-    m_otherPki = *other;
 }
 
 void TestConnectDialog::init()
 {
-    // Every test starts without remembered servers and with a fresh server.
+    // Every test starts without remembered servers and with a fresh server (so a fresh platform CA).
     ConsoleSettings settings;
     QVERIFY2(settings.fileName().contains(u".qttest"_s), qPrintable(settings.fileName()));
     QFile::remove(settings.fileName());
-    m_server = std::make_unique<FakeFleetServer>();
-    m_server->setPki(m_pki);
-    m_server->setDeviceCount(5);
-    QVERIFY(m_server->listen());
+    m_server = std::make_unique<TestServer>();
+    QVERIFY2(m_server->start(), qPrintable(m_server->error()));
+    m_url = serverUrl(*m_server);
+    m_ca = platformCa(*m_server);
+    QVERIFY(!m_ca.isNull());
 }
 
 void TestConnectDialog::cleanup()
 {
-    if (QTest::currentTestFailed())
-        m_dir.setAutoRemove(false);
     m_server.reset();
 }
 
@@ -141,6 +135,11 @@ void TestConnectDialog::fill(ConnectDialog &dialog, const QString &server, const
     dialog.findChild<QLineEdit *>(u"passwordEdit"_s)->setText(password);
 }
 
+void TestConnectDialog::fillForServer(ConnectDialog &dialog, const QString &password)
+{
+    fill(dialog, m_url.toString(), adminEmail(), password.isEmpty() ? m_server->adminPassword() : password);
+}
+
 QString TestConnectDialog::fingerprintShown(const ConnectDialog &dialog, const char *label)
 {
     return dialog.findChild<QLabel *>(QString::fromLatin1(label))->text().remove(u'\n');
@@ -169,15 +168,16 @@ void TestConnectDialog::invalidFormShowsProblemsAndStaysIdle()
     QVERIFY(passwordProblem->isVisible());
     QVERIFY(!dialog.findChild<QWidget *>(u"progressBar"_s)->isVisible());
     QVERIFY(dialog.findChild<QPushButton *>(u"connectButton"_s)->isEnabled());
-    QVERIFY(m_server->requests().isEmpty());
 
-    // Fixing the form clears the problems on the next attempt.
-    fill(dialog, m_server->url(), u"operator@example.com"_s, u"secret"_s);
-    settings.setTrustedCa(QUrl(m_server->url()), m_pki.ca);
+    // Fixing the form clears the problems on the next attempt, which signs in.
+    fillForServer(dialog);
+    settings.setTrustedCa(m_url, m_ca);
     QTest::mouseClick(dialog.findChild<QPushButton *>(u"connectButton"_s), Qt::LeftButton);
     QVERIFY(!serverProblem->isVisible());
     QVERIFY(!emailProblem->isVisible());
     QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 15000);
+    // The invalid attempt never reached the server: one sign-in in its audit log, the valid one.
+    QCOMPARE(loginAttempts(), 1);
 }
 
 void TestConnectDialog::unreachableServerShowsReadableError()
@@ -192,7 +192,7 @@ void TestConnectDialog::unreachableServerShowsReadableError()
     ConsoleSettings settings;
     ConnectDialog dialog(settings);
     dialog.show();
-    fill(dialog, u"https://127.0.0.1:%1"_s.arg(port), u"operator@example.com"_s, u"secret"_s);
+    fill(dialog, u"https://127.0.0.1:%1"_s.arg(port), adminEmail(), u"secret"_s);
     QTest::mouseClick(dialog.findChild<QPushButton *>(u"connectButton"_s), Qt::LeftButton);
 
     auto *error = dialog.findChild<QLabel *>(u"errorLabel"_s);
@@ -211,44 +211,60 @@ void TestConnectDialog::firstContactAsksTrustThenSignsIn()
     ConsoleSettings settings;
     ConnectDialog dialog(settings);
     dialog.show();
-    fill(dialog, m_server->url(), u"operator@example.com"_s, u"secret"_s);
+    fillForServer(dialog);
     QTest::mouseClick(dialog.findChild<QPushButton *>(u"connectButton"_s), Qt::LeftButton);
 
     QTRY_VERIFY_WITH_TIMEOUT(onTrustPage(dialog), 15000);
-    QCOMPARE(fingerprintShown(dialog, "fingerprintLabel"), CertificateInfo::sha256Fingerprint(m_pki.ca));
-    QVERIFY(dialog.findChild<QLabel *>(u"trustSubject"_s)->text().contains(u"Platform CA A"_s));
+    // The fingerprint shown is the one of the CA file in the server's data directory.
+    QCOMPARE(fingerprintShown(dialog, "fingerprintLabel"), CertificateInfo::sha256Fingerprint(m_ca));
+    QVERIFY(dialog.findChild<QLabel *>(u"trustSubject"_s)->text().contains(m_ca.subjectInfo(QSslCertificate::CommonName).value(0)));
     QVERIFY(!dialog.findChild<QCheckBox *>(u"confirmChangeCheck"_s)->isVisible());
-    // Nothing was trusted or sent yet: no login happened before the user decided.
-    QVERIFY(settings.trustedCa(QUrl(m_server->url())).isNull());
-    for (const auto &r : m_server->requests())
-        QVERIFY(r.path != "/v1/auth/login");
+    // Nothing was trusted or sent yet: no sign-in happened before the user decided.
+    QVERIFY(settings.trustedCa(m_url).isNull());
+    QCOMPARE(loginAttempts(), 0);
 
     QTest::mouseClick(dialog.findChild<QPushButton *>(u"trustButton"_s), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 15000);
 
     const SessionInfo session = dialog.session();
     QVERIFY(!session.token.isEmpty());
-    QCOMPARE(session.trustedCa, m_pki.ca);
-    QCOMPARE(session.email, u"operator@example.com"_s);
-    QCOMPARE(settings.trustedCa(QUrl(m_server->url())), m_pki.ca);
-    QCOMPARE(m_server->requests().last().path, QByteArray("/v1/auth/login"));
+    QCOMPARE(session.trustedCa, m_ca);
+    QCOMPARE(session.email, adminEmail());
+    QCOMPARE(settings.trustedCa(m_url), m_ca);
+    QCOMPARE(auditCount(*m_server, u"auth.login"_s), 1);
+    // The session is one the server honours.
+    QCOMPARE(m_server->request("GET", u"/v1/devices"_s, {}, {}, session.token.toLatin1()).status, 200);
 }
 
 void TestConnectDialog::wrongPasswordShowsProblemDetail()
 {
+    const auto direct = m_server->requestJson("POST", u"/v1/auth/login"_s,
+                                              {{u"email"_s, adminEmail()}, {u"password"_s, u"wrong"_s}}, {});
+    QCOMPARE(direct.contentType, QByteArray("application/problem+json"));
+    const QString detail = direct.json().value(u"detail"_s).toString();
+    QVERIFY(!detail.isEmpty());
+
     ConsoleSettings settings;
-    settings.setTrustedCa(QUrl(m_server->url()), m_pki.ca);
+    settings.setTrustedCa(m_url, m_ca);
     ConnectDialog dialog(settings);
     dialog.show();
-    fill(dialog, m_server->url(), u"operator@example.com"_s, u"wrong"_s);
+    fillForServer(dialog, u"wrong"_s);
     QTest::mouseClick(dialog.findChild<QPushButton *>(u"connectButton"_s), Qt::LeftButton);
 
     auto *error = dialog.findChild<QLabel *>(u"errorLabel"_s);
     QTRY_VERIFY_WITH_TIMEOUT(!error->text().isEmpty(), 15000);
-    QCOMPARE(error->text(), u"Invalid e-mail or password."_s);   // the detail, not raw JSON
+    QVERIFY(error->isVisible());
+    // The server's detail, not raw JSON, written as a sentence ("wrong password" -> "Wrong password.").
+    QString sentence = detail;
+    sentence[0] = sentence[0].toUpper();
+    if (!sentence.endsWith(u'.'))
+        sentence += u'.';
+    QCOMPARE(error->text(), sentence);
     QVERIFY(!onTrustPage(dialog));
+    QCOMPARE(dialog.result(), int(QDialog::Rejected));
     QCOMPARE(QApplication::focusWidget(), dialog.findChild<QLineEdit *>(u"passwordEdit"_s));
     QVERIFY(settings.rememberedServers().constFirst().email.isEmpty());
+    QCOMPARE(auditCount(*m_server, u"auth.login_failed"_s), 2);
 }
 
 void TestConnectDialog::distrustDoesNotStoreTheCa()
@@ -256,39 +272,47 @@ void TestConnectDialog::distrustDoesNotStoreTheCa()
     ConsoleSettings settings;
     ConnectDialog dialog(settings);
     dialog.show();
-    fill(dialog, m_server->url(), u"operator@example.com"_s, u"secret"_s);
+    fillForServer(dialog);
     QTest::mouseClick(dialog.findChild<QPushButton *>(u"connectButton"_s), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(onTrustPage(dialog), 15000);
     QTest::mouseClick(dialog.findChild<QPushButton *>(u"distrustButton"_s), Qt::LeftButton);
 
     QVERIFY(!onTrustPage(dialog));
     QVERIFY(dialog.errorText().contains(u"did not trust"_s));
-    QVERIFY(settings.trustedCa(QUrl(m_server->url())).isNull());
+    QVERIFY(settings.trustedCa(m_url).isNull());
     QCOMPARE(dialog.result(), int(QDialog::Rejected));
+    QCOMPARE(loginAttempts(), 0);
 }
 
 void TestConnectDialog::changedCaIsALoudWarning()
 {
-    const QUrl url(m_server->url());
+    // The console trusts this server's CA...
     ConsoleSettings settings;
-    settings.setTrustedCa(url, m_pki.ca);
+    settings.setTrustedCa(m_url, m_ca);
 
-    // Same address, different platform CA.
-    const quint16 port = m_server->port();
-    m_server->close();
-    m_server = std::make_unique<FakeFleetServer>();
-    m_server->setPki(m_otherPki);
-    QVERIFY(m_server->listen(port));
+    // ...then the server is reinstalled: a new data directory (so a new platform CA) on the same address.
+    const Fleetdeck::ServerOptions options = m_server->app().options();
+    const quint16 httpPort = m_server->app().httpPort();
+    m_server->app().stop();
+    QTemporaryDir otherData;
+    Fleetdeck::ServerOptions reinstalled = options;
+    reinstalled.dataDir = otherData.path();
+    reinstalled.httpPort = httpPort;
+    QString error;
+    auto other = startServer(reinstalled, &error);
+    QVERIFY2(other, qPrintable(error));
+    const QSslCertificate otherCa = QSslCertificate::fromPath(other->caCertificatePath(), QSsl::Pem).value(0);
+    QVERIFY(!otherCa.isNull() && otherCa != m_ca);
 
     ConnectDialog dialog(settings);
     dialog.show();
-    fill(dialog, url.toString(), u"operator@example.com"_s, u"secret"_s);
+    fillForServer(dialog);
     QTest::mouseClick(dialog.findChild<QPushButton *>(u"connectButton"_s), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(onTrustPage(dialog), 15000);
 
     QVERIFY(dialog.findChild<QLabel *>(u"trustTitle"_s)->text().contains(u"WARNING"_s));
-    QCOMPARE(fingerprintShown(dialog, "fingerprintLabel"), CertificateInfo::sha256Fingerprint(m_otherPki.ca));
-    QCOMPARE(fingerprintShown(dialog, "previousFingerprintLabel"), CertificateInfo::sha256Fingerprint(m_pki.ca));
+    QCOMPARE(fingerprintShown(dialog, "fingerprintLabel"), CertificateInfo::sha256Fingerprint(otherCa));
+    QCOMPARE(fingerprintShown(dialog, "previousFingerprintLabel"), CertificateInfo::sha256Fingerprint(m_ca));
     auto *trust = dialog.findChild<QPushButton *>(u"trustButton"_s);
     auto *confirm = dialog.findChild<QCheckBox *>(u"confirmChangeCheck"_s);
     QVERIFY(confirm->isVisible());
@@ -298,27 +322,28 @@ void TestConnectDialog::changedCaIsALoudWarning()
     // Declining keeps the old trust.
     QTest::mouseClick(dialog.findChild<QPushButton *>(u"distrustButton"_s), Qt::LeftButton);
     QVERIFY(dialog.errorText().contains(u"changed"_s));
-    QCOMPARE(settings.trustedCa(url), m_pki.ca);
+    QCOMPARE(settings.trustedCa(m_url), m_ca);
 
-    // Confirming explicitly replaces it and signs in.
+    // Confirming explicitly replaces it and signs in to the reinstalled server.
     QTest::mouseClick(dialog.findChild<QPushButton *>(u"connectButton"_s), Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(onTrustPage(dialog), 15000);
     confirm->setChecked(true);
     QVERIFY(trust->isEnabled());
     QTest::mouseClick(trust, Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 15000);
-    QCOMPARE(settings.trustedCa(url), m_otherPki.ca);
+    QCOMPARE(settings.trustedCa(m_url), otherCa);
+    QCOMPARE(dialog.session().trustedCa, otherCa);
+    other.reset();
 }
 
 void TestConnectDialog::rememberedServersArePersistedAndForgettable()
 {
-    const QUrl url(m_server->url());
     {
         ConsoleSettings settings;
-        settings.setTrustedCa(url, m_pki.ca);
+        settings.setTrustedCa(m_url, m_ca);
         ConnectDialog dialog(settings);
         dialog.show();
-        fill(dialog, url.toString(), u"operator@example.com"_s, u"secret"_s);
+        fillForServer(dialog);
         QTest::mouseClick(dialog.findChild<QPushButton *>(u"connectButton"_s), Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 15000);
     }
@@ -327,23 +352,23 @@ void TestConnectDialog::rememberedServersArePersistedAndForgettable()
     ConsoleSettings reread;
     const QList<RememberedServer> servers = reread.rememberedServers();
     QCOMPARE(servers.size(), 1);
-    QCOMPARE(servers.first().url, ConsoleSettings::normalisedOrigin(url));
-    QCOMPARE(servers.first().email, u"operator@example.com"_s);
+    QCOMPARE(servers.first().url, ConsoleSettings::normalisedOrigin(m_url));
+    QCOMPARE(servers.first().email, adminEmail());
     QVERIFY(servers.first().token.isEmpty());   // "stay signed in" was off
-    QCOMPARE(reread.lastServer(), ConsoleSettings::normalisedOrigin(url));
+    QCOMPARE(reread.lastServer(), ConsoleSettings::normalisedOrigin(m_url));
 
     ConnectDialog next(reread);
     next.show();
     auto *server = next.findChild<QComboBox *>(u"serverEdit"_s);
     QCOMPARE(server->count(), 1);
-    QCOMPARE(server->currentText(), ConsoleSettings::normalisedOrigin(url).toString());
-    QCOMPARE(next.findChild<QLineEdit *>(u"emailEdit"_s)->text(), u"operator@example.com"_s);
+    QCOMPARE(server->currentText(), ConsoleSettings::normalisedOrigin(m_url).toString());
+    QCOMPARE(next.findChild<QLineEdit *>(u"emailEdit"_s)->text(), adminEmail());
     QVERIFY(next.findChild<QLineEdit *>(u"passwordEdit"_s)->text().isEmpty());
 
     QTest::mouseClick(next.findChild<QPushButton *>(u"forgetButton"_s), Qt::LeftButton);
     QCOMPARE(server->count(), 0);
     QVERIFY(ConsoleSettings().rememberedServers().isEmpty());
-    QVERIFY(ConsoleSettings().trustedCa(url).isNull());
+    QVERIFY(ConsoleSettings().trustedCa(m_url).isNull());
 }
 
 QTEST_MAIN(TestConnectDialog)

@@ -1,11 +1,12 @@
-// The main window against a loopback server: the table fills across pages, the link
-// state and the stale banner follow outages and expired sessions, health is shown.
+// The main window against the real server: the table fills from registered devices across pages, the link state
+// and the stale banner follow the server going away and coming back on the same data dir and ports, revoked
+// sessions sign out (or in again, with credentials), and the server's own health is shown.
 
-#include "connection/apiclient.h"
+#include "broker/embeddedbroker.h"
 #include "core/consolesettings.h"
-#include "fakefleetserver.h"
 #include "fleet/fleetfilterproxy.h"
 #include "fleet/fleetmodel.h"
+#include "realserver.h"
 #include "shell/mainwindow.h"
 #include "shell/overviewbar.h"
 
@@ -13,11 +14,13 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QSettings>
+#include <QTableView>
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
+using namespace ConsoleTest;
 
 class TestMainWindow : public QObject
 {
@@ -33,26 +36,25 @@ private Q_SLOTS:
     void revokedSessionIsSignedOut();
     void autoLoginRenewsARevokedSession();
     void degradedHealthIsAbnormal();
+    void emptyFleetSaysSo();
 
 private:
-    SessionInfo signIn();
     QString label(const char *name) const;
+    QStringList idsInTable() const;
 
     QTemporaryDir m_dir;
-    TestPki m_pki;
-    std::unique_ptr<FakeFleetServer> m_server;
+    std::unique_ptr<TestServer> m_server;
     std::unique_ptr<ConsoleSettings> m_settings;
     std::unique_ptr<MainWindow> m_window;
-    static constexpr int deviceCount = 1234;   // three pages of 500
+    QStringList m_deviceIds;
+    static constexpr int deviceCount = 7;
+    static constexpr int pageSize = 3;   // three pages
 };
 
 void TestMainWindow::initTestCase()
 {
     QStandardPaths::setTestModeEnabled(true);
     QVERIFY(m_dir.isValid());
-    auto pki = TestPki::create(m_dir.filePath(u"pki"_s), u"Platform CA"_s);
-    QVERIFY2(pki, qPrintable(pki ? QString() : pki.error()));
-    m_pki = *pki;
 }
 
 void TestMainWindow::init()
@@ -62,41 +64,35 @@ void TestMainWindow::init()
     {
         QSettings raw(ini, QSettings::IniFormat);
         raw.setValue(u"fleet/pollIntervalSeconds"_s, 1);
+        raw.setValue(u"fleet/pageSize"_s, pageSize);
         raw.setValue(u"link/lostAfterSeconds"_s, 5);
     }
     m_settings = std::make_unique<ConsoleSettings>(ini);
     QCOMPARE(m_settings->lostAfterSeconds(), 5);
+    QCOMPARE(m_settings->pageSize(), pageSize);
 
-    m_server = std::make_unique<FakeFleetServer>();
-    m_server->setPki(m_pki);
-    m_server->setDeviceCount(deviceCount);
-    QVERIFY(m_server->listen());
+    m_server = std::make_unique<TestServer>();
+    QVERIFY2(m_server->start(), qPrintable(m_server->error()));
+    static const QString types[] = {u"pump"_s, u"gateway"_s, u"meter"_s};
+    m_deviceIds.clear();
+    const int devices = QTest::currentTestFunction() == "emptyFleetSaysSo"_ba ? 0 : deviceCount;
+    for (int i = 0; i < devices; ++i) {
+        const QString type = types[i % 3];
+        const QJsonObject d = registerDevice(*m_server, u"MW-%1"_s.arg(100 + i), type, u"%1 %2"_s.arg(type).arg(i));
+        QVERIFY(!d.isEmpty());
+        m_deviceIds << d.value(u"device_id"_s).toString();
+    }
+    m_deviceIds.sort();
+
     m_window = std::make_unique<MainWindow>(*m_settings, MainWindow::Mode::Desktop);
     m_window->show();
 }
 
 void TestMainWindow::cleanup()
 {
-    if (QTest::currentTestFailed())
-        m_dir.setAutoRemove(false);
     m_window.reset();
     m_server.reset();
     m_settings.reset();
-}
-
-SessionInfo TestMainWindow::signIn()
-{
-    ApiClient api;
-    api.setBaseUrl(QUrl(m_server->url()));
-    api.setTrustedCa(m_pki.ca);
-    QString token;
-    api.post(u"/v1/auth/login"_s, {{u"email"_s, u"operator@example.com"_s}, {u"password"_s, u"secret"_s}},
-             ApiClient::Auth::None, this, [&](const ApiResult<QJsonDocument> &r) {
-                 if (r)
-                     token = r->object().value(u"token"_s).toString();
-             });
-    [&] { QTRY_VERIFY_WITH_TIMEOUT(!token.isEmpty(), 15000); }();
-    return SessionInfo{QUrl(m_server->url()), u"operator@example.com"_s, token, {}, m_pki.ca};
 }
 
 QString TestMainWindow::label(const char *name) const
@@ -105,111 +101,169 @@ QString TestMainWindow::label(const char *name) const
     return l ? l->text() : QString();
 }
 
+QStringList TestMainWindow::idsInTable() const
+{
+    QStringList ids;
+    const FleetModel *model = m_window->fleetModel();
+    for (int row = 0; row < model->rowCount(); ++row)
+        ids << model->index(row, 0).data(FleetModel::DeviceIdRole).toString();
+    ids.sort();
+    return ids;
+}
+
 void TestMainWindow::fillsTableAcrossPagesAndShowsHealth()
 {
     QCOMPARE(m_window->linkMonitor().state(), LinkMonitor::State::Connecting);
     QVERIFY(label("refreshLabel").contains(u"No data"_s));
 
-    m_window->setSession(signIn());
+    m_window->setSession(adminSession(*m_server));
     QTRY_COMPARE_WITH_TIMEOUT(m_window->fleetModel()->rowCount(), deviceCount, 15000);
+    // Every registered device, once: the pages of 3 were followed through the server's cursors.
+    QCOMPARE(idsInTable(), m_deviceIds);
     QCOMPARE(m_window->linkMonitor().state(), LinkMonitor::State::Connected);
     QCOMPARE(label("linkLabel"), u"Connected"_s);
     QVERIFY(label("refreshLabel").startsWith(u"Last refresh"_s));
     QVERIFY(m_window->bannerText().isEmpty());
     QVERIFY(!m_window->fleetModel()->isStale());
+    QCOMPARE(label("sessionLabel"), u"admin@localhost @ localhost:%1"_s.arg(m_server->app().httpPort()));
+    // One tenant: its opaque id would only be noise in every row.
+    QVERIFY(m_window->findChild<QTableView *>(u"fleetTable"_s)->isColumnHidden(FleetModel::TenantColumn));
+    QVERIFY(!m_window->findChild<QLabel *>(u"emptyHint"_s)->isVisible());
 
-    // All pages were fetched with the bearer token, following the cursors.
-    int devicePages = 0;
-    for (const auto &r : m_server->requests()) {
-        if (r.path == "/v1/devices") {
-            QVERIFY(r.authorization.startsWith("Bearer "));
-            devicePages += r.query.contains("cursor=") ? 1 : 0;
-        }
-    }
-    QVERIFY(devicePages >= 2);
+    // Registered, never connected: provisioned and offline, which is not an alarm.
+    const Device &first = m_window->fleetModel()->device(0);
+    QCOMPARE(first.status, Device::Status::Provisioned);
+    QCOMPARE(first.connection, Device::Connection::Offline);
+    QVERIFY(!first.isUnexpectedlyOffline());
 
     auto *overview = m_window->findChild<OverviewBar *>();
     QCOMPARE(overview->tileText(u"total"_s), QLocale().toString(deviceCount));
+    QCOMPARE(overview->tileText(u"never"_s), QLocale().toString(deviceCount));
+    QCOMPARE(overview->tileText(u"offline"_s), u"0"_s);
     QTRY_COMPARE_WITH_TIMEOUT(overview->tileText(u"health"_s), u"Server OK"_s, 5000);
 }
 
 void TestMainWindow::overviewTileFiltersTheTable()
 {
-    m_window->setSession(signIn());
+    QCOMPARE(deviceAction(*m_server, m_deviceIds[1], u"suspend"_s), 200);
+    QCOMPARE(deviceAction(*m_server, m_deviceIds[4], u"suspend"_s), 200);
+    m_window->setSession(adminSession(*m_server));
     QTRY_COMPARE_WITH_TIMEOUT(m_window->fleetModel()->rowCount(), deviceCount, 15000);
+    auto *overview = m_window->findChild<OverviewBar *>();
+    QCOMPARE(overview->tileText(u"suspended"_s), u"2"_s);
+
     auto *tile = m_window->findChild<QWidget *>(u"suspended"_s);
     QVERIFY(tile);
     QTest::mouseClick(tile, Qt::LeftButton);
     QCOMPARE(m_window->findChild<QLineEdit *>(u"filterEdit"_s)->text(), u"status:suspended"_s);
-    const int shown = m_window->filterProxy()->rowCount();
-    QCOMPARE(QString::number(shown), m_window->findChild<OverviewBar *>()->tileText(u"suspended"_s).remove(u','));
-    QVERIFY(shown > 0 && shown < deviceCount);
+    const FleetFilterProxy *proxy = m_window->filterProxy();
+    QCOMPARE(proxy->rowCount(), 2);
+    QStringList shown;
+    for (int row = 0; row < proxy->rowCount(); ++row)
+        shown << proxy->index(row, 0).data(FleetModel::DeviceIdRole).toString();
+    shown.sort();
+    QCOMPARE(shown, (QStringList{m_deviceIds[1], m_deviceIds[4]}));
+    QCOMPARE(label("filterCount"), u"2 of 7 devices"_s);
+
+    // A filter that matches nothing says so on the table.
+    auto *filter = m_window->findChild<QLineEdit *>(u"filterEdit"_s);
+    filter->clear();
+    QTest::keyClicks(filter, u"no-such-device"_s);
+    QCOMPARE(proxy->rowCount(), 0);
+    QVERIFY(m_window->findChild<QLabel *>(u"emptyHint"_s)->isVisible());
+    QCOMPARE(label("emptyHint"), u"No device matches the filter."_s);
 }
 
 void TestMainWindow::outageTurnsStaleThenLostThenRecovers()
 {
-    m_window->setSession(signIn());
+    m_window->setSession(adminSession(*m_server));
     QTRY_COMPARE_WITH_TIMEOUT(m_window->linkMonitor().state(), LinkMonitor::State::Connected, 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->fleetModel()->rowCount(), deviceCount, 15000);
     const QString refreshedBefore = label("refreshLabel");
 
-    const quint16 port = m_server->port();
-    m_server->close();
-    QTRY_COMPARE_WITH_TIMEOUT(m_window->linkMonitor().state(), LinkMonitor::State::Reconnecting, 10000);
+    // The server goes away (its API port closes, its broker stops).
+    Fleetdeck::ServerOptions options = m_server->app().options();
+    options.httpPort = m_server->app().httpPort();
+    m_server->app().stop();
+
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->linkMonitor().state(), LinkMonitor::State::Reconnecting, 20000);
     QVERIFY(label("linkLabel").startsWith(u"Reconnecting since"_s));
     QVERIFY(m_window->bannerText().contains(u"not live"_s));
     QVERIFY(m_window->fleetModel()->isStale());
     QCOMPARE(m_window->fleetModel()->rowCount(), deviceCount);   // last data kept, but marked stale
 
-    QTRY_COMPARE_WITH_TIMEOUT(m_window->linkMonitor().state(), LinkMonitor::State::Lost, 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->linkMonitor().state(), LinkMonitor::State::Lost, 20000);
     QVERIFY(m_window->bannerText().contains(u"LINK LOST"_s));
     QVERIFY(label("linkLabel").startsWith(u"Link lost since"_s));
     // The refresh time stays at the last success; it must not keep ticking.
     QCOMPARE(label("refreshLabel").section(u' ', 0, 2), refreshedBefore.section(u' ', 0, 2));
 
-    QVERIFY(m_server->listen(port));
-    QTRY_COMPARE_WITH_TIMEOUT(m_window->linkMonitor().state(), LinkMonitor::State::Connected, 15000);
+    // The server restarts on the same data dir and ports: the console comes back by itself, with the same session.
+    QString error;
+    auto restarted = startServer(options, &error);
+    QVERIFY2(restarted, qPrintable(error));
+    QCOMPARE(restarted->httpPort(), options.httpPort);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->linkMonitor().state(), LinkMonitor::State::Connected, 20000);
     QVERIFY(m_window->bannerText().isEmpty());
     QVERIFY(!m_window->fleetModel()->isStale());
+    QCOMPARE(idsInTable(), m_deviceIds);
+    QVERIFY(label("refreshLabel") != refreshedBefore);
+    m_window.reset();
+    restarted.reset();
 }
 
 void TestMainWindow::revokedSessionIsSignedOut()
 {
-    m_window->setSession(signIn());
+    m_window->setSession(adminSession(*m_server));
     QTRY_COMPARE_WITH_TIMEOUT(m_window->linkMonitor().state(), LinkMonitor::State::Connected, 15000);
-    m_server->revokeTokens();
+    QVERIFY(revokeAllSessions(*m_server));
     QTRY_COMPARE_WITH_TIMEOUT(m_window->linkMonitor().state(), LinkMonitor::State::SignedOut, 10000);
     QVERIFY(m_window->bannerText().contains(u"SIGNED OUT"_s));
     QVERIFY(m_window->fleetModel()->isStale());
+    // The server's reason is at hand for whoever looks closer.
+    QVERIFY2(m_window->linkMonitor().lastError().contains(u"revoked"_s), qPrintable(m_window->linkMonitor().lastError()));
 }
 
 void TestMainWindow::autoLoginRenewsARevokedSession()
 {
-    m_window->setAutoLogin(QUrl(m_server->url()), u"operator@example.com"_s, u"secret"_s, m_pki.ca);
+    const int loginsBefore = auditCount(*m_server, u"auth.login"_s);
+    m_window->setAutoLogin(serverUrl(*m_server), adminEmail(), m_server->adminPassword(), platformCa(*m_server));
     QTRY_COMPARE_WITH_TIMEOUT(m_window->linkMonitor().state(), LinkMonitor::State::Connected, 15000);
-    QCOMPARE(m_window->fleetModel()->rowCount(), deviceCount);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->fleetModel()->rowCount(), deviceCount, 15000);
+    QCOMPARE(auditCount(*m_server, u"auth.login"_s), loginsBefore + 1);
 
-    m_server->revokeTokens();
-    const qsizetype before = m_server->requests().size();
-    // Signed out for a moment at most, then back without anyone clicking.
-    QTRY_VERIFY_WITH_TIMEOUT(m_server->requests().size() > before + 2
+    QVERIFY(revokeAllSessions(*m_server));
+    // Signed out for a moment at most, then back without anyone clicking: exactly one new sign-in.
+    QTRY_VERIFY_WITH_TIMEOUT(auditCount(*m_server, u"auth.login"_s) == loginsBefore + 2
                                  && m_window->linkMonitor().state() == LinkMonitor::State::Connected,
                              15000);
-    int logins = 0;
-    for (const auto &r : m_server->requests())
-        logins += r.path == "/v1/auth/login";
-    QCOMPARE(logins, 2);
+    QTest::qWait(2500);   // two more polls: still connected, and no sign-in storm
+    QCOMPARE(m_window->linkMonitor().state(), LinkMonitor::State::Connected);
+    QCOMPARE(auditCount(*m_server, u"auth.login"_s), loginsBefore + 2);
 }
 
 void TestMainWindow::degradedHealthIsAbnormal()
 {
-    m_server->setHealth(QJsonObject{{u"status"_s, u"degraded"_s},
-                                    {u"database"_s, QJsonObject{{u"status"_s, u"down"_s}}},
-                                    {u"broker"_s, QJsonObject{{u"status"_s, u"connected"_s}}},
-                                    {u"version"_s, u"x"_s}},
-                        503);
-    m_window->setSession(signIn());
+    m_window->setSession(adminSession(*m_server));
     auto *overview = m_window->findChild<OverviewBar *>();
-    QTRY_COMPARE_WITH_TIMEOUT(overview->tileText(u"health"_s), u"Server degraded: database down"_s, 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(overview->tileText(u"health"_s), u"Server OK"_s, 15000);
+
+    // The server's broker stops: the server is reachable but degraded, and says so with 503.
+    QVERIFY(m_server->app().embeddedBroker());
+    m_server->app().embeddedBroker()->stop();
+    QTRY_VERIFY_WITH_TIMEOUT(overview->tileText(u"health"_s).startsWith(u"Server degraded: broker"_s), 15000);
+    // The device list still comes from the database, so the link itself is fine.
+    QCOMPARE(m_window->linkMonitor().state(), LinkMonitor::State::Connected);
+}
+
+void TestMainWindow::emptyFleetSaysSo()
+{
+    auto *hint = m_window->findChild<QLabel *>(u"emptyHint"_s);
+    QVERIFY(!hint->isVisible());   // nothing received yet: not "empty" either
+    m_window->setSession(adminSession(*m_server));
+    QTRY_VERIFY_WITH_TIMEOUT(hint->isVisible(), 15000);
+    QCOMPARE(hint->text(), u"No devices are registered on this server yet."_s);
+    QCOMPARE(m_window->findChild<OverviewBar *>()->tileText(u"total"_s), u"0"_s);
 }
 
 QTEST_MAIN(TestMainWindow)
