@@ -6,7 +6,7 @@ FLEETDECK_BUILD=${FLEETDECK_BUILD:-$FLEETDECK_ROOT/build}
 
 # Everything the project needs on Debian 12, in one list.
 FLEETDECK_PACKAGES=(
-    build-essential cmake ninja-build ccache pkg-config git ca-certificates curl procps psmisc
+    build-essential cmake ninja-build ccache pkg-config git ca-certificates curl procps psmisc iproute2 python3
     qt6-base-dev qt6-base-dev-tools libqt6sql6-sqlite libqt6sql6-psql
     qt6-websockets-dev qt6-httpserver-dev qt6-charts-dev qt6-svg-dev
     qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqt6opengl6-dev libgl-dev libqcustomplot-dev
