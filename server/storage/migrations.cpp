@@ -4,7 +4,8 @@ namespace Fleetdeck::Storage {
 
 namespace {
 
-/// Writes a statement once for both dialects: {ID_PK} is an auto-increment key, {BOOL} a boolean.
+/// Writes a statement once for both dialects: {ID_PK} is an auto-increment key, {BOOL} a boolean, {DOUBLE} a
+/// 64-bit float.
 Migration both(int version, const char *name, std::initializer_list<const char *> statements)
 {
     Migration m{version, QString::fromLatin1(name), {}, {}};
@@ -15,6 +16,8 @@ Migration both(int version, const char *name, std::initializer_list<const char *
         pg.replace(QStringLiteral("{ID_PK}"), QStringLiteral("BIGSERIAL PRIMARY KEY"));
         lite.replace(QStringLiteral("{BOOL}"), QStringLiteral("INTEGER"));
         pg.replace(QStringLiteral("{BOOL}"), QStringLiteral("BOOLEAN"));
+        lite.replace(QStringLiteral("{DOUBLE}"), QStringLiteral("REAL"));
+        pg.replace(QStringLiteral("{DOUBLE}"), QStringLiteral("DOUBLE PRECISION"));
         m.sqlite << lite;
         m.postgres << pg;
     }
@@ -100,6 +103,108 @@ const QList<Migration> &migrations()
                  " at BIGINT NOT NULL)",
                  "CREATE INDEX audit_log_tenant_at ON audit_log(tenant_id, at)",
              }),
+        both(2, "telemetry: device keys, metric names, raw readings, latest values, 1 min and 1 h rollups",
+             {
+                 // A small integer per device keeps the telemetry rows narrow; last_seq is the ingest high-water
+                 // mark (everything up to it is stored or was refused), the base of idempotent re-sends.
+                 "CREATE TABLE telemetry_devices ("
+                 " device_key {ID_PK},"
+                 " device_id TEXT NOT NULL UNIQUE REFERENCES devices(id),"
+                 " tenant_id TEXT NOT NULL,"
+                 " last_seq BIGINT NOT NULL DEFAULT 0,"
+                 " last_ts BIGINT)",
+                 "CREATE TABLE metrics ("
+                 " metric_id {ID_PK},"
+                 " name TEXT NOT NULL UNIQUE)",
+                 "CREATE TABLE telemetry ("
+                 " device_key BIGINT NOT NULL,"
+                 " metric_id INTEGER NOT NULL,"
+                 " ts BIGINT NOT NULL,"
+                 " value {DOUBLE},"
+                 " text TEXT)",
+                 "CREATE INDEX telemetry_device_metric_ts ON telemetry(device_key, metric_id, ts)",
+                 "CREATE TABLE telemetry_latest ("
+                 " device_key BIGINT NOT NULL,"
+                 " metric_id INTEGER NOT NULL,"
+                 " ts BIGINT NOT NULL,"
+                 " value {DOUBLE},"
+                 " text TEXT,"
+                 " PRIMARY KEY (device_key, metric_id))",
+                 "CREATE TABLE telemetry_1m ("
+                 " device_key BIGINT NOT NULL,"
+                 " metric_id INTEGER NOT NULL,"
+                 " bucket BIGINT NOT NULL,"
+                 " count BIGINT NOT NULL,"
+                 " min {DOUBLE} NOT NULL,"
+                 " max {DOUBLE} NOT NULL,"
+                 " sum {DOUBLE} NOT NULL,"
+                 " last {DOUBLE} NOT NULL,"
+                 " last_ts BIGINT NOT NULL,"
+                 " PRIMARY KEY (device_key, metric_id, bucket))",
+                 "CREATE TABLE telemetry_1h ("
+                 " device_key BIGINT NOT NULL,"
+                 " metric_id INTEGER NOT NULL,"
+                 " bucket BIGINT NOT NULL,"
+                 " count BIGINT NOT NULL,"
+                 " min {DOUBLE} NOT NULL,"
+                 " max {DOUBLE} NOT NULL,"
+                 " sum {DOUBLE} NOT NULL,"
+                 " last {DOUBLE} NOT NULL,"
+                 " last_ts BIGINT NOT NULL,"
+                 " PRIMARY KEY (device_key, metric_id, bucket))",
+             }),
+        // Issue 5: tenants with plans and quotas, user management, API tokens, login throttling, and an audit log
+        // that the database itself keeps append-only (only personal data may be anonymised, for erasure).
+        [] {
+            Migration m = both(3, "tenant plans and quotas, user state, API tokens, login throttling, append-only audit log",
+                 {
+                     "ALTER TABLE tenants ADD COLUMN max_devices INTEGER",
+                     "ALTER TABLE tenants ADD COLUMN max_telemetry_msgs_per_s INTEGER",
+                     "ALTER TABLE tenants ADD COLUMN retention_days INTEGER",
+                     "ALTER TABLE tenants ADD COLUMN updated_at BIGINT",
+                     "ALTER TABLE tenants ADD COLUMN deactivated_at BIGINT",
+                     "ALTER TABLE users ADD COLUMN active {BOOL} NOT NULL DEFAULT TRUE",
+                     "ALTER TABLE users ADD COLUMN updated_at BIGINT",
+                     "ALTER TABLE users ADD COLUMN password_changed_at BIGINT",
+                     "ALTER TABLE users ADD COLUMN erased_at BIGINT",
+                     "ALTER TABLE sessions ADD COLUMN source TEXT",
+                     "CREATE TABLE api_tokens ("
+                     " id TEXT PRIMARY KEY,"
+                     " tenant_id TEXT NOT NULL REFERENCES tenants(id),"
+                     " user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+                     " name TEXT NOT NULL,"
+                     " role TEXT NOT NULL,"
+                     " token_hash TEXT NOT NULL UNIQUE,"
+                     " created_at BIGINT NOT NULL,"
+                     " expires_at BIGINT NOT NULL,"
+                     " revoked_at BIGINT,"
+                     " last_used_at BIGINT)",
+                     "CREATE INDEX api_tokens_user ON api_tokens(user_id)",
+                     "CREATE INDEX api_tokens_tenant ON api_tokens(tenant_id)",
+                     "CREATE TABLE login_throttle ("
+                     " throttle_key TEXT PRIMARY KEY,"
+                     " failures INTEGER NOT NULL,"
+                     " window_start BIGINT NOT NULL,"
+                     " locked_until BIGINT)",
+                     "ALTER TABLE audit_log ADD COLUMN actor_id TEXT",
+                     "CREATE INDEX audit_log_actor ON audit_log(actor_id)",
+                     "CREATE INDEX audit_log_object ON audit_log(object_type, object_id)",
+                 });
+            m.sqlite << QStringLiteral("CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
+                                       "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END")
+                     << QStringLiteral("CREATE TRIGGER audit_log_no_rewrite BEFORE UPDATE OF id, tenant_id, action, object_type, object_id, at ON audit_log "
+                                       "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only: only actor, source and summary may be anonymised'); END");
+            m.postgres << QStringLiteral("CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                                         "IF TG_OP = 'DELETE' THEN RAISE EXCEPTION 'audit_log is append-only'; END IF; "
+                                         "IF NEW.id IS DISTINCT FROM OLD.id OR NEW.tenant_id IS DISTINCT FROM OLD.tenant_id "
+                                         "OR NEW.action IS DISTINCT FROM OLD.action OR NEW.object_type IS DISTINCT FROM OLD.object_type "
+                                         "OR NEW.object_id IS DISTINCT FROM OLD.object_id OR NEW.at IS DISTINCT FROM OLD.at THEN "
+                                         "RAISE EXCEPTION 'audit_log is append-only: only actor, source and summary may be anonymised'; END IF; "
+                                         "RETURN NEW; END $$")
+                       << QStringLiteral("CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+                                         "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()");
+            return m;
+        }(),
     };
     return all;
 }

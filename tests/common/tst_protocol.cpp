@@ -1,5 +1,6 @@
 // Device protocol v1: topic builders/parsers and payload codecs shared by server and simulator.
 #include "protocol/messages.h"
+#include "protocol/telemetry.h"
 #include "protocol/topics.h"
 
 #include <QtTest/QtTest>
@@ -99,6 +100,88 @@ private Q_SLOTS:
         const auto r = Messages::decodeStatus(payload);
         QVERIFY(!r.has_value());
         QVERIFY2(r.error().message.contains(reason), qPrintable(r.error().message));
+    }
+
+    void telemetryDecodes()
+    {
+        const qint64 now = 1732600000000;
+        const auto one = Telemetry::decode(R"({"seq":42,"ts":1732599999000,"metrics":{"temp":21.5,"door":"open","alarm":true}})", now);
+        QCOMPARE(one.size(), 1);
+        QVERIFY(one[0].message.has_value());
+        const Telemetry::Message &m = *one[0].message;
+        QCOMPARE(m.seq, 42);
+        QCOMPARE(m.tsMs, 1732599999000);
+        QVERIFY(!m.serverTime);
+        QCOMPARE(m.readings.size(), 3);
+        for (const Telemetry::Reading &r : m.readings) {
+            if (r.metric == u"temp")
+                QCOMPARE(r.value, 21.5);
+            else if (r.metric == u"door")
+                QVERIFY(r.isText && r.text == u"open");
+            else
+                QCOMPARE(r.value, 1.0);
+        }
+        // An array, one without ts (server time), and a round trip through the encoder.
+        const auto many = Telemetry::decode(R"([{"seq":1,"metrics":{"a":1}},{"seq":2,"ts":1732600000000,"metrics":{"a":2}}])", now);
+        QCOMPARE(many.size(), 2);
+        QVERIFY(many[0].message->serverTime);
+        QCOMPARE(many[0].message->tsMs, now);
+        const QByteArray again = Telemetry::encode({*many[0].message, *many[1].message});
+        QCOMPARE(Telemetry::decode(again, now).size(), 2);
+        QCOMPARE(Telemetry::decodeAck(Telemetry::encodeAck(77)).value_or(0), 77);
+    }
+
+    void telemetryRejects_data()
+    {
+        QTest::addColumn<QByteArray>("payload");
+        QTest::addColumn<int>("reject");
+        QTest::addColumn<qint64>("seq");
+        const auto row = [](const char *name, QByteArray p, Telemetry::Reject r, qint64 seq) { QTest::newRow(name) << p << int(r) << seq; };
+        row("not json", "temp=21", Telemetry::Reject::Malformed, 0);
+        row("NaN literal", R"({"seq":1,"metrics":{"t":NaN}})", Telemetry::Reject::Malformed, 0);
+        row("number", "42", Telemetry::Reject::Malformed, 0);
+        row("empty array", "[]", Telemetry::Reject::Malformed, 0);
+        row("oversize", QByteArray(300 * 1024, ' '), Telemetry::Reject::TooLarge, 0);
+        row("too many messages", "[" + QByteArray("{\"seq\":1,\"metrics\":{\"a\":1}},").repeated(500) + "{\"seq\":1,\"metrics\":{\"a\":1}}]", Telemetry::Reject::TooManyMessages, 0);
+        row("no seq", R"({"metrics":{"a":1}})", Telemetry::Reject::BadSeq, 0);
+        row("seq zero", R"({"seq":0,"metrics":{"a":1}})", Telemetry::Reject::BadSeq, 0);
+        row("seq fraction", R"({"seq":1.5,"metrics":{"a":1}})", Telemetry::Reject::BadSeq, 0);
+        row("seq string", R"({"seq":"7","metrics":{"a":1}})", Telemetry::Reject::BadSeq, 0);
+        row("ts string", R"({"seq":3,"ts":"yesterday","metrics":{"a":1}})", Telemetry::Reject::BadTimestamp, 3);
+        row("ts future", R"({"seq":3,"ts":1732601000000,"metrics":{"a":1}})", Telemetry::Reject::FutureTimestamp, 3);
+        row("ts stale", R"({"seq":3,"ts":1000,"metrics":{"a":1}})", Telemetry::Reject::StaleTimestamp, 3);
+        row("no metrics", R"({"seq":3})", Telemetry::Reject::NoMetrics, 3);
+        row("empty metrics", R"({"seq":3,"metrics":{}})", Telemetry::Reject::NoMetrics, 3);
+        row("bad name", R"({"seq":3,"metrics":{"t e m p":1}})", Telemetry::Reject::BadMetricName, 3);
+        row("null value", R"({"seq":3,"metrics":{"a":null}})", Telemetry::Reject::BadValue, 3);
+        row("object value", R"({"seq":3,"metrics":{"a":{"b":1}}})", Telemetry::Reject::BadValue, 3);
+        row("infinite", R"({"seq":3,"metrics":{"a":1e999}})", Telemetry::Reject::Malformed, 0); // Qt refuses to parse it
+        row("long text", "{\"seq\":3,\"metrics\":{\"a\":\"" + QByteArray(300, 'x') + "\"}}", Telemetry::Reject::TextTooLong, 3);
+        QByteArray many = "{\"seq\":3,\"metrics\":{";
+        for (int i = 0; i < 65; ++i)
+            many += (i ? "," : "") + QByteArray("\"m") + QByteArray::number(i) + "\":1";
+        row("too many metrics", many + "}}", Telemetry::Reject::TooManyMetrics, 3);
+    }
+
+    void telemetryRejects()
+    {
+        QFETCH(QByteArray, payload);
+        QFETCH(int, reject);
+        QFETCH(qint64, seq);
+        const auto d = Telemetry::decode(payload, 1732600000000);
+        QCOMPARE(d.size(), 1);
+        QVERIFY(!d[0].message.has_value());
+        QCOMPARE(Telemetry::rejectName(d[0].reject), Telemetry::rejectName(Telemetry::Reject(reject)));
+        QCOMPARE(d[0].seq, seq); // a refusal with a readable seq can still be acknowledged
+        QVERIFY(!d[0].detail.isEmpty());
+    }
+
+    void telemetryMixedArrayKeepsTheGoodOnes()
+    {
+        const auto d = Telemetry::decode(R"([{"seq":1,"metrics":{"a":1}},{"seq":2,"metrics":{"a":"x","b":null}},{"seq":3,"metrics":{"a":3}}])", 1732600000000);
+        QCOMPARE(d.size(), 3);
+        QVERIFY(d[0].message && !d[1].message && d[2].message);
+        QCOMPARE(d[1].seq, 2);
     }
 };
 
