@@ -155,6 +155,13 @@ void MqttClient::stop()
     d->miscTimer.stop();
 }
 
+void MqttClient::setReadPaused(bool paused)
+{
+    m_readPaused = paused;
+    if (d->readNotifier)
+        d->readNotifier->setEnabled(!paused);
+}
+
 void MqttClient::abort()
 {
     m_running = false;
@@ -221,6 +228,7 @@ void MqttClient::armNotifiers()
         d->readNotifier = new QSocketNotifier(sock, QSocketNotifier::Read, this);
         d->writeNotifier = new QSocketNotifier(sock, QSocketNotifier::Write, this);
         connect(d->readNotifier, &QSocketNotifier::activated, this, &MqttClient::onReadable);
+        d->readNotifier->setEnabled(!m_readPaused);
         connect(d->writeNotifier, &QSocketNotifier::activated, this, &MqttClient::onWritable);
     }
     // Writability is how a non-blocking connect completes (or fails).

@@ -43,6 +43,9 @@ public:
 
     /// Starts connecting (asynchronous). Returns an error only for bad options (e.g. unreadable key files).
     [[nodiscard]] Status start();
+    /// Stops reading from the socket (backpressure): the broker keeps what it has not delivered.
+    void setReadPaused(bool paused);
+    bool isReadPaused() const { return m_readPaused; }
     /// Drops the connection without DISCONNECT, as a crash or a cut cable would (the broker sends the will).
     void abort();
     /// Skips the remaining backoff and tries to connect now (when disconnected).
@@ -88,6 +91,7 @@ private:
     int m_backoffMs = 0;
     int m_connectCount = 0;
     bool m_running = false;
+    bool m_readPaused = false;
 };
 
 } // namespace Fleetdeck

@@ -2,6 +2,7 @@
 
 #include "broker/embeddedbroker.h"
 #include "core/jsonutil.h"
+#include "protocol/telemetry.h"
 #include "protocol/topics.h"
 
 #include <QtCore/QLoggingCategory>
@@ -32,8 +33,9 @@ void BrokerLink::onConnected(bool sessionPresent)
     m_lastError.clear();
     qCInfo(lcBroker) << "broker link up" << (sessionPresent ? "(session resumed)" : "(new session)");
     // Subscribing again is harmless with a resumed session and needed with a new one.
-    if (auto r = m_client.subscribe(Topics::allDevices(Topics::Kind::Status), 1); !r)
-        qCWarning(lcBroker) << r.error().message;
+    for (Topics::Kind kind : {Topics::Kind::Status, Topics::Kind::Telemetry})
+        if (auto r = m_client.subscribe(Topics::allDevices(kind), 1); !r)
+            qCWarning(lcBroker) << r.error().message;
     syncBlockList();
     Q_EMIT linkUp();
 }
@@ -66,10 +68,19 @@ void BrokerLink::onMessage(const QString &topic, const QByteArray &payload, int,
     case Topics::Kind::Status:
         Q_EMIT statusMessage(parsed->deviceId, payload, retained);
         break;
+    case Topics::Kind::Telemetry:
+        Q_EMIT telemetryMessage(parsed->deviceId, payload);
+        break;
     default:
         ++m_ignoredMessages;
         break;
     }
+}
+
+void BrokerLink::publishTelemetryAck(const QString &deviceId, qint64 seq)
+{
+    // QoS 0: a lost ack costs a re-send, which the server recognises by its seq and acknowledges again.
+    (void)m_client.publish(Topics::telemetryAck(deviceId), Telemetry::encodeAck(seq), 0);
 }
 
 void BrokerLink::setDeviceBlocked(const QString &deviceId, bool blocked)

@@ -31,6 +31,9 @@ public:
     QJsonObject health() const;
     MqttClient &client() { return m_client; }
 
+    /// devices/{id}/telemetry/ack {"seq":N}: everything up to N is stored.
+    void publishTelemetryAck(const QString &deviceId, qint64 seq);
+
     // IBrokerControl
     void setDeviceBlocked(const QString &deviceId, bool blocked) override;
     void clearRetainedStatus(const QString &deviceId) override;
@@ -40,6 +43,7 @@ public:
 
 Q_SIGNALS:
     void statusMessage(const QString &deviceId, const QByteArray &payload, bool retained);
+    void telemetryMessage(const QString &deviceId, const QByteArray &payload);
     void linkUp();
     void linkDown(const QString &reason);
 

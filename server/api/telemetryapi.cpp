@@ -1,0 +1,159 @@
+#include "api/telemetryapi.h"
+
+#include "api/router.h"
+#include "core/jsonutil.h"
+#include "telemetry/telemetryservice.h"
+
+#include <QtCore/QDateTime>
+#include <QtCore/QJsonArray>
+#include <QtCore/QRegularExpression>
+#include <QtCore/QUuid>
+
+namespace Fleetdeck::Api {
+
+namespace {
+
+constexpr qint64 kMaxSpanMs = 400LL * 24 * 3600 * 1000;
+
+/// ms since the epoch, or ISO 8601 ("2026-11-26T07:00:00Z", with or without milliseconds).
+std::optional<qint64> parseTime(const QString &text)
+{
+    bool ok = false;
+    const qint64 ms = text.toLongLong(&ok);
+    if (ok)
+        return ms >= 0 ? std::optional<qint64>(ms) : std::nullopt;
+    QDateTime t = QDateTime::fromString(text, Qt::ISODateWithMs);
+    if (!t.isValid())
+        t = QDateTime::fromString(text, Qt::ISODate);
+    if (!t.isValid())
+        return std::nullopt;
+    return t.toMSecsSinceEpoch();
+}
+
+/// "500" (ms), "30s", "5m", "1h", "1d".
+std::optional<qint64> parseInterval(const QString &text)
+{
+    static const QRegularExpression re(QStringLiteral("^(\\d{1,9})(ms|s|m|h|d)?$"));
+    const auto m = re.match(text);
+    if (!m.hasMatch())
+        return std::nullopt;
+    const qint64 n = m.captured(1).toLongLong();
+    const QString unit = m.captured(2);
+    const qint64 factor = unit == u"s" ? 1000 : unit == u"m" ? 60000 : unit == u"h" ? 3600000 : unit == u"d" ? 86400000 : 1;
+    return n * factor;
+}
+
+QStringList metricList(const QString &text)
+{
+    QStringList out;
+    for (const QString &m : text.split(u',', Qt::SkipEmptyParts))
+        out << m.trimmed();
+    return out;
+}
+
+Response csv(const QJsonObject &history)
+{
+    QByteArray out = "metric,ts,time,value\r\n";
+    const QJsonArray series = history.value(QStringLiteral("series")).toArray();
+    for (const QJsonValue &s : series) {
+        const QByteArray metric = s.toObject().value(QStringLiteral("metric")).toString().toUtf8();
+        const QJsonArray points = s.toObject().value(QStringLiteral("points")).toArray();
+        for (const QJsonValue &p : points) {
+            const QJsonArray pt = p.toArray();
+            const qint64 ts = pt.at(0).toInteger();
+            QByteArray value;
+            if (pt.at(1).isString()) {
+                value = pt.at(1).toString().toUtf8();
+                value.replace('"', "\"\"");
+                value = '"' + value + '"';
+            } else if (!pt.at(1).isNull()) {
+                value = QByteArray::number(pt.at(1).toDouble(), 'g', 15);
+            }
+            out += metric + ',' + QByteArray::number(ts) + ',' + Json::isoUtc(QDateTime::fromMSecsSinceEpoch(ts, Qt::UTC)).toLatin1() + ',' + value + "\r\n";
+        }
+    }
+    Response r;
+    r.contentType = "text/csv; charset=utf-8";
+    r.body = out;
+    return r;
+}
+
+} // namespace
+
+void registerTelemetryRoutes(Router &router, TelemetryService *telemetry)
+{
+    router.add("GET", QStringLiteral("/v1/devices/{device_id}/telemetry"), Access::Read,
+               QStringLiteral("History of a device's metrics: raw points, or aggregated into intervals"), [telemetry](Request &req) {
+        const QString id = req.arg(QStringLiteral("device_id"));
+        if (QUuid::fromString(id).isNull())
+            return Response::problem(404, QStringLiteral("no device with id %1 (device ids are UUIDs)").arg(id.left(64)));
+        TelemetryQuery q;
+        q.metrics = metricList(req.queryValue(QStringLiteral("metric")));
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const QString to = req.queryValue(QStringLiteral("to"));
+        const QString from = req.queryValue(QStringLiteral("from"));
+        const auto toMs = to.isEmpty() ? std::optional<qint64>(now + 1) : parseTime(to);
+        if (!toMs)
+            return Response::problem(400, QStringLiteral("\"to\" must be milliseconds since the epoch or an ISO 8601 time"));
+        const auto fromMs = from.isEmpty() ? std::optional<qint64>(*toMs - 3600000) : parseTime(from);
+        if (!fromMs)
+            return Response::problem(400, QStringLiteral("\"from\" must be milliseconds since the epoch or an ISO 8601 time"));
+        if (*fromMs >= *toMs)
+            return Response::problem(400, QStringLiteral("\"from\" must be before \"to\""));
+        if (*toMs - *fromMs > kMaxSpanMs)
+            return Response::problem(400, QStringLiteral("the time range is longer than 400 days"));
+        q.fromMs = *fromMs;
+        q.toMs = *toMs;
+        const QString interval = req.queryValue(QStringLiteral("interval"));
+        if (!interval.isEmpty()) {
+            const auto iv = parseInterval(interval);
+            if (!iv || *iv < 1000)
+                return Response::problem(400, QStringLiteral("\"interval\" must be a duration of at least 1 s, e.g. 30s, 5m, 1h, 1d or milliseconds"));
+            if ((q.toMs - q.fromMs) / *iv > 100000)
+                return Response::problem(400, QStringLiteral("that interval makes more than 100000 buckets; choose a longer one"));
+            q.intervalMs = *iv;
+        }
+        const QString agg = req.queryValue(QStringLiteral("agg"));
+        if (!agg.isEmpty()) {
+            static const QStringList aggs{QStringLiteral("avg"), QStringLiteral("min"), QStringLiteral("max"), QStringLiteral("sum"),
+                                          QStringLiteral("count"), QStringLiteral("last")};
+            if (!aggs.contains(agg))
+                return Response::problem(400, QStringLiteral("\"agg\" must be one of %1").arg(aggs.join(QStringLiteral(", "))));
+            if (q.intervalMs == 0)
+                return Response::problem(400, QStringLiteral("\"agg\" needs an \"interval\""));
+            q.agg = agg;
+        }
+        const QString limit = req.queryValue(QStringLiteral("limit"));
+        if (!limit.isEmpty()) {
+            bool ok = false;
+            q.limit = limit.toInt(&ok);
+            if (!ok || q.limit < 1 || q.limit > 100000)
+                return Response::problem(400, QStringLiteral("\"limit\" must be an integer from 1 to 100000"));
+        }
+        auto history = telemetry->history(req.who(), id, q);
+        if (!history)
+            return Response::fromError(history.error());
+        if (req.header("accept").contains("text/csv"))
+            return csv(*history);
+        return Response::json(*history);
+    });
+
+    router.add("GET", QStringLiteral("/v1/tenants/{tenant_id}/telemetry/latest"), Access::Read,
+               QStringLiteral("Latest values of every device of a tenant"), [telemetry](Request &req) {
+        int limit = 1000;
+        const QString l = req.queryValue(QStringLiteral("limit"));
+        if (!l.isEmpty()) {
+            bool ok = false;
+            limit = l.toInt(&ok);
+            if (!ok || limit < 1 || limit > 10000)
+                return Response::problem(400, QStringLiteral("\"limit\" must be an integer from 1 to 10000"));
+        }
+        auto latest = telemetry->latest(req.who(), req.arg(QStringLiteral("tenant_id")), metricList(req.queryValue(QStringLiteral("metric"))),
+                                        req.queryValue(QStringLiteral("cursor")), limit);
+        if (!latest)
+            return Response::fromError(latest.error());
+        return Response::json(*latest);
+    });
+}
+
+} // namespace Fleetdeck::Api

@@ -1,0 +1,435 @@
+#include "telemetry/telemetryservice.h"
+
+#include "core/jsonutil.h"
+#include "storage/database.h"
+#include "telemetry/telemetrywriter.h"
+
+#include <QtCore/QDateTime>
+#include <QtCore/QJsonArray>
+#include <QtCore/QLoggingCategory>
+
+#include <algorithm>
+#include <chrono>
+
+Q_LOGGING_CATEGORY(lcTelemetry, "fleetdeck.server.telemetry", QtInfoMsg)
+
+namespace Fleetdeck {
+
+using namespace TelemetryStore;
+
+namespace {
+qint64 steadyNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+} // namespace
+
+TelemetryService::TelemetryService(Storage::Database &db, Options options, QObject *parent)
+    : QObject(parent), m_db(db), m_options(options)
+{
+    qRegisterMetaType<BatchResult>();
+    m_flushTimer.setSingleShot(true);
+    connect(&m_flushTimer, &QTimer::timeout, this, &TelemetryService::flush);
+}
+
+TelemetryService::~TelemetryService() { stop(); }
+
+Status TelemetryService::start()
+{
+    auto devices = m_db.exec(QStringLiteral("SELECT d.id, d.tenant_id, d.status, t.device_key, t.last_seq FROM devices d "
+                                            "LEFT JOIN telemetry_devices t ON t.device_id = d.id"));
+    if (!devices)
+        return fail(devices.error());
+    while (devices->next()) {
+        Device d;
+        d.id = devices->value(0).toString();
+        d.tenantId = devices->value(1).toString();
+        d.status = devices->value(2).toString();
+        d.key = devices->value(3).toLongLong();
+        d.acceptedSeq = d.committedSeq = devices->value(4).toLongLong();
+        if (d.key)
+            m_deviceByKey.insert(d.key, d.id);
+        m_devices.insert(d.id, d);
+    }
+    auto metrics = m_db.exec(QStringLiteral("SELECT metric_id, name FROM metrics"));
+    if (!metrics)
+        return fail(metrics.error());
+    while (metrics->next()) {
+        m_metricIds.insert(metrics->value(1).toString(), metrics->value(0).toInt());
+        m_metricNames.insert(metrics->value(0).toInt(), metrics->value(1).toString());
+    }
+    auto latest = m_db.exec(QStringLiteral("SELECT device_key, metric_id, ts, value, text FROM telemetry_latest"));
+    if (!latest)
+        return fail(latest.error());
+    while (latest->next()) {
+        LatestValue v;
+        v.ts = latest->value(2).toLongLong();
+        v.isText = !latest->value(4).isNull();
+        v.value = latest->value(3).toDouble();
+        v.text = latest->value(4).toString();
+        m_latest[latest->value(0).toLongLong()].insert(latest->value(1).toInt(), v);
+    }
+
+    m_writer = new TelemetryWriter(m_db.url());
+    m_writer->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::started, m_writer, &TelemetryWriter::open);
+    connect(&m_thread, &QThread::finished, m_writer, &QObject::deleteLater);
+    connect(m_writer, &TelemetryWriter::committed, this, &TelemetryService::onCommitted);
+    connect(m_writer, &TelemetryWriter::failing, this, [this](const QString &error) {
+        m_storageFailing = true;
+        m_storageError = error;
+    });
+    connect(m_writer, &TelemetryWriter::recovered, this, [this] {
+        m_storageFailing = false;
+        m_storageError.clear();
+    });
+    m_thread.setObjectName(QStringLiteral("telemetry-writer"));
+    m_thread.start();
+    qCInfo(lcTelemetry) << "telemetry ready:" << m_devices.size() << "devices," << m_metricIds.size() << "metrics,"
+                        << m_latest.size() << "devices with latest values";
+    return {};
+}
+
+void TelemetryService::stop()
+{
+    if (!m_thread.isRunning())
+        return;
+    flush();
+    // Let queued batches commit before the thread ends: their devices are waiting for acks.
+    m_thread.quit();
+    m_thread.wait();
+    m_writer = nullptr;
+}
+
+TelemetryService::Device *TelemetryService::deviceFor(const QString &id)
+{
+    auto it = m_devices.find(id);
+    return it == m_devices.end() ? nullptr : &it.value();
+}
+
+void TelemetryService::refreshDevice(const QString &deviceId)
+{
+    auto q = m_db.exec(QStringLiteral("SELECT tenant_id, status FROM devices WHERE id = :id"), {{QStringLiteral("id"), deviceId}});
+    if (!q || !q->next())
+        return;
+    Device &d = m_devices[deviceId];
+    d.id = deviceId;
+    d.tenantId = q->value(0).toString();
+    d.status = q->value(1).toString();
+}
+
+Result<qint64> TelemetryService::ensureDeviceKey(Device &d)
+{
+    if (d.key)
+        return d.key;
+    auto ins = m_db.exec(QStringLiteral("INSERT INTO telemetry_devices (device_id, tenant_id) VALUES (:d, :t) ON CONFLICT (device_id) DO NOTHING"),
+                         {{QStringLiteral("d"), d.id}, {QStringLiteral("t"), d.tenantId}});
+    if (!ins)
+        return fail(ins.error());
+    auto q = m_db.exec(QStringLiteral("SELECT device_key, last_seq FROM telemetry_devices WHERE device_id = :d"), {{QStringLiteral("d"), d.id}});
+    if (!q)
+        return fail(q.error());
+    if (!q->next())
+        return fail(Error::internal(QStringLiteral("device key for %1 vanished").arg(d.id)));
+    d.key = q->value(0).toLongLong();
+    d.acceptedSeq = d.committedSeq = std::max(d.committedSeq, q->value(1).toLongLong());
+    m_deviceByKey.insert(d.key, d.id);
+    return d.key;
+}
+
+Result<int> TelemetryService::metricId(const QString &name)
+{
+    if (auto it = m_metricIds.constFind(name); it != m_metricIds.constEnd())
+        return *it;
+    auto ins = m_db.exec(QStringLiteral("INSERT INTO metrics (name) VALUES (:n) ON CONFLICT (name) DO NOTHING"), {{QStringLiteral("n"), name}});
+    if (!ins)
+        return fail(ins.error());
+    auto q = m_db.exec(QStringLiteral("SELECT metric_id FROM metrics WHERE name = :n"), {{QStringLiteral("n"), name}});
+    if (!q || !q->next())
+        return fail(q ? Error::internal(QStringLiteral("metric %1 vanished").arg(name)) : q.error());
+    const int id = q->value(0).toInt();
+    m_metricIds.insert(name, id);
+    m_metricNames.insert(id, name);
+    return id;
+}
+
+void TelemetryService::countReject(Telemetry::Reject r, const QString &deviceId, const QString &detail)
+{
+    const qint64 n = ++m_rejects[size_t(r)];
+    // Counted always; logged for the first few of each kind and then every thousandth.
+    if (n <= 5 || n % 1000 == 0)
+        qCWarning(lcTelemetry).noquote() << QStringLiteral("refused telemetry from %1 (%2, %3 so far): %4").arg(deviceId, Telemetry::rejectName(r)).arg(n).arg(detail);
+}
+
+void TelemetryService::handleMessage(const QString &deviceId, const QByteArray &payload)
+{
+    Device *d = deviceFor(deviceId);
+    if (!d || d->status == u"suspended" || d->status == u"decommissioned") {
+        ++m_unknownDevice;
+        if (m_unknownDevice <= 5 || m_unknownDevice % 1000 == 0)
+            qCWarning(lcTelemetry) << "telemetry from an unknown or blocked device" << deviceId << "dropped (" << m_unknownDevice << "so far)";
+        return;
+    }
+    const qint64 nowMs = QDateTime::currentMSecsSinceEpoch();
+    const QList<Telemetry::Decoded> decoded = Telemetry::decode(payload, nowMs, m_options.limits);
+    auto key = ensureDeviceKey(*d);
+    if (!key) {
+        qCWarning(lcTelemetry) << "telemetry of" << deviceId << "not taken (storage):" << key.error().message;
+        return; // not acknowledged: the device sends it again
+    }
+    bool progressed = false;
+    bool duplicate = false;
+    DeviceProgress &progress = m_batch.progress[*key];
+    for (const Telemetry::Decoded &entry : decoded) {
+        if (entry.seq > 0 && entry.seq <= d->acceptedSeq) {
+            ++m_duplicates;
+            duplicate = true;
+            continue;
+        }
+        if (!entry.message) {
+            countReject(entry.reject, deviceId, entry.detail);
+            if (entry.seq > 0) {
+                // A refused message with a readable seq is handled: acknowledged, never stored, not resent.
+                d->acceptedSeq = entry.seq;
+                progress.lastSeq = entry.seq;
+                progressed = true;
+            }
+            continue;
+        }
+        const Telemetry::Message &m = *entry.message;
+        bool stored = true;
+        for (const Telemetry::Reading &r : m.readings) {
+            auto metric = metricId(r.metric);
+            if (!metric) {
+                qCWarning(lcTelemetry) << "metric" << r.metric << "not registered:" << metric.error().message;
+                stored = false;
+                break;
+            }
+            Row row;
+            row.deviceKey = *key;
+            row.metricId = *metric;
+            row.ts = m.tsMs;
+            row.value = r.value;
+            row.isText = r.isText;
+            row.text = r.text;
+            m_batch.rows.push_back(std::move(row));
+        }
+        if (!stored)
+            break; // the rest waits for the re-send
+        d->acceptedSeq = m.seq;
+        progress.lastSeq = m.seq;
+        progress.lastTs = std::max(progress.lastTs, m.tsMs);
+        ++m_batch.messages;
+        progressed = true;
+    }
+    if (progressed) {
+        progress.deviceKey = *key;
+        progress.deviceId = deviceId;
+        progress.receivedMs = nowMs;
+        if (m_batch.firstEnqueuedNs == 0)
+            m_batch.firstEnqueuedNs = steadyNs();
+    } else if (progress.lastSeq == 0) {
+        m_batch.progress.remove(*key);
+    }
+    if (duplicate && !progressed && d->inFlight == 0 && !m_batch.progress.contains(*key))
+        Q_EMIT ackReady(deviceId, d->committedSeq); // a pure re-send of stored readings: confirm at once
+    if (int(m_batch.rows.size()) >= m_options.maxBatchRows)
+        flush();
+    else if (!m_batch.progress.isEmpty() && !m_flushTimer.isActive())
+        m_flushTimer.start(m_options.maxBatchDelayMs);
+}
+
+void TelemetryService::flush()
+{
+    m_flushTimer.stop();
+    if (m_batch.progress.isEmpty() || !m_writer)
+        return;
+    m_batch.id = m_nextBatchId++;
+    for (const DeviceProgress &p : std::as_const(m_batch.progress))
+        if (Device *d = deviceFor(p.deviceId))
+            ++d->inFlight;
+    auto batch = std::make_shared<Batch>(std::move(m_batch));
+    m_batch = Batch();
+    ++m_queuedBatches;
+    QMetaObject::invokeMethod(m_writer, [w = m_writer, batch] { w->enqueue(std::move(*batch)); }, Qt::QueuedConnection);
+    if (!m_paused && m_queuedBatches > m_options.maxQueuedBatches) {
+        m_paused = true;
+        qCWarning(lcTelemetry) << "storage is behind by" << m_queuedBatches << "batches; pausing ingest";
+        Q_EMIT pauseIngest(true);
+    }
+}
+
+void TelemetryService::onCommitted(const BatchResult &result)
+{
+    --m_queuedBatches;
+    if (m_paused && m_queuedBatches <= m_options.maxQueuedBatches / 2) {
+        m_paused = false;
+        qCInfo(lcTelemetry) << "storage caught up; resuming ingest";
+        Q_EMIT pauseIngest(false);
+    }
+    m_storedMessages += result.messages;
+    m_storedReadings += qint64(result.rows.size());
+    if (result.attempts > 1)
+        m_retries += result.attempts - 1;
+    QHash<qint64, QHash<QString, LatestValue>> changed;
+    for (const Row &r : result.rows) {
+        LatestValue &slot = m_latest[r.deviceKey][r.metricId];
+        if (r.ts >= slot.ts) {
+            slot = LatestValue{r.ts, r.value, r.text, r.isText};
+            changed[r.deviceKey].insert(m_metricNames.value(r.metricId), slot);
+        }
+    }
+    for (const DeviceProgress &p : result.progress) {
+        Device *d = deviceFor(p.deviceId);
+        if (!d)
+            continue;
+        d->committedSeq = std::max(d->committedSeq, p.lastSeq);
+        d->inFlight = std::max(0, d->inFlight - 1);
+        Q_EMIT ackReady(p.deviceId, d->committedSeq);
+        if (auto it = changed.constFind(p.deviceKey); it != changed.constEnd())
+            Q_EMIT readingsCommitted(p.deviceId, *it);
+    }
+}
+
+QJsonObject TelemetryService::health() const
+{
+    QJsonObject rejects;
+    for (int i = 0; i < Telemetry::kRejectKinds; ++i)
+        if (m_rejects[size_t(i)])
+            rejects.insert(Telemetry::rejectName(Telemetry::Reject(i)), m_rejects[size_t(i)]);
+    QJsonObject h{{QStringLiteral("status"), m_storageFailing ? QStringLiteral("storage-failing") : (m_paused ? QStringLiteral("paused") : QStringLiteral("ok"))},
+                  {QStringLiteral("stored_messages"), m_storedMessages},
+                  {QStringLiteral("stored_readings"), m_storedReadings},
+                  {QStringLiteral("duplicates"), m_duplicates},
+                  {QStringLiteral("unknown_device"), m_unknownDevice},
+                  {QStringLiteral("rejected"), rejects},
+                  {QStringLiteral("queued_batches"), m_queuedBatches},
+                  {QStringLiteral("storage_retries"), m_retries}};
+    if (!m_storageError.isEmpty())
+        h.insert(QStringLiteral("storage_error"), m_storageError);
+    return h;
+}
+
+Result<QJsonObject> TelemetryService::history(const Principal &who, const QString &deviceId, const TelemetryQuery &q)
+{
+    Device *d = deviceFor(deviceId);
+    if (!d || d->tenantId != who.tenantId)
+        return fail(Error::notFound(QStringLiteral("no device with id %1").arg(deviceId)));
+    QList<int> metricIds;
+    QStringList names = q.metrics;
+    if (names.isEmpty() && d->key) {
+        for (auto it = m_latest.value(d->key).constBegin(); it != m_latest.value(d->key).constEnd(); ++it)
+            names << m_metricNames.value(it.key());
+        names.sort();
+    }
+    const bool pg = m_db.dialect() == Storage::Dialect::Postgres;
+    QString source = QStringLiteral("raw");
+    if (q.intervalMs > 0) {
+        if (q.intervalMs % 3600000 == 0)
+            source = QStringLiteral("1h");
+        else if (q.intervalMs % 60000 == 0)
+            source = QStringLiteral("1m");
+    }
+    QJsonArray series;
+    for (const QString &name : std::as_const(names)) {
+        QJsonArray points;
+        bool truncated = false;
+        const int metric = m_metricIds.value(name, 0);
+        if (d->key && metric) {
+            QString sql;
+            const QVariantMap b{{QStringLiteral("k"), d->key}, {QStringLiteral("m"), metric}, {QStringLiteral("from"), q.fromMs},
+                                {QStringLiteral("to"), q.toMs}, {QStringLiteral("iv"), q.intervalMs}, {QStringLiteral("limit"), q.limit + 1}};
+            if (q.intervalMs == 0) {
+                sql = QStringLiteral("SELECT ts, value, text FROM telemetry WHERE device_key = :k AND metric_id = :m AND ts >= :from AND ts < :to "
+                                     "ORDER BY ts LIMIT :limit");
+            } else {
+                const bool rollup = source != u"raw";
+                const QString table = rollup ? QStringLiteral("telemetry_") + source : QStringLiteral("telemetry");
+                const QString tsCol = rollup ? QStringLiteral("bucket") : QStringLiteral("ts");
+                QString expr;
+                if (q.agg == u"avg")
+                    expr = rollup ? QStringLiteral("SUM(sum) / SUM(count)") : QStringLiteral("AVG(value)");
+                else if (q.agg == u"min")
+                    expr = rollup ? QStringLiteral("MIN(min)") : QStringLiteral("MIN(value)");
+                else if (q.agg == u"max")
+                    expr = rollup ? QStringLiteral("MAX(max)") : QStringLiteral("MAX(value)");
+                else if (q.agg == u"sum")
+                    expr = rollup ? QStringLiteral("SUM(sum)") : QStringLiteral("SUM(value)");
+                else if (q.agg == u"count")
+                    expr = rollup ? QStringLiteral("SUM(count)") : QStringLiteral("COUNT(value)");
+                else // last: SQLite returns the bare column of the row that holds MAX(); PostgreSQL orders an array
+                    expr = pg ? (rollup ? QStringLiteral("(array_agg(last ORDER BY last_ts DESC))[1]") : QStringLiteral("(array_agg(value ORDER BY ts DESC))[1]"))
+                              : (rollup ? QStringLiteral("last, MAX(last_ts)") : QStringLiteral("value, MAX(ts)"));
+                sql = QStringLiteral("SELECT (%1 / :iv) * :iv AS b, %2 FROM %3 WHERE device_key = :k AND metric_id = :m AND %1 >= :from AND %1 < :to%4 "
+                                     "GROUP BY b ORDER BY b LIMIT :limit")
+                          .arg(tsCol, expr, table, rollup ? QString() : QStringLiteral(" AND value IS NOT NULL"));
+            }
+            auto rows = m_db.exec(sql, b);
+            if (!rows)
+                return fail(rows.error());
+            while (rows->next()) {
+                if (points.size() == q.limit) {
+                    truncated = true;
+                    break;
+                }
+                QJsonValue value;
+                if (q.intervalMs == 0)
+                    value = rows->value(2).isNull() ? QJsonValue(rows->value(1).toDouble()) : QJsonValue(rows->value(2).toString());
+                else
+                    value = rows->value(1).isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(rows->value(1).toDouble());
+                points.append(QJsonArray{rows->value(0).toLongLong(), value});
+            }
+        }
+        series.append(QJsonObject{{QStringLiteral("metric"), name},
+                                  {QStringLiteral("unit"), QJsonValue(QJsonValue::Null)},
+                                  {QStringLiteral("points"), points},
+                                  {QStringLiteral("truncated"), truncated}});
+    }
+    QJsonObject out{{QStringLiteral("device_id"), deviceId},
+                    {QStringLiteral("from"), Json::isoUtc(QDateTime::fromMSecsSinceEpoch(q.fromMs, Qt::UTC))},
+                    {QStringLiteral("to"), Json::isoUtc(QDateTime::fromMSecsSinceEpoch(q.toMs, Qt::UTC))},
+                    {QStringLiteral("source"), source},
+                    {QStringLiteral("series"), series}};
+    if (q.intervalMs > 0) {
+        out.insert(QStringLiteral("interval_ms"), q.intervalMs);
+        out.insert(QStringLiteral("agg"), q.agg);
+    }
+    return out;
+}
+
+Result<QJsonObject> TelemetryService::latest(const Principal &who, const QString &tenantId, const QStringList &metrics,
+                                             const QString &cursor, int limit)
+{
+    if (tenantId != who.tenantId && who.role != Role::PlatformAdmin)
+        return fail(Error::notFound(QStringLiteral("no tenant with id %1").arg(tenantId)));
+    QList<const Device *> devices;
+    for (const Device &d : std::as_const(m_devices))
+        if (d.tenantId == tenantId && d.id > cursor)
+            devices << &d;
+    std::sort(devices.begin(), devices.end(), [](const Device *a, const Device *b) { return a->id < b->id; });
+    QJsonArray items;
+    QString next;
+    for (const Device *d : std::as_const(devices)) {
+        if (items.size() == limit) {
+            next = items.last().toObject().value(QStringLiteral("device_id")).toString();
+            break;
+        }
+        QJsonObject values;
+        if (d->key) {
+            const QHash<int, LatestValue> &latest = m_latest.value(d->key);
+            for (auto it = latest.constBegin(); it != latest.constEnd(); ++it) {
+                const QString name = m_metricNames.value(it.key());
+                if (!metrics.isEmpty() && !metrics.contains(name))
+                    continue;
+                values.insert(name, QJsonObject{{QStringLiteral("ts"), it->ts},
+                                                {QStringLiteral("value"), it->isText ? QJsonValue(it->text) : QJsonValue(it->value)}});
+            }
+        }
+        items.append(QJsonObject{{QStringLiteral("device_id"), d->id}, {QStringLiteral("metrics"), values}});
+    }
+    return QJsonObject{{QStringLiteral("tenant_id"), tenantId},
+                       {QStringLiteral("items"), items},
+                       {QStringLiteral("next_cursor"), next.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(next)}};
+}
+
+} // namespace Fleetdeck

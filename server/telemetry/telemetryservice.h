@@ -1,0 +1,129 @@
+#pragma once
+
+#include "auth/principal.h"
+#include "core/result.h"
+#include "protocol/telemetry.h"
+#include "telemetry/telemetrytypes.h"
+
+#include <QtCore/QHash>
+#include <QtCore/QJsonObject>
+#include <QtCore/QObject>
+#include <QtCore/QThread>
+#include <QtCore/QTimer>
+#include <array>
+#include <memory>
+
+namespace Fleetdeck {
+
+namespace Storage { class Database; }
+class TelemetryWriter;
+
+/// A latest value of one metric of one device, served from memory.
+struct LatestValue
+{
+    qint64 ts = 0;
+    double value = 0;
+    QString text;
+    bool isText = false;
+};
+
+struct TelemetryQuery
+{
+    QStringList metrics;   ///< empty = every metric the device has
+    qint64 fromMs = 0;
+    qint64 toMs = 0;
+    qint64 intervalMs = 0; ///< 0 = raw points
+    QString agg = QStringLiteral("avg");
+    int limit = 1000;      ///< points per series
+};
+
+/// The telemetry pipeline on the server side: validates what devices publish, de-duplicates re-sends by seq,
+/// batches readings to the writer thread, acknowledges after COMMIT, keeps the latest values in memory and answers
+/// history queries (raw, or aggregated from the 1 min / 1 h rollups when the interval allows).
+class TelemetryService : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        int maxBatchRows = 4000;
+        int maxBatchDelayMs = 10;
+        int maxQueuedBatches = 64; ///< beyond this, ingest pauses the broker link (backpressure)
+        Telemetry::Limits limits;
+    };
+
+    TelemetryService(Storage::Database &db, Options options, QObject *parent = nullptr);
+    ~TelemetryService() override;
+
+    /// Loads devices, metric names, progress and latest values; starts the writer thread.
+    [[nodiscard]] Status start();
+    void stop();
+
+    /// A payload from devices/{id}/telemetry.
+    void handleMessage(const QString &deviceId, const QByteArray &payload);
+    /// The registry changed a device (new, suspended, ...).
+    void refreshDevice(const QString &deviceId);
+
+    [[nodiscard]] Result<QJsonObject> history(const Principal &who, const QString &deviceId, const TelemetryQuery &q);
+    /// Latest values of every device of a tenant, paginated by device id.
+    [[nodiscard]] Result<QJsonObject> latest(const Principal &who, const QString &tenantId, const QStringList &metrics,
+                                             const QString &cursor, int limit);
+
+    QJsonObject health() const;
+    qint64 storedMessages() const { return m_storedMessages; }
+
+Q_SIGNALS:
+    /// After COMMIT: the readings of one device (the event stream for rules and the live API).
+    void readingsCommitted(const QString &deviceId, const QHash<QString, Fleetdeck::LatestValue> &values);
+    /// Publish an acknowledgement (the broker link does it).
+    void ackReady(const QString &deviceId, qint64 seq);
+    /// Backpressure: stop / resume reading from the broker.
+    void pauseIngest(bool paused);
+
+private:
+    struct Device
+    {
+        QString id;
+        QString tenantId;
+        QString status;
+        qint64 key = 0;
+        qint64 acceptedSeq = 0;  ///< highest seq taken into a batch (or refused)
+        qint64 committedSeq = 0; ///< highest seq durably handled
+        int inFlight = 0;        ///< batches with this device not yet committed
+    };
+
+    Device *deviceFor(const QString &id);
+    Result<qint64> ensureDeviceKey(Device &d);
+    Result<int> metricId(const QString &name);
+    void flush();
+    void onCommitted(const TelemetryStore::BatchResult &result);
+    void countReject(Telemetry::Reject r, const QString &deviceId, const QString &detail);
+
+    Storage::Database &m_db;
+    Options m_options;
+    QThread m_thread;
+    TelemetryWriter *m_writer = nullptr;
+    QHash<QString, Device> m_devices;
+    QHash<qint64, QString> m_deviceByKey;
+    QHash<QString, int> m_metricIds;
+    QHash<int, QString> m_metricNames;
+    QHash<qint64, QHash<int, LatestValue>> m_latest;
+    TelemetryStore::Batch m_batch;
+    quint64 m_nextBatchId = 1;
+    QTimer m_flushTimer;
+    int m_queuedBatches = 0;
+    bool m_paused = false;
+
+    std::array<qint64, Telemetry::kRejectKinds> m_rejects{};
+    qint64 m_unknownDevice = 0;
+    qint64 m_duplicates = 0;
+    qint64 m_storedMessages = 0;
+    qint64 m_storedReadings = 0;
+    qint64 m_retries = 0;
+    bool m_storageFailing = false;
+    QString m_storageError;
+};
+
+} // namespace Fleetdeck
+
+Q_DECLARE_METATYPE(Fleetdeck::LatestValue)

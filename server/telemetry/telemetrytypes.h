@@ -1,0 +1,54 @@
+#pragma once
+
+#include <QtCore/QHash>
+#include <QtCore/QList>
+#include <QtCore/QMetaType>
+#include <QtCore/QString>
+#include <vector>
+
+namespace Fleetdeck::TelemetryStore {
+
+/// One stored reading: narrow and numeric-first.
+struct Row
+{
+    qint64 deviceKey = 0;
+    int metricId = 0;
+    qint64 ts = 0;
+    double value = 0;
+    QString text;
+    bool isText = false;
+};
+
+/// How far a device got in one batch: its high-water seq and newest timestamp.
+struct DeviceProgress
+{
+    qint64 deviceKey = 0;
+    QString deviceId;
+    qint64 lastSeq = 0;
+    qint64 lastTs = 0;
+    qint64 receivedMs = 0; ///< server time of the newest message (last_seen_at)
+};
+
+struct Batch
+{
+    quint64 id = 0;
+    std::vector<Row> rows;
+    QHash<qint64, DeviceProgress> progress; ///< by device key
+    int messages = 0;
+    qint64 firstEnqueuedNs = 0;             ///< steady clock, for publish -> commit latency
+};
+
+struct BatchResult
+{
+    quint64 id = 0;
+    QHash<qint64, DeviceProgress> progress;
+    std::vector<Row> rows; ///< handed back for the latest-value cache and the event stream
+    int messages = 0;
+    qint64 commitNs = 0;   ///< steady clock at COMMIT
+    qint64 firstEnqueuedNs = 0;
+    int attempts = 1;
+};
+
+} // namespace Fleetdeck::TelemetryStore
+
+Q_DECLARE_METATYPE(Fleetdeck::TelemetryStore::BatchResult)

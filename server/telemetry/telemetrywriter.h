@@ -1,0 +1,51 @@
+#pragma once
+
+#include "storage/database.h"
+#include "telemetry/telemetrytypes.h"
+
+#include <QtCore/QObject>
+#include <QtCore/QTimer>
+#include <deque>
+#include <memory>
+
+namespace Fleetdeck {
+
+/// The storage writer: lives in its own thread with its own connection and writes each batch in one
+/// transaction (SQLite: prepared inserts; PostgreSQL: COPY for the raw rows), with rollups, latest values, device
+/// progress and last_seen_at. A failed batch is retried, in order, until it commits: nothing acknowledged is lost.
+class TelemetryWriter : public QObject
+{
+    Q_OBJECT
+public:
+    explicit TelemetryWriter(Storage::DatabaseUrl url);
+    ~TelemetryWriter() override;
+
+    /// Called in the writer's thread (queued). Takes ownership of the batch.
+    void enqueue(TelemetryStore::Batch batch);
+    /// Opens the connection; called in the writer's thread once it runs.
+    void open();
+
+Q_SIGNALS:
+    void committed(const Fleetdeck::TelemetryStore::BatchResult &result);
+    void failing(const QString &error, int queuedBatches);
+    void recovered();
+
+private:
+    void drain();
+    Status write(const TelemetryStore::Batch &batch);
+    Status writeRows(const std::vector<TelemetryStore::Row> &rows);
+    Status copyRows(const std::vector<TelemetryStore::Row> &rows);
+    Status writeRollups(const TelemetryStore::Batch &batch);
+    Status writeLatest(const TelemetryStore::Batch &batch);
+    Status writeProgress(const TelemetryStore::Batch &batch);
+
+    Storage::DatabaseUrl m_url;
+    std::unique_ptr<Storage::Database> m_db;
+    std::deque<TelemetryStore::Batch> m_queue;
+    QTimer m_retry;
+    int m_backoffMs = 0;
+    int m_attempts = 0;
+    bool m_failing = false;
+};
+
+} // namespace Fleetdeck
