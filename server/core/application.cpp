@@ -3,6 +3,7 @@
 #include "api/apiserver.h"
 #include "api/restapi.h"
 #include "api/router.h"
+#include "api/telemetryapi.h"
 #include "auth/authservice.h"
 #include "broker/brokerlink.h"
 #include "broker/embeddedbroker.h"
@@ -10,6 +11,7 @@
 #include "pki/certificateauthority.h"
 #include "protocol/version.h"
 #include "storage/database.h"
+#include "telemetry/telemetryservice.h"
 
 #include <QtCore/QCoreApplication>
 
@@ -181,6 +183,15 @@ Status Application::start()
     m_link->setBlockListProvider([this] { return m_devices->blockedDeviceIds().value_or(QStringList()); });
     connect(m_link.get(), &BrokerLink::statusMessage, m_devices.get(), &DeviceService::handleStatusMessage);
 
+    // Telemetry: broker -> validate/dedupe/batch -> writer thread -> after COMMIT: ack, latest values, events.
+    m_telemetry = std::make_unique<TelemetryService>(*m_db, TelemetryService::Options{});
+    if (auto st = m_telemetry->start(); !st)
+        return st;
+    connect(m_link.get(), &BrokerLink::telemetryMessage, m_telemetry.get(), &TelemetryService::handleMessage);
+    connect(m_telemetry.get(), &TelemetryService::ackReady, m_link.get(), &BrokerLink::publishTelemetryAck);
+    connect(m_telemetry.get(), &TelemetryService::pauseIngest, m_link.get(), [this](bool paused) { m_link->client().setReadPaused(paused); });
+    connect(m_devices.get(), &DeviceService::deviceChanged, m_telemetry.get(), &TelemetryService::refreshDevice);
+
     if (m_broker) {
         m_broker->rotateLogIfLarger(kBrokerLogMaxBytes);
         if (auto st = m_broker->writeBlockList(m_devices->blockedDeviceIds().value_or(QStringList())); !st)
@@ -210,6 +221,7 @@ Status Application::start()
     // API
     m_router = std::make_unique<Api::Router>();
     Api::RestApi::registerRoutes(*m_router, {m_auth.get(), m_devices.get(), [this] { return health(); }});
+    Api::registerTelemetryRoutes(*m_router, m_telemetry.get());
     m_api = std::make_unique<Api::ApiServer>(*m_router);
     m_api->setMaxBodyBytes(m_options.maxBodyBytes);
     m_api->setIdleTimeout(m_options.httpIdleTimeoutMs);
@@ -255,6 +267,9 @@ void Application::stop()
     if (m_api) {
         m_api.reset();
     }
+    // Telemetry first: its last batches commit and are acknowledged while the broker link is still up.
+    if (m_telemetry)
+        m_telemetry->stop();
     if (m_link)
         m_link->stop();
     if (m_broker)
@@ -284,7 +299,8 @@ std::pair<QJsonObject, bool> Application::health()
                     {QStringLiteral("uptime_s"), m_uptime.elapsed() / 1000},
                     {QStringLiteral("database"), database},
                     {QStringLiteral("broker"), m_link ? m_link->health() : QJsonObject()},
-                    {QStringLiteral("mqtt"), QJsonObject{{QStringLiteral("rejected_status_messages"), m_devices ? m_devices->rejectedStatusMessages() : 0}}}};
+                    {QStringLiteral("mqtt"), QJsonObject{{QStringLiteral("rejected_status_messages"), m_devices ? m_devices->rejectedStatusMessages() : 0}}},
+                    {QStringLiteral("telemetry"), m_telemetry ? m_telemetry->health() : QJsonObject()}};
     return {doc, dbUp && brokerUp};
 }
 

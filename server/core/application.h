@@ -18,6 +18,7 @@ class AuthService;
 class DeviceService;
 class EmbeddedBroker;
 class BrokerLink;
+class TelemetryService;
 
 /// The composition root: builds and wires every service of the server in order, and tears them down in reverse.
 class Application : public QObject
@@ -38,6 +39,7 @@ public:
     std::pair<QJsonObject, bool> health();
 
     DeviceService &devices() { return *m_devices; }
+    TelemetryService &telemetry() { return *m_telemetry; }
     AuthService &auth() { return *m_auth; }
     Api::Router &router() { return *m_router; }
     BrokerLink &brokerLink() { return *m_link; }
@@ -59,6 +61,7 @@ private:
     std::unique_ptr<EmbeddedBroker> m_broker;
     std::unique_ptr<BrokerLink> m_link;
     std::unique_ptr<DeviceService> m_devices;
+    std::unique_ptr<TelemetryService> m_telemetry;
     std::unique_ptr<Api::Router> m_router;
     std::unique_ptr<Api::ApiServer> m_api;
     QElapsedTimer m_uptime;

@@ -1,0 +1,340 @@
+// The telemetry pipeline end to end against a real server and broker, on SQLite and PostgreSQL: ingest with
+// acknowledgements after commit, de-duplication of re-sends, refusals, rollups against raw data, history and
+// latest queries, and state that survives a restart.
+#include "core/application.h"
+#include "mqtt/mqttclient.h"
+#include "pki/certificateauthority.h"
+#include "protocol/telemetry.h"
+#include "protocol/topics.h"
+#include "telemetry/telemetryservice.h"
+#include "testsupport.h"
+
+#include <QtCore/QFile>
+#include <QtCore/QJsonArray>
+#include <QtCore/QRandomGenerator>
+#include <QtCore/QTemporaryDir>
+#include <QtNetwork/QNetworkAccessManager>
+#include <QtNetwork/QNetworkReply>
+#include <QtTest/QtTest>
+
+#include <cmath>
+#include <map>
+
+using namespace Fleetdeck;
+using namespace Fleetdeck::Test;
+
+class TestTelemetry : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<TestServer> m_server;
+    QTemporaryDir m_files;
+    QString m_id;
+    QString m_tenant;
+    std::unique_ptr<MqttClient> m_client;
+    qint64 m_lastAck = 0;
+    int m_serial = 0;
+
+    QByteArray token() { return m_server->adminToken(); }
+
+    /// Registers a device and connects it, listening to its acks.
+    void connectDevice()
+    {
+        auto kc = Pki::makeKeyAndRequest(QStringLiteral("x"));
+        QVERIFY(kc.has_value());
+        const HttpReply r = m_server->requestJson("POST", QStringLiteral("/v1/devices"),
+                                                  {{QStringLiteral("serial_number"), QStringLiteral("TEL-%1").arg(++m_serial)},
+                                                   {QStringLiteral("device_type"), QStringLiteral("sensor")},
+                                                   {QStringLiteral("csr"), QString::fromLatin1(kc->second)}}, token());
+        QCOMPARE(r.status, 201);
+        m_id = r.json().value(QStringLiteral("device_id")).toString();
+        m_tenant = r.json().value(QStringLiteral("tenant_id")).toString();
+        QFile c(m_files.filePath(m_id + QStringLiteral(".crt"))), k(m_files.filePath(m_id + QStringLiteral(".key")));
+        QVERIFY(c.open(QIODevice::WriteOnly) && k.open(QIODevice::WriteOnly));
+        c.write(r.json().value(QStringLiteral("certificate")).toString().toLatin1());
+        k.write(kc->first);
+        c.close();
+        k.close();
+        reconnect();
+    }
+
+    void reconnect()
+    {
+        MqttClientOptions o;
+        o.host = QStringLiteral("localhost");
+        o.port = m_server->mqttPort();
+        o.clientId = m_id;
+        o.caFile = m_server->caFile();
+        o.certFile = m_files.filePath(m_id + QStringLiteral(".crt"));
+        o.keyFile = m_files.filePath(m_id + QStringLiteral(".key"));
+        m_client = std::make_unique<MqttClient>(o);
+        connect(m_client.get(), &MqttClient::messageReceived, this, [this](const QString &topic, const QByteArray &payload) {
+            if (topic == Topics::telemetryAck(m_id))
+                m_lastAck = std::max(m_lastAck, Telemetry::decodeAck(payload).value_or(0));
+        });
+        connect(m_client.get(), &MqttClient::connected, this, [this] { (void)m_client->subscribe(Topics::telemetryAck(m_id), 1); });
+        QVERIFY(m_client->start().has_value());
+        QVERIFY(waitFor([&] { return m_client->state() == MqttClient::State::Connected; }, 10000));
+        waitFor([] { return false; }, 100); // the SUBACK
+    }
+
+    void publish(const QByteArray &payload) { QVERIFY(m_client->publish(Topics::telemetry(m_id), payload, 1).has_value()); }
+
+    static QByteArray message(qint64 seq, qint64 ts, const QJsonObject &metrics)
+    {
+        return QJsonDocument(QJsonObject{{QStringLiteral("seq"), seq}, {QStringLiteral("ts"), ts}, {QStringLiteral("metrics"), metrics}}).toJson(QJsonDocument::Compact);
+    }
+
+    QJsonObject health() { return m_server->request("GET", QStringLiteral("/v1/health")).json().value(QStringLiteral("telemetry")).toObject(); }
+
+    QJsonArray points(const QString &query)
+    {
+        const HttpReply r = m_server->request("GET", QStringLiteral("/v1/devices/%1/telemetry?%2").arg(m_id, query), {}, {}, token());
+        if (r.status != 200)
+            qWarning() << r.status << r.body;
+        return r.json().value(QStringLiteral("series")).toArray().at(0).toObject().value(QStringLiteral("points")).toArray();
+    }
+
+private Q_SLOTS:
+    void initTestCase_data()
+    {
+        QTest::addColumn<QString>("backend");
+        QTest::newRow("sqlite") << QStringLiteral("sqlite");
+        QTest::newRow("postgresql") << QStringLiteral("postgresql");
+    }
+
+    void init()
+    {
+        QFETCH_GLOBAL(QString, backend);
+        if (backend == u"postgresql" && !PgDatabase::available())
+            QSKIP("FLEETDECK_TEST_PG_URL is not set (./test.sh starts PostgreSQL and sets it)");
+        m_server = std::make_unique<TestServer>(backend);
+        QVERIFY2(m_server->start(), qPrintable(m_server->error()));
+        m_lastAck = 0;
+        connectDevice();
+    }
+
+    void cleanup()
+    {
+        m_client.reset();
+        m_server.reset();
+    }
+
+    void ingestIsAcknowledgedAfterCommitAndQueryable()
+    {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        publish(message(1, now - 3000, {{QStringLiteral("temp"), 21.5}, {QStringLiteral("door"), QStringLiteral("open")}, {QStringLiteral("alarm"), false}}));
+        publish(message(2, now - 2000, {{QStringLiteral("temp"), 22.5}, {QStringLiteral("door"), QStringLiteral("closed")}, {QStringLiteral("alarm"), true}}));
+        // An array of messages, one without ts (server time).
+        publish(QByteArray(R"([{"seq":3,"metrics":{"temp":23.5}},{"seq":4,"ts":)") + QByteArray::number(now - 1000) + R"(,"metrics":{"temp":24.5}}])");
+        QVERIFY(waitFor([&] { return m_lastAck == 4; }, 5000));
+        // Acknowledged means stored: the history has all of it.
+        const QJsonArray temp = points(QStringLiteral("metric=temp"));
+        QCOMPARE(temp.size(), 4);
+        QCOMPARE(temp.at(0).toArray().at(1).toDouble(), 21.5);
+        // Ordered by time: the message without ts got the server's clock, later than the others.
+        QCOMPARE(temp.at(2).toArray().at(1).toDouble(), 24.5);
+        QCOMPARE(temp.at(3).toArray().at(1).toDouble(), 23.5);
+        QVERIFY(temp.at(3).toArray().at(0).toInteger() >= now);
+        const QJsonArray door = points(QStringLiteral("metric=door"));
+        QCOMPARE(door.size(), 2);
+        QCOMPARE(door.at(1).toArray().at(1).toString(), QStringLiteral("closed"));
+        QCOMPARE(points(QStringLiteral("metric=alarm")).at(1).toArray().at(1).toDouble(), 1.0);
+        // Latest values from memory.
+        const QJsonObject latest = m_server->request("GET", QStringLiteral("/v1/tenants/%1/telemetry/latest").arg(m_tenant), {}, {}, token()).json();
+        const QJsonObject metrics = latest.value(QStringLiteral("items")).toArray().at(0).toObject().value(QStringLiteral("metrics")).toObject();
+        QCOMPARE(metrics.value(QStringLiteral("door")).toObject().value(QStringLiteral("value")).toString(), QStringLiteral("closed"));
+        QVERIFY(metrics.contains(QStringLiteral("temp")));
+        QCOMPARE(health().value(QStringLiteral("stored_messages")).toInt(), 4);
+        // last_seen_at moved.
+        QVERIFY(!m_server->request("GET", QStringLiteral("/v1/devices/") + m_id, {}, {}, token()).json().value(QStringLiteral("last_seen_at")).isNull());
+    }
+
+    void csvOnRequest()
+    {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        publish(message(1, now - 1000, {{QStringLiteral("temp"), 20.25}, {QStringLiteral("note"), QStringLiteral("a \"quoted\", text")}}));
+        QVERIFY(waitFor([&] { return m_lastAck == 1; }, 5000));
+        QNetworkAccessManager nam;
+        QNetworkRequest req(QUrl(QStringLiteral("https://localhost:%1/v1/devices/%2/telemetry?metric=temp,note").arg(m_server->app().httpPort()).arg(m_id)));
+        req.setSslConfiguration(m_server->sslConfiguration());
+        req.setRawHeader("Authorization", "Bearer " + token());
+        req.setRawHeader("Accept", "text/csv");
+        QNetworkReply *reply = nam.get(req);
+        QVERIFY(waitFor([&] { return reply->isFinished(); }, 10000));
+        QVERIFY(reply->header(QNetworkRequest::ContentTypeHeader).toString().startsWith(QStringLiteral("text/csv")));
+        const QList<QByteArray> lines = reply->readAll().split('\n');
+        QCOMPARE(lines.value(0).trimmed(), QByteArray("metric,ts,time,value"));
+        QVERIFY(lines.value(1).startsWith("temp," + QByteArray::number(now - 1000) + ","));
+        QVERIFY(lines.value(1).trimmed().endsWith(",20.25"));
+        QVERIFY2(lines.value(2).trimmed().endsWith(R"("a ""quoted"", text")"), lines.value(2).constData());
+        delete reply;
+    }
+
+    void resentReadingsAreStoredOnce()
+    {
+        const qint64 base = QDateTime::currentMSecsSinceEpoch() - 60000;
+        for (int seq = 1; seq <= 5; ++seq)
+            publish(message(seq, base + seq, {{QStringLiteral("v"), double(seq)}}));
+        QVERIFY(waitFor([&] { return m_lastAck == 5; }, 5000));
+        // The device lost the ack for 3..5 and reconnects: it sends 3..7 again (with the same ts, as it buffered them).
+        m_client->abort();
+        reconnect();
+        for (int seq = 3; seq <= 7; ++seq)
+            publish(message(seq, base + seq, {{QStringLiteral("v"), double(seq)}}));
+        QVERIFY(waitFor([&] { return m_lastAck == 7; }, 5000));
+        const QJsonArray v = points(QStringLiteral("metric=v&from=") + QString::number(base - 1));
+        QCOMPARE(v.size(), 7);
+        for (int i = 0; i < 7; ++i)
+            QCOMPARE(v.at(i).toArray().at(1).toDouble(), double(i + 1));
+        QCOMPARE(health().value(QStringLiteral("duplicates")).toInt(), 3);
+        // A pure re-send of stored readings is acknowledged again at once.
+        m_lastAck = 0;
+        publish(message(2, base + 2, {{QStringLiteral("v"), 2.0}}));
+        QVERIFY(waitFor([&] { return m_lastAck == 7; }, 5000));
+        QCOMPARE(points(QStringLiteral("metric=v&from=") + QString::number(base - 1)).size(), 7);
+    }
+
+    void refusedReadingsAreCountedAndAcknowledged()
+    {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        publish(message(1, now, {{QStringLiteral("bad name"), 1}}));                       // bad metric name, seq readable
+        publish(message(2, now + 3600000, {{QStringLiteral("t"), 1}}));                    // an hour in the future
+        publish("not json at all");                                                         // no seq: cannot be acknowledged
+        publish(message(3, now, {{QStringLiteral("t"), 3}}));
+        QVERIFY(waitFor([&] { return m_lastAck == 3; }, 5000));
+        const QJsonObject h = health();
+        const QJsonObject rejected = h.value(QStringLiteral("rejected")).toObject();
+        QCOMPARE(rejected.value(QStringLiteral("bad_metric_name")).toInt(), 1);
+        QCOMPARE(rejected.value(QStringLiteral("future_timestamp")).toInt(), 1);
+        QCOMPARE(rejected.value(QStringLiteral("malformed")).toInt(), 1);
+        QCOMPARE(h.value(QStringLiteral("stored_messages")).toInt(), 1);
+        QCOMPARE(points(QStringLiteral("metric=t")).size(), 1);
+        QCOMPARE(m_server->request("GET", QStringLiteral("/v1/health")).status, 200);
+    }
+
+    void rollupsMatchRawData()
+    {
+        // 3 hours of readings every 20 s, in the past, with seeded random values; sent in arrays of 30.
+        const qint64 start = (QDateTime::currentMSecsSinceEpoch() / 3600000 - 4) * 3600000 + 7000;
+        QRandomGenerator rng(42);
+        std::vector<std::pair<qint64, double>> raw;
+        QJsonArray batch;
+        qint64 seq = 0;
+        for (qint64 ts = start; ts < start + 3 * 3600000; ts += 20000) {
+            const double v = std::round(rng.bounded(1000.0)) / 10.0;
+            raw.emplace_back(ts, v);
+            batch.append(QJsonObject{{QStringLiteral("seq"), ++seq}, {QStringLiteral("ts"), ts}, {QStringLiteral("metrics"), QJsonObject{{QStringLiteral("p"), v}}}});
+            if (batch.size() == 30) {
+                publish(QJsonDocument(batch).toJson(QJsonDocument::Compact));
+                batch = QJsonArray();
+            }
+        }
+        if (!batch.isEmpty())
+            publish(QJsonDocument(batch).toJson(QJsonDocument::Compact));
+        QVERIFY(waitFor([&] { return m_lastAck == seq; }, 15000));
+
+        const QString range = QStringLiteral("&from=%1&to=%2").arg(start - start % 3600000).arg(start + 4 * 3600000);
+        for (const qint64 interval : {qint64(30000), qint64(60000), qint64(300000), qint64(3600000)}) {
+            std::map<qint64, std::vector<std::pair<qint64, double>>> buckets;
+            for (const auto &[ts, v] : raw)
+                buckets[ts / interval * interval].emplace_back(ts, v);
+            for (const QString &agg : {QStringLiteral("avg"), QStringLiteral("min"), QStringLiteral("max"), QStringLiteral("sum"), QStringLiteral("count"), QStringLiteral("last")}) {
+                const QJsonArray got = points(QStringLiteral("metric=p&interval=%1&agg=%2&limit=100000").arg(interval).arg(agg) + range);
+                QCOMPARE(got.size(), int(buckets.size()));
+                int i = 0;
+                for (const auto &[bucket, values] : buckets) {
+                    double expected = 0;
+                    if (agg == u"count") {
+                        expected = double(values.size());
+                    } else if (agg == u"last") {
+                        expected = values.back().second;
+                    } else {
+                        double sum = 0, mn = values.front().second, mx = mn;
+                        for (const auto &[ts, v] : values) {
+                            sum += v;
+                            mn = std::min(mn, v);
+                            mx = std::max(mx, v);
+                        }
+                        expected = agg == u"sum" ? sum : agg == u"min" ? mn : agg == u"max" ? mx : sum / double(values.size());
+                    }
+                    const QJsonArray p = got.at(i++).toArray();
+                    QCOMPARE(p.at(0).toInteger(), bucket);
+                    QVERIFY2(std::fabs(p.at(1).toDouble() - expected) < 1e-6,
+                             qPrintable(QStringLiteral("%1 %2 at %3: got %4, expected %5").arg(agg).arg(interval).arg(bucket).arg(p.at(1).toDouble()).arg(expected)));
+                }
+            }
+        }
+        // Where each interval is answered from.
+        const HttpReply hourly = m_server->request("GET", QStringLiteral("/v1/devices/%1/telemetry?metric=p&interval=1h") .arg(m_id) + range, {}, {}, token());
+        QCOMPARE(hourly.json().value(QStringLiteral("source")).toString(), QStringLiteral("1h"));
+        const HttpReply minutes = m_server->request("GET", QStringLiteral("/v1/devices/%1/telemetry?metric=p&interval=5m").arg(m_id) + range, {}, {}, token());
+        QCOMPARE(minutes.json().value(QStringLiteral("source")).toString(), QStringLiteral("1m"));
+        // Raw with a limit says it was cut.
+        const HttpReply cut = m_server->request("GET", QStringLiteral("/v1/devices/%1/telemetry?metric=p&limit=10").arg(m_id) + range, {}, {}, token());
+        QCOMPARE(cut.json().value(QStringLiteral("series")).toArray().at(0).toObject().value(QStringLiteral("points")).toArray().size(), 10);
+        QVERIFY(cut.json().value(QStringLiteral("series")).toArray().at(0).toObject().value(QStringLiteral("truncated")).toBool());
+    }
+
+    void badQueriesGetClearErrors_data()
+    {
+        QTest::addColumn<QString>("query");
+        QTest::addColumn<QString>("detail");
+        QTest::newRow("bad from") << QStringLiteral("from=yesterday") << QStringLiteral("\"from\"");
+        QTest::newRow("from after to") << QStringLiteral("from=2000&to=1000") << QStringLiteral("before");
+        QTest::newRow("bad interval") << QStringLiteral("interval=fast") << QStringLiteral("\"interval\"");
+        QTest::newRow("tiny interval") << QStringLiteral("interval=10ms") << QStringLiteral("at least 1 s");
+        QTest::newRow("too many buckets") << QStringLiteral("from=0&to=31536000000&interval=1s") << QStringLiteral("buckets");
+        QTest::newRow("agg without interval") << QStringLiteral("agg=max") << QStringLiteral("needs an \"interval\"");
+        QTest::newRow("unknown agg") << QStringLiteral("interval=1m&agg=median") << QStringLiteral("\"agg\"");
+        QTest::newRow("bad limit") << QStringLiteral("limit=0") << QStringLiteral("\"limit\"");
+        QTest::newRow("range too long") << QStringLiteral("from=0&to=99999999999999") << QStringLiteral("400 days");
+    }
+
+    void badQueriesGetClearErrors()
+    {
+        QFETCH(QString, query);
+        QFETCH(QString, detail);
+        const HttpReply r = m_server->request("GET", QStringLiteral("/v1/devices/%1/telemetry?%2").arg(m_id, query), {}, {}, token());
+        QCOMPARE(r.status, 400);
+        QVERIFY2(r.json().value(QStringLiteral("detail")).toString().contains(detail), r.body.constData());
+    }
+
+    void otherTenantsAndUnknownDevices()
+    {
+        QCOMPARE(m_server->request("GET", QStringLiteral("/v1/devices/6b0f3d1e-0000-4000-8000-000000000000/telemetry"), {}, {}, token()).status, 404);
+        QCOMPARE(m_server->request("GET", QStringLiteral("/v1/tenants/someone-else/telemetry/latest"), {}, {}, token()).status, 404);
+        QCOMPARE(m_server->request("GET", QStringLiteral("/v1/devices/%1/telemetry").arg(m_id)).status, 401);
+    }
+
+    void progressAndLatestSurviveARestart()
+    {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        for (int seq = 1; seq <= 3; ++seq)
+            publish(message(seq, now - 10000 + seq, {{QStringLiteral("x"), double(seq)}}));
+        QVERIFY(waitFor([&] { return m_lastAck == 3; }, 5000));
+        m_client.reset();
+        m_server->app().stop();
+        Application second(m_server->app().options());
+        bool ready = false;
+        connect(&second, &Application::ready, this, [&] { ready = true; });
+        QVERIFY(second.start().has_value());
+        QVERIFY(waitFor([&] { return ready; }, 10000));
+        Principal viewer;
+        viewer.tenantId = m_tenant;
+        const QJsonObject latest = second.telemetry().latest(viewer, m_tenant, {}, {}, 10).value_or(QJsonObject());
+        QCOMPARE(latest.value(QStringLiteral("items")).toArray().at(0).toObject().value(QStringLiteral("metrics")).toObject()
+                     .value(QStringLiteral("x")).toObject().value(QStringLiteral("value")).toDouble(), 3.0);
+        // The high-water mark came back from storage: a re-send is recognised.
+        m_lastAck = 0;
+        reconnect();
+        publish(message(2, now - 10000 + 2, {{QStringLiteral("x"), 2.0}}));
+        QVERIFY(waitFor([&] { return m_lastAck == 3; }, 5000));
+        QCOMPARE(second.telemetry().health().value(QStringLiteral("duplicates")).toInt(), 1);
+        m_client.reset();
+        second.stop();
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTelemetry)
+#include "tst_telemetry.moc"
