@@ -1,5 +1,8 @@
 #include "api/restapi.h"
 
+#include "api/telemetryapi.h"
+
+#include "api/adminapi.h"
 #include "auth/authservice.h"
 #include "core/jsonutil.h"
 #include "devices/deviceservice.h"
@@ -73,26 +76,11 @@ void RestApi::registerRoutes(Router &router, Services s)
                    return r;
                });
 
-    router.add("POST", QStringLiteral("/v1/auth/login"), Access::Public, QStringLiteral("Exchange e-mail and password for a bearer token"),
-               [s](Request &req) {
-                   QJsonObject body;
-                   if (auto bad = readBody(req, body))
-                       return *bad;
-                   const QJsonValue email = body.value(QStringLiteral("email"));
-                   const QJsonValue password = body.value(QStringLiteral("password"));
-                   if (!email.isString() || !password.isString() || email.toString().isEmpty())
-                       return Response::problem(422, QStringLiteral("\"email\" and \"password\" are required strings"));
-                   if (password.toString().size() > 1024)
-                       return Response::problem(422, QStringLiteral("\"password\" is longer than 1024 characters"));
-                   auto session = s.auth->login(email.toString(), password.toString(), req.peer);
-                   if (!session)
-                       return Response::fromError(session.error());
-                   return Response::json({{QStringLiteral("token"), session->token},
-                                          {QStringLiteral("token_type"), QStringLiteral("Bearer")},
-                                          {QStringLiteral("expires_at"), Json::isoUtc(session->expiresAt)}});
-               });
+    // Login, sessions, tenants, users, API tokens and the audit log.
+    AdminApi::registerRoutes(router, s.auth);
+    registerTelemetryRoutes(router, s.telemetry);
 
-    router.add("POST", QStringLiteral("/v1/devices"), Access::Write, QStringLiteral("Register a device and issue its certificate"),
+    router.add("POST", QStringLiteral("/v1/devices"), QStringLiteral("device.register"), QStringLiteral("Register a device and issue its certificate"),
                [s](Request &req) {
                    QJsonObject body;
                    if (auto bad = readBody(req, body))
@@ -105,7 +93,7 @@ void RestApi::registerRoutes(Router &router, Services s)
                    return resp;
                });
 
-    router.add("GET", QStringLiteral("/v1/devices"), Access::Read, QStringLiteral("List devices with filters and cursor pagination"),
+    router.add("GET", QStringLiteral("/v1/devices"), QStringLiteral("device.read"), QStringLiteral("List devices with filters and cursor pagination"),
                [s](Request &req) {
                    DeviceFilter f;
                    f.status = req.queryValue(QStringLiteral("status"));
@@ -139,14 +127,14 @@ void RestApi::registerRoutes(Router &router, Services s)
                                           {QStringLiteral("next_cursor"), page->nextCursor.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(page->nextCursor)}});
                });
 
-    router.add("GET", QStringLiteral("/v1/devices/{device_id}"), Access::Read, QStringLiteral("One device with its state"),
+    router.add("GET", QStringLiteral("/v1/devices/{device_id}"), QStringLiteral("device.read"), QStringLiteral("One device with its state"),
                [s](Request &req) {
                    if (auto bad = checkDeviceId(req))
                        return *bad;
                    return deviceOr(s.devices->get(req.who(), req.arg(QStringLiteral("device_id"))));
                });
 
-    router.add("PATCH", QStringLiteral("/v1/devices/{device_id}"), Access::Write, QStringLiteral("Change a device's name, type, tags or metadata"),
+    router.add("PATCH", QStringLiteral("/v1/devices/{device_id}"), QStringLiteral("device.update"), QStringLiteral("Change a device's name, type, tags or metadata"),
                [s](Request &req) {
                    if (auto bad = checkDeviceId(req))
                        return *bad;
@@ -158,7 +146,7 @@ void RestApi::registerRoutes(Router &router, Services s)
 
     const auto lifecycle = [&router, s](const char *verb, const QString &summary,
                                         Result<DeviceRecord> (DeviceService::*fn)(const Principal &, const QString &)) {
-        router.add("POST", QStringLiteral("/v1/devices/{device_id}/") + QString::fromLatin1(verb), Access::Write, summary,
+        router.add("POST", QStringLiteral("/v1/devices/{device_id}/") + QString::fromLatin1(verb), QStringLiteral("device.lifecycle"), summary,
                    [s, fn](Request &req) {
                        if (auto bad = checkDeviceId(req))
                            return *bad;

@@ -8,6 +8,7 @@
 namespace Fleetdeck {
 class AuthService;
 class DeviceService;
+class TelemetryService;
 }
 
 namespace Fleetdeck::Api {
@@ -20,6 +21,7 @@ public:
     {
         AuthService *auth = nullptr;
         DeviceService *devices = nullptr;
+        TelemetryService *telemetry = nullptr;
         /// Health document and whether everything is up (200) or not (503).
         std::function<std::pair<QJsonObject, bool>()> health;
     };

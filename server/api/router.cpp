@@ -1,5 +1,6 @@
 #include "api/router.h"
 
+#include "auth/policy.h"
 #include "core/jsonutil.h"
 
 #include <QtCore/QJsonDocument>
@@ -24,6 +25,8 @@ QString statusTitle(int status)
     case 414: return QStringLiteral("URI Too Long");
     case 415: return QStringLiteral("Unsupported Media Type");
     case 422: return QStringLiteral("Unprocessable Entity");
+    case 423: return QStringLiteral("Locked");
+    case 429: return QStringLiteral("Too Many Requests");
     case 431: return QStringLiteral("Request Header Fields Too Large");
     case 500: return QStringLiteral("Internal Server Error");
     case 503: return QStringLiteral("Service Unavailable");
@@ -89,9 +92,42 @@ Result<QJsonObject> Request::jsonBody() const
     return Json::parseObject(body);
 }
 
+namespace {
+QString actionFor(Access access)
+{
+    switch (access) {
+    case Access::Public: return Policy::kPublic;
+    case Access::Read: return QStringLiteral("generic.read");
+    case Access::Write: return QStringLiteral("generic.write");
+    case Access::Admin: return QStringLiteral("generic.admin");
+    }
+    return QString();
+}
+
+/// The coarse level that describes an action (for documentation and older readers of Route::access).
+Access accessFor(const QString &action)
+{
+    if (action == Policy::kPublic)
+        return Access::Public;
+    if (Policy::allows(Role::Viewer, action))
+        return Access::Read;
+    if (Policy::allows(Role::Operator, action))
+        return Access::Write;
+    return Access::Admin;
+}
+} // namespace
+
 void Router::add(QByteArray method, QString pattern, Access access, QString summary, std::function<Response(Request &)> handler)
 {
-    Route r{std::move(method), std::move(pattern), access, std::move(summary), std::move(handler), {}};
+    add(std::move(method), std::move(pattern), actionFor(access), std::move(summary), std::move(handler));
+}
+
+void Router::add(QByteArray method, QString pattern, QString action, QString summary, std::function<Response(Request &)> handler)
+{
+    if (!Policy::isKnown(action))
+        qCCritical(lcApi).noquote() << QStringLiteral("route %1 %2 names action \"%3\", which the policy table does not know; it will answer 500")
+                                           .arg(QString::fromLatin1(method), pattern, action);
+    Route r{std::move(method), std::move(pattern), accessFor(action), std::move(summary), std::move(handler), {}, std::move(action)};
     r.segments = r.pattern.split(u'/', Qt::SkipEmptyParts);
     m_routes.append(std::move(r));
 }
@@ -130,7 +166,11 @@ Response Router::dispatch(Request &req) const
             continue;
         }
         req.args = std::move(args);
-        if (route.access != Access::Public) {
+        if (!Policy::isKnown(route.action)) {
+            qCCritical(lcApi).noquote() << "refusing" << QString::fromLatin1(route.method) << route.pattern << "- its action has no policy";
+            return Response::problem(500, QStringLiteral("this endpoint has no authorisation policy; refusing it (a server bug, logged)"));
+        }
+        if (route.action != Policy::kPublic) {
             const QByteArray auth = req.header("authorization");
             // The scheme name is case-insensitive (RFC 9110 11.1).
             if (auth.size() < 7 || auth.left(7).toLower() != "bearer ")
@@ -139,8 +179,21 @@ Response Router::dispatch(Request &req) const
             if (!principal)
                 return Response::fromError(principal.error());
             principal->source = req.peer;
-            if (!allows(route.access, principal->role))
-                return Response::problem(403, QStringLiteral("your role (%1) may not %2 %3").arg(roleName(principal->role), QString::fromLatin1(req.method), route.pattern));
+            if (!Policy::allows(principal->role, route.action))
+                return Response::problem(403, QStringLiteral("your role (%1) may not %2 %3 (action %4 needs %5)")
+                                                  .arg(roleName(principal->role), QString::fromLatin1(req.method), route.pattern, route.action,
+                                                       Policy::allowedRoleNames(route.action).join(QStringLiteral(" or "))));
+            // Acting inside another tenant is explicit: platform admins name it in X-Fleetdeck-Tenant.
+            const QString requested = QString::fromUtf8(req.header("x-fleetdeck-tenant")).trimmed();
+            if (!requested.isEmpty() && requested != principal->tenantId) {
+                if (!m_selectTenant) {
+                    return Response::problem(403, QStringLiteral("X-Fleetdeck-Tenant is for platform admins only"));
+                }
+                auto tenant = m_selectTenant(*principal, requested);
+                if (!tenant)
+                    return Response::fromError(tenant.error());
+                principal->tenantId = *tenant;
+            }
             req.principal = std::move(*principal);
         }
         return route.handler(req);

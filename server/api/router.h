@@ -46,7 +46,8 @@ struct Request
     const Principal &who() const { return *principal; }
 };
 
-/// What a route requires of the caller. Every route states it; the authorisation matrix test reads it.
+/// Coarse access levels, kept for routes that do not name an action of their own: they map onto the policy
+/// actions `generic.read|write|admin` (see auth/policy.h). New routes name their action instead.
 enum class Access {
     Public,   ///< no token (health, login, the API description)
     Read,     ///< any authenticated user of the tenant
@@ -62,6 +63,7 @@ struct Route
     QString summary;
     std::function<Response(Request &)> handler;
     QStringList segments;
+    QString action;   ///< the policy action (auth/policy.h) the router checks the caller's role against
 };
 
 /// Method + path pattern routing with `{name}` parameters, authentication and the role check in one place.
@@ -69,9 +71,15 @@ class Router
 {
 public:
     using Authenticator = std::function<Result<Principal>(const QString &bearerToken)>;
+    /// Decides the tenant a caller acts in when it sends `X-Fleetdeck-Tenant` (platform admins only).
+    using TenantSelector = std::function<Result<QString>(const Principal &who, const QString &requestedTenant)>;
 
     void add(QByteArray method, QString pattern, Access access, QString summary, std::function<Response(Request &)> handler);
+    /// A route that performs a policy `action`. An action missing from the policy table is a bug: logged, and the
+    /// route answers 500 instead of running (and the authorisation-matrix test fails).
+    void add(QByteArray method, QString pattern, QString action, QString summary, std::function<Response(Request &)> handler);
     void setAuthenticator(Authenticator a) { m_authenticate = std::move(a); }
+    void setTenantSelector(TenantSelector s) { m_selectTenant = std::move(s); }
     Response dispatch(Request &request) const;
     const QList<Route> &routes() const { return m_routes; }
 
@@ -80,6 +88,7 @@ public:
 private:
     QList<Route> m_routes;
     Authenticator m_authenticate;
+    TenantSelector m_selectTenant;
 };
 
 QString statusTitle(int status);

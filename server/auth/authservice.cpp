@@ -1,7 +1,12 @@
 #include "auth/authservice.h"
 
+#include "auth/authutil.h"
+#include "auth/policy.h"
+#include "core/jsonutil.h"
 #include "pki/certificateauthority.h"
 #include "storage/database.h"
+
+#include <QtCore/QSet>
 
 #include <QtCore/QCryptographicHash>
 #include <QtCore/QLoggingCategory>
@@ -21,11 +26,6 @@ constexpr uint32_t kArgonMemoryKiB = 19 * 1024;
 constexpr uint32_t kArgonLanes = 1;
 constexpr uint32_t kArgonHashLen = 32;
 constexpr size_t kSaltLen = 16;
-
-QString tokenHash(const QString &token)
-{
-    return QString::fromLatin1(QCryptographicHash::hash(token.toUtf8(), QCryptographicHash::Sha256).toHex());
-}
 
 // A valid hash to verify against when the e-mail is unknown, so that timing does not reveal which accounts exist.
 const QString &dummyHash()
@@ -53,6 +53,11 @@ std::optional<Role> roleFromName(QStringView n)
     if (n == u"operator") return Role::Operator;
     if (n == u"viewer") return Role::Viewer;
     return std::nullopt;
+}
+
+QString tokenHash(const QString &token)
+{
+    return QString::fromLatin1(QCryptographicHash::hash(token.toUtf8(), QCryptographicHash::Sha256).toHex());
 }
 
 QString newUuid() { return QUuid::createUuid().toString(QUuid::WithoutBraces); }
@@ -92,7 +97,8 @@ Result<BootstrapResult> AuthService::bootstrap(const QString &dataDir, const QSt
 {
     BootstrapResult out;
     out.adminEmail = adminEmail;
-    auto t = m_db.exec(QStringLiteral("SELECT id FROM tenants WHERE name = 'default'"));
+    // The first tenant ever made is the default one (found by age, so renaming it does not make another).
+    auto t = m_db.exec(QStringLiteral("SELECT id FROM tenants ORDER BY created_at, id LIMIT 1"));
     if (!t)
         return fail(t.error());
     if (t->next()) {
@@ -112,6 +118,9 @@ Result<BootstrapResult> AuthService::bootstrap(const QString &dataDir, const QSt
         return out;
 
     QString password = adminPassword;
+    if (!password.isEmpty() && !checkPasswordPolicy(password, adminEmail))
+        qCWarning(lcAuth) << "FLEETDECK_ADMIN_PASSWORD does not meet the password policy:" << checkPasswordPolicy(password, adminEmail).error().message
+                          << "- change it after the first login";
     if (password.isEmpty()) {
         password = randomToken(18);
         out.passwordFile = dataDir + QStringLiteral("/admin-password");
@@ -133,28 +142,148 @@ Result<BootstrapResult> AuthService::bootstrap(const QString &dataDir, const QSt
     return out;
 }
 
-Result<Session> AuthService::login(const QString &email, const QString &password, const QString &source)
+Status AuthService::checkPasswordPolicy(const QString &password, const QString &email)
 {
-    auto q = m_db.exec(QStringLiteral("SELECT id, tenant_id, password_hash FROM users WHERE email = :e"),
-                       {{QStringLiteral("e"), email.trimmed().toLower()}});
+    if (password.size() < 12)
+        return fail(Error::invalid(QStringLiteral("the password is too short: use at least 12 characters (a few unrelated words make a good one)")));
+    if (password.size() > 1024)
+        return fail(Error::invalid(QStringLiteral("the password is longer than 1024 characters")));
+    const QSet<QChar> distinct(password.begin(), password.end());
+    if (distinct.size() < 5)
+        return fail(Error::invalid(QStringLiteral("the password needs at least 5 different characters")));
+    if (!email.isEmpty() && (password.compare(email, Qt::CaseInsensitive) == 0
+                             || password.compare(email.section(u'@', 0, 0), Qt::CaseInsensitive) == 0))
+        return fail(Error::invalid(QStringLiteral("the password must not be the e-mail address")));
+    static const QStringList common{QStringLiteral("password1234"), QStringLiteral("123456789012"), QStringLiteral("qwertyuiop12"),
+                                    QStringLiteral("passwordpassword"), QStringLiteral("administrator"), QStringLiteral("fleetdeck1234"),
+                                    QStringLiteral("letmein12345"), QStringLiteral("changeme1234"), QStringLiteral("welcome12345")};
+    if (common.contains(password.toLower()))
+        return fail(Error::invalid(QStringLiteral("the password is a well-known one; choose another")));
+    return {};
+}
+
+qint64 AuthService::lockedFor(const QString &key)
+{
+    auto q = m_db.exec(QStringLiteral("SELECT locked_until FROM login_throttle WHERE throttle_key = :k"), {{QStringLiteral("k"), key}});
+    if (!q || !q->next() || q->value(0).isNull())
+        return 0;
+    const qint64 left = q->value(0).toLongLong() - Storage::nowMs();
+    return left > 0 ? (left + 999) / 1000 : 0;
+}
+
+void AuthService::recordFailure(const QString &key, int limit, bool *lockedNow)
+{
+    const qint64 now = Storage::nowMs();
+    auto q = m_db.exec(QStringLiteral("SELECT failures, window_start FROM login_throttle WHERE throttle_key = :k"), {{QStringLiteral("k"), key}});
+    int failures = 0;
+    qint64 windowStart = now;
+    bool exists = false;
+    if (q && q->next()) {
+        exists = true;
+        failures = q->value(0).toInt();
+        windowStart = q->value(1).toLongLong();
+        if (now - windowStart > m_throttle.windowS * 1000) {
+            failures = 0; // the window passed: count afresh
+            windowStart = now;
+        }
+    }
+    ++failures;
+    const bool lock = failures >= limit;
+    const QVariant lockedUntil = lock ? QVariant(now + m_throttle.lockS * 1000) : QVariant(QMetaType::fromType<qint64>());
+    const QVariantMap b{{QStringLiteral("k"), key}, {QStringLiteral("f"), lock ? 0 : failures}, {QStringLiteral("w"), windowStart},
+                        {QStringLiteral("l"), lockedUntil}};
+    auto w = exists ? m_db.exec(QStringLiteral("UPDATE login_throttle SET failures = :f, window_start = :w, locked_until = :l WHERE throttle_key = :k"), b)
+                    : m_db.exec(QStringLiteral("INSERT INTO login_throttle (throttle_key, failures, window_start, locked_until) VALUES (:k, :f, :w, :l)"), b);
+    if (!w)
+        qCWarning(lcAuth) << "login throttle not updated:" << w.error().message;
+    if (lockedNow)
+        *lockedNow = lock;
+}
+
+void AuthService::clearFailures(const QString &key)
+{
+    auto r = m_db.exec(QStringLiteral("DELETE FROM login_throttle WHERE throttle_key = :k"), {{QStringLiteral("k"), key}});
+    if (!r)
+        qCWarning(lcAuth) << "login throttle not cleared:" << r.error().message;
+}
+
+Result<Session> AuthService::newSession(const QString &userId, const QString &source)
+{
+    Session s;
+    s.token = randomToken(32);
+    s.expiresAt = QDateTime::currentDateTimeUtc().addSecs(m_sessionLifetimeS);
+    auto ins = m_db.exec(QStringLiteral("INSERT INTO sessions (token_hash, user_id, created_at, expires_at, source) VALUES (:h, :u, :c, :e, :s)"),
+                         {{QStringLiteral("h"), tokenHash(s.token)}, {QStringLiteral("u"), userId}, {QStringLiteral("c"), Storage::nowMs()},
+                          {QStringLiteral("e"), s.expiresAt.toMSecsSinceEpoch()}, {QStringLiteral("s"), source}});
+    if (!ins)
+        return fail(ins.error());
+    return s;
+}
+
+Result<Session> AuthService::login(const QString &emailIn, const QString &password, const QString &source, LoginThrottle *throttle)
+{
+    const QString email = emailIn.trimmed().toLower();
+    const QString accountKey = QStringLiteral("account:") + email;
+    const QString sourceKey = QStringLiteral("source:") + source;
+    Principal who;
+    who.email = email;
+    who.source = source;
+
+    // Throttled callers are refused before any password check, so a locked account is no password oracle.
+    const qint64 sourceWait = lockedFor(sourceKey);
+    const qint64 accountWait = sourceWait > 0 ? 0 : lockedFor(accountKey);
+    if (sourceWait > 0 || accountWait > 0) {
+        if (throttle)
+            *throttle = {sourceWait > 0 ? LoginThrottle::Kind::Source : LoginThrottle::Kind::Account, std::max(sourceWait, accountWait)};
+        audit(m_db, &who, QStringLiteral("auth.login_refused"), QStringLiteral("user"), QString(),
+              sourceWait > 0 ? QStringLiteral("login refused: too many failed logins from %1").arg(source)
+                             : QStringLiteral("login refused: account %1 is temporarily locked").arg(email));
+        return fail(Error::forbidden(sourceWait > 0
+            ? QStringLiteral("too many failed logins from your address; try again in %1 s").arg(sourceWait)
+            : QStringLiteral("this account is temporarily locked after repeated failed logins; try again in %1 s").arg(accountWait)));
+    }
+
+    auto q = m_db.exec(QStringLiteral("SELECT u.id, u.tenant_id, u.password_hash, u.active, u.role, t.active FROM users u "
+                                      "JOIN tenants t ON t.id = u.tenant_id WHERE u.email = :e"),
+                       {{QStringLiteral("e"), email}});
     if (!q)
         return fail(q.error());
     const bool found = q->next();
     const QString hash = found ? q->value(2).toString() : dummyHash();
-    const bool ok = verifyPassword(password, hash) && found;
-    Principal who{found ? q->value(0).toString() : QString(), email, found ? q->value(1).toString() : QString(), Role::Viewer, source};
-    if (!ok) {
-        audit(m_db, &who, QStringLiteral("auth.login_failed"), QStringLiteral("user"), who.userId, QStringLiteral("failed login for %1").arg(email), who.tenantId);
+    const bool passwordOk = verifyPassword(password, hash) && found;
+    if (found) {
+        who.userId = q->value(0).toString();
+        who.tenantId = q->value(1).toString();
+        who.homeTenantId = who.tenantId;
+    }
+    const bool userActive = found && q->value(3).toBool();
+    const bool tenantActive = found && (q->value(5).toBool() || q->value(4).toString() == roleName(Role::PlatformAdmin));
+    if (!passwordOk) {
+        bool accountLocked = false, sourceLocked = false;
+        recordFailure(accountKey, m_throttle.accountFailures, &accountLocked);
+        recordFailure(sourceKey, m_throttle.sourceFailures, &sourceLocked);
+        audit(m_db, &who, QStringLiteral("auth.login_failed"), QStringLiteral("user"), who.userId,
+              QStringLiteral("failed login for %1%2").arg(email, found ? QString() : QStringLiteral(" (no such account)")), who.tenantId);
+        if (accountLocked || sourceLocked) {
+            qCWarning(lcAuth) << "login throttled after repeated failures:" << (accountLocked ? QStringLiteral("account") : QStringLiteral("address"))
+                              << (accountLocked ? email : source) << "for" << m_throttle.lockS << "s";
+            audit(m_db, &who, QStringLiteral("auth.lockout"), QStringLiteral("user"), who.userId,
+                  accountLocked ? QStringLiteral("account %1 locked for %2 s").arg(email).arg(m_throttle.lockS)
+                                : QStringLiteral("address %1 throttled for %2 s").arg(source).arg(m_throttle.lockS), who.tenantId);
+        }
         return fail(Error::unauthorized(QStringLiteral("wrong e-mail or password")));
     }
-    Session s;
-    s.token = randomToken(32);
-    s.expiresAt = QDateTime::currentDateTimeUtc().addSecs(m_sessionLifetimeS);
-    auto ins = m_db.exec(QStringLiteral("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (:h, :u, :c, :e)"),
-                         {{QStringLiteral("h"), tokenHash(s.token)}, {QStringLiteral("u"), who.userId},
-                          {QStringLiteral("c"), Storage::nowMs()}, {QStringLiteral("e"), s.expiresAt.toMSecsSinceEpoch()}});
-    if (!ins)
-        return fail(ins.error());
+    if (!userActive || !tenantActive) {
+        audit(m_db, &who, QStringLiteral("auth.login_failed"), QStringLiteral("user"), who.userId,
+              QStringLiteral("login for %1 refused: %2").arg(email, !userActive ? QStringLiteral("account deactivated") : QStringLiteral("tenant deactivated")),
+              who.tenantId);
+        return fail(Error::unauthorized(!userActive ? QStringLiteral("this account is deactivated; ask an administrator")
+                                                    : QStringLiteral("the organisation of this account is deactivated; ask the platform administrator")));
+    }
+    clearFailures(accountKey);
+    auto s = newSession(who.userId, source);
+    if (!s)
+        return fail(s.error());
     audit(m_db, &who, QStringLiteral("auth.login"), QStringLiteral("user"), who.userId, QStringLiteral("login"), who.tenantId);
     return s;
 }
@@ -163,31 +292,261 @@ Result<Principal> AuthService::authenticate(const QString &token)
 {
     if (token.isEmpty() || token.size() > 256)
         return fail(Error::unauthorized(QStringLiteral("missing or malformed bearer token")));
-    auto q = m_db.exec(QStringLiteral("SELECT u.id, u.email, u.tenant_id, u.role, s.expires_at, s.revoked_at FROM sessions s "
-                                      "JOIN users u ON u.id = s.user_id WHERE s.token_hash = :h"),
-                       {{QStringLiteral("h"), tokenHash(token)}});
+    const bool apiToken = token.startsWith(QLatin1String(kApiTokenPrefix));
+    const QString sql = apiToken
+        ? QStringLiteral("SELECT u.id, u.email, u.tenant_id, u.role, s.expires_at, s.revoked_at, u.active, t.active, s.role, s.id, s.last_used_at "
+                         "FROM api_tokens s JOIN users u ON u.id = s.user_id JOIN tenants t ON t.id = u.tenant_id WHERE s.token_hash = :h")
+        : QStringLiteral("SELECT u.id, u.email, u.tenant_id, u.role, s.expires_at, s.revoked_at, u.active, t.active FROM sessions s "
+                         "JOIN users u ON u.id = s.user_id JOIN tenants t ON t.id = u.tenant_id WHERE s.token_hash = :h");
+    const QString hash = tokenHash(token);
+    auto q = m_db.exec(sql, {{QStringLiteral("h"), hash}});
     if (!q)
         return fail(q.error());
     if (!q->next())
-        return fail(Error::unauthorized(QStringLiteral("unknown bearer token; log in again")));
+        return fail(Error::unauthorized(apiToken ? QStringLiteral("unknown API token") : QStringLiteral("unknown bearer token; log in again")));
     if (!q->value(5).isNull())
-        return fail(Error::unauthorized(QStringLiteral("this token was revoked; log in again")));
-    if (q->value(4).toLongLong() <= Storage::nowMs())
-        return fail(Error::unauthorized(QStringLiteral("this token has expired; log in again")));
+        return fail(Error::unauthorized(apiToken ? QStringLiteral("this API token was revoked") : QStringLiteral("this token was revoked; log in again")));
+    const qint64 now = Storage::nowMs();
+    if (q->value(4).toLongLong() <= now)
+        return fail(Error::unauthorized(apiToken ? QStringLiteral("this API token has expired; create a new one")
+                                                 : QStringLiteral("this token has expired; refresh it before it expires, or log in again")));
     Principal p;
     p.userId = q->value(0).toString();
     p.email = q->value(1).toString();
     p.tenantId = q->value(2).toString();
+    p.homeTenantId = p.tenantId;
     p.role = roleFromName(q->value(3).toString()).value_or(Role::Viewer);
+    if (!q->value(6).toBool())
+        return fail(Error::unauthorized(QStringLiteral("this account is deactivated")));
+    if (!q->value(7).toBool() && p.role != Role::PlatformAdmin)
+        return fail(Error::unauthorized(QStringLiteral("the organisation of this account is deactivated")));
+    if (apiToken) {
+        // A token never has more rights than its owner has now: demoting the owner demotes the token.
+        const Role scoped = roleFromName(q->value(8).toString()).value_or(Role::Viewer);
+        if (Policy::rank(scoped) < Policy::rank(p.role))
+            p.role = scoped;
+        p.viaApiToken = true;
+        p.tokenId = q->value(9).toString();
+        // last_used_at at minute resolution: not a write per request.
+        if (q->value(10).isNull() || now - q->value(10).toLongLong() > 60000) {
+            auto u = m_db.exec(QStringLiteral("UPDATE api_tokens SET last_used_at = :t WHERE id = :id"), {{QStringLiteral("t"), now}, {QStringLiteral("id"), p.tokenId}});
+            if (!u)
+                qCWarning(lcAuth) << "last use of API token" << p.tokenId << "not recorded:" << u.error().message;
+        }
+    } else {
+        p.tokenId = hash; // identifies the session for logout and refresh; the hash is not a credential
+    }
     return p;
+}
+
+Status AuthService::logout(const Principal &who)
+{
+    if (who.viaApiToken)
+        return fail(Error::invalid(QStringLiteral("this is an API token, not a login session; revoke it with DELETE /v1/tokens/%1").arg(who.tokenId)));
+    auto r = m_db.exec(QStringLiteral("UPDATE sessions SET revoked_at = :t WHERE token_hash = :h AND revoked_at IS NULL"),
+                       {{QStringLiteral("t"), Storage::nowMs()}, {QStringLiteral("h"), who.tokenId}});
+    if (!r)
+        return fail(r.error());
+    audit(m_db, &who, QStringLiteral("auth.logout"), QStringLiteral("user"), who.userId, QStringLiteral("logout"), who.homeTenantId);
+    return {};
+}
+
+Result<Session> AuthService::refresh(const Principal &who)
+{
+    if (who.viaApiToken)
+        return fail(Error::invalid(QStringLiteral("API tokens cannot be refreshed; create a new token before this one expires")));
+    if (auto st = m_db.transaction(); !st)
+        return fail(st.error());
+    auto r = m_db.exec(QStringLiteral("UPDATE sessions SET revoked_at = :t WHERE token_hash = :h AND revoked_at IS NULL"),
+                       {{QStringLiteral("t"), Storage::nowMs()}, {QStringLiteral("h"), who.tokenId}});
+    if (!r || r->numRowsAffected() != 1) {
+        m_db.rollback();
+        return fail(r ? Error::unauthorized(QStringLiteral("this session has ended; log in again")) : r.error());
+    }
+    auto s = newSession(who.userId, who.source);
+    if (!s) {
+        m_db.rollback();
+        return fail(s.error());
+    }
+    audit(m_db, &who, QStringLiteral("auth.refresh"), QStringLiteral("user"), who.userId, QStringLiteral("session refreshed"), who.homeTenantId);
+    if (auto st = m_db.commit(); !st)
+        return fail(st.error());
+    return s;
+}
+
+Status AuthService::revokeAllCredentials(const QString &userId, const QString &exceptSessionHash)
+{
+    const qint64 now = Storage::nowMs();
+    auto s = m_db.exec(QStringLiteral("UPDATE sessions SET revoked_at = :t WHERE user_id = :u AND revoked_at IS NULL AND token_hash <> :keep"),
+                       {{QStringLiteral("t"), now}, {QStringLiteral("u"), userId}, {QStringLiteral("keep"), exceptSessionHash}});
+    if (!s)
+        return fail(s.error());
+    auto t = m_db.exec(QStringLiteral("UPDATE api_tokens SET revoked_at = :t WHERE user_id = :u AND revoked_at IS NULL"),
+                       {{QStringLiteral("t"), now}, {QStringLiteral("u"), userId}});
+    if (!t)
+        return fail(t.error());
+    return {};
+}
+
+Status AuthService::changePassword(const Principal &who, const QString &currentPassword, const QString &newPassword)
+{
+    if (who.viaApiToken)
+        return fail(Error::forbidden(QStringLiteral("a password cannot be changed with an API token; log in")));
+    auto q = m_db.exec(QStringLiteral("SELECT password_hash FROM users WHERE id = :id"), {{QStringLiteral("id"), who.userId}});
+    if (!q)
+        return fail(q.error());
+    if (!q->next())
+        return fail(Error::notFound(QStringLiteral("your account no longer exists")));
+    if (!verifyPassword(currentPassword, q->value(0).toString())) {
+        audit(m_db, &who, QStringLiteral("user.password_change_failed"), QStringLiteral("user"), who.userId, QStringLiteral("wrong current password"), who.homeTenantId);
+        return fail(Error::forbidden(QStringLiteral("the current password is wrong")));
+    }
+    if (auto st = checkPasswordPolicy(newPassword, who.email); !st)
+        return st;
+    if (currentPassword == newPassword)
+        return fail(Error::invalid(QStringLiteral("the new password is the same as the current one")));
+    auto hash = hashPassword(newPassword);
+    if (!hash)
+        return fail(hash.error());
+    const qint64 now = Storage::nowMs();
+    auto u = m_db.exec(QStringLiteral("UPDATE users SET password_hash = :h, password_changed_at = :t, updated_at = :t WHERE id = :id"),
+                       {{QStringLiteral("h"), *hash}, {QStringLiteral("t"), now}, {QStringLiteral("id"), who.userId}});
+    if (!u)
+        return fail(u.error());
+    // Other sessions end; this one and the caller's API tokens stay (tokens are independent credentials).
+    auto s = m_db.exec(QStringLiteral("UPDATE sessions SET revoked_at = :t WHERE user_id = :u AND revoked_at IS NULL AND token_hash <> :keep"),
+                       {{QStringLiteral("t"), now}, {QStringLiteral("u"), who.userId}, {QStringLiteral("keep"), who.tokenId}});
+    if (!s)
+        return fail(s.error());
+    audit(m_db, &who, QStringLiteral("user.password_change"), QStringLiteral("user"), who.userId, QStringLiteral("own password changed; other sessions ended"), who.homeTenantId);
+    return {};
+}
+
+Result<QJsonObject> AuthService::me(const Principal &who)
+{
+    auto q = m_db.exec(QStringLiteral("SELECT display_name, created_at, password_changed_at FROM users WHERE id = :id"), {{QStringLiteral("id"), who.userId}});
+    if (!q)
+        return fail(q.error());
+    if (!q->next())
+        return fail(Error::notFound(QStringLiteral("your account no longer exists")));
+    return QJsonObject{{QStringLiteral("user_id"), who.userId},
+                       {QStringLiteral("email"), who.email},
+                       {QStringLiteral("display_name"), AuthUtil::nullable(q->value(0).toString())},
+                       {QStringLiteral("role"), roleName(who.role)},
+                       {QStringLiteral("tenant_id"), who.homeTenantId},
+                       {QStringLiteral("acting_tenant_id"), who.tenantId},
+                       {QStringLiteral("credential"), who.viaApiToken ? QStringLiteral("api-token") : QStringLiteral("session")},
+                       {QStringLiteral("token_id"), who.viaApiToken ? QJsonValue(who.tokenId) : QJsonValue(QJsonValue::Null)},
+                       {QStringLiteral("created_at"), Json::timestamp(AuthUtil::msToTime(q->value(1)))},
+                       {QStringLiteral("password_changed_at"), Json::timestamp(AuthUtil::msToTime(q->value(2)))}};
+}
+
+namespace {
+QJsonObject tokenJson(const QSqlQuery &q)
+{
+    return QJsonObject{{QStringLiteral("token_id"), q.value(0).toString()},
+                       {QStringLiteral("name"), q.value(1).toString()},
+                       {QStringLiteral("role"), q.value(2).toString()},
+                       {QStringLiteral("user_id"), q.value(3).toString()},
+                       {QStringLiteral("tenant_id"), q.value(4).toString()},
+                       {QStringLiteral("created_at"), Json::timestamp(AuthUtil::msToTime(q.value(5)))},
+                       {QStringLiteral("expires_at"), Json::timestamp(AuthUtil::msToTime(q.value(6)))},
+                       {QStringLiteral("revoked_at"), Json::timestamp(AuthUtil::msToTime(q.value(7)))},
+                       {QStringLiteral("last_used_at"), Json::timestamp(AuthUtil::msToTime(q.value(8)))}};
+}
+const QString kTokenColumns = QStringLiteral("id, name, role, user_id, tenant_id, created_at, expires_at, revoked_at, last_used_at");
+} // namespace
+
+Result<QJsonObject> AuthService::createToken(const Principal &who, const QJsonObject &body)
+{
+    if (auto st = AuthUtil::checkKnownKeys(body, {QStringLiteral("name"), QStringLiteral("role"), QStringLiteral("expires_in_days")}); !st)
+        return fail(st.error());
+    if (auto st = AuthUtil::checkString(body, QStringLiteral("name"), true, 100); !st)
+        return fail(st.error());
+    if (auto st = AuthUtil::checkString(body, QStringLiteral("role"), false, 32); !st)
+        return fail(st.error());
+    if (auto st = AuthUtil::checkCount(body, QStringLiteral("expires_in_days"), kMaxTokenDays, false); !st)
+        return fail(st.error());
+    Role role = who.role;
+    if (body.contains(QStringLiteral("role"))) {
+        const auto r = roleFromName(body.value(QStringLiteral("role")).toString());
+        if (!r)
+            return fail(Error::invalid(QStringLiteral("\"role\" must be one of platform-admin, tenant-admin, operator, viewer")));
+        if (!Policy::atMost(*r, who.role))
+            return fail(Error::forbidden(QStringLiteral("a token cannot have more rights than its creator: your role is %1, the token asks for %2")
+                                             .arg(roleName(who.role), roleName(*r))));
+        role = *r;
+    }
+    const int days = body.contains(QStringLiteral("expires_in_days")) ? body.value(QStringLiteral("expires_in_days")).toInt() : 90;
+    if (days < 1)
+        return fail(Error::invalid(QStringLiteral("\"expires_in_days\" must be from 1 to %1").arg(kMaxTokenDays)));
+    // The token belongs to its creator's account and is scoped to the creator's own tenant.
+    const QString id = newUuid();
+    const QString secret = QString::fromLatin1(kApiTokenPrefix) + randomToken(32);
+    const qint64 now = Storage::nowMs();
+    const qint64 expires = now + qint64(days) * 86400 * 1000;
+    const QString name = body.value(QStringLiteral("name")).toString().trimmed();
+    auto ins = m_db.exec(QStringLiteral("INSERT INTO api_tokens (id, tenant_id, user_id, name, role, token_hash, created_at, expires_at) "
+                                        "VALUES (:id, :t, :u, :n, :r, :h, :c, :e)"),
+                         {{QStringLiteral("id"), id}, {QStringLiteral("t"), who.homeTenantId}, {QStringLiteral("u"), who.userId},
+                          {QStringLiteral("n"), name}, {QStringLiteral("r"), roleName(role)}, {QStringLiteral("h"), tokenHash(secret)},
+                          {QStringLiteral("c"), now}, {QStringLiteral("e"), expires}});
+    if (!ins)
+        return fail(ins.error());
+    audit(m_db, &who, QStringLiteral("token.create"), QStringLiteral("api_token"), id,
+          QStringLiteral("API token \"%1\" with role %2, expires in %3 days").arg(name, roleName(role)).arg(days), who.homeTenantId);
+    auto q = m_db.exec(QStringLiteral("SELECT ") + kTokenColumns + QStringLiteral(" FROM api_tokens WHERE id = :id"), {{QStringLiteral("id"), id}});
+    if (!q)
+        return fail(q.error());
+    if (!q->next())
+        return fail(Error::internal(QStringLiteral("API token %1 vanished after creation").arg(id)));
+    QJsonObject out = tokenJson(*q);
+    out.insert(QStringLiteral("token"), secret);
+    return out;
+}
+
+Result<QJsonArray> AuthService::listTokens(const Principal &who)
+{
+    // Admins see every token of the tenant they act in; everyone else their own.
+    const bool all = who.isAdmin();
+    auto q = m_db.exec(QStringLiteral("SELECT ") + kTokenColumns + QStringLiteral(" FROM api_tokens WHERE tenant_id = :t%1 ORDER BY created_at, id")
+                           .arg(all ? QString() : QStringLiteral(" AND user_id = :u")),
+                       all ? QVariantMap{{QStringLiteral("t"), who.tenantId}}
+                           : QVariantMap{{QStringLiteral("t"), who.tenantId}, {QStringLiteral("u"), who.userId}});
+    if (!q)
+        return fail(q.error());
+    QJsonArray items;
+    while (q->next())
+        items.append(tokenJson(*q));
+    return items;
+}
+
+Status AuthService::revokeToken(const Principal &who, const QString &tokenId)
+{
+    auto q = m_db.exec(QStringLiteral("SELECT user_id, revoked_at, name FROM api_tokens WHERE id = :id AND tenant_id = :t"),
+                       {{QStringLiteral("id"), tokenId}, {QStringLiteral("t"), who.tenantId}});
+    if (!q)
+        return fail(q.error());
+    if (!q->next() || (!who.isAdmin() && q->value(0).toString() != who.userId))
+        return fail(Error::notFound(QStringLiteral("no API token with id %1").arg(tokenId.left(64))));
+    if (!q->value(1).isNull())
+        return {}; // already revoked: the goal is reached
+    const QString name = q->value(2).toString();
+    auto u = m_db.exec(QStringLiteral("UPDATE api_tokens SET revoked_at = :now WHERE id = :id AND revoked_at IS NULL"),
+                       {{QStringLiteral("now"), Storage::nowMs()}, {QStringLiteral("id"), tokenId}});
+    if (!u)
+        return fail(u.error());
+    audit(m_db, &who, QStringLiteral("token.revoke"), QStringLiteral("api_token"), tokenId, QStringLiteral("API token \"%1\" revoked").arg(name));
+    return {};
 }
 
 void audit(Storage::Database &db, const Principal *who, const QString &action, const QString &objectType,
            const QString &objectId, const QString &summary, const QString &tenantId)
 {
-    auto r = db.exec(QStringLiteral("INSERT INTO audit_log (tenant_id, actor, source, action, object_type, object_id, summary, at) "
-                                    "VALUES (:tenant, :actor, :source, :action, :otype, :oid, :summary, :at)"),
+    auto r = db.exec(QStringLiteral("INSERT INTO audit_log (tenant_id, actor, actor_id, source, action, object_type, object_id, summary, at) "
+                                    "VALUES (:tenant, :actor, :actorid, :source, :action, :otype, :oid, :summary, :at)"),
                      {{QStringLiteral("tenant"), tenantId.isEmpty() && who ? who->tenantId : tenantId},
+                      {QStringLiteral("actorid"), who && !who->userId.isEmpty() ? QVariant(who->userId) : QVariant(QMetaType::fromType<QString>())},
                       {QStringLiteral("actor"), who ? (who->email.isEmpty() ? who->userId : who->email) : QStringLiteral("system")},
                       {QStringLiteral("source"), who ? who->source : QString()},
                       {QStringLiteral("action"), action}, {QStringLiteral("otype"), objectType},

@@ -54,7 +54,7 @@ QString Application::findBrokerPlugin(const QString &hint)
 Status Application::preparePki()
 {
     const QString pkiDir = m_options.dataDir + QStringLiteral("/pki");
-    auto ca = Pki::CertificateAuthority::loadOrCreate(pkiDir, QStringLiteral("Fleetdeck"));
+    auto ca = Pki::CertificateAuthority::loadOrCreate(pkiDir, QStringLiteral("Fleetdeck"), m_options.keyPassphrase);
     if (!ca)
         return fail(ca.error());
     m_ca = std::make_unique<Pki::CertificateAuthority>(std::move(*ca));
@@ -220,8 +220,7 @@ Status Application::start()
 
     // API
     m_router = std::make_unique<Api::Router>();
-    Api::RestApi::registerRoutes(*m_router, {m_auth.get(), m_devices.get(), [this] { return health(); }});
-    Api::registerTelemetryRoutes(*m_router, m_telemetry.get());
+    Api::RestApi::registerRoutes(*m_router, {m_auth.get(), m_devices.get(), m_telemetry.get(), [this] { return health(); }});
     m_api = std::make_unique<Api::ApiServer>(*m_router);
     m_api->setMaxBodyBytes(m_options.maxBodyBytes);
     m_api->setIdleTimeout(m_options.httpIdleTimeoutMs);

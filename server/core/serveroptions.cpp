@@ -3,6 +3,7 @@
 #include "protocol/version.h"
 
 #include <QtCore/QCommandLineParser>
+#include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 #include <QtCore/QProcessEnvironment>
 #include <QtCore/QSettings>
@@ -48,7 +49,10 @@ Result<ParsedOptions> parseServerOptions(const QStringList &arguments)
     const QCommandLineOption serverName(QStringLiteral("server-name"), QStringLiteral("Extra DNS name or IP for the server certificate (repeatable)."), QStringLiteral("NAME"));
     const QCommandLineOption maxBody(QStringLiteral("max-body"), QStringLiteral("Largest accepted request body in bytes. Default: 1048576."), QStringLiteral("BYTES"));
     const QCommandLineOption mosquitto(QStringLiteral("mosquitto"), QStringLiteral("Path of the mosquitto binary. Default: found on PATH or in /usr/sbin."), QStringLiteral("PATH"));
-    p.addOptions({config, dataDir, httpPort, mqttPort, bind, database, broker, publicHost, serverName, maxBody, mosquitto});
+    const QCommandLineOption keyPassphraseFile(QStringLiteral("key-passphrase-file"),
+                                               QStringLiteral("File whose first line is the passphrase that encrypts the CA private key at rest "
+                                                              "(or set FLEETDECK_KEY_PASSPHRASE)."), QStringLiteral("FILE"));
+    p.addOptions({config, dataDir, httpPort, mqttPort, bind, database, broker, publicHost, serverName, maxBody, mosquitto, keyPassphraseFile});
 
     ParsedOptions out;
     if (!p.parse(arguments))
@@ -77,7 +81,7 @@ Result<ParsedOptions> parseServerOptions(const QStringList &arguments)
             return fail(Error::invalid(QStringLiteral("--config %1: not a valid INI file").arg(file)));
         static const QStringList known{QStringLiteral("data-dir"), QStringLiteral("http-port"), QStringLiteral("mqtt-port"), QStringLiteral("bind"),
                                        QStringLiteral("database"), QStringLiteral("broker"), QStringLiteral("public-host"), QStringLiteral("server-name"),
-                                       QStringLiteral("max-body"), QStringLiteral("mosquitto")};
+                                       QStringLiteral("max-body"), QStringLiteral("mosquitto"), QStringLiteral("key-passphrase-file")};
         const QStringList keys = ini.allKeys();
         for (const QString &key : keys) {
             if (!known.contains(key))
@@ -85,7 +89,7 @@ Result<ParsedOptions> parseServerOptions(const QStringList &arguments)
             values.insert(key, ini.value(key).toStringList().join(u','));
         }
     }
-    for (const QCommandLineOption *o : {&dataDir, &httpPort, &mqttPort, &bind, &database, &broker, &publicHost, &maxBody, &mosquitto})
+    for (const QCommandLineOption *o : {&dataDir, &httpPort, &mqttPort, &bind, &database, &broker, &publicHost, &maxBody, &mosquitto, &keyPassphraseFile})
         if (p.isSet(*o))
             values.insert(o->names().first(), p.value(*o));
 
@@ -129,6 +133,17 @@ Result<ParsedOptions> parseServerOptions(const QStringList &arguments)
     o.adminEmail = env.value(QStringLiteral("FLEETDECK_ADMIN_EMAIL"), o.adminEmail);
     o.adminPassword = env.value(QStringLiteral("FLEETDECK_ADMIN_PASSWORD"));
     o.brokerPlugin = env.value(QStringLiteral("FLEETDECK_BROKER_PLUGIN"));
+    o.keyPassphrase = env.value(QStringLiteral("FLEETDECK_KEY_PASSPHRASE"));
+    if (values.contains(QStringLiteral("key-passphrase-file"))) {
+        const QString file = values.value(QStringLiteral("key-passphrase-file"));
+        QFile f(file);
+        if (!f.open(QIODevice::ReadOnly))
+            return fail(Error::invalid(QStringLiteral("--key-passphrase-file %1: cannot read it").arg(file)));
+        const QString line = QString::fromUtf8(f.readLine(4096)).trimmed();
+        if (line.isEmpty())
+            return fail(Error::invalid(QStringLiteral("--key-passphrase-file %1: the first line is empty").arg(file)));
+        o.keyPassphrase = line;
+    }
     return out;
 }
 

@@ -21,6 +21,8 @@ struct ServerOptions
     int httpIdleTimeoutMs = 60000; ///< not on the command line; tests shorten it
     QString adminEmail = QStringLiteral("admin@localhost");
     QString adminPassword;       ///< from FLEETDECK_ADMIN_PASSWORD only; never from files or the command line
+    /// Encrypts the CA private key at rest: FLEETDECK_KEY_PASSPHRASE, or the first line of --key-passphrase-file.
+    QString keyPassphrase;
     QString mosquittoBinary;
     QString brokerPlugin;
 

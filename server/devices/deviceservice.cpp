@@ -6,6 +6,7 @@
 #include "pki/certificateauthority.h"
 #include "protocol/messages.h"
 #include "storage/database.h"
+#include "tenants/tenantservice.h"
 
 #include <QtCore/QJsonDocument>
 #include <QtCore/QLoggingCategory>
@@ -246,6 +247,10 @@ Result<QJsonObject> DeviceService::registerDevice(const Principal &who, const QJ
             tenantId = tenantValue.toString();
         }
     }
+
+    // The tenant's plan: active, and under its device quota (409 with the numbers otherwise).
+    if (auto st = Tenants::checkDeviceQuota(m_db, tenantId); !st)
+        return fail(st.error());
 
     const QString serial = body.value(QStringLiteral("serial_number")).toString().trimmed();
     auto dup = m_db.exec(QStringLiteral("SELECT id FROM devices WHERE tenant_id = :t AND serial_number = :s"),

@@ -6,11 +6,14 @@
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QSaveFile>
 
+#include <cstring>
+
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/pkcs12.h>
 #include <openssl/rand.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
@@ -77,6 +80,32 @@ QByteArray keyToPem(EVP_PKEY *key)
 {
     BioPtr bio(BIO_new(BIO_s_mem()));
     PEM_write_bio_PrivateKey(bio.get(), key, nullptr, nullptr, 0, nullptr, nullptr);
+    return bioContents(bio.get());
+}
+
+/// The passphrase for PEM reads: never falls back to OpenSSL's terminal prompt.
+int passphraseCallback(char *buf, int size, int, void *u)
+{
+    const QByteArray *pass = static_cast<const QByteArray *>(u);
+    if (!pass || pass->isEmpty() || pass->size() > size)
+        return 0;
+    memcpy(buf, pass->constData(), size_t(pass->size()));
+    return int(pass->size());
+}
+
+/// PKCS#8 encrypted with PBES2 (AES-256-CBC, PBKDF2-HMAC-SHA256, 600 000 iterations as OWASP advises).
+QByteArray encryptedKeyToPem(EVP_PKEY *key, const QByteArray &passphrase)
+{
+    std::unique_ptr<PKCS8_PRIV_KEY_INFO, Deleter<PKCS8_PRIV_KEY_INFO_free>> info(EVP_PKEY2PKCS8(key));
+    if (!info)
+        return {};
+    std::unique_ptr<X509_SIG, Deleter<X509_SIG_free>> p8(
+        PKCS8_encrypt(-1, EVP_aes_256_cbc(), passphrase.constData(), int(passphrase.size()), nullptr, 0, 600000, info.get()));
+    if (!p8)
+        return {};
+    BioPtr bio(BIO_new(BIO_s_mem()));
+    if (PEM_write_bio_PKCS8(bio.get(), p8.get()) != 1)
+        return {};
     return bioContents(bio.get());
 }
 
@@ -223,8 +252,14 @@ CertificateAuthority::~CertificateAuthority() = default;
 CertificateAuthority::CertificateAuthority(CertificateAuthority &&) noexcept = default;
 CertificateAuthority &CertificateAuthority::operator=(CertificateAuthority &&) noexcept = default;
 
-Result<CertificateAuthority> CertificateAuthority::loadOrCreate(const QString &dir, const QString &organisation)
+bool CertificateAuthority::isEncryptedKeyPem(const QByteArray &pem)
 {
+    return pem.contains("-----BEGIN ENCRYPTED PRIVATE KEY-----") || pem.contains("Proc-Type: 4,ENCRYPTED");
+}
+
+Result<CertificateAuthority> CertificateAuthority::loadOrCreate(const QString &dir, const QString &organisation, const QString &keyPassphrase)
+{
+    const QByteArray passphrase = keyPassphrase.toUtf8();
     auto d = std::make_unique<Private>();
     d->dir = dir;
     d->organisation = organisation;
@@ -241,12 +276,30 @@ Result<CertificateAuthority> CertificateAuthority::loadOrCreate(const QString &d
         const QByteArray certPem = cf.readAll(), keyPem = kf.readAll();
         BioPtr cb(BIO_new_mem_buf(certPem.constData(), int(certPem.size())));
         BioPtr kb(BIO_new_mem_buf(keyPem.constData(), int(keyPem.size())));
+        const bool encrypted = isEncryptedKeyPem(keyPem);
+        if (encrypted && passphrase.isEmpty())
+            return fail(Error::invalid(QStringLiteral("%1 is encrypted; give its passphrase in FLEETDECK_KEY_PASSPHRASE or with --key-passphrase-file").arg(keyPath)));
         d->cert.reset(PEM_read_bio_X509(cb.get(), nullptr, nullptr, nullptr));
-        d->key.reset(PEM_read_bio_PrivateKey(kb.get(), nullptr, nullptr, nullptr));
+        d->key.reset(PEM_read_bio_PrivateKey(kb.get(), nullptr, passphraseCallback, const_cast<QByteArray *>(&passphrase)));
+        if (encrypted && !d->key) {
+            sslErrors(); // the OpenSSL detail ("bad decrypt") adds nothing for the operator
+            return fail(Error::invalid(QStringLiteral("cannot decrypt %1: wrong passphrase (FLEETDECK_KEY_PASSPHRASE / --key-passphrase-file)").arg(keyPath)));
+        }
         if (!d->cert || !d->key)
             return fail(Error::internal(QStringLiteral("the platform CA in %1 is unreadable: %2").arg(dir, sslErrors())));
         if (X509_check_private_key(d->cert.get(), d->key.get()) != 1)
             return fail(Error::internal(QStringLiteral("ca.key does not match ca.crt in %1").arg(dir)));
+        if (!encrypted && !passphrase.isEmpty()) {
+            // First start with a passphrase over a plaintext key: encrypt it in place (atomically).
+            const QByteArray sealed = encryptedKeyToPem(d->key.get(), passphrase);
+            if (sealed.isEmpty())
+                return fail(sslFailure("encrypting the CA key"));
+            if (auto st = writeFileAtomically(keyPath, sealed, true); !st)
+                return fail(st.error());
+            qCInfo(lcPki) << "the CA private key was stored in plaintext; it is now encrypted at rest";
+        } else if (!encrypted) {
+            qCWarning(lcPki) << "the CA private key is stored unencrypted; set FLEETDECK_KEY_PASSPHRASE or --key-passphrase-file to encrypt it";
+        }
         qCInfo(lcPki) << "platform CA loaded, fingerprint" << fingerprint(d->cert.get());
         return CertificateAuthority(std::move(d));
     }
@@ -261,8 +314,13 @@ Result<CertificateAuthority> CertificateAuthority::loadOrCreate(const QString &d
         return fail(cert.error());
     d->key = std::move(key);
     d->cert = std::move(*cert);
-    if (auto st = writeCertAndKey(certPath, toPem(d->cert.get()), keyPath, keyToPem(d->key.get())); !st)
+    const QByteArray keyPem = passphrase.isEmpty() ? keyToPem(d->key.get()) : encryptedKeyToPem(d->key.get(), passphrase);
+    if (keyPem.isEmpty())
+        return fail(sslFailure("writing the CA key"));
+    if (auto st = writeCertAndKey(certPath, toPem(d->cert.get()), keyPath, keyPem); !st)
         return fail(st.error());
+    if (passphrase.isEmpty())
+        qCWarning(lcPki) << "the CA private key is stored unencrypted; set FLEETDECK_KEY_PASSPHRASE or --key-passphrase-file to encrypt it";
     qCInfo(lcPki) << "platform CA created in" << dir << "fingerprint" << fingerprint(d->cert.get());
     return CertificateAuthority(std::move(d));
 }

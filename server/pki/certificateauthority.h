@@ -38,7 +38,13 @@ public:
     CertificateAuthority &operator=(CertificateAuthority &&) noexcept;
 
     /// Loads ca.crt/ca.key from `dir`, or creates them (and the directory, mode 0700) when absent.
-    [[nodiscard]] static Result<CertificateAuthority> loadOrCreate(const QString &dir, const QString &organisation);
+    /// With a `keyPassphrase` the key is kept encrypted at rest (PKCS#8, AES-256-CBC, PBKDF2-HMAC-SHA256); a
+    /// plaintext key found at start is encrypted in place. An encrypted key without the passphrase, or with a
+    /// wrong one, is an error that says so.
+    [[nodiscard]] static Result<CertificateAuthority> loadOrCreate(const QString &dir, const QString &organisation,
+                                                                   const QString &keyPassphrase = {});
+    /// Whether a PEM private key is encrypted.
+    static bool isEncryptedKeyPem(const QByteArray &pem);
 
     QByteArray caCertificatePem() const;
     QString caFingerprintSha256() const;

@@ -1,0 +1,291 @@
+#include "api/adminapi.h"
+
+#include "audit/auditlog.h"
+#include "auth/policy.h"
+#include "auth/authservice.h"
+#include "auth/authutil.h"
+#include "auth/userservice.h"
+#include "core/jsonutil.h"
+#include "tenants/tenantservice.h"
+
+#include <QtCore/QUuid>
+#include <memory>
+
+namespace Fleetdeck::Api {
+
+namespace {
+
+struct Services
+{
+    AuthService *auth = nullptr;
+    std::unique_ptr<UserService> users;
+    std::unique_ptr<TenantService> tenants;
+    std::unique_ptr<AuditLog> audit;
+};
+
+/// The JSON body, or the response to send instead: 415 for another content type, 400 for malformed JSON.
+/// An empty body counts as {} where `emptyIsObject`.
+std::optional<Response> readBody(const Request &req, QJsonObject &out, bool emptyIsObject = false)
+{
+    if (emptyIsObject && req.body.trimmed().isEmpty()) {
+        out = {};
+        return std::nullopt;
+    }
+    auto obj = req.jsonBody();
+    if (!obj) {
+        const bool type = obj.error().message.startsWith(QStringLiteral("send the body"));
+        return Response::problem(type ? 415 : 400, obj.error().message);
+    }
+    out = *obj;
+    return std::nullopt;
+}
+
+/// Ids are UUIDs: anything else cannot name an object and is "not found" without a query.
+std::optional<Response> checkId(const Request &req, const QString &param, const char *what)
+{
+    const QString id = req.arg(param);
+    if (QUuid::fromString(id).isNull())
+        return Response::problem(404, QStringLiteral("no %1 with id %2").arg(QString::fromLatin1(what), id.left(64)));
+    return std::nullopt;
+}
+
+Response sessionResponse(const Session &s)
+{
+    return Response::json({{QStringLiteral("token"), s.token},
+                           {QStringLiteral("token_type"), QStringLiteral("Bearer")},
+                           {QStringLiteral("expires_at"), Json::isoUtc(s.expiresAt)}});
+}
+
+template<typename T>
+Response jsonOr(const Result<T> &r, int status = 200)
+{
+    if (!r)
+        return Response::fromError(r.error());
+    return Response::json(*r, status);
+}
+
+Response itemsOr(const Result<QJsonArray> &r)
+{
+    if (!r)
+        return Response::fromError(r.error());
+    return Response::json({{QStringLiteral("items"), *r}});
+}
+
+Response statusOr(const Status &st)
+{
+    return st ? Response::noContent() : Response::fromError(st.error());
+}
+
+} // namespace
+
+void AdminApi::registerRoutes(Router &router, AuthService *auth)
+{
+    auto s = std::make_shared<Services>();
+    s->auth = auth;
+    if (auth) {
+        s->users = std::make_unique<UserService>(auth->database(), *auth);
+        s->tenants = std::make_unique<TenantService>(auth->database());
+        s->audit = std::make_unique<AuditLog>(auth->database());
+        router.setTenantSelector([s](const Principal &who, const QString &requested) { return s->tenants->selectTenant(who, requested); });
+    }
+
+    // --- Sessions --------------------------------------------------------------------------------------------
+    router.add("POST", QStringLiteral("/v1/auth/login"), Policy::kPublic, QStringLiteral("Exchange e-mail and password for a bearer token"),
+               [s](Request &req) {
+                   QJsonObject body;
+                   if (auto bad = readBody(req, body))
+                       return *bad;
+                   const QJsonValue email = body.value(QStringLiteral("email"));
+                   const QJsonValue password = body.value(QStringLiteral("password"));
+                   if (!email.isString() || !password.isString() || email.toString().isEmpty())
+                       return Response::problem(422, QStringLiteral("\"email\" and \"password\" are required strings"));
+                   if (password.toString().size() > 1024 || email.toString().size() > 254)
+                       return Response::problem(422, QStringLiteral("\"email\" or \"password\" is too long"));
+                   LoginThrottle throttle;
+                   auto session = s->auth->login(email.toString(), password.toString(), req.peer, &throttle);
+                   if (session)
+                       return sessionResponse(*session);
+                   if (throttle.kind == LoginThrottle::Kind::None)
+                       return Response::fromError(session.error());
+                   // 423 for a locked account, 429 for an address that failed too often; both say when to retry.
+                   Response r = Response::problem(throttle.kind == LoginThrottle::Kind::Account ? 423 : 429, session.error().message);
+                   r.headers.append(std::make_pair(QByteArray("Retry-After"), QByteArray::number(throttle.retryAfterS)));
+                   return r;
+               });
+    router.add("POST", QStringLiteral("/v1/auth/logout"), QStringLiteral("session.self"), QStringLiteral("End this login session"),
+               [s](Request &req) { return statusOr(s->auth->logout(req.who())); });
+    router.add("POST", QStringLiteral("/v1/auth/refresh"), QStringLiteral("session.self"),
+               QStringLiteral("A new token with a new expiry for this session; the old token ends"),
+               [s](Request &req) {
+                   auto session = s->auth->refresh(req.who());
+                   return session ? sessionResponse(*session) : Response::fromError(session.error());
+               });
+    router.add("GET", QStringLiteral("/v1/auth/me"), QStringLiteral("session.self"), QStringLiteral("The caller's account, role and tenant"),
+               [s](Request &req) { return jsonOr(s->auth->me(req.who())); });
+    router.add("POST", QStringLiteral("/v1/auth/password"), QStringLiteral("session.self"),
+               QStringLiteral("Change one's own password; other sessions end"),
+               [s](Request &req) {
+                   QJsonObject body;
+                   if (auto bad = readBody(req, body))
+                       return *bad;
+                   const QJsonValue current = body.value(QStringLiteral("current_password"));
+                   const QJsonValue next = body.value(QStringLiteral("new_password"));
+                   if (!current.isString() || !next.isString())
+                       return Response::problem(422, QStringLiteral("\"current_password\" and \"new_password\" are required strings"));
+                   if (current.toString().size() > 1024)
+                       return Response::problem(422, QStringLiteral("\"current_password\" is longer than 1024 characters"));
+                   return statusOr(s->auth->changePassword(req.who(), current.toString(), next.toString()));
+               });
+
+    // --- Tenants ---------------------------------------------------------------------------------------------
+    router.add("GET", QStringLiteral("/v1/tenants"), QStringLiteral("tenant.list"), QStringLiteral("All tenants with plan, quotas and usage"),
+               [s](Request &req) { return itemsOr(s->tenants->list(req.who())); });
+    router.add("POST", QStringLiteral("/v1/tenants"), QStringLiteral("tenant.create"), QStringLiteral("Create a tenant"),
+               [s](Request &req) {
+                   QJsonObject body;
+                   if (auto bad = readBody(req, body))
+                       return *bad;
+                   auto t = s->tenants->create(req.who(), body);
+                   if (!t)
+                       return Response::fromError(t.error());
+                   Response r = Response::json(*t, 201);
+                   r.headers.append(std::make_pair(QByteArray("Location"), "/v1/tenants/" + t->value(QStringLiteral("tenant_id")).toString().toLatin1()));
+                   return r;
+               });
+    router.add("GET", QStringLiteral("/v1/tenants/{tenant_id}"), QStringLiteral("tenant.read"), QStringLiteral("One tenant (one's own; platform admins any)"),
+               [s](Request &req) {
+                   if (auto bad = checkId(req, QStringLiteral("tenant_id"), "tenant"))
+                       return *bad;
+                   return jsonOr(s->tenants->get(req.who(), req.arg(QStringLiteral("tenant_id"))));
+               });
+    router.add("PATCH", QStringLiteral("/v1/tenants/{tenant_id}"), QStringLiteral("tenant.update"),
+               QStringLiteral("Change a tenant's name, contact, plan, quotas or active flag"),
+               [s](Request &req) {
+                   if (auto bad = checkId(req, QStringLiteral("tenant_id"), "tenant"))
+                       return *bad;
+                   QJsonObject body;
+                   if (auto bad = readBody(req, body))
+                       return *bad;
+                   return jsonOr(s->tenants->update(req.who(), req.arg(QStringLiteral("tenant_id")), body));
+               });
+    router.add("POST", QStringLiteral("/v1/tenants/{tenant_id}/deactivate"), QStringLiteral("tenant.deactivate"),
+               QStringLiteral("Deactivate a tenant: its users and tokens stop working, its data stays"),
+               [s](Request &req) {
+                   if (auto bad = checkId(req, QStringLiteral("tenant_id"), "tenant"))
+                       return *bad;
+                   return jsonOr(s->tenants->deactivate(req.who(), req.arg(QStringLiteral("tenant_id"))));
+               });
+
+    // --- Users -----------------------------------------------------------------------------------------------
+    router.add("GET", QStringLiteral("/v1/users"), QStringLiteral("user.read"), QStringLiteral("The users of the tenant"),
+               [s](Request &req) { return itemsOr(s->users->list(req.who())); });
+    router.add("POST", QStringLiteral("/v1/users"), QStringLiteral("user.create"), QStringLiteral("Create a user"),
+               [s](Request &req) {
+                   QJsonObject body;
+                   if (auto bad = readBody(req, body))
+                       return *bad;
+                   auto u = s->users->create(req.who(), body);
+                   if (!u)
+                       return Response::fromError(u.error());
+                   Response r = Response::json(*u, 201);
+                   r.headers.append(std::make_pair(QByteArray("Location"), "/v1/users/" + u->value(QStringLiteral("user_id")).toString().toLatin1()));
+                   return r;
+               });
+    router.add("GET", QStringLiteral("/v1/users/{user_id}"), QStringLiteral("user.read"), QStringLiteral("One user"),
+               [s](Request &req) {
+                   if (auto bad = checkId(req, QStringLiteral("user_id"), "user"))
+                       return *bad;
+                   return jsonOr(s->users->get(req.who(), req.arg(QStringLiteral("user_id"))));
+               });
+    router.add("PATCH", QStringLiteral("/v1/users/{user_id}"), QStringLiteral("user.update"), QStringLiteral("Change a user's display name, role or active flag"),
+               [s](Request &req) {
+                   if (auto bad = checkId(req, QStringLiteral("user_id"), "user"))
+                       return *bad;
+                   QJsonObject body;
+                   if (auto bad = readBody(req, body))
+                       return *bad;
+                   return jsonOr(s->users->update(req.who(), req.arg(QStringLiteral("user_id")), body));
+               });
+    router.add("DELETE", QStringLiteral("/v1/users/{user_id}"), QStringLiteral("user.delete"), QStringLiteral("Delete a user with its sessions and tokens"),
+               [s](Request &req) {
+                   if (auto bad = checkId(req, QStringLiteral("user_id"), "user"))
+                       return *bad;
+                   return statusOr(s->users->remove(req.who(), req.arg(QStringLiteral("user_id"))));
+               });
+    router.add("POST", QStringLiteral("/v1/users/{user_id}/password"), QStringLiteral("user.reset_password"),
+               QStringLiteral("Reset a user's password (given, or generated and returned once); all their credentials end"),
+               [s](Request &req) {
+                   if (auto bad = checkId(req, QStringLiteral("user_id"), "user"))
+                       return *bad;
+                   QJsonObject body;
+                   if (auto bad = readBody(req, body, true))
+                       return *bad;
+                   return jsonOr(s->users->resetPassword(req.who(), req.arg(QStringLiteral("user_id")), body));
+               });
+    router.add("GET", QStringLiteral("/v1/users/{user_id}/export"), QStringLiteral("user.export"), QStringLiteral("Everything stored about a user"),
+               [s](Request &req) {
+                   if (auto bad = checkId(req, QStringLiteral("user_id"), "user"))
+                       return *bad;
+                   Response r = jsonOr(s->users->exportData(req.who(), req.arg(QStringLiteral("user_id"))));
+                   if (r.status == 200)
+                       r.headers.append(std::make_pair(QByteArray("Content-Disposition"), QByteArray("attachment; filename=\"user-export.json\"")));
+                   return r;
+               });
+    router.add("POST", QStringLiteral("/v1/users/{user_id}/erase"), QStringLiteral("user.erase"),
+               QStringLiteral("Erase a user's personal data (account and audit log anonymised, account disabled)"),
+               [s](Request &req) {
+                   if (auto bad = checkId(req, QStringLiteral("user_id"), "user"))
+                       return *bad;
+                   return jsonOr(s->users->erase(req.who(), req.arg(QStringLiteral("user_id"))));
+               });
+
+    // --- API tokens ------------------------------------------------------------------------------------------
+    router.add("GET", QStringLiteral("/v1/tokens"), QStringLiteral("token.read"), QStringLiteral("API tokens (own; admins: the tenant's), never the secret"),
+               [s](Request &req) { return itemsOr(s->auth->listTokens(req.who())); });
+    router.add("POST", QStringLiteral("/v1/tokens"), QStringLiteral("token.create"), QStringLiteral("Create an API token; the secret is shown once"),
+               [s](Request &req) {
+                   QJsonObject body;
+                   if (auto bad = readBody(req, body))
+                       return *bad;
+                   return jsonOr(s->auth->createToken(req.who(), body), 201);
+               });
+    router.add("DELETE", QStringLiteral("/v1/tokens/{token_id}"), QStringLiteral("token.revoke"), QStringLiteral("Revoke an API token"),
+               [s](Request &req) {
+                   if (auto bad = checkId(req, QStringLiteral("token_id"), "API token"))
+                       return *bad;
+                   return statusOr(s->auth->revokeToken(req.who(), req.arg(QStringLiteral("token_id"))));
+               });
+
+    // --- Audit -----------------------------------------------------------------------------------------------
+    router.add("GET", QStringLiteral("/v1/audit"), QStringLiteral("audit.read"), QStringLiteral("The tenant's audit log, newest first, with filters"),
+               [s](Request &req) {
+                   AuditFilter f;
+                   f.action = req.queryValue(QStringLiteral("action"));
+                   f.actor = req.queryValue(QStringLiteral("actor"));
+                   f.objectType = req.queryValue(QStringLiteral("object_type"));
+                   f.objectId = req.queryValue(QStringLiteral("object_id"));
+                   f.cursor = req.queryValue(QStringLiteral("cursor"));
+                   for (const auto &[key, target] : {std::pair{QStringLiteral("from"), &f.fromMs}, std::pair{QStringLiteral("to"), &f.toMs}}) {
+                       const QString v = req.queryValue(key);
+                       if (v.isEmpty())
+                           continue;
+                       *target = AuthUtil::parseTime(v);
+                       if (!*target)
+                           return Response::problem(400, QStringLiteral("\"%1\" must be an ISO 8601 time such as 2026-11-26T07:00:00Z").arg(key));
+                   }
+                   const QString limit = req.queryValue(QStringLiteral("limit"));
+                   if (!limit.isEmpty()) {
+                       bool ok = false;
+                       f.limit = limit.toInt(&ok);
+                       if (!ok || f.limit < 1 || f.limit > 1000)
+                           return Response::problem(400, QStringLiteral("\"limit\" must be an integer from 1 to 1000"));
+                   }
+                   auto page = s->audit->query(req.who(), f);
+                   if (!page)
+                       return page.error().code == ErrorCode::Invalid ? Response::problem(400, page.error().message) : Response::fromError(page.error());
+                   return Response::json({{QStringLiteral("items"), page->items},
+                                          {QStringLiteral("next_cursor"), page->nextCursor.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(page->nextCursor)}});
+               });
+}
+
+} // namespace Fleetdeck::Api

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "auth/principal.h"
+#include "core/result.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonObject>
+
+namespace Fleetdeck {
+namespace Storage { class Database; }
+class AuthService;
+
+/// User management inside a tenant. Every call is scoped to the tenant the principal acts in; a user of another
+/// tenant is "not found". Nobody creates, changes or removes an account with more rights than their own.
+class UserService
+{
+public:
+    UserService(Storage::Database &db, AuthService &auth);
+
+    [[nodiscard]] Result<QJsonArray> list(const Principal &who);
+    [[nodiscard]] Result<QJsonObject> get(const Principal &who, const QString &userId);
+    /// `{"email","password","role","display_name","tenant_id"}`; tenant_id other than one's own: platform admins only.
+    [[nodiscard]] Result<QJsonObject> create(const Principal &who, const QJsonObject &body);
+    /// `{"display_name","role","active"}`.
+    [[nodiscard]] Result<QJsonObject> update(const Principal &who, const QString &userId, const QJsonObject &patch);
+    [[nodiscard]] Status remove(const Principal &who, const QString &userId);
+    /// Sets `{"password"}` or, without one, a generated password returned once; every credential of the user ends.
+    [[nodiscard]] Result<QJsonObject> resetPassword(const Principal &who, const QString &userId, const QJsonObject &body);
+    /// Everything stored about the person: account, sessions, API tokens (never secrets or hashes), audit entries.
+    [[nodiscard]] Result<QJsonObject> exportData(const Principal &who, const QString &userId);
+    /// Anonymises the account and every audit entry that names the person; the account can no longer log in.
+    [[nodiscard]] Result<QJsonObject> erase(const Principal &who, const QString &userId);
+
+private:
+    struct UserRow;
+    Result<UserRow> load(const QString &tenantId, const QString &userId);
+    Status mayManage(const Principal &who, const UserRow &target);
+    Status keepsAPlatformAdmin(const UserRow &target);
+
+    Storage::Database &m_db;
+    AuthService &m_auth;
+};
+
+} // namespace Fleetdeck
