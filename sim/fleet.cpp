@@ -53,27 +53,30 @@ void Fleet::start()
         return;
     }
     QDir().mkpath(m_options.stateDir + QStringLiteral("/devices"));
+    m_devices.resize(size_t(m_options.count));
+    for (int i = 0; i < m_options.count; ++i) {
+        DeviceIdentity id;
+        if (loadIdentity(i, id)) {
+            ++m_reused;
+            m_devices[size_t(i)] = std::make_unique<SimDevice>(id, m_options.firmwareVersion);
+        } else {
+            m_pending << i;
+        }
+    }
+    Q_EMIT progress(QStringLiteral("%1 devices from %2, %3 to register").arg(m_reused).arg(m_options.stateDir).arg(m_pending.size()));
+    if (m_pending.isEmpty()) {
+        // Nothing to register: the devices need the broker, not the API.
+        onProvisioned();
+        return;
+    }
     m_rest->login(m_options.email, m_options.password, [this](const RestReply &r) {
         if (r.status != 200) {
             Q_EMIT failed(QStringLiteral("login to %1 as %2 failed: %3").arg(m_options.server.toString(), m_options.email,
                                                                              r.error.isEmpty() ? QStringLiteral("HTTP %1").arg(r.status) : r.error));
             return;
         }
-        m_devices.resize(size_t(m_options.count));
-        for (int i = 0; i < m_options.count; ++i) {
-            DeviceIdentity id;
-            if (loadIdentity(i, id)) {
-                ++m_reused;
-                m_devices[size_t(i)] = std::make_unique<SimDevice>(id, m_options.firmwareVersion);
-            } else {
-                m_pending << i;
-            }
-        }
-        Q_EMIT progress(QStringLiteral("%1 devices from %2, %3 to register").arg(m_reused).arg(m_options.stateDir).arg(m_pending.size()));
         for (int i = 0; i < m_options.parallelRegistrations; ++i)
             provisionNext();
-        if (m_pending.isEmpty() && m_inFlight == 0)
-            onProvisioned();
     });
 }
 

@@ -91,6 +91,8 @@ void SimDevice::generate()
 {
     if (!m_generator || (m_telemetry.flood && m_inFlight >= m_telemetry.window))
         return;
+    if (m_telemetry.flood && m_telemetry.ackWindow > 0 && int(m_buffer.size()) >= m_telemetry.ackWindow)
+        return; // end-to-end flow control: wait for the server to confirm what it has
     const int count = std::max(1, m_telemetry.batch);
     for (int i = 0; i < count; ++i) {
         Telemetry::Message m;
@@ -158,6 +160,8 @@ void SimDevice::onAck(qint64 seq)
             --m_nextToSend;
         ++m_counters.acked;
     }
+    if (m_telemetry.flood && m_telemetry.ackWindow > 0)
+        generate();
 }
 
 } // namespace Fleetdeck::Sim

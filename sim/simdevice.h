@@ -28,7 +28,8 @@ struct TelemetryOptions
 {
     double ratePerSecond = 0;   ///< messages per second; 0 = no telemetry
     bool flood = false;         ///< as fast as the window allows (benchmarks)
-    int window = 64;            ///< flood: publishes in flight (not yet PUBACKed)
+    int window = 64;            ///< flood: publishes in flight (not yet PUBACKed by the broker)
+    int ackWindow = 0;          ///< flood: messages not yet acknowledged by the server; 0 = no limit
     int batch = 1;              ///< messages per publish
     int maxBuffered = 20000;    ///< unacknowledged messages kept for re-sending; the oldest go when full
     quint64 seed = 1;

@@ -1,0 +1,315 @@
+// Ingest benchmark: K simulated devices publish QoS 1 telemetry (3 metrics) as fast as their in-flight window
+// allows for T seconds, twice in the same run:
+//   A. the broker alone: the embedded broker's own configuration run as a plain mosquitto, one null subscriber
+//      (the server's identity, persistent session, QoS 1) that only counts;
+//   B. the real server: parse, validate, batch, COMMIT, acknowledge.
+// Prints the broker ceiling, stored msg/s and their ratio, publish -> commit (-> ack at the device) latency,
+// server CPU and peak RSS, and sent vs stored counts (a broker that drops messages shows up there).
+#include "fleet.h"
+#include "mqtt/mqttclient.h"
+#include "protocol/topics.h"
+#include "restclient.h"
+
+#include <QtCore/QCommandLineParser>
+#include <QtCore/QCoreApplication>
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QFile>
+#include <QtCore/QJsonObject>
+#include <QtCore/QLoggingCategory>
+#include <QtCore/QProcess>
+#include <QtCore/QTemporaryDir>
+#include <QtCore/QThread>
+#include <QtNetwork/QTcpServer>
+
+#include <algorithm>
+#include <cstdio>
+#include <unistd.h>
+
+using namespace Fleetdeck;
+
+namespace {
+
+quint16 freePort()
+{
+    QTcpServer s;
+    s.listen(QHostAddress::LocalHost, 0);
+    return s.serverPort();
+}
+
+void spin(int ms)
+{
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < ms)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+}
+
+bool waitUntil(const std::function<bool()> &done, int ms)
+{
+    QElapsedTimer t;
+    t.start();
+    while (!done()) {
+        if (t.elapsed() > ms)
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    }
+    return true;
+}
+
+double procCpuSeconds(qint64 pid)
+{
+    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray s = f.readAll();
+    const QList<QByteArray> fields = s.mid(s.lastIndexOf(')') + 2).split(' ');
+    return (fields.value(11).toDouble() + fields.value(12).toDouble()) / double(sysconf(_SC_CLK_TCK));
+}
+
+qint64 peakRssKiB(qint64 pid)
+{
+    QFile f(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : f.readAll().split('\n'))
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    return 0;
+}
+
+double percentile(std::vector<qint64> v, double p)
+{
+    if (v.empty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    return double(v[std::min(v.size() - 1, size_t(p * double(v.size() - 1) + 0.5))]) / 1e6;
+}
+
+struct Server
+{
+    QProcess process;
+    QString dataDir;
+    quint16 http = 0, mqtt = 0;
+    QString database;
+    bool start()
+    {
+        QStringList args{QStringLiteral("--data-dir"), dataDir, QStringLiteral("--http-port"), QString::number(http),
+                         QStringLiteral("--mqtt-port"), QString::number(mqtt), QStringLiteral("--bind"), QStringLiteral("127.0.0.1")};
+        if (!database.isEmpty())
+            args << QStringLiteral("--database") << database;
+        process.setProcessChannelMode(QProcess::MergedChannels);
+        process.setStandardOutputFile(dataDir + QStringLiteral("-server.log"), QIODevice::Append);
+        process.start(QStringLiteral(FLEETDECK_SERVER_BINARY), args);
+        return process.waitForStarted(5000);
+    }
+    void stop()
+    {
+        process.terminate();
+        if (!process.waitForFinished(20000))
+            process.kill();
+    }
+};
+
+struct Flood
+{
+    qint64 published = 0;
+    qint64 acked = 0;
+    qint64 dropped = 0;
+    double seconds = 0;
+    std::vector<qint64> latencies;
+};
+
+/// Floods from every device for `seconds`, then lets acknowledgements drain (when `waitForAcks`).
+Flood flood(const std::vector<std::unique_ptr<Sim::SimDevice>> &devices, int seconds, int window, int ackWindow, bool waitForAcks, quint64 seed)
+{
+    Sim::TelemetryOptions o;
+    o.flood = true;
+    o.window = window;
+    o.ackWindow = ackWindow;
+    o.maxBuffered = 5'000'000;
+    o.recordLatency = waitForAcks;
+    std::vector<Sim::TelemetryCounters> before;
+    for (const auto &d : devices)
+        before.push_back(d->counters());
+    QElapsedTimer clock;
+    clock.start();
+    quint64 s = seed;
+    for (const auto &d : devices) {
+        o.seed = ++s;
+        d->startTelemetry(o);
+    }
+    spin(seconds * 1000);
+    for (const auto &d : devices)
+        d->stopTelemetry();
+    Flood f;
+    f.seconds = double(clock.nsecsElapsed()) / 1e9;
+    if (waitForAcks)
+        waitUntil([&] { return std::all_of(devices.begin(), devices.end(), [](const auto &d) { return d->buffered() == 0; }); }, 60000);
+    for (size_t i = 0; i < devices.size(); ++i) {
+        const auto &c = devices[i]->counters();
+        f.published += c.generated - before[i].generated;
+        f.acked += c.acked - before[i].acked;
+        f.dropped += c.dropped - before[i].dropped;
+        f.latencies.insert(f.latencies.end(), devices[i]->latencies().begin(), devices[i]->latencies().end());
+    }
+    return f;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral("Fleetdeck ingest benchmark: broker ceiling vs stored msg/s."));
+    p.addHelpOption();
+    const QCommandLineOption devicesOpt(QStringLiteral("devices"), QStringLiteral("Simulated devices (default 10)."), QStringLiteral("K"), QStringLiteral("10"));
+    const QCommandLineOption secondsOpt(QStringLiteral("seconds"), QStringLiteral("Seconds per phase (default 10)."), QStringLiteral("T"), QStringLiteral("10"));
+    const QCommandLineOption windowOpt(QStringLiteral("window"), QStringLiteral("QoS 1 publishes in flight per device (default 50)."), QStringLiteral("N"), QStringLiteral("50"));
+    const QCommandLineOption ackWindowOpt(QStringLiteral("ack-window"),
+        QStringLiteral("Phase B: messages per device not yet acknowledged by the server (end-to-end flow control, default 400; 0 = none)."),
+        QStringLiteral("N"), QStringLiteral("400"));
+    const QCommandLineOption database(QStringLiteral("database"), QStringLiteral("PostgreSQL URL of an empty database (default: SQLite)."), QStringLiteral("URL"));
+    p.addOptions({devicesOpt, secondsOpt, windowOpt, ackWindowOpt, database});
+    p.process(app);
+    const int K = p.value(devicesOpt).toInt();
+    const int T = p.value(secondsOpt).toInt();
+    const int window = p.value(windowOpt).toInt();
+    const int ackWindow = p.value(ackWindowOpt).toInt();
+    qputenv("FLEETDECK_ADMIN_PASSWORD", "bench-password-1");
+    QLoggingCategory::setFilterRules(QStringLiteral("fleetdeck.*.info=false\nqt.network.ssl.warning=false"));
+
+    QTemporaryDir tmp;
+    Server server;
+    server.dataDir = tmp.filePath(QStringLiteral("data"));
+    server.http = freePort();
+    server.mqtt = freePort();
+    server.database = p.value(database);
+    std::printf("fleetdeck ingest benchmark: %d devices, %d s per phase, window %d, 3 metrics, QoS 1, mTLS, %s\n", K, T, window,
+                server.database.isEmpty() ? "SQLite" : "PostgreSQL");
+
+    // Provision K devices through the server (CSR path), and keep their identities.
+    if (!server.start())
+        { std::fprintf(stderr, "benchmark step 1 failed\n"); return 1; }
+    const QString caFile = server.dataDir + QStringLiteral("/pki/ca.crt");
+    if (!waitUntil([&] { return QFile::exists(caFile); }, 10000))
+        { std::fprintf(stderr, "benchmark step 2 failed\n"); return 1; }
+    Sim::RestClient health(QUrl(QStringLiteral("https://127.0.0.1:%1").arg(server.http)), caFile);
+    (void)health.loadCa();
+    if (!waitUntil([&] { return health.requestSync("GET", QStringLiteral("/v1/health")).status == 200; }, 20000)) {
+        std::fprintf(stderr, "server not healthy; see %s-server.log\n", qPrintable(server.dataDir));
+        { std::fprintf(stderr, "benchmark step 3 failed\n"); return 1; }
+    }
+    Sim::FleetOptions fo;
+    fo.server = QUrl(QStringLiteral("https://127.0.0.1:%1").arg(server.http));
+    fo.caFile = caFile;
+    fo.email = QStringLiteral("admin@localhost");
+    fo.password = QStringLiteral("bench-password-1");
+    fo.stateDir = tmp.filePath(QStringLiteral("sim"));
+    fo.count = K;
+    fo.mqttHost = QStringLiteral("127.0.0.1");
+    fo.mqttPort = server.mqtt;
+    auto fleet = std::make_unique<Sim::Fleet>(fo);
+    bool online = false;
+    QObject::connect(fleet.get(), &Sim::Fleet::allOnline, [&] { online = true; });
+    QObject::connect(fleet.get(), &Sim::Fleet::failed, [](const QString &why) { std::fprintf(stderr, "fleet: %s\n", qPrintable(why)); });
+    fleet->start();
+    if (!waitUntil([&] { return online; }, 30000))
+        { std::fprintf(stderr, "benchmark step 4 failed\n"); return 1; }
+    fleet->stop();
+    fleet.reset();
+    spin(300);
+    server.stop();
+
+    // A. The broker alone, with exactly the configuration the server generated for it.
+    QProcess broker;
+    broker.setProcessChannelMode(QProcess::MergedChannels);
+    broker.setStandardOutputFile(QProcess::nullDevice());
+    broker.start(QStringLiteral("mosquitto"), {QStringLiteral("-c"), server.dataDir + QStringLiteral("/broker/mosquitto.conf")});
+    if (!broker.waitForStarted(5000))
+        { std::fprintf(stderr, "benchmark step 5 failed\n"); return 1; }
+    spin(300);
+    MqttClientOptions nullOpts;
+    nullOpts.host = QStringLiteral("127.0.0.1");
+    nullOpts.port = server.mqtt;
+    nullOpts.clientId = QStringLiteral("fleetdeck-server");
+    nullOpts.caFile = caFile;
+    nullOpts.certFile = server.dataDir + QStringLiteral("/pki/broker-client.crt");
+    nullOpts.keyFile = server.dataDir + QStringLiteral("/pki/broker-client.key");
+    nullOpts.cleanSession = false;
+    nullOpts.maxInflight = 1000;
+    qint64 nullReceived = 0;
+    {
+        MqttClient nullSub(nullOpts);
+        QObject::connect(&nullSub, &MqttClient::messageReceived, [&](const QString &, const QByteArray &) { ++nullReceived; });
+        QObject::connect(&nullSub, &MqttClient::connected, [&] { (void)nullSub.subscribe(Topics::allDevices(Topics::Kind::Telemetry), 1); });
+        (void)nullSub.start();
+        if (!waitUntil([&] { return nullSub.state() == MqttClient::State::Connected; }, 10000)) {
+            std::fprintf(stderr, "null subscriber cannot connect: %s; mosquitto %s\n", qPrintable(nullSub.lastError()),
+                         broker.state() == QProcess::Running ? "running" : "not running");
+            { std::fprintf(stderr, "benchmark step 6 failed\n"); return 1; }
+        }
+        spin(200);
+        Sim::Fleet a(fo);
+        bool aOnline = false;
+        QObject::connect(&a, &Sim::Fleet::allOnline, [&] { aOnline = true; });
+        a.start();
+        if (!waitUntil([&] { return aOnline; }, 30000))
+            { std::fprintf(stderr, "benchmark step 7 failed\n"); return 1; }
+        const qint64 receivedBefore = nullReceived;
+        QElapsedTimer clock;
+        clock.start();
+        const Flood fa = flood(a.devices(), T, window, 0, false, 1000);
+        // Count what the subscriber got while the devices published, plus what was still in flight at the end.
+        waitUntil([&] { return nullReceived - receivedBefore >= fa.published; }, 10000);
+        const double seconds = double(clock.nsecsElapsed()) / 1e9;
+        const qint64 got = nullReceived - receivedBefore;
+        std::printf("\nA. broker alone (null subscriber, QoS 1, persistent session)\n");
+        std::printf("   published %lld, delivered %lld, %.0f msg/s over %.1f s\n", (long long)fa.published, (long long)got, double(got) / seconds, seconds);
+        a.stop();
+        spin(300);
+        nullSub.stop();
+        broker.terminate();
+        broker.waitForFinished(5000);
+        const double ceiling = double(got) / seconds;
+
+        // B. The real server.
+        if (!server.start())
+            { std::fprintf(stderr, "benchmark step 8 failed\n"); return 1; }
+        if (!waitUntil([&] { return health.requestSync("GET", QStringLiteral("/v1/health")).status == 200; }, 20000))
+            { std::fprintf(stderr, "benchmark step 9 failed\n"); return 1; }
+        const qint64 storedBefore = health.requestSync("GET", QStringLiteral("/v1/health")).body.value(QStringLiteral("telemetry")).toObject().value(QStringLiteral("stored_messages")).toInteger();
+        Sim::Fleet b(fo);
+        bool bOnline = false;
+        QObject::connect(&b, &Sim::Fleet::allOnline, [&] { bOnline = true; });
+        b.start();
+        if (!waitUntil([&] { return bOnline; }, 30000))
+            { std::fprintf(stderr, "benchmark step 10 failed\n"); return 1; }
+        const qint64 pid = server.process.processId();
+        const double cpu0 = procCpuSeconds(pid);
+        QElapsedTimer bc;
+        bc.start();
+        const Flood fb = flood(b.devices(), T, window, ackWindow, true, 2000);
+        const double bSeconds = double(bc.nsecsElapsed()) / 1e9;
+        const double cpu1 = procCpuSeconds(pid);
+        const QJsonObject tel = health.requestSync("GET", QStringLiteral("/v1/health")).body.value(QStringLiteral("telemetry")).toObject();
+        const qint64 stored = tel.value(QStringLiteral("stored_messages")).toInteger() - storedBefore;
+        const double storedRate = double(stored) / bSeconds;
+        const double ratio = storedRate / ceiling;
+        std::printf("\nB. fleetdeck-server (%s)\n", server.database.isEmpty() ? "SQLite" : "PostgreSQL");
+        std::printf("   published %lld, acknowledged %lld, stored %lld (duplicates %lld, refused %lld), %.0f msg/s over %.1f s incl. drain\n",
+                    (long long)fb.published, (long long)fb.acked, (long long)stored, (long long)tel.value(QStringLiteral("duplicates")).toInteger(),
+                    (long long)tel.value(QStringLiteral("rejected")).toObject().count(), storedRate, bSeconds);
+        std::printf("   publish -> commit -> ack at the device: p50 %.1f ms  p99 %.1f ms   (target p99 < 250 ms)\n",
+                    percentile(fb.latencies, 0.5), percentile(fb.latencies, 0.99));
+        std::printf("   server CPU %.1f s (%.0f%% of one core), peak RSS %lld MiB\n", cpu1 - cpu0, 100 * (cpu1 - cpu0) / bSeconds,
+                    (long long)peakRssKiB(pid) / 1024);
+        std::printf("\nbroker ceiling %.0f msg/s, stored %.0f msg/s, ratio %.2f (target >= %.2f), sent %lld vs stored %lld: %s\n", ceiling, storedRate,
+                    ratio, server.database.isEmpty() ? 0.9 : 0.75, (long long)fb.published, (long long)stored,
+                    stored == fb.published ? "nothing lost" : "MISMATCH");
+        b.stop();
+        spin(300);
+        server.stop();
+        return stored == fb.published ? 0 : 2;
+    }
+}
