@@ -147,6 +147,11 @@ void Fleet::onProvisioned()
         connect(dev.get(), &SimDevice::offline, this, [this, d = dev.get()](const QString &reason) {
             qCInfo(lcSim) << d->identity().serialNumber << "offline:" << reason;
         });
+        if (m_options.telemetry.ratePerSecond > 0) {
+            TelemetryOptions t = m_options.telemetry;
+            t.seed = m_options.telemetry.seed * 1000003ULL + quint64(&dev - &m_devices.front());
+            dev->startTelemetry(t);
+        }
         if (auto st = dev->start(); !st)
             qCWarning(lcSim) << dev->identity().serialNumber << "cannot start:" << st.error().message;
     }
@@ -160,6 +165,22 @@ void Fleet::stop()
             disconnect(dev.get(), &SimDevice::offline, this, nullptr);
             dev->stop();
         }
+}
+
+TelemetryCounters Fleet::telemetryTotals() const
+{
+    TelemetryCounters sum;
+    for (const auto &d : m_devices) {
+        if (!d)
+            continue;
+        const TelemetryCounters &c = d->counters();
+        sum.generated += c.generated;
+        sum.published += c.published;
+        sum.resent += c.resent;
+        sum.acked += c.acked;
+        sum.dropped += c.dropped;
+    }
+    return sum;
 }
 
 int Fleet::onlineCount() const

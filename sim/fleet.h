@@ -25,6 +25,7 @@ struct FleetOptions
     QString mqttHost;      ///< override of what the server says
     int mqttPort = 0;      ///< override of what the server says
     int parallelRegistrations = 8;
+    TelemetryOptions telemetry;  ///< ratePerSecond 0 = the devices send no telemetry
 };
 
 /// A simulated fleet: registers devices through the REST API with CSRs (keys never leave the simulator), or
@@ -41,6 +42,8 @@ public:
     void stop();
 
     int onlineCount() const;
+    /// Telemetry counters summed over all devices.
+    TelemetryCounters telemetryTotals() const;
     int deviceCount() const { return int(m_devices.size()); }
     int registeredNow() const { return m_registeredNow; }
     int reused() const { return m_reused; }

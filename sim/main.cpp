@@ -3,11 +3,13 @@
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QFile>
 #include <QtCore/QProcessEnvironment>
 #include <QtCore/QStandardPaths>
 #include <QtCore/QTimer>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 
@@ -40,8 +42,13 @@ int main(int argc, char *argv[])
     const QCommandLineOption prefix(QStringLiteral("serial-prefix"), QStringLiteral("Serial number prefix. Default: SIM."), QStringLiteral("PREFIX"), QStringLiteral("SIM"));
     const QCommandLineOption mqttHost(QStringLiteral("mqtt-host"), QStringLiteral("Broker host, instead of what the server says."), QStringLiteral("HOST"));
     const QCommandLineOption mqttPort(QStringLiteral("mqtt-port"), QStringLiteral("Broker port, instead of what the server says."), QStringLiteral("N"));
+    const QCommandLineOption rate(QStringLiteral("rate"), QStringLiteral("Telemetry messages per second per device; 0 = none. Default: 0.2."), QStringLiteral("R"), QStringLiteral("0.2"));
+    const QCommandLineOption profile(QStringLiteral("profile"), QStringLiteral("Metric profile: mixed (default), sine, random-walk, steps, spikes or noise."), QStringLiteral("NAME"), QStringLiteral("mixed"));
+    const QCommandLineOption batch(QStringLiteral("batch"), QStringLiteral("Telemetry messages per publish. Default: 1."), QStringLiteral("N"), QStringLiteral("1"));
+    const QCommandLineOption buffer(QStringLiteral("buffer"), QStringLiteral("Unacknowledged messages kept per device for re-sending. Default: 10000."), QStringLiteral("N"), QStringLiteral("10000"));
+    const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Seed of the metric generators (runs repeat exactly). Default: 1."), QStringLiteral("N"), QStringLiteral("1"));
     const QCommandLineOption duration(QStringLiteral("duration"), QStringLiteral("Seconds to run, 0 = until interrupted. Default: 0."), QStringLiteral("S"), QStringLiteral("0"));
-    p.addOptions({server, ca, email, passwordFile, count, state, type, prefix, mqttHost, mqttPort, duration});
+    p.addOptions({server, ca, email, passwordFile, count, state, type, prefix, mqttHost, mqttPort, rate, profile, batch, buffer, seed, duration});
     p.process(app);
 
     const auto env = QProcessEnvironment::systemEnvironment();
@@ -74,6 +81,22 @@ int main(int argc, char *argv[])
     o.mqttHost = p.value(mqttHost);
     o.mqttPort = p.value(mqttPort).toInt();
     const int seconds = p.value(duration).toInt();
+    o.telemetry.ratePerSecond = p.value(rate).toDouble(&ok);
+    if (!ok || o.telemetry.ratePerSecond < 0 || o.telemetry.ratePerSecond > 1000) {
+        std::fprintf(stderr, "fleetdeck-sim: --rate must be from 0 to 1000 messages per second\n");
+        return 2;
+    }
+    if (p.value(profile) != u"mixed") {
+        const auto prof = Fleetdeck::Sim::TelemetryGenerator::profileFromName(p.value(profile));
+        if (!prof) {
+            std::fprintf(stderr, "fleetdeck-sim: unknown --profile %s (mixed, sine, random-walk, steps, spikes, noise)\n", qPrintable(p.value(profile)));
+            return 2;
+        }
+        o.telemetry.metrics = Fleetdeck::Sim::TelemetryGenerator::metricsWithProfile(*prof);
+    }
+    o.telemetry.batch = std::clamp(p.value(batch).toInt(), 1, 500);
+    o.telemetry.maxBuffered = std::clamp(p.value(buffer).toInt(), 1, 10000000);
+    o.telemetry.seed = p.value(seed).toULongLong();
 
     Fleetdeck::Sim::Fleet fleet(o);
     QObject::connect(&fleet, &Fleetdeck::Sim::Fleet::progress, &app, [](const QString &m) { std::printf("fleetdeck-sim: %s\n", qPrintable(m)); std::fflush(stdout); });
@@ -91,7 +114,23 @@ int main(int argc, char *argv[])
         QTimer::singleShot(seconds * 1000, &app, &QCoreApplication::quit);
     QTimer::singleShot(0, &fleet, &Fleetdeck::Sim::Fleet::start);
     const int rc = app.exec();
+    // Give the server up to 3 s to confirm what is still in flight before the summary.
+    for (const auto &d : fleet.devices())
+        if (d)
+            d->stopTelemetry();
+    QElapsedTimer drain;
+    drain.start();
+    while (drain.elapsed() < 3000) {
+        const auto c = fleet.telemetryTotals();
+        if (c.generated - c.acked - c.dropped <= 0)
+            break;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    }
+    const auto t = fleet.telemetryTotals();
     std::printf("fleetdeck-sim: stopping; %d of %d devices were online\n", fleet.onlineCount(), fleet.deviceCount());
+    if (o.telemetry.ratePerSecond > 0)
+        std::printf("fleetdeck-sim: telemetry: %lld generated, %lld acknowledged as stored, %lld re-sent, %lld waiting for an ack, %lld dropped (buffer full)\n",
+                    (long long)t.generated, (long long)t.acked, (long long)t.resent, (long long)(t.generated - t.acked - t.dropped), (long long)t.dropped);
     fleet.stop();
     // Let the offline status messages go out.
     QTimer::singleShot(200, &app, &QCoreApplication::quit);
