@@ -247,6 +247,9 @@ Status Application::start()
     connect(&m_upkeep, &QTimer::timeout, this, [this] {
         if (m_broker)
             m_broker->rotateLogIfLarger(kBrokerLogMaxBytes);
+        if (m_telemetry)
+            if (auto r = m_telemetry->applyRetention(QDateTime::currentMSecsSinceEpoch()); !r)
+                qCWarning(lcServer) << "telemetry retention failed:" << r.error().message;
         if (auto st = m_devices->writeCrl(); !st)
             qCWarning(lcServer) << "CRL not refreshed:" << st.error().message;
         else
@@ -257,6 +260,11 @@ Status Application::start()
                                 << "- restart the server to renew it";
     });
     m_upkeep.start();
+    // Telemetry retention: an hour after start (not in the way of a start-up burst), then with the daily upkeep.
+    QTimer::singleShot(std::chrono::hours(1), this, [this] {
+        if (m_telemetry)
+            (void)m_telemetry->applyRetention(QDateTime::currentMSecsSinceEpoch());
+    });
     return {};
 }
 

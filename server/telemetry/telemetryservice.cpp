@@ -291,6 +291,37 @@ void TelemetryService::onCommitted(const BatchResult &result)
     }
 }
 
+Result<QJsonObject> TelemetryService::applyRetention(qint64 nowMs)
+{
+    constexpr qint64 day = 86400000;
+    auto tenants = m_db.exec(QStringLiteral("SELECT id, retention_days FROM tenants"));
+    if (!tenants)
+        return fail(tenants.error());
+    QList<std::pair<QString, int>> policies;
+    while (tenants->next())
+        policies.append({tenants->value(0).toString(), tenants->value(1).isNull() ? 30 : std::max(1, tenants->value(1).toInt())});
+    qint64 raw = 0, minute = 0, hour = 0;
+    for (const auto &[tenant, days] : policies) {
+        const struct { const char *table; const char *column; qint64 keepDays; qint64 *count; } steps[] = {
+            {"telemetry", "ts", days, &raw},
+            {"telemetry_1m", "bucket", std::max(days, 90), &minute},
+            {"telemetry_1h", "bucket", std::max(days, 730), &hour},
+        };
+        for (const auto &step : steps) {
+            auto del = m_db.exec(QStringLiteral("DELETE FROM %1 WHERE %2 < :cutoff AND device_key IN "
+                                                "(SELECT device_key FROM telemetry_devices WHERE tenant_id = :t)")
+                                     .arg(QString::fromLatin1(step.table), QString::fromLatin1(step.column)),
+                                 {{QStringLiteral("cutoff"), nowMs - step.keepDays * day}, {QStringLiteral("t"), tenant}});
+            if (!del)
+                return fail(del.error());
+            *step.count += del->numRowsAffected();
+        }
+    }
+    if (raw + minute + hour > 0)
+        qCInfo(lcTelemetry) << "retention removed" << raw << "readings," << minute << "1-minute and" << hour << "1-hour rollup rows";
+    return QJsonObject{{QStringLiteral("telemetry"), raw}, {QStringLiteral("telemetry_1m"), minute}, {QStringLiteral("telemetry_1h"), hour}};
+}
+
 QJsonObject TelemetryService::health() const
 {
     QJsonObject rejects;

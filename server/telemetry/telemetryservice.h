@@ -69,6 +69,10 @@ public:
     [[nodiscard]] Result<QJsonObject> latest(const Principal &who, const QString &tenantId, const QStringList &metrics,
                                              const QString &cursor, int limit);
 
+    /// Retention by age, per tenant: raw readings after the tenant's `retention_days` (default 30), 1-minute rollups
+    /// after max(that, 90) days, 1-hour rollups after max(that, 730) days. Returns rows deleted per table.
+    [[nodiscard]] Result<QJsonObject> applyRetention(qint64 nowMs);
+
     QJsonObject health() const;
     qint64 storedMessages() const { return m_storedMessages; }
 

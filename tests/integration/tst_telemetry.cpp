@@ -2,6 +2,7 @@
 // acknowledgements after commit, de-duplication of re-sends, refusals, rollups against raw data, history and
 // latest queries, and state that survives a restart.
 #include "core/application.h"
+#include "storage/database.h"
 #include "mqtt/mqttclient.h"
 #include "pki/certificateauthority.h"
 #include "protocol/telemetry.h"
@@ -274,6 +275,31 @@ private Q_SLOTS:
         const HttpReply cut = m_server->request("GET", QStringLiteral("/v1/devices/%1/telemetry?metric=p&limit=10").arg(m_id) + range, {}, {}, token());
         QCOMPARE(cut.json().value(QStringLiteral("series")).toArray().at(0).toObject().value(QStringLiteral("points")).toArray().size(), 10);
         QVERIFY(cut.json().value(QStringLiteral("series")).toArray().at(0).toObject().value(QStringLiteral("truncated")).toBool());
+    }
+
+    void retentionDropsOldRawDataBeforeRollups()
+    {
+        // Readings 3 days old and fresh ones; the tenant keeps raw data for 2 days.
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const qint64 old = (now - 3 * 86400000LL) / 60000 * 60000 + 5000; // both old readings in one minute
+        publish(message(1, old, {{QStringLiteral("r"), 1.0}}));
+        publish(message(2, old + 1000, {{QStringLiteral("r"), 2.0}}));
+        publish(message(3, now - 1000, {{QStringLiteral("r"), 3.0}}));
+        QVERIFY(waitFor([&] { return m_lastAck == 3; }, 5000));
+        QVERIFY(m_server->app().database().exec(QStringLiteral("UPDATE tenants SET retention_days = 2 WHERE id = :t"), {{QStringLiteral("t"), m_tenant}}).has_value());
+        const QString range = QStringLiteral("&from=%1&to=%2").arg(old - 3600000).arg(now + 1000);
+        QCOMPARE(points(QStringLiteral("metric=r") + range).size(), 3);
+        auto report = m_server->app().telemetry().applyRetention(now);
+        QVERIFY2(report.has_value(), report ? "" : qPrintable(report.error().message));
+        QCOMPARE(report->value(QStringLiteral("telemetry")).toInt(), 2);
+        QCOMPARE(report->value(QStringLiteral("telemetry_1m")).toInt(), 0);
+        // Raw: only the fresh reading; the minute rollups still cover the old ones.
+        QCOMPARE(points(QStringLiteral("metric=r") + range).size(), 1);
+        const QJsonArray minutes = points(QStringLiteral("metric=r&interval=1m&agg=count") + range);
+        QCOMPARE(minutes.size(), 2);
+        QCOMPARE(minutes.at(0).toArray().at(1).toDouble(), 2.0);
+        // Running it again removes nothing more.
+        QCOMPARE(m_server->app().telemetry().applyRetention(now)->value(QStringLiteral("telemetry")).toInt(), 0);
     }
 
     void badQueriesGetClearErrors_data()
