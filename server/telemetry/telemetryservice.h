@@ -47,7 +47,7 @@ public:
     struct Options
     {
         int maxBatchRows = 4000;
-        int maxBatchDelayMs = 10;
+        int maxBatchDelayMs = 20;
         int maxQueuedBatches = 64; ///< beyond this, ingest pauses the broker link (backpressure)
         Telemetry::Limits limits;
     };

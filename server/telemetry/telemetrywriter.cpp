@@ -21,7 +21,7 @@ using namespace TelemetryStore;
 
 namespace {
 
-constexpr int kChunk = 64; // rows per multi-row INSERT on SQLite
+constexpr int kChunk = 16; // rows per multi-row INSERT on SQLite (QSQLITE looks parameter names up linearly)
 
 qint64 steadyNs()
 {
