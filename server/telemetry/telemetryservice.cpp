@@ -3,6 +3,7 @@
 #include "core/jsonutil.h"
 #include "storage/database.h"
 #include "telemetry/telemetrywriter.h"
+#include "tenants/tenantservice.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QJsonArray>
@@ -153,6 +154,34 @@ Result<int> TelemetryService::metricId(const QString &name)
     return id;
 }
 
+bool TelemetryService::admit(const QString &tenantId, qint64 nowMs)
+{
+    TenantRate &r = m_rates[tenantId];
+    if (r.loadedMs == 0 || nowMs - r.loadedMs > 10000) {
+        const qint64 before = r.rate;
+        r.rate = Tenants::telemetryRateLimit(m_db, tenantId).value_or(0);
+        r.loadedMs = nowMs;
+        if (r.rate != before) {
+            r.tokens = double(r.rate);
+            r.refilledMs = nowMs;
+        }
+    }
+    if (r.rate <= 0)
+        return true;
+    r.tokens = std::min(double(r.rate), r.tokens + double(nowMs - r.refilledMs) * double(r.rate) / 1000.0);
+    r.refilledMs = nowMs;
+    if (r.tokens < 1.0) {
+        ++r.dropped;
+        ++m_rateLimited;
+        if (r.dropped <= 5 || r.dropped % 1000 == 0)
+            qCWarning(lcTelemetry).noquote() << QStringLiteral("tenant %1 is over its telemetry quota of %2 msg/s; %3 messages dropped so far")
+                                                    .arg(tenantId).arg(r.rate).arg(r.dropped);
+        return false;
+    }
+    r.tokens -= 1.0;
+    return true;
+}
+
 void TelemetryService::countReject(Telemetry::Reject r, const QString &deviceId, const QString &detail)
 {
     const qint64 n = ++m_rejects[size_t(r)];
@@ -197,6 +226,13 @@ void TelemetryService::handleMessage(const QString &deviceId, const QByteArray &
             continue;
         }
         const Telemetry::Message &m = *entry.message;
+        if (!admit(d->tenantId, nowMs)) {
+            // Over the tenant's quota: dropped by policy, counted, and acknowledged so that it is not resent.
+            d->acceptedSeq = m.seq;
+            progress.lastSeq = m.seq;
+            progressed = true;
+            continue;
+        }
         bool stored = true;
         for (const Telemetry::Reading &r : m.readings) {
             auto metric = metricId(r.metric);
@@ -333,11 +369,18 @@ QJsonObject TelemetryService::health() const
                   {QStringLiteral("stored_readings"), m_storedReadings},
                   {QStringLiteral("duplicates"), m_duplicates},
                   {QStringLiteral("unknown_device"), m_unknownDevice},
+                  {QStringLiteral("rate_limited"), m_rateLimited},
                   {QStringLiteral("rejected"), rejects},
                   {QStringLiteral("queued_batches"), m_queuedBatches},
                   {QStringLiteral("storage_retries"), m_retries}};
     if (!m_storageError.isEmpty())
         h.insert(QStringLiteral("storage_error"), m_storageError);
+    QJsonObject perTenant;
+    for (auto it = m_rates.constBegin(); it != m_rates.constEnd(); ++it)
+        if (it->dropped)
+            perTenant.insert(it.key(), it->dropped);
+    if (!perTenant.isEmpty())
+        h.insert(QStringLiteral("rate_limited_by_tenant"), perTenant);
     return h;
 }
 

@@ -96,6 +96,18 @@ private:
         int inFlight = 0;        ///< batches with this device not yet committed
     };
 
+    /// A tenant's telemetry quota: a token bucket of `rate` messages per second with one second of burst.
+    struct TenantRate
+    {
+        qint64 rate = 0;     ///< 0 = no limit
+        double tokens = 0;
+        qint64 refilledMs = 0;
+        qint64 loadedMs = 0; ///< the limit is re-read from the tenant every 10 s
+        qint64 dropped = 0;
+    };
+    /// Whether one more message of this tenant fits its quota now.
+    bool admit(const QString &tenantId, qint64 nowMs);
+
     Device *deviceFor(const QString &id);
     Result<qint64> ensureDeviceKey(Device &d);
     Result<int> metricId(const QString &name);
@@ -119,6 +131,8 @@ private:
     bool m_paused = false;
 
     std::array<qint64, Telemetry::kRejectKinds> m_rejects{};
+    QHash<QString, TenantRate> m_rates;
+    qint64 m_rateLimited = 0;
     qint64 m_unknownDevice = 0;
     qint64 m_duplicates = 0;
     qint64 m_storedMessages = 0;

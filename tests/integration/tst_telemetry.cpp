@@ -302,6 +302,28 @@ private Q_SLOTS:
         QCOMPARE(m_server->app().telemetry().applyRetention(now)->value(QStringLiteral("telemetry")).toInt(), 0);
     }
 
+    void tenantQuotaDropsWhatIsOverTheRate()
+    {
+        QVERIFY(m_server->app().database().exec(QStringLiteral("UPDATE tenants SET max_telemetry_msgs_per_s = 5 WHERE id = :t"),
+                                                {{QStringLiteral("t"), m_tenant}}).has_value());
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        QJsonArray burst;
+        for (int seq = 1; seq <= 20; ++seq)
+            burst.append(QJsonObject{{QStringLiteral("seq"), seq}, {QStringLiteral("ts"), now - 1000 + seq}, {QStringLiteral("metrics"), QJsonObject{{QStringLiteral("q"), seq}}}});
+        publish(QJsonDocument(burst).toJson(QJsonDocument::Compact));
+        // All 20 are handled (acknowledged); only the first 5 fit the one-second burst of a 5 msg/s quota.
+        QVERIFY(waitFor([&] { return m_lastAck == 20; }, 5000));
+        QCOMPARE(points(QStringLiteral("metric=q")).size(), 5);
+        const QJsonObject h = health();
+        QCOMPARE(h.value(QStringLiteral("rate_limited")).toInt(), 15);
+        QCOMPARE(h.value(QStringLiteral("rate_limited_by_tenant")).toObject().value(m_tenant).toInt(), 15);
+        // After a second the bucket has refilled.
+        waitFor([] { return false; }, 1100);
+        publish(message(21, now + 100, {{QStringLiteral("q"), 21}}));
+        QVERIFY(waitFor([&] { return m_lastAck == 21; }, 5000));
+        QCOMPARE(points(QStringLiteral("metric=q")).size(), 6);
+    }
+
     void badQueriesGetClearErrors_data()
     {
         QTest::addColumn<QString>("query");
