@@ -148,11 +148,13 @@ void registerTelemetryRoutes(Router &router, TelemetryService *telemetry)
             if (!ok || limit < 1 || limit > 10000)
                 return Response::problem(400, QStringLiteral("\"limit\" must be an integer from 1 to 10000"));
         }
-        auto latest = telemetry->latest(req.who(), req.arg(QStringLiteral("tenant_id")), metricList(req.queryValue(QStringLiteral("metric"))),
-                                        req.queryValue(QStringLiteral("cursor")), limit);
+        auto latest = telemetry->latestJson(req.who(), req.arg(QStringLiteral("tenant_id")), metricList(req.queryValue(QStringLiteral("metric"))),
+                                            req.queryValue(QStringLiteral("cursor")), limit);
         if (!latest)
             return Response::fromError(latest.error());
-        return Response::json(*latest);
+        Response r;
+        r.body = *latest;
+        return r;
     });
 }
 

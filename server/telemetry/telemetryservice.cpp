@@ -7,6 +7,9 @@
 
 #include <QtCore/QDateTime>
 #include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QLocale>
+#include <QtCore/QSet>
 #include <QtCore/QLoggingCategory>
 
 #include <algorithm>
@@ -114,6 +117,10 @@ void TelemetryService::refreshDevice(const QString &deviceId)
     if (!q || !q->next())
         return;
     Device &d = m_devices[deviceId];
+    if (d.tenantId != q->value(0).toString()) {
+        m_tenantDevices.remove(d.tenantId);
+        m_tenantDevices.remove(q->value(0).toString());
+    }
     d.id = deviceId;
     d.tenantId = q->value(0).toString();
     d.status = q->value(1).toString();
@@ -471,40 +478,106 @@ Result<QJsonObject> TelemetryService::history(const Principal &who, const QStrin
     return out;
 }
 
+const QStringList &TelemetryService::tenantDevices(const QString &tenantId)
+{
+    auto it = m_tenantDevices.find(tenantId);
+    if (it == m_tenantDevices.end()) {
+        QStringList ids;
+        for (const Device &d : std::as_const(m_devices))
+            if (d.tenantId == tenantId)
+                ids << d.id;
+        ids.sort();
+        it = m_tenantDevices.insert(tenantId, ids);
+    }
+    return *it;
+}
+
 Result<QJsonObject> TelemetryService::latest(const Principal &who, const QString &tenantId, const QStringList &metrics,
                                              const QString &cursor, int limit)
+{
+    auto json = latestJson(who, tenantId, metrics, cursor, limit);
+    if (!json)
+        return fail(json.error());
+    return QJsonDocument::fromJson(*json).object();
+}
+
+namespace {
+void appendJsonString(QByteArray &out, const QString &s)
+{
+    out += '"';
+    for (const char c : s.toUtf8()) {
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (static_cast<unsigned char>(c) < 0x20)
+                out += "\\u00" + QByteArray::number(static_cast<unsigned char>(c), 16).rightJustified(2, '0');
+            else
+                out += c;
+        }
+    }
+    out += '"';
+}
+} // namespace
+
+Result<QByteArray> TelemetryService::latestJson(const Principal &who, const QString &tenantId, const QStringList &metrics,
+                                                const QString &cursor, int limit)
 {
     // The tenant a caller acts in is decided once, by authentication (a platform admin chooses it explicitly).
     if (tenantId != who.tenantId)
         return fail(Error::notFound(QStringLiteral("no tenant with id %1").arg(tenantId)));
-    QList<const Device *> devices;
-    for (const Device &d : std::as_const(m_devices))
-        if (d.tenantId == tenantId && d.id > cursor)
-            devices << &d;
-    std::sort(devices.begin(), devices.end(), [](const Device *a, const Device *b) { return a->id < b->id; });
-    QJsonArray items;
+    const QStringList &ids = tenantDevices(tenantId);
+    auto from = cursor.isEmpty() ? ids.cbegin() : std::upper_bound(ids.cbegin(), ids.cend(), cursor);
+    QSet<int> wanted;
+    for (const QString &m : metrics)
+        if (auto it = m_metricIds.constFind(m); it != m_metricIds.constEnd())
+            wanted.insert(*it);
+    QByteArray out;
+    out.reserve(qsizetype(std::min<qsizetype>(limit, ids.size())) * 160 + 128);
+    out += "{\"tenant_id\":";
+    appendJsonString(out, tenantId);
+    out += ",\"items\":[";
+    int count = 0;
     QString next;
-    for (const Device *d : std::as_const(devices)) {
-        if (items.size() == limit) {
-            next = items.last().toObject().value(QStringLiteral("device_id")).toString();
+    for (auto it = from; it != ids.cend(); ++it) {
+        if (count == limit) {
+            next = *(it - 1);
             break;
         }
-        QJsonObject values;
-        if (d->key) {
+        if (count++)
+            out += ',';
+        out += "{\"device_id\":\"" + it->toLatin1() + "\",\"metrics\":{";
+        const Device *d = deviceFor(*it);
+        bool first = true;
+        if (d && d->key) {
             const QHash<int, LatestValue> &latest = m_latest.value(d->key);
-            for (auto it = latest.constBegin(); it != latest.constEnd(); ++it) {
-                const QString name = m_metricNames.value(it.key());
-                if (!metrics.isEmpty() && !metrics.contains(name))
+            for (auto v = latest.constBegin(); v != latest.constEnd(); ++v) {
+                if (!metrics.isEmpty() && !wanted.contains(v.key()))
                     continue;
-                values.insert(name, QJsonObject{{QStringLiteral("ts"), it->ts},
-                                                {QStringLiteral("value"), it->isText ? QJsonValue(it->text) : QJsonValue(it->value)}});
+                if (!first)
+                    out += ',';
+                first = false;
+                appendJsonString(out, m_metricNames.value(v.key()));
+                out += ":{\"ts\":" + QByteArray::number(v->ts) + ",\"value\":";
+                if (v->isText)
+                    appendJsonString(out, v->text);
+                else
+                    out += QByteArray::number(v->value, 'g', QLocale::FloatingPointShortest);
+                out += '}';
             }
         }
-        items.append(QJsonObject{{QStringLiteral("device_id"), d->id}, {QStringLiteral("metrics"), values}});
+        out += "}}";
     }
-    return QJsonObject{{QStringLiteral("tenant_id"), tenantId},
-                       {QStringLiteral("items"), items},
-                       {QStringLiteral("next_cursor"), next.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(next)}};
+    out += "],\"next_cursor\":";
+    if (next.isEmpty())
+        out += "null";
+    else
+        appendJsonString(out, next);
+    out += '}';
+    return out;
 }
 
 } // namespace Fleetdeck

@@ -68,6 +68,9 @@ public:
     /// Latest values of every device of a tenant, paginated by device id.
     [[nodiscard]] Result<QJsonObject> latest(const Principal &who, const QString &tenantId, const QStringList &metrics,
                                              const QString &cursor, int limit);
+    /// The same document, serialised directly (10,000 devices are too many for a QJsonObject tree per request).
+    [[nodiscard]] Result<QByteArray> latestJson(const Principal &who, const QString &tenantId, const QStringList &metrics,
+                                                const QString &cursor, int limit);
 
     /// Retention by age, per tenant: raw readings after the tenant's `retention_days` (default 30), 1-minute rollups
     /// after max(that, 90) days, 1-hour rollups after max(that, 730) days. Returns rows deleted per table.
@@ -124,6 +127,9 @@ private:
     QHash<QString, int> m_metricIds;
     QHash<int, QString> m_metricNames;
     QHash<qint64, QHash<int, LatestValue>> m_latest;
+    /// Device ids of each tenant in id order, for paginating "latest"; rebuilt when the set of devices changes.
+    QHash<QString, QStringList> m_tenantDevices;
+    const QStringList &tenantDevices(const QString &tenantId);
     TelemetryStore::Batch m_batch;
     quint64 m_nextBatchId = 1;
     QTimer m_flushTimer;
