@@ -247,9 +247,12 @@ Status Application::start()
     connect(&m_upkeep, &QTimer::timeout, this, [this] {
         if (m_broker)
             m_broker->rotateLogIfLarger(kBrokerLogMaxBytes);
-        if (m_telemetry)
+        if (m_telemetry) {
+            if (auto st = m_telemetry->ensurePartitions(QDateTime::currentMSecsSinceEpoch()); !st)
+                qCWarning(lcServer) << "telemetry partitions not made:" << st.error().message;
             if (auto r = m_telemetry->applyRetention(QDateTime::currentMSecsSinceEpoch()); !r)
                 qCWarning(lcServer) << "telemetry retention failed:" << r.error().message;
+        }
         if (auto st = m_devices->writeCrl(); !st)
             qCWarning(lcServer) << "CRL not refreshed:" << st.error().message;
         else

@@ -5,7 +5,7 @@ namespace Fleetdeck::Storage {
 namespace {
 
 /// Writes a statement once for both dialects: {ID_PK} is an auto-increment key, {BOOL} a boolean, {DOUBLE} a
-/// 64-bit float.
+/// 64-bit float, {PARTITION_BY} PostgreSQL's partitioning clause; a statement starting {PG_ONLY} is PostgreSQL's alone.
 Migration both(int version, const char *name, std::initializer_list<const char *> statements)
 {
     Migration m{version, QString::fromLatin1(name), {}, {}};
@@ -18,6 +18,12 @@ Migration both(int version, const char *name, std::initializer_list<const char *
         pg.replace(QStringLiteral("{BOOL}"), QStringLiteral("BOOLEAN"));
         lite.replace(QStringLiteral("{DOUBLE}"), QStringLiteral("REAL"));
         pg.replace(QStringLiteral("{DOUBLE}"), QStringLiteral("DOUBLE PRECISION"));
+        lite.replace(QStringLiteral("{PARTITION_BY}"), QString());
+        pg.replace(QStringLiteral("{PARTITION_BY}"), QStringLiteral(" PARTITION BY RANGE (ts)"));
+        if (sql.startsWith(QStringLiteral("{PG_ONLY}"))) {
+            m.postgres << pg.mid(9);
+            continue;
+        }
         m.sqlite << lite;
         m.postgres << pg;
     }
@@ -116,12 +122,15 @@ const QList<Migration> &migrations()
                  "CREATE TABLE metrics ("
                  " metric_id {ID_PK},"
                  " name TEXT NOT NULL UNIQUE)",
+                 // PostgreSQL: range-partitioned by day on ts ({PARTITION_BY}); daily partitions are made ahead by
+                 // the telemetry service and dropped for retention; late or early rows land in the default one.
                  "CREATE TABLE telemetry ("
                  " device_key BIGINT NOT NULL,"
                  " metric_id INTEGER NOT NULL,"
                  " ts BIGINT NOT NULL,"
                  " value {DOUBLE},"
-                 " text TEXT)",
+                 " text TEXT){PARTITION_BY}",
+                 "{PG_ONLY}CREATE TABLE telemetry_default PARTITION OF telemetry DEFAULT",
                  "CREATE INDEX telemetry_device_metric_ts ON telemetry(device_key, metric_id, ts)",
                  "CREATE TABLE telemetry_latest ("
                  " device_key BIGINT NOT NULL,"

@@ -74,6 +74,9 @@ Status TelemetryService::start()
         m_latest[latest->value(0).toLongLong()].insert(latest->value(1).toInt(), v);
     }
 
+    if (auto st = ensurePartitions(QDateTime::currentMSecsSinceEpoch()); !st)
+        return st;
+
     m_writer = new TelemetryWriter(m_db.url());
     m_writer->moveToThread(&m_thread);
     connect(&m_thread, &QThread::started, m_writer, &TelemetryWriter::open);
@@ -334,6 +337,30 @@ void TelemetryService::onCommitted(const BatchResult &result)
     }
 }
 
+Status TelemetryService::ensurePartitions(qint64 nowMs)
+{
+    if (m_db.dialect() != Storage::Dialect::Postgres)
+        return {};
+    constexpr qint64 day = 86400000;
+    for (qint64 d = -1; d <= 7; ++d) {
+        const qint64 from = (nowMs / day + d) * day;
+        const QString name = QStringLiteral("telemetry_p") + QDateTime::fromMSecsSinceEpoch(from, Qt::UTC).toString(QStringLiteral("yyyyMMdd"));
+        auto exists = m_db.exec(QStringLiteral("SELECT 1 FROM pg_class WHERE relname = :n"), {{QStringLiteral("n"), name}});
+        if (!exists)
+            return fail(exists.error());
+        if (exists->next())
+            continue;
+        // Fails when the default partition already holds rows of that day (they arrived before the partition was
+        // made); those days simply stay in the default partition.
+        auto made = m_db.exec(QStringLiteral("CREATE TABLE %1 PARTITION OF telemetry FOR VALUES FROM (%2) TO (%3)").arg(name).arg(from).arg(from + day));
+        if (!made)
+            qCWarning(lcTelemetry) << "partition" << name << "not made (its rows stay in telemetry_default):" << made.error().message;
+        else
+            qCInfo(lcTelemetry) << "made partition" << name;
+    }
+    return {};
+}
+
 Result<QJsonObject> TelemetryService::applyRetention(qint64 nowMs)
 {
     constexpr qint64 day = 86400000;
@@ -360,9 +387,34 @@ Result<QJsonObject> TelemetryService::applyRetention(qint64 nowMs)
             *step.count += del->numRowsAffected();
         }
     }
-    if (raw + minute + hour > 0)
-        qCInfo(lcTelemetry) << "retention removed" << raw << "readings," << minute << "1-minute and" << hour << "1-hour rollup rows";
-    return QJsonObject{{QStringLiteral("telemetry"), raw}, {QStringLiteral("telemetry_1m"), minute}, {QStringLiteral("telemetry_1h"), hour}};
+    // PostgreSQL: whole days older than every tenant's retention go as partitions (cheap), the rest was deleted above.
+    qint64 droppedPartitions = 0;
+    if (m_db.dialect() == Storage::Dialect::Postgres && !policies.isEmpty()) {
+        int longest = 0;
+        for (const auto &p : std::as_const(policies))
+            longest = std::max(longest, p.second);
+        const QString cutoff = QDateTime::fromMSecsSinceEpoch(nowMs - qint64(longest) * day, Qt::UTC).toString(QStringLiteral("yyyyMMdd"));
+        auto parts = m_db.exec(QStringLiteral("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                                              "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'telemetry' AND c.relname LIKE 'telemetry_p%'"));
+        if (!parts)
+            return fail(parts.error());
+        QStringList old;
+        while (parts->next()) {
+            const QString name = parts->value(0).toString();
+            if (name.mid(11) < cutoff) // telemetry_pYYYYMMDD holds that day only: older than the cutoff day
+                old << name;
+        }
+        for (const QString &name : std::as_const(old)) {
+            if (auto d = m_db.exec(QStringLiteral("DROP TABLE %1").arg(name)); d)
+                ++droppedPartitions;
+            else
+                qCWarning(lcTelemetry) << "partition" << name << "not dropped:" << d.error().message;
+        }
+    }
+    if (raw + minute + hour + droppedPartitions > 0)
+        qCInfo(lcTelemetry) << "dropped" << droppedPartitions << "partitions;" << "retention removed" << raw << "readings," << minute << "1-minute and" << hour << "1-hour rollup rows";
+    return QJsonObject{{QStringLiteral("telemetry"), raw}, {QStringLiteral("telemetry_1m"), minute}, {QStringLiteral("telemetry_1h"), hour},
+                       {QStringLiteral("partitions_dropped"), droppedPartitions}};
 }
 
 QJsonObject TelemetryService::health() const

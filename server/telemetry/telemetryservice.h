@@ -76,6 +76,9 @@ public:
     /// after max(that, 90) days, 1-hour rollups after max(that, 730) days. Returns rows deleted per table.
     [[nodiscard]] Result<QJsonObject> applyRetention(qint64 nowMs);
 
+    /// PostgreSQL: makes the daily partitions of `telemetry` from yesterday to a week ahead (no-op on SQLite).
+    [[nodiscard]] Status ensurePartitions(qint64 nowMs);
+
     QJsonObject health() const;
     qint64 storedMessages() const { return m_storedMessages; }
 

@@ -300,6 +300,24 @@ private Q_SLOTS:
         QCOMPARE(minutes.at(0).toArray().at(1).toDouble(), 2.0);
         // Running it again removes nothing more.
         QCOMPARE(m_server->app().telemetry().applyRetention(now)->value(QStringLiteral("telemetry")).toInt(), 0);
+
+        QFETCH_GLOBAL(QString, backend);
+        if (backend == u"postgresql") {
+            // Today's reading went to today's partition, made ahead at start; a partition older than every tenant's
+            // retention is dropped whole.
+            Storage::Database &db = m_server->app().database();
+            const QString today = QStringLiteral("telemetry_p") + QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd"));
+            auto q = db.exec(QStringLiteral("SELECT COUNT(*) FROM ") + today);
+            QVERIFY2(q.has_value() && q->next(), q ? "" : qPrintable(q.error().message));
+            QCOMPARE(q->value(0).toInt(), 1);
+            const qint64 day = 86400000;
+            const qint64 tenDaysAgo = (now / day - 10) * day;
+            const QString oldName = QStringLiteral("telemetry_p") + QDateTime::fromMSecsSinceEpoch(tenDaysAgo, Qt::UTC).toString(QStringLiteral("yyyyMMdd"));
+            QVERIFY(db.exec(QStringLiteral("CREATE TABLE %1 PARTITION OF telemetry FOR VALUES FROM (%2) TO (%3)").arg(oldName).arg(tenDaysAgo).arg(tenDaysAgo + day)).has_value());
+            QVERIFY(db.exec(QStringLiteral("UPDATE tenants SET retention_days = 2")).has_value());
+            QCOMPARE(m_server->app().telemetry().applyRetention(now)->value(QStringLiteral("partitions_dropped")).toInt(), 1);
+            QVERIFY(!db.exec(QStringLiteral("SELECT 1 FROM pg_class WHERE relname = :n"), {{QStringLiteral("n"), oldName}})->next());
+        }
     }
 
     void tenantQuotaDropsWhatIsOverTheRate()
