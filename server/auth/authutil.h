@@ -3,6 +3,7 @@
 // Small helpers shared by the auth, tenant and audit services (not a public header of any area).
 
 #include "core/result.h"
+#include "core/validation.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QJsonObject>
@@ -13,20 +14,14 @@
 
 namespace Fleetdeck::AuthUtil {
 
-inline QJsonValue nullable(const QString &s) { return s.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s); }
+// Field checks live in core/validation.h, shared with the device registry.
+using Validation::checkCount;
+using Validation::checkKnownKeys;
+using Validation::checkString;
+using Validation::isEmail;
+using Validation::msToTime;
+using Validation::nullable;
 inline QJsonValue nullableInt(const QVariant &v) { return v.isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(v.toLongLong()); }
-inline QDateTime msToTime(const QVariant &v)
-{
-    return v.isNull() ? QDateTime() : QDateTime::fromMSecsSinceEpoch(v.toLongLong(), Qt::UTC);
-}
-
-[[nodiscard]] Status checkKnownKeys(const QJsonObject &o, const QSet<QString> &allowed);
-/// A string field: present and non-empty when `required`, at most `maxLen` characters, no control characters.
-[[nodiscard]] Status checkString(const QJsonObject &o, const QString &key, bool required, int maxLen);
-/// A plausible e-mail address (something@something, no spaces, at most 254 characters).
-bool isEmail(const QString &s);
-/// An optional non-negative integer field (null allowed when `nullable`).
-[[nodiscard]] Status checkCount(const QJsonObject &o, const QString &key, qint64 max, bool nullable);
 
 /// Opaque cursors: base64url of "a|b".
 QString encodeCursor(const QString &a, const QString &b);

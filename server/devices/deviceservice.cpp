@@ -2,6 +2,7 @@
 
 #include "auth/authservice.h"
 #include "core/jsonutil.h"
+#include "core/validation.h"
 #include "devices/brokercontrol.h"
 #include "pki/certificateauthority.h"
 #include "protocol/messages.h"
@@ -17,6 +18,8 @@ Q_LOGGING_CATEGORY(lcDevices, "fleetdeck.server.devices", QtInfoMsg)
 
 namespace Fleetdeck {
 
+using namespace Validation;
+
 namespace {
 
 const QString kColumns = QStringLiteral(
@@ -25,12 +28,6 @@ const QString kColumns = QStringLiteral(
     "(SELECT c.serial FROM device_certificates c WHERE c.device_id = d.id ORDER BY c.issued_at DESC LIMIT 1), "
     "(SELECT c.expires_at FROM device_certificates c WHERE c.device_id = d.id ORDER BY c.issued_at DESC LIMIT 1)");
 
-QDateTime msToTime(const QVariant &v)
-{
-    if (v.isNull())
-        return {};
-    return QDateTime::fromMSecsSinceEpoch(v.toLongLong(), Qt::UTC);
-}
 
 DeviceRecord readRecord(const QSqlQuery &q)
 {
@@ -55,39 +52,8 @@ DeviceRecord readRecord(const QSqlQuery &q)
     return r;
 }
 
-QJsonValue nullable(const QString &s) { return s.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s); }
 
-bool hasControlChars(const QString &s)
-{
-    for (QChar c : s)
-        if (c.category() == QChar::Other_Control)
-            return true;
-    return false;
-}
 
-/// Validates a string field; `required` fields must be present and non-empty.
-Status checkString(const QJsonObject &o, const QString &key, bool required, int maxLen, const QRegularExpression *pattern = nullptr,
-                   const char *patternHelp = nullptr)
-{
-    const QJsonValue v = o.value(key);
-    if (v.isUndefined() || v.isNull()) {
-        if (required)
-            return fail(Error::invalid(QStringLiteral("\"%1\" is required").arg(key)));
-        return {};
-    }
-    if (!v.isString())
-        return fail(Error::invalid(QStringLiteral("\"%1\" must be a string").arg(key)));
-    const QString s = v.toString();
-    if (required && s.trimmed().isEmpty())
-        return fail(Error::invalid(QStringLiteral("\"%1\" must not be empty").arg(key)));
-    if (s.size() > maxLen)
-        return fail(Error::invalid(QStringLiteral("\"%1\" is longer than %2 characters").arg(key).arg(maxLen)));
-    if (hasControlChars(s))
-        return fail(Error::invalid(QStringLiteral("\"%1\" contains control characters").arg(key)));
-    if (pattern && !s.isEmpty() && !pattern->match(s).hasMatch())
-        return fail(Error::invalid(QStringLiteral("\"%1\" %2").arg(key, QString::fromLatin1(patternHelp))));
-    return {};
-}
 
 Status checkTags(const QJsonObject &o)
 {
@@ -118,13 +84,6 @@ Status checkMetadata(const QJsonObject &o)
     return {};
 }
 
-Status checkKnownKeys(const QJsonObject &o, const QSet<QString> &allowed)
-{
-    for (auto it = o.begin(); it != o.end(); ++it)
-        if (!allowed.contains(it.key()))
-            return fail(Error::invalid(QStringLiteral("unknown field \"%1\"").arg(it.key())));
-    return {};
-}
 
 const QRegularExpression &deviceTypePattern()
 {
