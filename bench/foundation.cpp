@@ -3,6 +3,7 @@
 // embedded mosquitto. Baseline in the same run: GET /v1/health on the same server, connection and TLS set-up
 // included, which is the HTTPS ceiling a registration cannot beat.
 #include "pki/certificateauthority.h"
+#include "benchsupport.h"
 #include "restclient.h"
 
 #include <QtCore/QCommandLineParser>
@@ -24,60 +25,9 @@ using namespace Fleetdeck;
 
 namespace {
 
-quint16 freePort()
-{
-    QTcpServer s;
-    s.listen(QHostAddress::LocalHost, 0);
-    return s.serverPort();
-}
 
-double percentile(std::vector<double> v, double p)
-{
-    if (v.empty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    const size_t i = std::min(v.size() - 1, size_t(p * double(v.size() - 1) + 0.5));
-    return v[i];
-}
 
-/// CPU seconds (user + system) used so far by a process and its children that were waited for.
-double cpuSeconds(qint64 pid)
-{
-    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    const QByteArray s = f.readAll();
-    const QList<QByteArray> fields = s.mid(s.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after "(comm) ".
-    return (fields.value(11).toDouble() + fields.value(12).toDouble()) / double(sysconf(_SC_CLK_TCK));
-}
 
-struct Server
-{
-    QProcess process;
-    QString dataDir;
-    quint16 httpPort = 0;
-    quint16 mqttPort = 0;
-    QString database;
-
-    bool start()
-    {
-        QStringList args{QStringLiteral("--data-dir"), dataDir, QStringLiteral("--http-port"), QString::number(httpPort),
-                         QStringLiteral("--mqtt-port"), QString::number(mqttPort), QStringLiteral("--bind"), QStringLiteral("127.0.0.1")};
-        if (!database.isEmpty())
-            args << QStringLiteral("--database") << database;
-        process.setProcessChannelMode(QProcess::MergedChannels);
-        process.setStandardOutputFile(dataDir + QStringLiteral(".log"), QIODevice::Append);
-        process.start(QStringLiteral(FLEETDECK_SERVER_BINARY), args);
-        return process.waitForStarted(5000);
-    }
-    void stop()
-    {
-        process.terminate();
-        if (!process.waitForFinished(10000))
-            process.kill();
-    }
-};
 
 /// Polls /v1/health until it answers 200; returns the milliseconds since `clock` started, or -1.
 double waitHealthy(Sim::RestClient &rest, const QElapsedTimer &clock, QProcess &process)
@@ -120,10 +70,10 @@ int main(int argc, char *argv[])
     // 1. Cold start to healthy: first start (CA, certificates, migrations, admin) and restart on existing data.
     std::vector<double> first, again;
     for (int i = 0; i < nStarts; ++i) {
-        Server s;
+        Bench::ServerProcess s;
         s.dataDir = tmp.filePath(QStringLiteral("start-%1").arg(i));
-        s.httpPort = freePort();
-        s.mqttPort = freePort();
+        s.httpPort = Bench::freePort();
+        s.mqttPort = Bench::freePort();
         for (int round = 0; round < 2; ++round) {
             QElapsedTimer clock;
             clock.start();
@@ -139,7 +89,7 @@ int main(int argc, char *argv[])
                 QThread::msleep(1);
             const double ms = waitHealthy(rest, clock, s.process);
             if (ms < 0) {
-                std::fprintf(stderr, "server did not become healthy; log: %s.log\n", qPrintable(s.dataDir));
+                std::fprintf(stderr, "server did not become healthy; log: %s-server.log\n", qPrintable(s.dataDir));
                 return 1;
             }
             (round == 0 ? first : again).push_back(ms);
@@ -148,15 +98,15 @@ int main(int argc, char *argv[])
     }
     std::printf("\ncold start to healthy (process start -> GET /v1/health 200, embedded broker up, SQLite), %d runs each:\n", nStarts);
     std::printf("  first start (makes CA + certs)  p50 %7.1f ms   min %7.1f   max %7.1f   target < 2000 ms\n",
-                percentile(first, 0.5), percentile(first, 0), percentile(first, 1));
+                Bench::percentile(first, 0.5), Bench::percentile(first, 0), Bench::percentile(first, 1));
     std::printf("  restart on existing data        p50 %7.1f ms   min %7.1f   max %7.1f   target < 2000 ms\n",
-                percentile(again, 0.5), percentile(again, 0), percentile(again, 1));
+                Bench::percentile(again, 0.5), Bench::percentile(again, 0), Bench::percentile(again, 1));
 
     // 2. Registrations per second with CSRs.
-    Server s;
+    Bench::ServerProcess s;
     s.dataDir = tmp.filePath(QStringLiteral("reg"));
-    s.httpPort = freePort();
-    s.mqttPort = freePort();
+    s.httpPort = Bench::freePort();
+    s.mqttPort = Bench::freePort();
     s.database = p.value(database);
     QElapsedTimer boot;
     boot.start();
@@ -216,7 +166,7 @@ int main(int argc, char *argv[])
 
     const int healthRequests = std::max(500, nDevices);
     const Run baseline = drive(healthRequests, [&](int, auto done) { rest.request("GET", QStringLiteral("/v1/health"), {}, done); });
-    const double cpu0 = cpuSeconds(s.process.processId());
+    const double cpu0 = Bench::cpuSeconds(s.process.processId());
     const Run reg = drive(nDevices, [&](int i, auto done) {
         rest.request("POST", QStringLiteral("/v1/devices"),
                      {{QStringLiteral("serial_number"), QStringLiteral("BENCH-%1").arg(i)},
@@ -225,15 +175,15 @@ int main(int argc, char *argv[])
                       {QStringLiteral("csr"), QString::fromLatin1(csrs[size_t(i)])}},
                      done);
     });
-    const double cpu1 = cpuSeconds(s.process.processId());
+    const double cpu1 = Bench::cpuSeconds(s.process.processId());
     s.stop();
 
     const double healthRate = healthRequests / baseline.seconds;
     const double regRate = nDevices / reg.seconds;
     std::printf("\nHTTPS baseline, GET /v1/health, %d in flight:   %8.0f req/s   p50 %.2f ms  p99 %.2f ms\n", inFlight, healthRate,
-                percentile(baseline.latencies, 0.5), percentile(baseline.latencies, 0.99));
+                Bench::percentile(baseline.latencies, 0.5), Bench::percentile(baseline.latencies, 0.99));
     std::printf("registrations with CSR, POST /v1/devices:     %8.0f /s      p50 %.2f ms  p99 %.2f ms   target >= 300/s\n", regRate,
-                percentile(reg.latencies, 0.5), percentile(reg.latencies, 0.99));
+                Bench::percentile(reg.latencies, 0.5), Bench::percentile(reg.latencies, 0.99));
     std::printf("  ratio to the HTTPS baseline: %.2f   server CPU %.2f s for %d registrations (%.0f us each)   failures %d%s\n",
                 regRate / healthRate, cpu1 - cpu0, nDevices, (cpu1 - cpu0) / nDevices * 1e6, reg.failures,
                 reg.failures ? qPrintable(QStringLiteral(" (first: ") + reg.firstError + QStringLiteral(")")) : "");

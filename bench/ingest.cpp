@@ -5,6 +5,7 @@
 //   B. the real server: parse, validate, batch, COMMIT, acknowledge.
 // Prints the broker ceiling, stored msg/s and their ratio, publish -> commit (-> ack at the device) latency,
 // server CPU and peak RSS, and sent vs stored counts (a broker that drops messages shows up there).
+#include "benchsupport.h"
 #include "fleet.h"
 #include "mqtt/mqttclient.h"
 #include "protocol/topics.h"
@@ -29,12 +30,6 @@ using namespace Fleetdeck;
 
 namespace {
 
-quint16 freePort()
-{
-    QTcpServer s;
-    s.listen(QHostAddress::LocalHost, 0);
-    return s.serverPort();
-}
 
 void spin(int ms)
 {
@@ -56,59 +51,11 @@ bool waitUntil(const std::function<bool()> &done, int ms)
     return true;
 }
 
-double procCpuSeconds(qint64 pid)
-{
-    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    const QByteArray s = f.readAll();
-    const QList<QByteArray> fields = s.mid(s.lastIndexOf(')') + 2).split(' ');
-    return (fields.value(11).toDouble() + fields.value(12).toDouble()) / double(sysconf(_SC_CLK_TCK));
-}
 
-qint64 peakRssKiB(qint64 pid)
-{
-    QFile f(QStringLiteral("/proc/%1/status").arg(pid));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    for (const QByteArray &line : f.readAll().split('\n'))
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    return 0;
-}
 
-double percentile(std::vector<qint64> v, double p)
-{
-    if (v.empty())
-        return 0;
-    std::sort(v.begin(), v.end());
-    return double(v[std::min(v.size() - 1, size_t(p * double(v.size() - 1) + 0.5))]) / 1e6;
-}
+/// Latency percentiles in ms from ns samples.
+double percentileMs(const std::vector<qint64> &v, double p) { return Bench::percentile(v, p) / 1e6; }
 
-struct Server
-{
-    QProcess process;
-    QString dataDir;
-    quint16 http = 0, mqtt = 0;
-    QString database;
-    bool start()
-    {
-        QStringList args{QStringLiteral("--data-dir"), dataDir, QStringLiteral("--http-port"), QString::number(http),
-                         QStringLiteral("--mqtt-port"), QString::number(mqtt), QStringLiteral("--bind"), QStringLiteral("127.0.0.1")};
-        if (!database.isEmpty())
-            args << QStringLiteral("--database") << database;
-        process.setProcessChannelMode(QProcess::MergedChannels);
-        process.setStandardOutputFile(dataDir + QStringLiteral("-server.log"), QIODevice::Append);
-        process.start(QStringLiteral(FLEETDECK_SERVER_BINARY), args);
-        return process.waitForStarted(5000);
-    }
-    void stop()
-    {
-        process.terminate();
-        if (!process.waitForFinished(20000))
-            process.kill();
-    }
-};
 
 struct Flood
 {
@@ -180,10 +127,10 @@ int main(int argc, char *argv[])
     QLoggingCategory::setFilterRules(QStringLiteral("fleetdeck.*.info=false\nqt.network.ssl.warning=false"));
 
     QTemporaryDir tmp;
-    Server server;
+    Bench::ServerProcess server;
     server.dataDir = tmp.filePath(QStringLiteral("data"));
-    server.http = freePort();
-    server.mqtt = freePort();
+    server.httpPort = Bench::freePort();
+    server.mqttPort = Bench::freePort();
     server.database = p.value(database);
     std::printf("fleetdeck ingest benchmark: %d devices, %d s per phase, window %d, 3 metrics, QoS 1, mTLS, %s\n", K, T, window,
                 server.database.isEmpty() ? "SQLite" : "PostgreSQL");
@@ -194,21 +141,21 @@ int main(int argc, char *argv[])
     const QString caFile = server.dataDir + QStringLiteral("/pki/ca.crt");
     if (!waitUntil([&] { return QFile::exists(caFile); }, 10000))
         { std::fprintf(stderr, "benchmark step 2 failed\n"); return 1; }
-    Sim::RestClient health(QUrl(QStringLiteral("https://127.0.0.1:%1").arg(server.http)), caFile);
+    Sim::RestClient health(QUrl(QStringLiteral("https://127.0.0.1:%1").arg(server.httpPort)), caFile);
     (void)health.loadCa();
     if (!waitUntil([&] { return health.requestSync("GET", QStringLiteral("/v1/health")).status == 200; }, 20000)) {
         std::fprintf(stderr, "server not healthy; see %s-server.log\n", qPrintable(server.dataDir));
         { std::fprintf(stderr, "benchmark step 3 failed\n"); return 1; }
     }
     Sim::FleetOptions fo;
-    fo.server = QUrl(QStringLiteral("https://127.0.0.1:%1").arg(server.http));
+    fo.server = QUrl(QStringLiteral("https://127.0.0.1:%1").arg(server.httpPort));
     fo.caFile = caFile;
     fo.email = QStringLiteral("admin@localhost");
     fo.password = QStringLiteral("bench-password-1");
     fo.stateDir = tmp.filePath(QStringLiteral("sim"));
     fo.count = K;
     fo.mqttHost = QStringLiteral("127.0.0.1");
-    fo.mqttPort = server.mqtt;
+    fo.mqttPort = server.mqttPort;
     auto fleet = std::make_unique<Sim::Fleet>(fo);
     bool online = false;
     QObject::connect(fleet.get(), &Sim::Fleet::allOnline, [&] { online = true; });
@@ -231,7 +178,7 @@ int main(int argc, char *argv[])
     spin(300);
     MqttClientOptions nullOpts;
     nullOpts.host = QStringLiteral("127.0.0.1");
-    nullOpts.port = server.mqtt;
+    nullOpts.port = server.mqttPort;
     nullOpts.clientId = QStringLiteral("fleetdeck-server");
     nullOpts.caFile = caFile;
     nullOpts.certFile = server.dataDir + QStringLiteral("/pki/broker-client.crt");
@@ -286,12 +233,12 @@ int main(int argc, char *argv[])
         if (!waitUntil([&] { return bOnline; }, 30000))
             { std::fprintf(stderr, "benchmark step 10 failed\n"); return 1; }
         const qint64 pid = server.process.processId();
-        const double cpu0 = procCpuSeconds(pid);
+        const double cpu0 = Bench::cpuSeconds(pid);
         QElapsedTimer bc;
         bc.start();
         const Flood fb = flood(b.devices(), T, window, ackWindow, true, 2000);
         const double bSeconds = double(bc.nsecsElapsed()) / 1e9;
-        const double cpu1 = procCpuSeconds(pid);
+        const double cpu1 = Bench::cpuSeconds(pid);
         const QJsonObject tel = health.requestSync("GET", QStringLiteral("/v1/health")).body.value(QStringLiteral("telemetry")).toObject();
         const qint64 stored = tel.value(QStringLiteral("stored_messages")).toInteger() - storedBefore;
         const double storedRate = double(stored) / bSeconds;
@@ -301,9 +248,9 @@ int main(int argc, char *argv[])
                     (long long)fb.published, (long long)fb.acked, (long long)stored, (long long)tel.value(QStringLiteral("duplicates")).toInteger(),
                     (long long)tel.value(QStringLiteral("rejected")).toObject().count(), storedRate, bSeconds);
         std::printf("   publish -> commit -> ack at the device: p50 %.1f ms  p99 %.1f ms   (target p99 < 250 ms)\n",
-                    percentile(fb.latencies, 0.5), percentile(fb.latencies, 0.99));
+                    percentileMs(fb.latencies, 0.5), percentileMs(fb.latencies, 0.99));
         std::printf("   server CPU %.1f s (%.0f%% of one core), peak RSS %lld MiB\n", cpu1 - cpu0, 100 * (cpu1 - cpu0) / bSeconds,
-                    (long long)peakRssKiB(pid) / 1024);
+                    (long long)Bench::peakRssKiB(pid) / 1024);
         std::printf("\nbroker ceiling %.0f msg/s, stored %.0f msg/s, ratio %.2f (target >= %.2f), sent %lld vs stored %lld: %s\n", ceiling, storedRate,
                     ratio, server.database.isEmpty() ? 0.9 : 0.75, (long long)fb.published, (long long)stored,
                     stored == fb.published ? "nothing lost" : "MISMATCH");

@@ -2,6 +2,7 @@
 // 1-hour rollups) among 10,000 devices with latest values, stored directly in the server's database; then, through
 // the HTTPS API of a real server: the 30-day history in at most 1,000 buckets (from each rollup and from raw data),
 // and the tenant's latest values for all 10,000 devices. Prints p50/p99 per query; targets p50 < 30 ms.
+#include "benchsupport.h"
 #include "restclient.h"
 
 #include <QtCore/QCommandLineParser>
@@ -34,18 +35,7 @@ using namespace Fleetdeck;
 
 namespace {
 
-quint16 freePort()
-{
-    QTcpServer s;
-    s.listen(QHostAddress::LocalHost, 0);
-    return s.serverPort();
-}
 
-double percentile(std::vector<double> v, double p)
-{
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0 : v[std::min(v.size() - 1, size_t(p * double(v.size() - 1) + 0.5))];
-}
 
 bool exec(QSqlQuery &q, const char *what)
 {
@@ -114,7 +104,7 @@ int main(int argc, char *argv[])
 
     QTemporaryDir tmp;
     const QString dataDir = tmp.filePath(QStringLiteral("data"));
-    const quint16 http = freePort(), mqtt = freePort();
+    const quint16 http = Bench::freePort(), mqtt = Bench::freePort();
     QStringList args{QStringLiteral("--data-dir"), dataDir, QStringLiteral("--http-port"), QString::number(http),
                      QStringLiteral("--mqtt-port"), QString::number(mqtt), QStringLiteral("--bind"), QStringLiteral("127.0.0.1")};
     if (p.isSet(database))
@@ -292,7 +282,7 @@ int main(int argc, char *argv[])
                                                             : o.value(QStringLiteral("series")).toArray().at(0).toObject().value(QStringLiteral("points")).toArray().size();
             }
         }
-        std::printf("%-55s %9.1f %9.1f %9lld\n", q.label, percentile(ms, 0.5), percentile(ms, 0.99), (long long)items);
+        std::printf("%-55s %9.1f %9.1f %9lld\n", q.label, Bench::percentile(ms, 0.5), Bench::percentile(ms, 0.99), (long long)items);
     }
     std::printf("targets: p50 < 30 ms for the 30-day aggregate and for the tenant latest of 10,000 devices\n");
     server.terminate();

@@ -1,0 +1,87 @@
+#pragma once
+
+// Shared by the benchmark programs: free ports, percentiles, /proc figures and a fleetdeck-server child process.
+// Each program defines FLEETDECK_SERVER_BINARY (CMake).
+
+#include <QtCore/QFile>
+#include <QtCore/QProcess>
+#include <QtCore/QStringList>
+#include <QtNetwork/QHostAddress>
+#include <QtNetwork/QTcpServer>
+
+#include <algorithm>
+#include <unistd.h>
+#include <vector>
+
+namespace Fleetdeck::Bench {
+
+inline quint16 freePort()
+{
+    QTcpServer s;
+    s.listen(QHostAddress::LocalHost, 0);
+    return s.serverPort();
+}
+
+/// The p-quantile (0..1) of `v`, nearest rank.
+template<typename T>
+double percentile(std::vector<T> v, double p)
+{
+    if (v.empty())
+        return 0;
+    std::sort(v.begin(), v.end());
+    return double(v[std::min(v.size() - 1, size_t(p * double(v.size() - 1) + 0.5))]);
+}
+
+/// CPU seconds (user + system) a process has used so far.
+inline double cpuSeconds(qint64 pid)
+{
+    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray s = f.readAll();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after "(comm) ".
+    const QList<QByteArray> fields = s.mid(s.lastIndexOf(')') + 2).split(' ');
+    return (fields.value(11).toDouble() + fields.value(12).toDouble()) / double(sysconf(_SC_CLK_TCK));
+}
+
+/// Peak resident set size of a process in KiB (VmHWM).
+inline qint64 peakRssKiB(qint64 pid)
+{
+    QFile f(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return 0;
+    for (const QByteArray &line : f.readAll().split('\n'))
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    return 0;
+}
+
+/// fleetdeck-server as a child on loopback, its log next to the data directory.
+struct ServerProcess
+{
+    QProcess process;
+    QString dataDir;
+    quint16 httpPort = 0;
+    quint16 mqttPort = 0;
+    QString database; ///< empty = its SQLite
+
+    bool start()
+    {
+        QStringList args{QStringLiteral("--data-dir"), dataDir, QStringLiteral("--http-port"), QString::number(httpPort),
+                         QStringLiteral("--mqtt-port"), QString::number(mqttPort), QStringLiteral("--bind"), QStringLiteral("127.0.0.1")};
+        if (!database.isEmpty())
+            args << QStringLiteral("--database") << database;
+        process.setProcessChannelMode(QProcess::MergedChannels);
+        process.setStandardOutputFile(dataDir + QStringLiteral("-server.log"), QIODevice::Append);
+        process.start(QStringLiteral(FLEETDECK_SERVER_BINARY), args);
+        return process.waitForStarted(5000);
+    }
+    void stop()
+    {
+        process.terminate();
+        if (!process.waitForFinished(20000))
+            process.kill();
+    }
+};
+
+} // namespace Fleetdeck::Bench
