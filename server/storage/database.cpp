@@ -132,6 +132,28 @@ Status Database::configure()
 
 Result<QSqlQuery> Database::exec(const QString &sql, const QVariantMap &bindings)
 {
+    auto result = execOnce(sql, bindings);
+    // A connection the database dropped (restart, failover, an administrator) is reopened and the statement run
+    // again, once, when no transaction was open on it: the server heals without a restart.
+    if (!result && result.error().code == ErrorCode::Unavailable && !m_inTransaction && isConnectionLost()) {
+        qCWarning(lcStorage) << "database connection lost; reconnecting to" << m_url.redacted();
+        if (ping())
+            result = execOnce(sql, bindings);
+    }
+    return result;
+}
+
+bool Database::isConnectionLost() const
+{
+    const QSqlError err = m_lastError;
+    const QString code = err.nativeErrorCode();
+    return err.type() == QSqlError::ConnectionError || code.startsWith(QStringLiteral("08")) || code.startsWith(QStringLiteral("57P"))
+           || err.text().contains(QStringLiteral("server closed the connection")) || err.text().contains(QStringLiteral("no connection to the server"))
+           || err.text().contains(QStringLiteral("database not open"));
+}
+
+Result<QSqlQuery> Database::execOnce(const QString &sql, const QVariantMap &bindings)
+{
     bool ok = false;
     // The previous statement's rows have been read by now (callers never interleave two result sets); releasing
     // it ends its read snapshot, which on SQLite would otherwise keep the WAL from being checkpointed.
@@ -149,8 +171,10 @@ Result<QSqlQuery> Database::exec(const QString &sql, const QVariantMap &bindings
         if (cached == m_prepared.end()) {
             QSqlQuery prepared(handle());
             prepared.setForwardOnly(true);
-            if (!prepared.prepare(sql))
+            if (!prepared.prepare(sql)) {
+                m_lastError = prepared.lastError();
                 return fail(Error::unavailable(QStringLiteral("SQL prepare failed: %1 [%2]").arg(prepared.lastError().text(), sql.left(120))));
+            }
             if (m_prepared.size() > 256)
                 m_prepared.clear(); // unbounded SQL text would be a bug; stay bounded anyway
             cached = m_prepared.insert(sql, prepared);
@@ -168,6 +192,7 @@ Result<QSqlQuery> Database::exec(const QString &sql, const QVariantMap &bindings
     }
     if (!ok) {
         const QSqlError err = q.lastError();
+        m_lastError = err;
         if (isUniqueViolation(err))
             return fail(Error::conflict(err.text()));
         return fail(Error::unavailable(QStringLiteral("SQL failed: %1 [%2]").arg(err.text(), sql.left(120))));
@@ -188,19 +213,31 @@ bool Database::isUniqueViolation(const QSqlError &e)
 
 Status Database::transaction()
 {
-    if (!handle().transaction())
+    if (!handle().transaction() && !(isConnectionLostNow() && ping() && handle().transaction()))
         return fail(Error::unavailable(QStringLiteral("cannot begin a transaction: %1").arg(handle().lastError().text())));
+    m_inTransaction = true;
     return {};
 }
 
 Status Database::commit()
 {
+    m_inTransaction = false;
     if (!handle().commit())
         return fail(Error::unavailable(QStringLiteral("commit failed: %1").arg(handle().lastError().text())));
     return {};
 }
 
-void Database::rollback() { handle().rollback(); }
+void Database::rollback()
+{
+    m_inTransaction = false;
+    handle().rollback();
+}
+
+bool Database::isConnectionLostNow()
+{
+    m_lastError = handle().lastError();
+    return !handle().isOpen() || isConnectionLost();
+}
 
 bool Database::ping()
 {

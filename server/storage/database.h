@@ -6,6 +6,7 @@
 #include <QtCore/QString>
 #include <QtCore/QVariant>
 #include <QtSql/QSqlDatabase>
+#include <QtSql/QSqlError>
 #include <QtSql/QSqlQuery>
 
 namespace Fleetdeck::Storage {
@@ -68,11 +69,16 @@ public:
 private:
     Database(DatabaseUrl url, QString connectionName);
     Status configure();
+    Result<QSqlQuery> execOnce(const QString &sql, const QVariantMap &bindings);
+    bool isConnectionLost() const;
+    bool isConnectionLostNow();
 
     DatabaseUrl m_url;
     QString m_connectionName;
     QHash<QString, QSqlQuery> m_prepared;
     QSqlQuery *m_lastPrepared = nullptr;
+    QSqlError m_lastError;
+    bool m_inTransaction = false;
 };
 
 /// Current time in ms since the epoch: every stored timestamp uses this unit on both backends.

@@ -42,7 +42,7 @@ private:
     Storage::DatabaseUrl m_url;
     std::unique_ptr<Storage::Database> m_db;
     std::deque<TelemetryStore::Batch> m_queue;
-    QTimer m_retry;
+    QTimer m_retry{this}; ///< a child, so that moveToThread takes it along to the writer's thread
     int m_backoffMs = 0;
     int m_attempts = 0;
     bool m_failing = false;

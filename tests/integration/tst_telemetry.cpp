@@ -342,6 +342,31 @@ private Q_SLOTS:
         QCOMPARE(points(QStringLiteral("metric=q")).size(), 6);
     }
 
+    void databaseConnectionLossDelaysAcksButLosesNothing()
+    {
+        QFETCH_GLOBAL(QString, backend);
+        if (backend != u"postgresql")
+            QSKIP("cutting the database connections is a PostgreSQL test");
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        for (int seq = 1; seq <= 50; ++seq)
+            publish(message(seq, now - 5000 + seq, {{QStringLiteral("k"), double(seq)}}));
+        QVERIFY(waitFor([&] { return m_lastAck == 50; }, 5000));
+        // Every other connection of this database is terminated, the writer's included.
+        Storage::Database &db = m_server->app().database();
+        auto killed = db.exec(QStringLiteral("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                             "WHERE datname = current_database() AND pid <> pg_backend_pid()"));
+        QVERIFY2(killed.has_value(), killed ? "" : qPrintable(killed.error().message));
+        QVERIFY(killed->next() && killed->value(0).toInt() >= 1);
+        // The API's own connection was cut too: the next request reconnects instead of failing.
+        const HttpReply list = m_server->request("GET", QStringLiteral("/v1/devices"), {}, {}, token());
+        QCOMPARE(list.status, 200);
+        for (int seq = 51; seq <= 100; ++seq)
+            publish(message(seq, now - 5000 + seq, {{QStringLiteral("k"), double(seq)}}));
+        // The writer reconnects and commits; only then are the devices acknowledged.
+        QVERIFY(waitFor([&] { return m_lastAck == 100; }, 15000));
+        QCOMPARE(points(QStringLiteral("metric=k&from=") + QString::number(now - 10000)).size(), 100);
+    }
+
     void badQueriesGetClearErrors_data()
     {
         QTest::addColumn<QString>("query");
