@@ -76,6 +76,15 @@ Status TelemetryService::start()
 
     if (auto st = ensurePartitions(QDateTime::currentMSecsSinceEpoch()); !st)
         return st;
+    if (m_db.dialect() == Storage::Dialect::Postgres) {
+        // Detected, never required (not packaged on Debian 12). Reported so that an operator knows it is unused.
+        auto ts = m_db.exec(QStringLiteral("SELECT COALESCE((SELECT extversion FROM pg_extension WHERE extname = 'timescaledb'), "
+                                           "(SELECT default_version || ' (available, not installed)' FROM pg_available_extensions WHERE name = 'timescaledb'))"));
+        if (ts && ts->next() && !ts->value(0).isNull()) {
+            m_timescale = ts->value(0).toString();
+            qCInfo(lcTelemetry) << "TimescaleDB" << m_timescale << "found; telemetry uses native range partitions (hypertables are not used yet)";
+        }
+    }
 
     m_writer = new TelemetryWriter(m_db.url());
     m_writer->moveToThread(&m_thread);
@@ -432,6 +441,8 @@ QJsonObject TelemetryService::health() const
                   {QStringLiteral("rejected"), rejects},
                   {QStringLiteral("queued_batches"), m_queuedBatches},
                   {QStringLiteral("storage_retries"), m_retries}};
+    if (!m_timescale.isEmpty())
+        h.insert(QStringLiteral("timescaledb"), m_timescale);
     if (!m_storageError.isEmpty())
         h.insert(QStringLiteral("storage_error"), m_storageError);
     QJsonObject perTenant;

@@ -148,6 +148,7 @@ private:
     qint64 m_storedReadings = 0;
     qint64 m_retries = 0;
     bool m_storageFailing = false;
+    QString m_timescale; ///< TimescaleDB version when the extension exists (not used yet)
     QString m_storageError;
 };
 
