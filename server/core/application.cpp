@@ -184,7 +184,9 @@ Status Application::start()
     connect(m_link.get(), &BrokerLink::statusMessage, m_devices.get(), &DeviceService::handleStatusMessage);
 
     // Telemetry: broker -> validate/dedupe/batch -> writer thread -> after COMMIT: ack, latest values, events.
-    m_telemetry = std::make_unique<TelemetryService>(*m_db, TelemetryService::Options{});
+    TelemetryService::Options telemetryOptions;
+    telemetryOptions.maxRawBytes = m_options.telemetryMaxMiB * 1024 * 1024;
+    m_telemetry = std::make_unique<TelemetryService>(*m_db, telemetryOptions);
     if (auto st = m_telemetry->start(); !st)
         return st;
     connect(m_link.get(), &BrokerLink::telemetryMessage, m_telemetry.get(), &TelemetryService::handleMessage);
@@ -252,6 +254,8 @@ Status Application::start()
                 qCWarning(lcServer) << "telemetry partitions not made:" << st.error().message;
             if (auto r = m_telemetry->applyRetention(QDateTime::currentMSecsSinceEpoch()); !r)
                 qCWarning(lcServer) << "telemetry retention failed:" << r.error().message;
+            if (auto r = m_telemetry->applySizeRetention(QDateTime::currentMSecsSinceEpoch()); !r)
+                qCWarning(lcServer) << "telemetry size retention failed:" << r.error().message;
         }
         if (auto st = m_devices->writeCrl(); !st)
             qCWarning(lcServer) << "CRL not refreshed:" << st.error().message;
@@ -265,8 +269,10 @@ Status Application::start()
     m_upkeep.start();
     // Telemetry retention: an hour after start (not in the way of a start-up burst), then with the daily upkeep.
     QTimer::singleShot(std::chrono::hours(1), this, [this] {
-        if (m_telemetry)
+        if (m_telemetry) {
             (void)m_telemetry->applyRetention(QDateTime::currentMSecsSinceEpoch());
+            (void)m_telemetry->applySizeRetention(QDateTime::currentMSecsSinceEpoch());
+        }
     });
     return {};
 }

@@ -52,7 +52,10 @@ Result<ParsedOptions> parseServerOptions(const QStringList &arguments)
     const QCommandLineOption keyPassphraseFile(QStringLiteral("key-passphrase-file"),
                                                QStringLiteral("File whose first line is the passphrase that encrypts the CA private key at rest "
                                                               "(or set FLEETDECK_KEY_PASSPHRASE)."), QStringLiteral("FILE"));
-    p.addOptions({config, dataDir, httpPort, mqttPort, bind, database, broker, publicHost, serverName, maxBody, mosquitto, keyPassphraseFile});
+    const QCommandLineOption telemetryMaxMb(QStringLiteral("telemetry-max-mb"),
+                                            QStringLiteral("Size limit of stored raw telemetry in MiB; the oldest days go first (never today). Default: 0 = no limit."),
+                                            QStringLiteral("MIB"));
+    p.addOptions({config, dataDir, httpPort, mqttPort, bind, database, broker, publicHost, serverName, maxBody, mosquitto, keyPassphraseFile, telemetryMaxMb});
 
     ParsedOptions out;
     if (!p.parse(arguments))
@@ -81,7 +84,8 @@ Result<ParsedOptions> parseServerOptions(const QStringList &arguments)
             return fail(Error::invalid(QStringLiteral("--config %1: not a valid INI file").arg(file)));
         static const QStringList known{QStringLiteral("data-dir"), QStringLiteral("http-port"), QStringLiteral("mqtt-port"), QStringLiteral("bind"),
                                        QStringLiteral("database"), QStringLiteral("broker"), QStringLiteral("public-host"), QStringLiteral("server-name"),
-                                       QStringLiteral("max-body"), QStringLiteral("mosquitto"), QStringLiteral("key-passphrase-file")};
+                                       QStringLiteral("max-body"), QStringLiteral("mosquitto"), QStringLiteral("key-passphrase-file"),
+                                       QStringLiteral("telemetry-max-mb")};
         const QStringList keys = ini.allKeys();
         for (const QString &key : keys) {
             if (!known.contains(key))
@@ -89,7 +93,7 @@ Result<ParsedOptions> parseServerOptions(const QStringList &arguments)
             values.insert(key, ini.value(key).toStringList().join(u','));
         }
     }
-    for (const QCommandLineOption *o : {&dataDir, &httpPort, &mqttPort, &bind, &database, &broker, &publicHost, &maxBody, &mosquitto, &keyPassphraseFile})
+    for (const QCommandLineOption *o : {&dataDir, &httpPort, &mqttPort, &bind, &database, &broker, &publicHost, &maxBody, &mosquitto, &keyPassphraseFile, &telemetryMaxMb})
         if (p.isSet(*o))
             values.insert(o->names().first(), p.value(*o));
 
@@ -122,6 +126,12 @@ Result<ParsedOptions> parseServerOptions(const QStringList &arguments)
     o.publicHost = values.value(QStringLiteral("public-host"), o.publicHost);
     o.serverNames = p.isSet(serverName) ? p.values(serverName)
                                         : values.value(QStringLiteral("server-name")).split(u',', Qt::SkipEmptyParts);
+    if (values.contains(QStringLiteral("telemetry-max-mb"))) {
+        bool ok = false;
+        o.telemetryMaxMiB = values.value(QStringLiteral("telemetry-max-mb")).toLongLong(&ok);
+        if (!ok || o.telemetryMaxMiB < 0 || o.telemetryMaxMiB > 100LL * 1024 * 1024)
+            return fail(Error::invalid(QStringLiteral("--telemetry-max-mb must be a number of MiB from 0 (no limit) to 104857600")));
+    }
     if (values.contains(QStringLiteral("max-body"))) {
         bool ok = false;
         o.maxBodyBytes = values.value(QStringLiteral("max-body")).toLongLong(&ok);

@@ -18,6 +18,7 @@ struct ServerOptions
     QString publicHost = QStringLiteral("localhost"); ///< host name devices are told to connect to
     QStringList serverNames;     ///< extra DNS names / IPs for the server certificate
     qint64 maxBodyBytes = 1024 * 1024;
+    qint64 telemetryMaxMiB = 0;  ///< size limit of raw telemetry, 0 = none
     int httpIdleTimeoutMs = 60000; ///< not on the command line; tests shorten it
     QString adminEmail = QStringLiteral("admin@localhost");
     QString adminPassword;       ///< from FLEETDECK_ADMIN_PASSWORD only; never from files or the command line

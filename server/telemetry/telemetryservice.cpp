@@ -370,6 +370,68 @@ Status TelemetryService::ensurePartitions(qint64 nowMs)
     return {};
 }
 
+Result<qint64> TelemetryService::rawTelemetryBytes()
+{
+    if (m_db.dialect() == Storage::Dialect::Postgres) {
+        auto q = m_db.exec(QStringLiteral("SELECT COALESCE(SUM(pg_total_relation_size(inhrelid)), 0) FROM pg_inherits "
+                                          "WHERE inhparent = 'telemetry'::regclass"));
+        if (!q || !q->next())
+            return fail(q ? Error::internal(QStringLiteral("no size")) : q.error());
+        return q->value(0).toLongLong();
+    }
+    // SQLite keeps freed pages for reuse: pages in use is what counts.
+    auto q = m_db.exec(QStringLiteral("SELECT (SELECT page_count FROM pragma_page_count()) - (SELECT freelist_count FROM pragma_freelist_count()), "
+                                      "(SELECT page_size FROM pragma_page_size())"));
+    if (!q || !q->next())
+        return fail(q ? Error::internal(QStringLiteral("no size")) : q.error());
+    return q->value(0).toLongLong() * q->value(1).toLongLong();
+}
+
+Result<QJsonObject> TelemetryService::applySizeRetention(qint64 nowMs)
+{
+    constexpr qint64 day = 86400000;
+    const qint64 today = nowMs / day * day;
+    qint64 daysRemoved = 0, rowsRemoved = 0;
+    auto used = rawTelemetryBytes();
+    if (!used)
+        return fail(used.error());
+    const qint64 before = *used;
+    while (m_options.maxRawBytes > 0 && *used > m_options.maxRawBytes) {
+        auto oldest = m_db.exec(QStringLiteral("SELECT MIN(ts) FROM telemetry"));
+        if (!oldest || !oldest->next())
+            return fail(oldest ? Error::internal(QStringLiteral("no oldest reading")) : oldest.error());
+        if (oldest->value(0).isNull() || oldest->value(0).toLongLong() >= today)
+            break; // only today is left: keep it
+        const qint64 dayStart = oldest->value(0).toLongLong() / day * day;
+        if (m_db.dialect() == Storage::Dialect::Postgres) {
+            const QString name = QStringLiteral("telemetry_p") + QDateTime::fromMSecsSinceEpoch(dayStart, Qt::UTC).toString(QStringLiteral("yyyyMMdd"));
+            auto exists = m_db.exec(QStringLiteral("SELECT 1 FROM pg_class WHERE relname = :n"), {{QStringLiteral("n"), name}});
+            if (exists && exists->next()) {
+                if (auto d = m_db.exec(QStringLiteral("DROP TABLE ") + name); !d)
+                    return fail(d.error());
+            } else if (auto d = m_db.exec(QStringLiteral("DELETE FROM telemetry_default WHERE ts < :end"), {{QStringLiteral("end"), dayStart + day}}); !d) {
+                return fail(d.error());
+            } else {
+                rowsRemoved += d->numRowsAffected();
+            }
+        } else {
+            auto d = m_db.exec(QStringLiteral("DELETE FROM telemetry WHERE ts < :end"), {{QStringLiteral("end"), dayStart + day}});
+            if (!d)
+                return fail(d.error());
+            rowsRemoved += d->numRowsAffected();
+        }
+        ++daysRemoved;
+        used = rawTelemetryBytes();
+        if (!used)
+            return fail(used.error());
+    }
+    if (daysRemoved)
+        qCWarning(lcTelemetry).noquote() << QStringLiteral("telemetry over its size limit (%1 MiB > %2 MiB): removed the oldest %3 day(s) of raw readings, now %4 MiB")
+                                                .arg(before >> 20).arg(m_options.maxRawBytes >> 20).arg(daysRemoved).arg(*used >> 20);
+    return QJsonObject{{QStringLiteral("days_removed"), daysRemoved}, {QStringLiteral("rows_removed"), rowsRemoved},
+                       {QStringLiteral("bytes_before"), before}, {QStringLiteral("bytes_after"), *used}};
+}
+
 Result<QJsonObject> TelemetryService::applyRetention(qint64 nowMs)
 {
     constexpr qint64 day = 86400000;

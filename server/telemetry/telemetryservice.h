@@ -50,6 +50,7 @@ public:
         int maxBatchDelayMs = 20;
         int maxQueuedBatches = 64; ///< beyond this, ingest pauses the broker link (backpressure)
         Telemetry::Limits limits;
+        qint64 maxRawBytes = 0;    ///< retention by size: raw telemetry above this loses its oldest days (0 = no limit)
     };
 
     TelemetryService(Storage::Database &db, Options options, QObject *parent = nullptr);
@@ -75,6 +76,13 @@ public:
     /// Retention by age, per tenant: raw readings after the tenant's `retention_days` (default 30), 1-minute rollups
     /// after max(that, 90) days, 1-hour rollups after max(that, 730) days. Returns rows deleted per table.
     [[nodiscard]] Result<QJsonObject> applyRetention(qint64 nowMs);
+
+    /// Retention by size: while raw telemetry takes more than Options::maxRawBytes, its oldest day goes (today never).
+    /// SQLite measures pages in use; PostgreSQL the size of the day partitions, which it drops whole.
+    [[nodiscard]] Result<QJsonObject> applySizeRetention(qint64 nowMs);
+    void setSizeLimit(qint64 bytes) { m_options.maxRawBytes = bytes; }
+    /// Bytes the raw telemetry occupies (SQLite: the whole database's pages in use).
+    [[nodiscard]] Result<qint64> rawTelemetryBytes();
 
     /// PostgreSQL: makes the daily partitions of `telemetry` from yesterday to a week ahead (no-op on SQLite).
     [[nodiscard]] Status ensurePartitions(qint64 nowMs);

@@ -342,6 +342,28 @@ private Q_SLOTS:
         QCOMPARE(points(QStringLiteral("metric=q")).size(), 6);
     }
 
+    void sizeLimitRemovesTheOldestDaysButNeverToday()
+    {
+        const qint64 day = 86400000;
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const qint64 today = now / day * day;
+        publish(message(1, today - 3 * day + 1000, {{QStringLiteral("s"), 1.0}}));
+        publish(message(2, today - 2 * day + 1000, {{QStringLiteral("s"), 2.0}}));
+        publish(message(3, std::max(today + 1, now - 1000), {{QStringLiteral("s"), 3.0}}));
+        QVERIFY(waitFor([&] { return m_lastAck == 3; }, 5000));
+        TelemetryService &t = m_server->app().telemetry();
+        auto untouched = t.applySizeRetention(now);
+        QVERIFY(untouched.has_value());
+        QCOMPARE(untouched->value(QStringLiteral("days_removed")).toInt(), 0); // no limit set
+        t.setSizeLimit(1); // any database is over one byte: everything but today goes
+        auto report = t.applySizeRetention(now);
+        QVERIFY2(report.has_value(), report ? "" : qPrintable(report.error().message));
+        QCOMPARE(report->value(QStringLiteral("days_removed")).toInt(), 2);
+        const QJsonArray left = points(QStringLiteral("metric=s&from=%1&to=%2").arg(today - 4 * day).arg(now + 1000));
+        QCOMPARE(left.size(), 1);
+        QCOMPARE(left.at(0).toArray().at(1).toDouble(), 3.0);
+    }
+
     void databaseConnectionLossDelaysAcksButLosesNothing()
     {
         QFETCH_GLOBAL(QString, backend);

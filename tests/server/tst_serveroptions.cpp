@@ -65,6 +65,7 @@ private Q_SLOTS:
         QTest::newRow("unknown option") << QStringList{QStringLiteral("--colour")} << QStringLiteral("--help");
         QTest::newRow("stray argument") << QStringList{QStringLiteral("serve")} << QStringLiteral("unexpected argument");
         QTest::newRow("missing config") << QStringList{QStringLiteral("--config"), QStringLiteral("/nonexistent.ini")} << QStringLiteral("no such readable file");
+        QTest::newRow("negative telemetry size") << QStringList{QStringLiteral("--telemetry-max-mb"), QStringLiteral("-5")} << QStringLiteral("--telemetry-max-mb");
         QTest::newRow("body too small") << QStringList{QStringLiteral("--max-body"), QStringLiteral("10")} << QStringLiteral("--max-body");
     }
 
