@@ -187,7 +187,7 @@ int main(int argc, char *argv[])
         return 1;
     // Device 1: 30 days at one reading per 10 s, with its rollups.
     const qint64 start = now - 30LL * 86400000;
-    BulkInsert raw(db, QStringLiteral("INSERT INTO telemetry (device_key, metric_id, ts, value) VALUES "), 4, 250);
+    BulkInsert raw(db, QStringLiteral("INSERT INTO telemetry (device_key, metric_id, ts, seq, value) VALUES "), 5, 200);
     std::map<qint64, std::array<double, 6>> m1, h1; // count, min, max, sum, last, last_ts
     const auto roll = [](std::map<qint64, std::array<double, 6>> &m, qint64 bucket, qint64 ts, double v) {
         auto &a = m[bucket];
@@ -204,7 +204,7 @@ int main(int argc, char *argv[])
     qint64 readings = 0;
     for (qint64 ts = start; ts < now; ts += 10000, ++readings) {
         const double v = 20 + 5 * std::sin(double(ts) / 3.6e6);
-        if (!raw.add({1, metric[QStringLiteral("temp")], ts, v}))
+        if (!raw.add({1, metric[QStringLiteral("temp")], ts, readings + 1, v}))
             return 1;
         roll(m1, ts - ts % 60000, ts, v);
         roll(h1, ts - ts % 3600000, ts, v);

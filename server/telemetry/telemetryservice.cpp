@@ -264,6 +264,7 @@ void TelemetryService::handleMessage(const QString &deviceId, const QByteArray &
             row.deviceKey = *key;
             row.metricId = *metric;
             row.ts = m.tsMs;
+            row.seq = m.seq;
             row.value = r.value;
             row.isText = r.isText;
             row.text = r.text;

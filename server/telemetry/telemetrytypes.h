@@ -14,6 +14,7 @@ struct Row
     qint64 deviceKey = 0;
     int metricId = 0;
     qint64 ts = 0;
+    qint64 seq = 0;   ///< the message's seq: with device, metric and ts the row's identity
     double value = 0;
     QString text;
     bool isText = false;

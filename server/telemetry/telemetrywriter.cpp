@@ -145,26 +145,27 @@ Status TelemetryWriter::write(const Batch &batch)
 Status TelemetryWriter::writeRows(const std::vector<Row> &rows)
 {
     QSqlDatabase db = m_db->handle();
-    static const QString one = QStringLiteral("(?, ?, ?, ?, ?)");
+    static const QString one = QStringLiteral("(?, ?, ?, ?, ?, ?)");
     QStringList many;
     for (int i = 0; i < kChunk; ++i)
         many << one;
     QSqlQuery chunk(db), single(db);
-    if (!chunk.prepare(QStringLiteral("INSERT INTO telemetry (device_key, metric_id, ts, value, text) VALUES ") + many.join(u',')))
+    if (!chunk.prepare(QStringLiteral("INSERT INTO telemetry (device_key, metric_id, ts, seq, value, text) VALUES ") + many.join(u',')))
         return sqlFailure(chunk, "preparing the telemetry insert");
-    if (!single.prepare(QStringLiteral("INSERT INTO telemetry (device_key, metric_id, ts, value, text) VALUES ") + one))
+    if (!single.prepare(QStringLiteral("INSERT INTO telemetry (device_key, metric_id, ts, seq, value, text) VALUES ") + one))
         return sqlFailure(single, "preparing the telemetry insert");
     const auto bind = [](QSqlQuery &q, int base, const Row &r) {
         q.bindValue(base, r.deviceKey);
         q.bindValue(base + 1, r.metricId);
         q.bindValue(base + 2, r.ts);
-        q.bindValue(base + 3, r.isText ? QVariant() : QVariant(r.value));
-        q.bindValue(base + 4, r.isText ? QVariant(r.text) : QVariant());
+        q.bindValue(base + 3, r.seq);
+        q.bindValue(base + 4, r.isText ? QVariant() : QVariant(r.value));
+        q.bindValue(base + 5, r.isText ? QVariant(r.text) : QVariant());
     };
     size_t i = 0;
     for (; i + kChunk <= rows.size(); i += kChunk) {
         for (int j = 0; j < kChunk; ++j)
-            bind(chunk, j * 5, rows[i + size_t(j)]);
+            bind(chunk, j * 6, rows[i + size_t(j)]);
         if (!chunk.exec())
             return sqlFailure(chunk, "inserting telemetry");
     }
@@ -185,7 +186,7 @@ Status TelemetryWriter::copyRows(const std::vector<Row> &rows)
     PGconn *conn = handle.isValid() ? *static_cast<PGconn *const *>(handle.data()) : nullptr;
     if (!conn)
         return fail(Error::internal(QStringLiteral("no libpq connection behind QPSQL")));
-    PGresult *res = PQexec(conn, "COPY telemetry (device_key, metric_id, ts, value, text) FROM STDIN");
+    PGresult *res = PQexec(conn, "COPY telemetry (device_key, metric_id, ts, seq, value, text) FROM STDIN");
     const bool started = PQresultStatus(res) == PGRES_COPY_IN;
     const QString startError = QString::fromUtf8(PQresultErrorMessage(res)).trimmed();
     PQclear(res);
@@ -194,7 +195,8 @@ Status TelemetryWriter::copyRows(const std::vector<Row> &rows)
     QByteArray buf;
     buf.reserve(qsizetype(rows.size()) * 48);
     for (const Row &r : rows) {
-        buf += QByteArray::number(r.deviceKey) + '\t' + QByteArray::number(r.metricId) + '\t' + QByteArray::number(r.ts) + '\t';
+        buf += QByteArray::number(r.deviceKey) + '\t' + QByteArray::number(r.metricId) + '\t' + QByteArray::number(r.ts) + '\t'
+               + QByteArray::number(r.seq) + '\t';
         if (r.isText) {
             buf += "\\N\t";
             appendCopyText(buf, r.text);
