@@ -11,7 +11,7 @@ FLEETDECK_PACKAGES=(
     qt6-websockets-dev qt6-httpserver-dev qt6-charts-dev qt6-svg-dev
     qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqt6opengl6-dev libgl-dev libqcustomplot-dev
     libmosquitto-dev mosquitto-dev mosquitto mosquitto-clients
-    libssl-dev openssl libpq-dev libargon2-dev
+    libssl-dev openssl libpq-dev libargon2-dev libsqlite3-dev
     postgresql postgresql-client
     xvfb xauth
 )

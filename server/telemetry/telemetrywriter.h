@@ -8,6 +8,9 @@
 #include <deque>
 #include <memory>
 
+struct sqlite3;
+struct sqlite3_stmt;
+
 namespace Fleetdeck {
 
 /// The storage writer: lives in its own thread with its own connection and writes each batch in one
@@ -38,9 +41,12 @@ private:
     Status writeRollups(const TelemetryStore::Batch &batch);
     Status writeLatest(const TelemetryStore::Batch &batch);
     Status writeProgress(const TelemetryStore::Batch &batch);
+    void finalizeInsert();
 
     Storage::DatabaseUrl m_url;
     std::unique_ptr<Storage::Database> m_db;
+    sqlite3_stmt *m_insert = nullptr;   ///< SQLite: the raw insert, prepared once per connection
+    sqlite3 *m_insertConnection = nullptr;
     std::deque<TelemetryStore::Batch> m_queue;
     QTimer m_retry{this}; ///< a child, so that moveToThread takes it along to the writer's thread
     int m_backoffMs = 0;
