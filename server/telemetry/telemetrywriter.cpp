@@ -61,7 +61,7 @@ TelemetryWriter::TelemetryWriter(Storage::DatabaseUrl url) : m_url(std::move(url
     connect(&m_retry, &QTimer::timeout, this, &TelemetryWriter::drain);
 }
 
-TelemetryWriter::~TelemetryWriter() { finalizeInsert(); }
+TelemetryWriter::~TelemetryWriter() { dropStatements(); }
 
 void TelemetryWriter::open()
 {
@@ -97,7 +97,7 @@ void TelemetryWriter::drain()
                 Q_EMIT failing(st.error().message, int(m_queue.size()));
             }
             // A broken connection is reopened on the next attempt (our statement must go before it closes).
-            finalizeInsert();
+            dropStatements();
             if (m_db && !m_db->ping())
                 m_db.reset();
             m_retry.start(m_backoffMs);
@@ -152,7 +152,7 @@ Status TelemetryWriter::writeRows(const std::vector<Row> &rows)
     if (!conn)
         return fail(Error::internal(QStringLiteral("no sqlite3 connection behind QSQLITE")));
     if (m_insert && m_insertConnection != conn)
-        finalizeInsert();
+        dropStatements(); // a new connection: every statement of the old one goes
     if (!m_insert) {
         if (sqlite3_prepare_v3(conn, "INSERT INTO telemetry (device_key, metric_id, ts, seq, value, text) VALUES (?, ?, ?, ?, ?, ?)", -1,
                                SQLITE_PREPARE_PERSISTENT, &m_insert, nullptr) != SQLITE_OK)
@@ -179,12 +179,27 @@ Status TelemetryWriter::writeRows(const std::vector<Row> &rows)
     return {};
 }
 
-void TelemetryWriter::finalizeInsert()
+void TelemetryWriter::dropStatements()
 {
     if (m_insert)
         sqlite3_finalize(m_insert);
     m_insert = nullptr;
     m_insertConnection = nullptr;
+    for (auto &s : m_statements)
+        s.reset();
+}
+
+Result<QSqlQuery *> TelemetryWriter::statement(int slot, const QString &sql)
+{
+    // Prepared once per connection: on PostgreSQL each fresh prepare is a PREPARE and a DEALLOCATE round trip.
+    auto &s = m_statements[size_t(slot)];
+    if (!s) {
+        auto q = std::make_unique<QSqlQuery>(m_db->handle());
+        if (!q->prepare(sql))
+            return fail(Error::unavailable(QStringLiteral("preparing a telemetry statement: %1").arg(q->lastError().text())));
+        s = std::move(q);
+    }
+    return s.get();
 }
 
 Status TelemetryWriter::copyRows(const std::vector<Row> &rows)
@@ -235,7 +250,9 @@ Status TelemetryWriter::writeRollups(const Batch &batch)
     const bool pg = m_db->dialect() == Storage::Dialect::Postgres;
     const QString least = pg ? QStringLiteral("LEAST") : QStringLiteral("MIN");
     const QString greatest = pg ? QStringLiteral("GREATEST") : QStringLiteral("MAX");
+    int slot = kRollup1m;
     for (const auto &[table, width] : {std::pair{QStringLiteral("telemetry_1m"), qint64(60000)}, std::pair{QStringLiteral("telemetry_1h"), qint64(3600000)}}) {
+        const int statementSlot = slot++;
         std::map<std::tuple<qint64, int, qint64>, Aggregate> aggregates;
         for (const Row &r : batch.rows) {
             if (r.isText)
@@ -256,15 +273,16 @@ Status TelemetryWriter::writeRollups(const Batch &batch)
         }
         if (aggregates.empty())
             continue;
-        QSqlQuery q(m_db->handle());
         const QString sql = QStringLiteral(
             "INSERT INTO %1 (device_key, metric_id, bucket, count, min, max, sum, last, last_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (device_key, metric_id, bucket) DO UPDATE SET count = %1.count + excluded.count, "
             "min = %2(%1.min, excluded.min), max = %3(%1.max, excluded.max), sum = %1.sum + excluded.sum, "
             "last = CASE WHEN excluded.last_ts >= %1.last_ts THEN excluded.last ELSE %1.last END, "
             "last_ts = %3(%1.last_ts, excluded.last_ts)").arg(table, least, greatest);
-        if (!q.prepare(sql))
-            return sqlFailure(q, "preparing the rollup upsert");
+        auto prepared = statement(statementSlot, sql);
+        if (!prepared)
+            return fail(prepared.error());
+        QSqlQuery &q = **prepared;
         for (const auto &[key, a] : aggregates) {
             q.bindValue(0, std::get<0>(key));
             q.bindValue(1, std::get<1>(key));
@@ -293,11 +311,12 @@ Status TelemetryWriter::writeLatest(const Batch &batch)
     }
     if (newest.empty())
         return {};
-    QSqlQuery q(m_db->handle());
-    if (!q.prepare(QStringLiteral("INSERT INTO telemetry_latest (device_key, metric_id, ts, value, text) VALUES (?, ?, ?, ?, ?) "
-                                  "ON CONFLICT (device_key, metric_id) DO UPDATE SET ts = excluded.ts, value = excluded.value, text = excluded.text "
-                                  "WHERE excluded.ts >= telemetry_latest.ts")))
-        return sqlFailure(q, "preparing the latest-value upsert");
+    auto prepared = statement(kLatest, QStringLiteral("INSERT INTO telemetry_latest (device_key, metric_id, ts, value, text) VALUES (?, ?, ?, ?, ?) "
+                                                      "ON CONFLICT (device_key, metric_id) DO UPDATE SET ts = excluded.ts, value = excluded.value, text = excluded.text "
+                                                      "WHERE excluded.ts >= telemetry_latest.ts"));
+    if (!prepared)
+        return fail(prepared.error());
+    QSqlQuery &q = **prepared;
     for (const auto &[key, r] : newest) {
         q.bindValue(0, r->deviceKey);
         q.bindValue(1, r->metricId);
@@ -312,11 +331,14 @@ Status TelemetryWriter::writeLatest(const Batch &batch)
 
 Status TelemetryWriter::writeProgress(const Batch &batch)
 {
-    QSqlQuery seq(m_db->handle()), seen(m_db->handle());
-    if (!seq.prepare(QStringLiteral("UPDATE telemetry_devices SET last_seq = ?, last_ts = ? WHERE device_key = ? AND last_seq < ?")))
-        return sqlFailure(seq, "preparing the progress update");
-    if (!seen.prepare(QStringLiteral("UPDATE devices SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)")))
-        return sqlFailure(seen, "preparing the last-seen update");
+    auto seqStatement = statement(kProgress, QStringLiteral("UPDATE telemetry_devices SET last_seq = ?, last_ts = ? WHERE device_key = ? AND last_seq < ?"));
+    if (!seqStatement)
+        return fail(seqStatement.error());
+    auto seenStatement = statement(kLastSeen, QStringLiteral("UPDATE devices SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)"));
+    if (!seenStatement)
+        return fail(seenStatement.error());
+    QSqlQuery &seq = **seqStatement;
+    QSqlQuery &seen = **seenStatement;
     for (const DeviceProgress &p : batch.progress) {
         seq.bindValue(0, p.lastSeq);
         seq.bindValue(1, p.lastTs);

@@ -5,6 +5,8 @@
 
 #include <QtCore/QObject>
 #include <QtCore/QTimer>
+#include <QtSql/QSqlQuery>
+#include <array>
 #include <deque>
 #include <memory>
 
@@ -41,12 +43,15 @@ private:
     Status writeRollups(const TelemetryStore::Batch &batch);
     Status writeLatest(const TelemetryStore::Batch &batch);
     Status writeProgress(const TelemetryStore::Batch &batch);
-    void finalizeInsert();
+    void dropStatements();
+    Result<QSqlQuery *> statement(int slot, const QString &sql);
+    enum StatementSlot { kRollup1m, kRollup1h, kLatest, kProgress, kLastSeen, kStatementCount };
 
     Storage::DatabaseUrl m_url;
     std::unique_ptr<Storage::Database> m_db;
     sqlite3_stmt *m_insert = nullptr;   ///< SQLite: the raw insert, prepared once per connection
     sqlite3 *m_insertConnection = nullptr;
+    std::array<std::unique_ptr<QSqlQuery>, kStatementCount> m_statements; ///< prepared once per connection
     std::deque<TelemetryStore::Batch> m_queue;
     QTimer m_retry{this}; ///< a child, so that moveToThread takes it along to the writer's thread
     int m_backoffMs = 0;
