@@ -190,6 +190,7 @@ Status Application::start()
     if (auto st = m_telemetry->start(); !st)
         return st;
     connect(m_link.get(), &BrokerLink::telemetryMessage, m_telemetry.get(), &TelemetryService::handleMessage);
+    connect(m_link.get(), &BrokerLink::statusMessage, m_telemetry.get(), &TelemetryService::noteStatus);
     connect(m_telemetry.get(), &TelemetryService::ackReady, m_link.get(), &BrokerLink::publishTelemetryAck);
     connect(m_telemetry.get(), &TelemetryService::pauseIngest, m_link.get(), [this](bool paused) { m_link->client().setReadPaused(paused); });
     connect(m_devices.get(), &DeviceService::deviceChanged, m_telemetry.get(), &TelemetryService::refreshDevice);

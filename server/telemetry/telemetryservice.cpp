@@ -1,6 +1,7 @@
 #include "telemetry/telemetryservice.h"
 
 #include "core/jsonutil.h"
+#include "protocol/messages.h"
 #include "storage/database.h"
 #include "telemetry/telemetrywriter.h"
 #include "tenants/tenantservice.h"
@@ -34,6 +35,9 @@ TelemetryService::TelemetryService(Storage::Database &db, Options options, QObje
     qRegisterMetaType<BatchResult>();
     m_flushTimer.setSingleShot(true);
     connect(&m_flushTimer, &QTimer::timeout, this, &TelemetryService::flush);
+    m_gapTimer.setInterval(5000);
+    connect(&m_gapTimer, &QTimer::timeout, this, &TelemetryService::closeStaleGaps);
+    m_gapTimer.start();
 }
 
 TelemetryService::~TelemetryService() { stop(); }
@@ -229,7 +233,7 @@ void TelemetryService::handleMessage(const QString &deviceId, const QByteArray &
     bool duplicate = false;
     DeviceProgress &progress = m_batch.progress[*key];
     for (const Telemetry::Decoded &entry : decoded) {
-        if (entry.seq > 0 && entry.seq <= d->acceptedSeq) {
+        if (entry.seq > 0 && (entry.seq <= d->acceptedSeq || d->ahead.count(entry.seq))) {
             ++m_duplicates;
             duplicate = true;
             continue;
@@ -238,8 +242,8 @@ void TelemetryService::handleMessage(const QString &deviceId, const QByteArray &
             countReject(entry.reject, deviceId, entry.detail);
             if (entry.seq > 0) {
                 // A refused message with a readable seq is handled: acknowledged, never stored, not resent.
-                d->acceptedSeq = entry.seq;
-                progress.lastSeq = entry.seq;
+                take(*d, entry.seq);
+                progress.lastSeq = d->acceptedSeq;
                 progressed = true;
             }
             continue;
@@ -247,8 +251,8 @@ void TelemetryService::handleMessage(const QString &deviceId, const QByteArray &
         const Telemetry::Message &m = *entry.message;
         if (!admit(d->tenantId, nowMs)) {
             // Over the tenant's quota: dropped by policy, counted, and acknowledged so that it is not resent.
-            d->acceptedSeq = m.seq;
-            progress.lastSeq = m.seq;
+            take(*d, m.seq);
+            progress.lastSeq = d->acceptedSeq;
             progressed = true;
             continue;
         }
@@ -272,8 +276,8 @@ void TelemetryService::handleMessage(const QString &deviceId, const QByteArray &
         }
         if (!stored)
             break; // the rest waits for the re-send
-        d->acceptedSeq = m.seq;
-        progress.lastSeq = m.seq;
+        take(*d, m.seq);
+        progress.lastSeq = d->acceptedSeq;
         progress.lastTs = std::max(progress.lastTs, m.tsMs);
         ++m_batch.messages;
         progressed = true;
@@ -293,6 +297,65 @@ void TelemetryService::handleMessage(const QString &deviceId, const QByteArray &
         flush();
     else if (!m_batch.progress.isEmpty() && !m_flushTimer.isActive())
         m_flushTimer.start(m_options.maxBatchDelayMs);
+}
+
+void TelemetryService::take(Device &d, qint64 seq)
+{
+    if (seq == d.acceptedSeq + 1 || d.acceptedSeq == 0) {
+        // The next one (or the first ever): the contiguous mark moves, through whatever was held ahead of a gap.
+        d.acceptedSeq = std::max(d.acceptedSeq, seq);
+        while (!d.ahead.empty() && *d.ahead.begin() <= d.acceptedSeq + 1) {
+            d.acceptedSeq = std::max(d.acceptedSeq, *d.ahead.begin());
+            d.ahead.erase(d.ahead.begin());
+        }
+        if (d.ahead.empty())
+            m_gapDevices.remove(d.id);
+        return;
+    }
+    // A gap: a lower seq is missing (e.g. it was in this server's memory when it died, and the broker delivered later
+    // messages first). Stored now, acknowledged once the device has resent the missing one.
+    d.ahead.insert(seq);
+    m_gapDevices.insert(d.id);
+}
+
+void TelemetryService::closeStaleGaps()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const QStringList ids(m_gapDevices.begin(), m_gapDevices.end());
+    for (const QString &id : ids) {
+        Device *d = deviceFor(id);
+        if (!d || d->ahead.empty()) {
+            m_gapDevices.remove(id);
+            continue;
+        }
+        // A device resends its oldest unacknowledged message first after it connects. Still missing 30 s into a
+        // session (or a gap of 100,000 messages): the device does not have it; its counter jumped.
+        const bool stale = d->sessionStartMs > 0 && now - d->sessionStartMs > 30000;
+        if (!stale && d->ahead.size() < 100000)
+            continue;
+        qCInfo(lcTelemetry) << "device" << id << "skipped seq" << d->acceptedSeq + 1 << "to" << *d->ahead.begin() - 1 << "; continuing from there";
+        d->acceptedSeq = *d->ahead.begin() - 1;
+        take(*d, *d->ahead.begin());
+        DeviceProgress &progress = m_batch.progress[d->key];
+        progress.deviceKey = d->key;
+        progress.deviceId = d->id;
+        progress.lastSeq = d->acceptedSeq;
+        progress.receivedMs = now;
+        if (!m_flushTimer.isActive())
+            m_flushTimer.start(m_options.maxBatchDelayMs);
+    }
+}
+
+void TelemetryService::noteStatus(const QString &deviceId, const QByteArray &payload, bool retained)
+{
+    if (retained)
+        return; // a replay of the past, not a new session
+    Device *d = deviceFor(deviceId);
+    if (!d)
+        return;
+    const auto status = Messages::decodeStatus(payload);
+    if (status && status->state == Messages::DeviceStatus::State::Online)
+        d->sessionStartMs = QDateTime::currentMSecsSinceEpoch();
 }
 
 void TelemetryService::flush()

@@ -8,10 +8,12 @@
 #include <QtCore/QHash>
 #include <QtCore/QJsonObject>
 #include <QtCore/QObject>
+#include <QtCore/QSet>
 #include <QtCore/QThread>
 #include <QtCore/QTimer>
 #include <array>
 #include <memory>
+#include <set>
 
 namespace Fleetdeck {
 
@@ -62,6 +64,9 @@ public:
 
     /// A payload from devices/{id}/telemetry.
     void handleMessage(const QString &deviceId, const QByteArray &payload);
+    /// A status message: a live "online" marks a new device session. A gap still open 30 s after a session started
+    /// is a jump of the device's counter (it had the time to resend what it holds), not a loss.
+    void noteStatus(const QString &deviceId, const QByteArray &payload, bool retained);
     /// The registry changed a device (new, suspended, ...).
     void refreshDevice(const QString &deviceId);
 
@@ -105,10 +110,16 @@ private:
         QString tenantId;
         QString status;
         qint64 key = 0;
-        qint64 acceptedSeq = 0;  ///< highest seq taken into a batch (or refused)
-        qint64 committedSeq = 0; ///< highest seq durably handled
+        qint64 acceptedSeq = 0;  ///< every seq up to this one is taken into a batch (or refused): contiguous
+        qint64 committedSeq = 0; ///< every seq up to this one is durably handled: what the ack says
         int inFlight = 0;        ///< batches with this device not yet committed
+        /// Messages taken beyond a gap (a lower seq is still missing): stored, but not acknowledged until the gap
+        /// fills, because "ack N" means everything up to N.
+        std::set<qint64> ahead;
+        qint64 sessionStartMs = 0; ///< when the device last came online (a live status), 0 = not seen
     };
+    /// Takes `seq` as handled (stored or refused); advances the contiguous mark or holds it ahead of a gap.
+    void take(Device &d, qint64 seq);
 
     /// A tenant's telemetry quota: a token bucket of `rate` messages per second with one second of burst.
     struct TenantRate
@@ -138,6 +149,9 @@ private:
     QHash<QString, int> m_metricIds;
     QHash<int, QString> m_metricNames;
     QHash<qint64, QHash<int, LatestValue>> m_latest;
+    QSet<QString> m_gapDevices; ///< devices with messages held ahead of a gap
+    QTimer m_gapTimer;
+    void closeStaleGaps();
     /// Device ids of each tenant in id order, for paginating "latest"; rebuilt when the set of devices changes.
     QHash<QString, QStringList> m_tenantDevices;
     const QStringList &tenantDevices(const QString &tenantId);

@@ -154,7 +154,8 @@ Status TelemetryWriter::writeRows(const std::vector<Row> &rows)
     if (m_insert && m_insertConnection != conn)
         dropStatements(); // a new connection: every statement of the old one goes
     if (!m_insert) {
-        if (sqlite3_prepare_v3(conn, "INSERT INTO telemetry (device_key, metric_id, ts, seq, value, text) VALUES (?, ?, ?, ?, ?, ?)", -1,
+        // OR IGNORE: a reading stored ahead of a gap and sent again after a restart of this server is kept once.
+        if (sqlite3_prepare_v3(conn, "INSERT OR IGNORE INTO telemetry (device_key, metric_id, ts, seq, value, text) VALUES (?, ?, ?, ?, ?, ?)", -1,
                                SQLITE_PREPARE_PERSISTENT, &m_insert, nullptr) != SQLITE_OK)
             return fail(Error::unavailable(QStringLiteral("preparing the telemetry insert: %1").arg(QString::fromUtf8(sqlite3_errmsg(conn)))));
         m_insertConnection = conn;

@@ -196,6 +196,26 @@ private Q_SLOTS:
         QCOMPARE(points(QStringLiteral("metric=v&from=") + QString::number(base - 1)).size(), 7);
     }
 
+    void aGapHoldsTheAckUntilItIsFilled()
+    {
+        // seq 3 goes missing (as when a server dies with it in memory and the broker then delivers 4 and 5 first):
+        // 4 and 5 are stored but the ack stays at 2 until 3 arrives, so that the device keeps and resends 3.
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        publish(message(1, now - 5000, {{QStringLiteral("g"), 1.0}}));
+        publish(message(2, now - 4000, {{QStringLiteral("g"), 2.0}}));
+        QVERIFY(waitFor([&] { return m_lastAck == 2; }, 5000));
+        publish(message(4, now - 2000, {{QStringLiteral("g"), 4.0}}));
+        publish(message(5, now - 1000, {{QStringLiteral("g"), 5.0}}));
+        QVERIFY(waitFor([&] { return points(QStringLiteral("metric=g")).size() == 4; }, 5000));
+        waitFor([] { return false; }, 300);
+        QCOMPARE(m_lastAck, 2);
+        publish(message(3, now - 3000, {{QStringLiteral("g"), 3.0}}));
+        QVERIFY(waitFor([&] { return m_lastAck == 5; }, 5000));
+        publish(message(4, now - 2000, {{QStringLiteral("g"), 4.0}})); // a resend of a message held ahead
+        waitFor([] { return false; }, 300);
+        QCOMPARE(points(QStringLiteral("metric=g")).size(), 5);
+    }
+
     void refusedReadingsAreCountedAndAcknowledged()
     {
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
