@@ -23,32 +23,6 @@ struct Services
     std::unique_ptr<AuditLog> audit;
 };
 
-/// The JSON body, or the response to send instead: 415 for another content type, 400 for malformed JSON.
-/// An empty body counts as {} where `emptyIsObject`.
-std::optional<Response> readBody(const Request &req, QJsonObject &out, bool emptyIsObject = false)
-{
-    if (emptyIsObject && req.body.trimmed().isEmpty()) {
-        out = {};
-        return std::nullopt;
-    }
-    auto obj = req.jsonBody();
-    if (!obj) {
-        const bool type = obj.error().message.startsWith(QStringLiteral("send the body"));
-        return Response::problem(type ? 415 : 400, obj.error().message);
-    }
-    out = *obj;
-    return std::nullopt;
-}
-
-/// Ids are UUIDs: anything else cannot name an object and is "not found" without a query.
-std::optional<Response> checkId(const Request &req, const QString &param, const char *what)
-{
-    const QString id = req.arg(param);
-    if (QUuid::fromString(id).isNull())
-        return Response::problem(404, QStringLiteral("no %1 with id %2").arg(QString::fromLatin1(what), id.left(64)));
-    return std::nullopt;
-}
-
 Response sessionResponse(const Session &s)
 {
     return Response::json({{QStringLiteral("token"), s.token},

@@ -1,5 +1,6 @@
 #include "api/restapi.h"
 
+#include "api/commandapi.h"
 #include "api/telemetryapi.h"
 
 #include "api/adminapi.h"
@@ -18,26 +19,7 @@ namespace Fleetdeck::Api {
 
 namespace {
 
-/// The JSON body, or the response to send instead: 415 for another content type, 400 for malformed JSON.
-std::optional<Response> readBody(const Request &req, QJsonObject &out)
-{
-    const QByteArray type = req.header("content-type").split(';').first().trimmed().toLower();
-    if (type != "application/json" && !type.endsWith("+json"))
-        return Response::problem(415, QStringLiteral("send the body as application/json (got \"%1\")").arg(QString::fromLatin1(type)));
-    auto obj = Json::parseObject(req.body);
-    if (!obj)
-        return Response::problem(400, obj.error().message);
-    out = *obj;
-    return std::nullopt;
-}
-
-std::optional<Response> checkDeviceId(const Request &req)
-{
-    const QString id = req.arg(QStringLiteral("device_id"));
-    if (QUuid::fromString(id).isNull())
-        return Response::problem(404, QStringLiteral("no device with id %1 (device ids are UUIDs)").arg(id.left(64)));
-    return std::nullopt;
-}
+std::optional<Response> checkDeviceId(const Request &req) { return checkId(req, QStringLiteral("device_id"), "device"); }
 
 template<typename T>
 Response deviceOr(const Result<T> &r, int status = 200)
@@ -79,6 +61,8 @@ void RestApi::registerRoutes(Router &router, Services s)
     // Login, sessions, tenants, users, API tokens and the audit log.
     AdminApi::registerRoutes(router, s.auth);
     registerTelemetryRoutes(router, s.telemetry);
+    if (s.commands)
+        registerCommandRoutes(router, s.commands);
 
     router.add("POST", QStringLiteral("/v1/devices"), QStringLiteral("device.register"), QStringLiteral("Register a device and issue its certificate"),
                [s](Request &req) {

@@ -7,6 +7,7 @@
 
 namespace Fleetdeck {
 class AuthService;
+class CommandService;
 class DeviceService;
 class TelemetryService;
 }
@@ -22,6 +23,7 @@ public:
         AuthService *auth = nullptr;
         DeviceService *devices = nullptr;
         TelemetryService *telemetry = nullptr;
+        CommandService *commands = nullptr;
         /// Health document and whether everything is up (200) or not (503).
         std::function<std::pair<QJsonObject, bool>()> health;
     };

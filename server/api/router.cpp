@@ -5,6 +5,7 @@
 
 #include <QtCore/QJsonDocument>
 #include <QtCore/QLoggingCategory>
+#include <QtCore/QUuid>
 
 Q_LOGGING_CATEGORY(lcApi, "fleetdeck.server.api", QtInfoMsg)
 
@@ -82,6 +83,36 @@ Response Response::noContent()
     r.status = 204;
     r.contentType.clear();
     return r;
+}
+
+std::optional<Response> readBody(const Request &req, QJsonObject &out, bool emptyIsObject)
+{
+    if (emptyIsObject && req.body.trimmed().isEmpty()) {
+        out = {};
+        return std::nullopt;
+    }
+    auto obj = req.jsonBody();
+    if (!obj) {
+        const bool type = obj.error().message.startsWith(QStringLiteral("send the body"));
+        return Response::problem(type ? 415 : 400, obj.error().message);
+    }
+    out = *obj;
+    return std::nullopt;
+}
+
+std::optional<Response> checkId(const Request &req, const QString &param, const char *what)
+{
+    const QString id = req.arg(param);
+    if (QUuid::fromString(id).isNull())
+        return Response::problem(404, QStringLiteral("no %1 with id %2").arg(QString::fromLatin1(what), id.left(64)));
+    return std::nullopt;
+}
+
+Response jsonOr(const Result<QJsonObject> &r, int status)
+{
+    if (!r)
+        return Response::fromError(r.error());
+    return Response::json(*r, status);
 }
 
 Result<QJsonObject> Request::jsonBody() const

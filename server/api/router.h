@@ -93,4 +93,12 @@ private:
 
 QString statusTitle(int status);
 
+/// The JSON body, or the response to send instead: 415 for another content type, 400 for malformed JSON.
+/// An empty body counts as {} where `emptyIsObject`.
+std::optional<Response> readBody(const Request &req, QJsonObject &out, bool emptyIsObject = false);
+/// Ids are UUIDs: anything else cannot name an object and is "not found" without a query.
+std::optional<Response> checkId(const Request &req, const QString &param, const char *what);
+/// The service's result as JSON with `status`, or its error as problem+json.
+Response jsonOr(const Result<QJsonObject> &r, int status = 200);
+
 } // namespace Fleetdeck::Api

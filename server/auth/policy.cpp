@@ -32,7 +32,11 @@ const QList<Rule> &rules()
         {QStringLiteral("device.update"), kWriters, QStringLiteral("Change a device's name, type, tags, metadata")},
         {QStringLiteral("device.lifecycle"), kWriters, QStringLiteral("Suspend, resume, decommission a device")},
         {QStringLiteral("telemetry.read"), kEveryone, QStringLiteral("Read telemetry")},
+        {QStringLiteral("command.read"), kEveryone, QStringLiteral("Read commands, their states and results, and group commands")},
         {QStringLiteral("command.send"), kWriters, QStringLiteral("Send commands to devices")},
+        {QStringLiteral("command.cancel"), kWriters, QStringLiteral("Cancel a command that is not finished")},
+        {QStringLiteral("config.read"), kEveryone, QStringLiteral("Read a device's desired and reported configuration")},
+        {QStringLiteral("config.write"), kWriters, QStringLiteral("Change a device's desired configuration")},
         {QStringLiteral("alert.acknowledge"), kWriters, QStringLiteral("Acknowledge alerts")},
         // Tenants
         {QStringLiteral("tenant.read"), kEveryone, QStringLiteral("Read one's own tenant (platform admins: any tenant)")},

@@ -16,6 +16,7 @@ BrokerLink::BrokerLink(MqttClientOptions options, EmbeddedBroker *embedded, QObj
 {
     connect(&m_client, &MqttClient::connected, this, &BrokerLink::onConnected);
     connect(&m_client, &MqttClient::messageReceived, this, &BrokerLink::onMessage);
+    connect(&m_client, &MqttClient::published, this, &BrokerLink::published);
     connect(&m_client, &MqttClient::disconnected, this, [this](const QString &reason) {
         m_stateSince = QDateTime::currentDateTimeUtc();
         m_lastError = reason;
@@ -33,7 +34,7 @@ void BrokerLink::onConnected(bool sessionPresent)
     m_lastError.clear();
     qCInfo(lcBroker) << "broker link up" << (sessionPresent ? "(session resumed)" : "(new session)");
     // Subscribing again is harmless with a resumed session and needed with a new one.
-    for (Topics::Kind kind : {Topics::Kind::Status, Topics::Kind::Telemetry})
+    for (Topics::Kind kind : {Topics::Kind::Status, Topics::Kind::Telemetry, Topics::Kind::CommandReply, Topics::Kind::ConfigReported})
         if (auto r = m_client.subscribe(Topics::allDevices(kind), 1); !r)
             qCWarning(lcBroker) << r.error().message;
     syncBlockList();
@@ -71,6 +72,12 @@ void BrokerLink::onMessage(const QString &topic, const QByteArray &payload, int,
     case Topics::Kind::Telemetry:
         Q_EMIT telemetryMessage(parsed->deviceId, payload);
         break;
+    case Topics::Kind::CommandReply:
+        Q_EMIT commandReply(parsed->deviceId, parsed->commandId, payload);
+        break;
+    case Topics::Kind::ConfigReported:
+        Q_EMIT configReported(parsed->deviceId, payload);
+        break;
     default:
         ++m_ignoredMessages;
         break;
@@ -81,6 +88,16 @@ void BrokerLink::publishTelemetryAck(const QString &deviceId, qint64 seq)
 {
     // QoS 0: a lost ack costs a re-send, which the server recognises by its seq and acknowledges again.
     (void)m_client.publish(Topics::telemetryAck(deviceId), Telemetry::encodeAck(seq), 0);
+}
+
+Result<int> BrokerLink::publishCommand(const QString &deviceId, const QString &commandId, const QByteArray &payload)
+{
+    return m_client.publish(Topics::command(deviceId, commandId), payload, 1);
+}
+
+Result<int> BrokerLink::publishDesiredConfig(const QString &deviceId, const QByteArray &payload)
+{
+    return m_client.publish(Topics::configDesired(deviceId), payload, 1, true);
 }
 
 void BrokerLink::setDeviceBlocked(const QString &deviceId, bool blocked)

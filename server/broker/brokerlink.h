@@ -1,5 +1,6 @@
 #pragma once
 
+#include "commands/commandservice.h"
 #include "devices/brokercontrol.h"
 #include "mqtt/mqttclient.h"
 
@@ -15,7 +16,7 @@ class EmbeddedBroker;
 /// The server's own connection to the broker: a persistent session (clean-start false, QoS 1) authenticated with
 /// the server's client certificate. Routes device-protocol messages to the services and carries the block list
 /// to the broker plugin.
-class BrokerLink : public QObject, public IBrokerControl
+class BrokerLink : public QObject, public IBrokerControl, public ICommandTransport
 {
     Q_OBJECT
 public:
@@ -27,12 +28,16 @@ public:
     /// Supplies the ids the broker must refuse; asked at every (re)connect.
     void setBlockListProvider(std::function<QStringList()> provider) { m_blockList = std::move(provider); }
 
-    bool isConnected() const { return m_client.state() == MqttClient::State::Connected; }
+    bool isConnected() const override { return m_client.state() == MqttClient::State::Connected; }
     QJsonObject health() const;
     MqttClient &client() { return m_client; }
 
     /// devices/{id}/telemetry/ack {"seq":N}: everything up to N is stored.
     void publishTelemetryAck(const QString &deviceId, qint64 seq);
+
+    // ICommandTransport
+    [[nodiscard]] Result<int> publishCommand(const QString &deviceId, const QString &commandId, const QByteArray &payload) override;
+    [[nodiscard]] Result<int> publishDesiredConfig(const QString &deviceId, const QByteArray &payload) override;
 
     // IBrokerControl
     void setDeviceBlocked(const QString &deviceId, bool blocked) override;
@@ -44,6 +49,10 @@ public:
 Q_SIGNALS:
     void statusMessage(const QString &deviceId, const QByteArray &payload, bool retained);
     void telemetryMessage(const QString &deviceId, const QByteArray &payload);
+    void commandReply(const QString &deviceId, const QString &commandId, const QByteArray &payload);
+    void configReported(const QString &deviceId, const QByteArray &payload);
+    /// The broker acknowledged (PUBACK) our QoS 1 publish with this message id.
+    void published(int mid);
     void linkUp();
     void linkDown(const QString &reason);
 

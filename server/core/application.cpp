@@ -7,6 +7,7 @@
 #include "auth/authservice.h"
 #include "broker/brokerlink.h"
 #include "broker/embeddedbroker.h"
+#include "commands/commandservice.h"
 #include "devices/deviceservice.h"
 #include "pki/certificateauthority.h"
 #include "protocol/version.h"
@@ -195,6 +196,18 @@ Status Application::start()
     connect(m_telemetry.get(), &TelemetryService::pauseIngest, m_link.get(), [this](bool paused) { m_link->client().setReadPaused(paused); });
     connect(m_devices.get(), &DeviceService::deviceChanged, m_telemetry.get(), &TelemetryService::refreshDevice);
 
+    // Commands and the device twin: REST -> queued -> published when the device is online -> its replies.
+    m_commands = std::make_unique<CommandService>(*m_db, *m_link, CommandService::Options{});
+    if (auto st = m_commands->start(); !st)
+        return st;
+    connect(m_link.get(), &BrokerLink::commandReply, m_commands.get(), &CommandService::handleReply);
+    connect(m_link.get(), &BrokerLink::configReported, m_commands.get(), &CommandService::handleReported);
+    connect(m_link.get(), &BrokerLink::statusMessage, m_commands.get(), &CommandService::handleStatus);
+    connect(m_link.get(), &BrokerLink::published, m_commands.get(), &CommandService::onPublished);
+    connect(m_link.get(), &BrokerLink::linkUp, m_commands.get(), &CommandService::onLinkUp);
+    connect(m_link.get(), &BrokerLink::linkDown, m_commands.get(), &CommandService::onLinkDown);
+    connect(m_devices.get(), &DeviceService::deviceChanged, m_commands.get(), &CommandService::refreshDevice);
+
     if (m_broker) {
         m_broker->rotateLogIfLarger(kBrokerLogMaxBytes);
         if (auto st = m_broker->writeBlockList(m_devices->blockedDeviceIds().value_or(QStringList())); !st)
@@ -223,7 +236,7 @@ Status Application::start()
 
     // API
     m_router = std::make_unique<Api::Router>();
-    Api::RestApi::registerRoutes(*m_router, {m_auth.get(), m_devices.get(), m_telemetry.get(), [this] { return health(); }});
+    Api::RestApi::registerRoutes(*m_router, {m_auth.get(), m_devices.get(), m_telemetry.get(), m_commands.get(), [this] { return health(); }});
     m_api = std::make_unique<Api::ApiServer>(*m_router);
     m_api->setMaxBodyBytes(m_options.maxBodyBytes);
     m_api->setIdleTimeout(m_options.httpIdleTimeoutMs);
@@ -317,7 +330,8 @@ std::pair<QJsonObject, bool> Application::health()
                     {QStringLiteral("database"), database},
                     {QStringLiteral("broker"), m_link ? m_link->health() : QJsonObject()},
                     {QStringLiteral("mqtt"), QJsonObject{{QStringLiteral("rejected_status_messages"), m_devices ? m_devices->rejectedStatusMessages() : 0}}},
-                    {QStringLiteral("telemetry"), m_telemetry ? m_telemetry->health() : QJsonObject()}};
+                    {QStringLiteral("telemetry"), m_telemetry ? m_telemetry->health() : QJsonObject()},
+                    {QStringLiteral("commands"), m_commands ? m_commands->health() : QJsonObject()}};
     return {doc, dbUp && brokerUp};
 }
 

@@ -15,6 +15,7 @@ namespace Storage { class Database; }
 namespace Pki { class CertificateAuthority; }
 namespace Api { class Router; class ApiServer; }
 class AuthService;
+class CommandService;
 class DeviceService;
 class EmbeddedBroker;
 class BrokerLink;
@@ -40,6 +41,7 @@ public:
 
     DeviceService &devices() { return *m_devices; }
     TelemetryService &telemetry() { return *m_telemetry; }
+    CommandService &commands() { return *m_commands; }
     AuthService &auth() { return *m_auth; }
     Api::Router &router() { return *m_router; }
     BrokerLink &brokerLink() { return *m_link; }
@@ -62,6 +64,7 @@ private:
     std::unique_ptr<BrokerLink> m_link;
     std::unique_ptr<DeviceService> m_devices;
     std::unique_ptr<TelemetryService> m_telemetry;
+    std::unique_ptr<CommandService> m_commands;
     std::unique_ptr<Api::Router> m_router;
     std::unique_ptr<Api::ApiServer> m_api;
     QElapsedTimer m_uptime;

@@ -221,6 +221,57 @@ const QList<Migration> &migrations()
                                          "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()");
             return m;
         }(),
+        // Issue 4: commands with their tracked states, group commands (jobs), and the device twin.
+        both(4, "commands, command jobs, device configuration (twin)",
+             {
+                 // One row per command; each state's time in its own column, so that after a restart every timer
+                 // (ttl while queued, timeout after sent) can be derived again from the row alone.
+                 "CREATE TABLE commands ("
+                 " id TEXT PRIMARY KEY,"
+                 " tenant_id TEXT NOT NULL REFERENCES tenants(id),"
+                 " device_id TEXT NOT NULL REFERENCES devices(id),"
+                 " job_id TEXT,"
+                 " type TEXT NOT NULL,"
+                 " payload TEXT NOT NULL DEFAULT '{}',"
+                 " status TEXT NOT NULL,"
+                 " timeout_s INTEGER NOT NULL,"
+                 " ttl_s INTEGER NOT NULL,"
+                 " created_by TEXT,"
+                 " created_at BIGINT NOT NULL,"
+                 " expires_at BIGINT NOT NULL,"
+                 " sent_at BIGINT,"
+                 " delivered_at BIGINT,"
+                 " finished_at BIGINT,"
+                 " result TEXT,"
+                 " error TEXT,"
+                 " late_reply TEXT)",
+                 "CREATE INDEX commands_device_created ON commands(device_id, created_at, id)",
+                 "CREATE INDEX commands_job ON commands(job_id, status)",
+                 "CREATE INDEX commands_open ON commands(status, created_at)",
+                 "CREATE TABLE command_jobs ("
+                 " id TEXT PRIMARY KEY,"
+                 " tenant_id TEXT NOT NULL REFERENCES tenants(id),"
+                 " type TEXT NOT NULL,"
+                 " payload TEXT NOT NULL DEFAULT '{}',"
+                 " target TEXT NOT NULL,"
+                 " timeout_s INTEGER NOT NULL,"
+                 " ttl_s INTEGER NOT NULL,"
+                 " total INTEGER NOT NULL,"
+                 " skipped TEXT NOT NULL DEFAULT '[]',"
+                 " created_by TEXT,"
+                 " created_at BIGINT NOT NULL)",
+                 "CREATE INDEX command_jobs_tenant_created ON command_jobs(tenant_id, created_at, id)",
+                 "CREATE TABLE device_config ("
+                 " device_id TEXT PRIMARY KEY REFERENCES devices(id),"
+                 " tenant_id TEXT NOT NULL,"
+                 " desired TEXT NOT NULL DEFAULT '{}',"
+                 " desired_version BIGINT NOT NULL DEFAULT 0,"
+                 " desired_at BIGINT,"
+                 " desired_by TEXT,"
+                 " reported TEXT,"
+                 " reported_version BIGINT NOT NULL DEFAULT 0,"
+                 " reported_at BIGINT)",
+             }),
     };
     return all;
 }

@@ -1,0 +1,13 @@
+#pragma once
+
+namespace Fleetdeck {
+class CommandService;
+}
+
+namespace Fleetdeck::Api {
+class Router;
+
+/// Commands to one device or a group, command jobs, and the device twin (desired / reported configuration).
+void registerCommandRoutes(Router &router, CommandService *commands);
+
+} // namespace Fleetdeck::Api

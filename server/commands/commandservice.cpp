@@ -1,0 +1,1025 @@
+#include "commands/commandservice.h"
+
+#include "auth/authservice.h"
+#include "core/jsonutil.h"
+#include "core/validation.h"
+#include "protocol/commands.h"
+#include "protocol/messages.h"
+#include "storage/database.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QLoggingCategory>
+#include <QtCore/QUuid>
+#include <algorithm>
+
+Q_LOGGING_CATEGORY(lcCommands, "fleetdeck.server.commands", QtInfoMsg)
+
+namespace Fleetdeck {
+
+using Validation::msToTime;
+
+namespace {
+
+constexpr const char *kCommandColumns =
+    "id, tenant_id, device_id, job_id, type, payload, status, timeout_s, ttl_s, created_by, created_at, expires_at, "
+    "sent_at, delivered_at, finished_at, result, error, late_reply";
+
+QJsonValue jsonText(const QVariant &v)
+{
+    if (v.isNull())
+        return QJsonValue(QJsonValue::Null);
+    const QJsonDocument d = QJsonDocument::fromJson(v.toString().toUtf8());
+    return d.isObject() ? QJsonValue(d.object()) : d.isArray() ? QJsonValue(d.array()) : QJsonValue(QJsonValue::Null);
+}
+
+QJsonValue timeOrNull(const QVariant &v) { return v.isNull() ? QJsonValue(QJsonValue::Null) : Json::timestamp(msToTime(v)); }
+
+QString compactText(const QJsonObject &o) { return QString::fromUtf8(Json::compact(o)); }
+
+/// An optional integer field from `min` to `max`; `fallback` when absent.
+Result<int> intField(const QJsonObject &o, const QString &key, int min, int max, int fallback)
+{
+    const QJsonValue v = o.value(key);
+    if (v.isUndefined() || v.isNull())
+        return fallback;
+    const double d = v.toDouble(std::numeric_limits<double>::quiet_NaN());
+    if (!v.isDouble() || d != double(qint64(d)) || d < min || d > max)
+        return fail(Error::invalid(QStringLiteral("\"%1\" must be an integer from %2 to %3").arg(key).arg(min).arg(max)));
+    return int(d);
+}
+
+QString encodeCursor(qint64 ms, const QString &id)
+{
+    return QString::fromLatin1(QStringLiteral("%1|%2").arg(ms).arg(id).toLatin1().toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
+
+std::optional<std::pair<qint64, QString>> decodeCursor(const QString &c)
+{
+    auto decoded = QByteArray::fromBase64Encoding(c.toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded)
+        return std::nullopt;
+    const QList<QByteArray> parts = decoded.decoded.split('|');
+    bool ok = false;
+    if (parts.size() != 2)
+        return std::nullopt;
+    const qint64 ms = parts[0].toLongLong(&ok);
+    if (!ok)
+        return std::nullopt;
+    return std::make_pair(ms, QString::fromLatin1(parts[1]));
+}
+
+const QSet<QString> kSendKeys{QStringLiteral("type"), QStringLiteral("payload"), QStringLiteral("timeout_s"), QStringLiteral("ttl_s")};
+
+/// The fields of a command request that one command and a group command share.
+struct Spec
+{
+    QString type;
+    QJsonObject payload;
+    QByteArray payloadBytes;
+    int timeoutS = 0;
+    int ttlS = 0;
+};
+
+Result<Spec> parseSpec(const QJsonObject &body, const CommandService::Options &o)
+{
+    Spec s;
+    s.type = body.value(QStringLiteral("type")).toString();
+    if (!body.value(QStringLiteral("type")).isString() || !Commands::isValidType(s.type))
+        return fail(Error::invalid(QStringLiteral("\"type\" is required: 1 to 64 characters of a-z, 0-9, _ . -, starting with a letter (e.g. \"reboot\")")));
+    const QJsonValue payloadValue = body.value(QStringLiteral("payload"));
+    if (!payloadValue.isUndefined() && !payloadValue.isNull() && !payloadValue.isObject())
+        return fail(Error::invalid(QStringLiteral("\"payload\" must be a JSON object")));
+    s.payload = payloadValue.toObject();
+    s.payloadBytes = Json::compact(s.payload);
+    if (s.payloadBytes.size() > Commands::kMaxCommandPayloadBytes)
+        return fail(Error::tooLarge(QStringLiteral("the command payload of %1 bytes exceeds %2 bytes").arg(s.payloadBytes.size()).arg(Commands::kMaxCommandPayloadBytes)));
+    auto timeout = intField(body, QStringLiteral("timeout_s"), 1, o.maxTimeoutS, o.defaultTimeoutS);
+    if (!timeout)
+        return fail(timeout.error());
+    auto ttl = intField(body, QStringLiteral("ttl_s"), 1, o.maxTtlS, o.defaultTtlS);
+    if (!ttl)
+        return fail(ttl.error());
+    s.timeoutS = *timeout;
+    s.ttlS = *ttl;
+    return s;
+}
+
+} // namespace
+
+QString CommandService::stateName(State s)
+{
+    switch (s) {
+    case State::Queued: return QStringLiteral("queued");
+    case State::Sent: return QStringLiteral("sent");
+    case State::Delivered: return QStringLiteral("delivered");
+    case State::Succeeded: return QStringLiteral("succeeded");
+    case State::Failed: return QStringLiteral("failed");
+    case State::Rejected: return QStringLiteral("rejected");
+    case State::TimedOut: return QStringLiteral("timed_out");
+    case State::Expired: return QStringLiteral("expired");
+    case State::Cancelled: return QStringLiteral("cancelled");
+    }
+    return {};
+}
+
+std::optional<CommandService::State> CommandService::stateFromName(QStringView name)
+{
+    for (int i = 0; i < kStates; ++i)
+        if (stateName(State(i)) == name)
+            return State(i);
+    return std::nullopt;
+}
+
+CommandService::CommandService(Storage::Database &db, ICommandTransport &transport, Options options, QObject *parent)
+    : QObject(parent), m_db(db), m_transport(transport), m_options(options)
+{
+    m_deadlineTimer.setSingleShot(true);
+    connect(&m_deadlineTimer, &QTimer::timeout, this, &CommandService::onDeadline);
+    m_pacer.setInterval(5);
+    connect(&m_pacer, &QTimer::timeout, this, &CommandService::pumpReady);
+}
+
+CommandService::~CommandService() = default;
+
+Status CommandService::start()
+{
+    auto devices = m_db.exec(QStringLiteral("SELECT id, status, connection FROM devices"));
+    if (!devices)
+        return fail(devices.error());
+    while (devices->next()) {
+        DeviceState &d = m_devices[devices->value(0).toString()];
+        const QString status = devices->value(1).toString();
+        d.sendable = status != u"suspended" && status != u"decommissioned";
+        d.online = devices->value(2).toString() == u"online";
+    }
+
+    auto q = m_db.exec(QStringLiteral("SELECT id, device_id, type, payload, status, timeout_s, created_at, expires_at, sent_at "
+                                      "FROM commands WHERE status IN ('queued', 'sent', 'delivered') ORDER BY created_at, id"));
+    if (!q)
+        return fail(q.error());
+    int resumed = 0;
+    while (q->next()) {
+        Open c;
+        c.id = q->value(0).toString();
+        c.deviceId = q->value(1).toString();
+        c.state = stateFromName(q->value(4).toString()).value_or(State::Queued);
+        c.timeoutS = q->value(5).toInt();
+        c.createdMs = q->value(6).toLongLong();
+        c.expiresMs = q->value(7).toLongLong();
+        c.sentMs = q->value(8).toLongLong();
+        Commands::CommandMessage m{c.id, q->value(2).toString(), QJsonDocument::fromJson(q->value(3).toString().toUtf8()).object(), c.expiresMs, c.timeoutS};
+        c.message = Commands::encode(m);
+        ++resumed;
+        if (c.state == State::Queued) {
+            enqueue(std::move(c));
+            continue;
+        }
+        // Sent before the restart: its timeout runs from when it was sent, not from now. It still holds a place in
+        // the device's window until it is delivered or final, so that order is kept.
+        if (c.state == State::Sent) {
+            c.counted = true;
+            ++m_devices[c.deviceId].outstanding;
+        }
+        arm(c.sentMs + qint64(c.timeoutS) * 1000, c.id);
+        m_open.insert(c.id, std::move(c));
+    }
+    if (resumed)
+        qCInfo(lcCommands) << "resumed" << resumed << "open commands";
+    return {};
+}
+
+// --- REST ------------------------------------------------------------------------------------------------------
+
+Result<QString> CommandService::tenantOfDevice(const QString &deviceId)
+{
+    auto q = m_db.exec(QStringLiteral("SELECT tenant_id FROM devices WHERE id = :id"), {{QStringLiteral("id"), deviceId}});
+    if (!q)
+        return fail(q.error());
+    if (!q->next())
+        return fail(Error::notFound(QStringLiteral("no device with id %1").arg(deviceId)));
+    return q->value(0).toString();
+}
+
+Result<QJsonObject> CommandService::send(const Principal &who, const QString &deviceId, const QJsonObject &body)
+{
+    if (auto st = Validation::checkKnownKeys(body, kSendKeys); !st)
+        return fail(st.error());
+    auto spec = parseSpec(body, m_options);
+    if (!spec)
+        return fail(spec.error());
+    const QString &type = spec->type;
+    const int timeoutS = spec->timeoutS, ttlS = spec->ttlS;
+
+    auto dev = m_db.exec(QStringLiteral("SELECT status FROM devices WHERE id = :id AND tenant_id = :t"),
+                         {{QStringLiteral("id"), deviceId}, {QStringLiteral("t"), who.tenantId}});
+    if (!dev)
+        return fail(dev.error());
+    if (!dev->next())
+        return fail(Error::notFound(QStringLiteral("no device with id %1").arg(deviceId)));
+    const QString status = dev->value(0).toString();
+    if (status == u"decommissioned")
+        return fail(Error::conflict(QStringLiteral("device %1 is decommissioned and can no longer receive commands").arg(deviceId)));
+    if (status == u"suspended")
+        return fail(Error::conflict(QStringLiteral("device %1 is suspended; resume it before sending commands").arg(deviceId)));
+    DeviceState &ds = m_devices[deviceId];
+    if (int(ds.queue.size()) >= m_options.maxQueuedPerDevice)
+        return fail(Error::conflict(QStringLiteral("the command queue of device %1 is full (%2 commands waiting); wait until the device "
+                                                   "is online and works through them, or cancel some").arg(deviceId).arg(ds.queue.size())));
+
+    Open c;
+    c.id = newUuid();
+    c.deviceId = deviceId;
+    c.createdMs = Storage::nowMs();
+    c.expiresMs = c.createdMs + qint64(ttlS) * 1000;
+    c.timeoutS = timeoutS;
+    c.message = Commands::encode(Commands::CommandMessage{c.id, type, spec->payload, c.expiresMs, c.timeoutS});
+    auto ins = m_db.exec(QStringLiteral("INSERT INTO commands (id, tenant_id, device_id, type, payload, status, timeout_s, ttl_s, created_by, created_at, expires_at) "
+                                        "VALUES (:id, :t, :d, :type, :payload, 'queued', :timeout, :ttl, :by, :now, :exp)"),
+                         {{QStringLiteral("id"), c.id}, {QStringLiteral("t"), who.tenantId}, {QStringLiteral("d"), deviceId},
+                          {QStringLiteral("type"), type}, {QStringLiteral("payload"), QString::fromUtf8(spec->payloadBytes)},
+                          {QStringLiteral("timeout"), timeoutS}, {QStringLiteral("ttl"), ttlS}, {QStringLiteral("by"), who.email},
+                          {QStringLiteral("now"), c.createdMs}, {QStringLiteral("exp"), c.expiresMs}});
+    if (!ins)
+        return fail(ins.error());
+    audit(m_db, &who, QStringLiteral("command.send"), QStringLiteral("command"), c.id,
+          QStringLiteral("%1 to device %2 (timeout %3 s, ttl %4 s)").arg(type, deviceId).arg(timeoutS).arg(ttlS));
+    ++m_counts[int(State::Queued)];
+    const QString id = c.id;
+    enqueue(std::move(c));
+    pump(deviceId);
+    return loadCommand(who.tenantId, id);
+}
+
+Result<QJsonObject> CommandService::loadCommand(const QString &tenantId, const QString &commandId)
+{
+    auto q = m_db.exec(QStringLiteral("SELECT %1 FROM commands WHERE id = :id AND tenant_id = :t").arg(QLatin1StringView(kCommandColumns)),
+                       {{QStringLiteral("id"), commandId}, {QStringLiteral("t"), tenantId}});
+    if (!q)
+        return fail(q.error());
+    if (!q->next())
+        return fail(Error::notFound(QStringLiteral("no command with id %1").arg(commandId)));
+    const QString status = q->value(6).toString();
+    QJsonArray history{QJsonObject{{QStringLiteral("status"), QStringLiteral("queued")}, {QStringLiteral("at"), timeOrNull(q->value(10))}}};
+    if (!q->value(12).isNull())
+        history.append(QJsonObject{{QStringLiteral("status"), QStringLiteral("sent")}, {QStringLiteral("at"), timeOrNull(q->value(12))}});
+    if (!q->value(13).isNull())
+        history.append(QJsonObject{{QStringLiteral("status"), QStringLiteral("delivered")}, {QStringLiteral("at"), timeOrNull(q->value(13))}});
+    if (!q->value(14).isNull())
+        history.append(QJsonObject{{QStringLiteral("status"), status}, {QStringLiteral("at"), timeOrNull(q->value(14))}});
+    return QJsonObject{
+        {QStringLiteral("command_id"), q->value(0).toString()},
+        {QStringLiteral("tenant_id"), q->value(1).toString()},
+        {QStringLiteral("device_id"), q->value(2).toString()},
+        {QStringLiteral("job_id"), Validation::nullable(q->value(3).toString())},
+        {QStringLiteral("type"), q->value(4).toString()},
+        {QStringLiteral("payload"), jsonText(q->value(5))},
+        {QStringLiteral("status"), status},
+        {QStringLiteral("final"), stateFromName(status).transform([](State s) { return isFinal(s); }).value_or(false)},
+        {QStringLiteral("timeout_s"), q->value(7).toInt()},
+        {QStringLiteral("ttl_s"), q->value(8).toInt()},
+        {QStringLiteral("created_by"), Validation::nullable(q->value(9).toString())},
+        {QStringLiteral("created_at"), timeOrNull(q->value(10))},
+        {QStringLiteral("expires_at"), timeOrNull(q->value(11))},
+        {QStringLiteral("sent_at"), timeOrNull(q->value(12))},
+        {QStringLiteral("delivered_at"), timeOrNull(q->value(13))},
+        {QStringLiteral("finished_at"), timeOrNull(q->value(14))},
+        {QStringLiteral("result"), jsonText(q->value(15))},
+        {QStringLiteral("error"), Validation::nullable(q->value(16).toString())},
+        {QStringLiteral("late_reply"), jsonText(q->value(17))},
+        {QStringLiteral("history"), history},
+    };
+}
+
+Result<QJsonObject> CommandService::get(const Principal &who, const QString &commandId) { return loadCommand(who.tenantId, commandId); }
+
+Result<QJsonObject> CommandService::list(const Principal &who, const QString &deviceId, const CommandListFilter &f)
+{
+    auto dev = m_db.exec(QStringLiteral("SELECT 1 FROM devices WHERE id = :id AND tenant_id = :t"), {{QStringLiteral("id"), deviceId}, {QStringLiteral("t"), who.tenantId}});
+    if (!dev)
+        return fail(dev.error());
+    if (!dev->next())
+        return fail(Error::notFound(QStringLiteral("no device with id %1").arg(deviceId)));
+    QString sql = QStringLiteral("SELECT id, created_at FROM commands WHERE device_id = :d AND tenant_id = :t");
+    QVariantMap b{{QStringLiteral("d"), deviceId}, {QStringLiteral("t"), who.tenantId}};
+    if (!f.status.isEmpty()) {
+        if (!stateFromName(f.status)) {
+            QStringList names;
+            for (int i = 0; i < kStates; ++i)
+                names << stateName(State(i));
+            return fail(Error::invalid(QStringLiteral("\"status\" must be one of %1").arg(names.join(QStringLiteral(", ")))));
+        }
+        sql += u" AND status = :status";
+        b.insert(QStringLiteral("status"), f.status);
+    }
+    if (!f.type.isEmpty()) {
+        sql += u" AND type = :type";
+        b.insert(QStringLiteral("type"), f.type);
+    }
+    if (!f.cursor.isEmpty()) {
+        const auto c = decodeCursor(f.cursor);
+        if (!c)
+            return fail(Error::invalid(QStringLiteral("\"cursor\" is not a cursor this server issued")));
+        sql += u" AND (created_at < :cts OR (created_at = :cts AND id < :cid))";
+        b.insert(QStringLiteral("cts"), c->first);
+        b.insert(QStringLiteral("cid"), c->second);
+    }
+    sql += QStringLiteral(" ORDER BY created_at DESC, id DESC LIMIT :limit");
+    b.insert(QStringLiteral("limit"), f.limit + 1);
+    auto q = m_db.exec(sql, b);
+    if (!q)
+        return fail(q.error());
+    QList<std::pair<QString, qint64>> ids;
+    while (q->next())
+        ids.append({q->value(0).toString(), q->value(1).toLongLong()});
+    QString next;
+    if (ids.size() > f.limit) {
+        ids.resize(f.limit);
+        next = encodeCursor(ids.last().second, ids.last().first);
+    }
+    QJsonArray items;
+    for (const auto &[id, created] : std::as_const(ids)) {
+        auto doc = loadCommand(who.tenantId, id);
+        if (!doc)
+            return fail(doc.error());
+        items.append(*doc);
+    }
+    return QJsonObject{{QStringLiteral("items"), items}, {QStringLiteral("next_cursor"), Validation::nullable(next)}};
+}
+
+Result<QJsonObject> CommandService::cancel(const Principal &who, const QString &commandId)
+{
+    auto doc = loadCommand(who.tenantId, commandId);
+    if (!doc)
+        return doc;
+    auto it = m_open.find(commandId);
+    if (it == m_open.end()) {
+        const QString status = doc->value(QStringLiteral("status")).toString();
+        return fail(Error::conflict(QStringLiteral("command %1 is already %2 (at %3); only queued, sent or delivered commands can be cancelled")
+                                        .arg(commandId, status, doc->value(QStringLiteral("finished_at")).toString())));
+    }
+    const bool wasSent = it->state != State::Queued || it->mid != 0;
+    audit(m_db, &who, QStringLiteral("command.cancel"), QStringLiteral("command"), commandId,
+          QStringLiteral("cancelled while %1").arg(stateName(it->state)));
+    finish(*it, State::Cancelled, {},
+           wasSent ? QStringLiteral("cancelled by %1 after it was sent: the device may still carry it out").arg(who.email)
+                   : QStringLiteral("cancelled by %1 before it was sent").arg(who.email));
+    return loadCommand(who.tenantId, commandId);
+}
+
+Result<QJsonObject> CommandService::sendGroup(const Principal &who, const QJsonObject &body)
+{
+    QSet<QString> keys = kSendKeys;
+    keys << QStringLiteral("target");
+    if (auto st = Validation::checkKnownKeys(body, keys); !st)
+        return fail(st.error());
+    const QJsonValue targetValue = body.value(QStringLiteral("target"));
+    if (!targetValue.isObject())
+        return fail(Error::invalid(QStringLiteral("\"target\" is required: {\"device_ids\": [...]}, {\"device_type\": \"...\"} or {\"tags\": [...]}")));
+    const QJsonObject target = targetValue.toObject();
+    if (target.size() != 1 || !QSet<QString>{QStringLiteral("device_ids"), QStringLiteral("device_type"), QStringLiteral("tags")}.contains(target.begin().key()))
+        return fail(Error::invalid(QStringLiteral("\"target\" must have exactly one of \"device_ids\", \"device_type\" or \"tags\"")));
+    auto spec = parseSpec(body, m_options);
+    if (!spec)
+        return fail(spec.error());
+    const QString &type = spec->type;
+    const QJsonObject &payload = spec->payload;
+    const QByteArray &payloadBytes = spec->payloadBytes;
+    const int timeoutS = spec->timeoutS, ttlS = spec->ttlS;
+
+    // Resolve the target to (device id, status), tenant-scoped.
+    QList<std::pair<QString, QString>> matched;
+    const QString kind = target.begin().key();
+    const QJsonValue tv = target.begin().value();
+    const auto collect = [&](Result<QSqlQuery> q) -> Status {
+        if (!q)
+            return fail(q.error());
+        while (q->next())
+            matched.append({q->value(0).toString(), q->value(1).toString()});
+        return {};
+    };
+    if (kind == u"device_type") {
+        if (!tv.isString() || tv.toString().isEmpty())
+            return fail(Error::invalid(QStringLiteral("\"target.device_type\" must be a non-empty string")));
+        if (auto st = collect(m_db.exec(QStringLiteral("SELECT id, status FROM devices WHERE tenant_id = :t AND device_type = :type ORDER BY id"),
+                                        {{QStringLiteral("t"), who.tenantId}, {QStringLiteral("type"), tv.toString()}})); !st)
+            return fail(st.error());
+    } else {
+        if (!tv.isArray() || tv.toArray().isEmpty() || tv.toArray().size() > m_options.maxGroupTargets)
+            return fail(Error::invalid(QStringLiteral("\"target.%1\" must be an array of 1 to %2 strings").arg(kind).arg(m_options.maxGroupTargets)));
+        QStringList values;
+        for (const QJsonValue &v : tv.toArray()) {
+            if (!v.isString() || v.toString().isEmpty() || v.toString().size() > 128)
+                return fail(Error::invalid(QStringLiteral("\"target.%1\" must contain only non-empty strings").arg(kind)));
+            values << v.toString();
+        }
+        values.removeDuplicates();
+        if (kind == u"tags" && values.size() > 20)
+            return fail(Error::invalid(QStringLiteral("\"target.tags\" may name at most 20 tags (a device must carry all of them)")));
+        // In chunks: SQLite allows only so many bound parameters per statement.
+        for (qsizetype from = 0; from < values.size(); from += 500) {
+            const QStringList chunk = values.mid(from, 500);
+            QStringList names;
+            QVariantMap b{{QStringLiteral("t"), who.tenantId}};
+            for (qsizetype i = 0; i < chunk.size(); ++i) {
+                names << QStringLiteral(":v%1").arg(i);
+                b.insert(QStringLiteral("v%1").arg(i), chunk[i]);
+            }
+            QString sql;
+            if (kind == u"device_ids") {
+                sql = QStringLiteral("SELECT id, status FROM devices WHERE tenant_id = :t AND id IN (%1)").arg(names.join(u','));
+            } else {
+                sql = QStringLiteral("SELECT d.id, d.status FROM devices d WHERE d.tenant_id = :t AND "
+                                     "(SELECT COUNT(*) FROM device_tags g WHERE g.device_id = d.id AND g.tag IN (%1)) = :n ORDER BY d.id").arg(names.join(u','));
+                b.insert(QStringLiteral("n"), chunk.size());
+            }
+            if (auto st = collect(m_db.exec(sql, b)); !st)
+                return fail(st.error());
+        }
+        if (kind == u"device_ids" && matched.size() < values.size()) {
+            QSet<QString> found;
+            for (const auto &m : std::as_const(matched))
+                found << m.first;
+            QStringList unknown;
+            for (const QString &v : std::as_const(values))
+                if (!found.contains(v))
+                    unknown << v;
+            return fail(Error::invalid(QStringLiteral("%1 of the device ids are not devices of this tenant: %2%3")
+                                           .arg(unknown.size()).arg(unknown.mid(0, 5).join(QStringLiteral(", ")), unknown.size() > 5 ? QStringLiteral(", ...") : QString())));
+        }
+    }
+    if (matched.isEmpty())
+        return fail(Error::invalid(QStringLiteral("the target matches no device of this tenant")));
+
+    QJsonArray skipped;
+    QList<QString> targets;
+    for (const auto &[id, status] : std::as_const(matched)) {
+        QString reason;
+        if (status == u"decommissioned" || status == u"suspended")
+            reason = QStringLiteral("device is %1").arg(status);
+        else if (int(m_devices[id].queue.size()) >= m_options.maxQueuedPerDevice)
+            reason = QStringLiteral("command queue full (%1 waiting)").arg(m_devices[id].queue.size());
+        if (reason.isEmpty())
+            targets << id;
+        else
+            skipped.append(QJsonObject{{QStringLiteral("device_id"), id}, {QStringLiteral("reason"), reason}});
+    }
+    if (targets.isEmpty())
+        return fail(Error::conflict(QStringLiteral("none of the %1 matching devices can take the command now (%2)")
+                                        .arg(matched.size()).arg(skipped.first().toObject().value(QStringLiteral("reason")).toString())));
+
+    const QString jobId = newUuid();
+    const qint64 now = Storage::nowMs();
+    const qint64 expires = now + qint64(ttlS) * 1000;
+    if (auto st = m_db.transaction(); !st)
+        return fail(st.error());
+    auto job = m_db.exec(QStringLiteral("INSERT INTO command_jobs (id, tenant_id, type, payload, target, timeout_s, ttl_s, total, skipped, created_by, created_at) "
+                                        "VALUES (:id, :t, :type, :payload, :target, :timeout, :ttl, :total, :skipped, :by, :now)"),
+                         {{QStringLiteral("id"), jobId}, {QStringLiteral("t"), who.tenantId}, {QStringLiteral("type"), type},
+                          {QStringLiteral("payload"), QString::fromUtf8(payloadBytes)}, {QStringLiteral("target"), compactText(target)},
+                          {QStringLiteral("timeout"), timeoutS}, {QStringLiteral("ttl"), ttlS}, {QStringLiteral("total"), targets.size()},
+                          {QStringLiteral("skipped"), QString::fromUtf8(QJsonDocument(skipped).toJson(QJsonDocument::Compact))},
+                          {QStringLiteral("by"), who.email}, {QStringLiteral("now"), now}});
+    if (!job) {
+        m_db.rollback();
+        return fail(job.error());
+    }
+    QList<Open> made;
+    made.reserve(targets.size());
+    for (const QString &deviceId : std::as_const(targets)) {
+        Open c;
+        c.id = newUuid();
+        c.deviceId = deviceId;
+        c.createdMs = now;
+        c.expiresMs = expires;
+        c.timeoutS = timeoutS;
+        c.message = Commands::encode(Commands::CommandMessage{c.id, type, payload, expires, c.timeoutS});
+        auto ins = m_db.exec(QStringLiteral("INSERT INTO commands (id, tenant_id, device_id, job_id, type, payload, status, timeout_s, ttl_s, created_by, created_at, expires_at) "
+                                            "VALUES (:id, :t, :d, :job, :type, :payload, 'queued', :timeout, :ttl, :by, :now, :exp)"),
+                             {{QStringLiteral("id"), c.id}, {QStringLiteral("t"), who.tenantId}, {QStringLiteral("d"), deviceId},
+                              {QStringLiteral("job"), jobId}, {QStringLiteral("type"), type}, {QStringLiteral("payload"), QString::fromUtf8(payloadBytes)},
+                              {QStringLiteral("timeout"), timeoutS}, {QStringLiteral("ttl"), ttlS}, {QStringLiteral("by"), who.email},
+                              {QStringLiteral("now"), now}, {QStringLiteral("exp"), expires}});
+        if (!ins) {
+            m_db.rollback();
+            return fail(ins.error());
+        }
+        made.append(std::move(c));
+    }
+    if (auto st = m_db.commit(); !st) {
+        m_db.rollback();
+        return fail(st.error());
+    }
+    audit(m_db, &who, QStringLiteral("command.send_group"), QStringLiteral("command_job"), jobId,
+          QStringLiteral("%1 to %2 devices by %3 (%4 skipped)").arg(type).arg(targets.size()).arg(kind).arg(skipped.size()));
+    qCInfo(lcCommands) << "group command" << jobId << type << "to" << targets.size() << "devices," << skipped.size() << "skipped";
+    m_counts[int(State::Queued)] += made.size();
+    for (Open &c : made) {
+        const QString deviceId = c.deviceId;
+        enqueue(std::move(c));
+        if (!m_ready.contains(deviceId))
+            m_ready.append(deviceId);
+    }
+    pumpReady();
+    return loadJob(who.tenantId, jobId);
+}
+
+Result<QJsonObject> CommandService::loadJob(const QString &tenantId, const QString &jobId)
+{
+    auto q = m_db.exec(QStringLiteral("SELECT id, type, payload, target, timeout_s, ttl_s, total, skipped, created_by, created_at "
+                                      "FROM command_jobs WHERE id = :id AND tenant_id = :t"),
+                       {{QStringLiteral("id"), jobId}, {QStringLiteral("t"), tenantId}});
+    if (!q)
+        return fail(q.error());
+    if (!q->next())
+        return fail(Error::notFound(QStringLiteral("no command job with id %1").arg(jobId)));
+    QJsonObject counts;
+    for (int i = 0; i < kStates; ++i)
+        counts.insert(stateName(State(i)), 0);
+    auto c = m_db.exec(QStringLiteral("SELECT status, COUNT(*), MAX(finished_at) FROM commands WHERE job_id = :id GROUP BY status"), {{QStringLiteral("id"), jobId}});
+    if (!c)
+        return fail(c.error());
+    qint64 open = 0, lastFinished = 0;
+    while (c->next()) {
+        const QString status = c->value(0).toString();
+        counts.insert(status, c->value(1).toLongLong());
+        const auto s = stateFromName(status);
+        if (s && !isFinal(*s))
+            open += c->value(1).toLongLong();
+        else
+            lastFinished = std::max(lastFinished, c->value(2).toLongLong());
+    }
+    const QJsonArray skipped = QJsonDocument::fromJson(q->value(7).toString().toUtf8()).array();
+    return QJsonObject{
+        {QStringLiteral("job_id"), q->value(0).toString()},
+        {QStringLiteral("tenant_id"), tenantId},
+        {QStringLiteral("type"), q->value(1).toString()},
+        {QStringLiteral("payload"), jsonText(q->value(2))},
+        {QStringLiteral("target"), jsonText(q->value(3))},
+        {QStringLiteral("timeout_s"), q->value(4).toInt()},
+        {QStringLiteral("ttl_s"), q->value(5).toInt()},
+        {QStringLiteral("total"), q->value(6).toLongLong()},
+        {QStringLiteral("counts"), counts},
+        {QStringLiteral("status"), open > 0 ? QStringLiteral("running") : QStringLiteral("finished")},
+        {QStringLiteral("skipped"), skipped},
+        {QStringLiteral("created_by"), Validation::nullable(q->value(8).toString())},
+        {QStringLiteral("created_at"), timeOrNull(q->value(9))},
+        {QStringLiteral("finished_at"), open > 0 || lastFinished == 0 ? QJsonValue(QJsonValue::Null) : timeOrNull(lastFinished)},
+    };
+}
+
+Result<QJsonObject> CommandService::job(const Principal &who, const QString &jobId) { return loadJob(who.tenantId, jobId); }
+
+Result<QJsonObject> CommandService::jobs(const Principal &who, const QString &cursor, int limit)
+{
+    QString sql = QStringLiteral("SELECT id, created_at FROM command_jobs WHERE tenant_id = :t");
+    QVariantMap b{{QStringLiteral("t"), who.tenantId}};
+    if (!cursor.isEmpty()) {
+        const auto c = decodeCursor(cursor);
+        if (!c)
+            return fail(Error::invalid(QStringLiteral("\"cursor\" is not a cursor this server issued")));
+        sql += u" AND (created_at < :cts OR (created_at = :cts AND id < :cid))";
+        b.insert(QStringLiteral("cts"), c->first);
+        b.insert(QStringLiteral("cid"), c->second);
+    }
+    sql += QStringLiteral(" ORDER BY created_at DESC, id DESC LIMIT :limit");
+    b.insert(QStringLiteral("limit"), limit + 1);
+    auto q = m_db.exec(sql, b);
+    if (!q)
+        return fail(q.error());
+    QList<std::pair<QString, qint64>> ids;
+    while (q->next())
+        ids.append({q->value(0).toString(), q->value(1).toLongLong()});
+    QString next;
+    if (ids.size() > limit) {
+        ids.resize(limit);
+        next = encodeCursor(ids.last().second, ids.last().first);
+    }
+    QJsonArray items;
+    for (const auto &[id, created] : std::as_const(ids)) {
+        auto doc = loadJob(who.tenantId, id);
+        if (!doc)
+            return fail(doc.error());
+        items.append(*doc);
+    }
+    return QJsonObject{{QStringLiteral("items"), items}, {QStringLiteral("next_cursor"), Validation::nullable(next)}};
+}
+
+// --- Device twin -----------------------------------------------------------------------------------------------
+
+Result<QJsonObject> CommandService::config(const Principal &who, const QString &deviceId)
+{
+    auto dev = m_db.exec(QStringLiteral("SELECT 1 FROM devices WHERE id = :id AND tenant_id = :t"), {{QStringLiteral("id"), deviceId}, {QStringLiteral("t"), who.tenantId}});
+    if (!dev)
+        return fail(dev.error());
+    if (!dev->next())
+        return fail(Error::notFound(QStringLiteral("no device with id %1").arg(deviceId)));
+    auto q = m_db.exec(QStringLiteral("SELECT desired, desired_version, desired_at, desired_by, reported, reported_version, reported_at "
+                                      "FROM device_config WHERE device_id = :id"), {{QStringLiteral("id"), deviceId}});
+    if (!q)
+        return fail(q.error());
+    QJsonObject desired, reported;
+    qint64 desiredVersion = 0, reportedVersion = 0;
+    QVariant desiredAt, desiredBy, reportedAt;
+    bool hasReport = false;
+    if (q->next()) {
+        desired = QJsonDocument::fromJson(q->value(0).toString().toUtf8()).object();
+        desiredVersion = q->value(1).toLongLong();
+        desiredAt = q->value(2);
+        desiredBy = q->value(3);
+        hasReport = !q->value(4).isNull();
+        reported = QJsonDocument::fromJson(q->value(4).toString().toUtf8()).object();
+        reportedVersion = q->value(5).toLongLong();
+        reportedAt = q->value(6);
+    }
+    const QJsonObject delta = Commands::configDelta(desired, reported);
+    return QJsonObject{
+        {QStringLiteral("device_id"), deviceId},
+        {QStringLiteral("desired"), desired},
+        {QStringLiteral("desired_version"), desiredVersion},
+        {QStringLiteral("desired_at"), timeOrNull(desiredAt)},
+        {QStringLiteral("desired_by"), Validation::nullable(desiredBy.toString())},
+        {QStringLiteral("reported"), hasReport ? QJsonValue(reported) : QJsonValue(QJsonValue::Null)},
+        {QStringLiteral("reported_version"), reportedVersion},
+        {QStringLiteral("reported_at"), timeOrNull(reportedAt)},
+        {QStringLiteral("delta"), delta},
+        // In sync: the device has applied the current version and reports every desired value.
+        {QStringLiteral("in_sync"), delta.isEmpty() && reportedVersion >= desiredVersion},
+    };
+}
+
+Result<QJsonObject> CommandService::setConfig(const Principal &who, const QString &deviceId, const QJsonObject &body)
+{
+    if (auto st = Validation::checkKnownKeys(body, {QStringLiteral("desired"), QStringLiteral("version")}); !st)
+        return fail(st.error());
+    const QJsonValue desiredValue = body.value(QStringLiteral("desired"));
+    if (!desiredValue.isObject())
+        return fail(Error::invalid(QStringLiteral("\"desired\" is required and must be a JSON object of attributes")));
+    const QJsonObject desired = desiredValue.toObject();
+    const QByteArray bytes = Json::compact(desired);
+    if (bytes.size() > Commands::kMaxConfigBytes)
+        return fail(Error::tooLarge(QStringLiteral("the desired configuration of %1 bytes exceeds %2 bytes").arg(bytes.size()).arg(Commands::kMaxConfigBytes)));
+    auto dev = m_db.exec(QStringLiteral("SELECT status FROM devices WHERE id = :id AND tenant_id = :t"), {{QStringLiteral("id"), deviceId}, {QStringLiteral("t"), who.tenantId}});
+    if (!dev)
+        return fail(dev.error());
+    if (!dev->next())
+        return fail(Error::notFound(QStringLiteral("no device with id %1").arg(deviceId)));
+    if (dev->value(0).toString() == u"decommissioned")
+        return fail(Error::conflict(QStringLiteral("device %1 is decommissioned; its configuration can no longer change").arg(deviceId)));
+    auto cur = m_db.exec(QStringLiteral("SELECT desired_version FROM device_config WHERE device_id = :id"), {{QStringLiteral("id"), deviceId}});
+    if (!cur)
+        return fail(cur.error());
+    const qint64 current = cur->next() ? cur->value(0).toLongLong() : 0;
+    const QJsonValue expected = body.value(QStringLiteral("version"));
+    if (!expected.isUndefined() && !expected.isNull()) {
+        if (!expected.isDouble() || expected.toDouble() != double(qint64(expected.toDouble())))
+            return fail(Error::invalid(QStringLiteral("\"version\" must be the integer version the change is based on")));
+        if (qint64(expected.toDouble()) != current)
+            return fail(Error::conflict(QStringLiteral("the desired configuration of device %1 is at version %2, not %3; read it again and retry")
+                                            .arg(deviceId).arg(current).arg(qint64(expected.toDouble()))));
+    }
+    const qint64 version = current + 1;
+    const qint64 now = Storage::nowMs();
+    auto up = m_db.exec(QStringLiteral("INSERT INTO device_config (device_id, tenant_id, desired, desired_version, desired_at, desired_by) "
+                                       "VALUES (:id, :t, :desired, :v, :now, :by) ON CONFLICT (device_id) DO UPDATE SET "
+                                       "desired = excluded.desired, desired_version = excluded.desired_version, desired_at = excluded.desired_at, desired_by = excluded.desired_by"),
+                        {{QStringLiteral("id"), deviceId}, {QStringLiteral("t"), who.tenantId}, {QStringLiteral("desired"), QString::fromUtf8(bytes)},
+                         {QStringLiteral("v"), version}, {QStringLiteral("now"), now}, {QStringLiteral("by"), who.email}});
+    if (!up)
+        return fail(up.error());
+    QStringList keys = desired.keys();
+    audit(m_db, &who, QStringLiteral("device.config"), QStringLiteral("device"), deviceId,
+          QStringLiteral("desired configuration version %1 (%2)").arg(version).arg(keys.isEmpty() ? QStringLiteral("empty") : keys.mid(0, 20).join(QStringLiteral(", "))));
+    // Retained: a device that is offline now gets it when it subscribes; sent again when it comes online behind.
+    if (m_transport.isConnected())
+        if (auto r = m_transport.publishDesiredConfig(deviceId, Commands::encodeDesired({version, desired})); !r)
+            qCWarning(lcCommands) << "desired configuration of" << deviceId << "not published now:" << r.error().message;
+    return config(who, deviceId);
+}
+
+void CommandService::sendDesiredIfBehind(const QString &deviceId)
+{
+    auto q = m_db.exec(QStringLiteral("SELECT desired, desired_version, reported_version FROM device_config WHERE device_id = :id"), {{QStringLiteral("id"), deviceId}});
+    if (!q || !q->next() || q->value(1).toLongLong() <= q->value(2).toLongLong())
+        return;
+    const QJsonObject desired = QJsonDocument::fromJson(q->value(0).toString().toUtf8()).object();
+    if (auto r = m_transport.publishDesiredConfig(deviceId, Commands::encodeDesired({q->value(1).toLongLong(), desired})); !r)
+        qCWarning(lcCommands) << "desired configuration of" << deviceId << "not published:" << r.error().message;
+}
+
+void CommandService::handleReported(const QString &deviceId, const QByteArray &payload)
+{
+    auto doc = Commands::decodeReported(payload);
+    if (!doc) {
+        if (++m_rejectedReports <= 20 || m_rejectedReports % 1000 == 0)
+            qCWarning(lcCommands) << "rejected reported configuration from" << deviceId << ":" << doc.error().message << "(" << m_rejectedReports << "so far)";
+        return;
+    }
+    auto tenant = tenantOfDevice(deviceId);
+    if (!tenant) {
+        ++m_rejectedReports;
+        return;
+    }
+    const QString text = QString::fromUtf8(Json::compact(doc->values));
+    auto up = m_db.exec(QStringLiteral("INSERT INTO device_config (device_id, tenant_id, reported, reported_version, reported_at) "
+                                       "VALUES (:id, :t, :reported, :v, :now) ON CONFLICT (device_id) DO UPDATE SET "
+                                       "reported = excluded.reported, reported_version = excluded.reported_version, reported_at = excluded.reported_at"),
+                        {{QStringLiteral("id"), deviceId}, {QStringLiteral("t"), *tenant}, {QStringLiteral("reported"), text},
+                         {QStringLiteral("v"), doc->version}, {QStringLiteral("now"), Storage::nowMs()}});
+    if (!up)
+        qCWarning(lcCommands) << "reported configuration of" << deviceId << "not stored:" << up.error().message;
+}
+
+// --- State machine ---------------------------------------------------------------------------------------------
+
+Status CommandService::persist(const Open &c, State to, qint64 nowMs, const QJsonObject &result, const QString &error)
+{
+    QString column;
+    switch (to) {
+    case State::Sent: column = QStringLiteral("sent_at"); break;
+    case State::Delivered: column = QStringLiteral("delivered_at"); break;
+    case State::Queued: return {};
+    default: column = QStringLiteral("finished_at"); break;
+    }
+    QVariantMap b{{QStringLiteral("id"), c.id}, {QStringLiteral("s"), stateName(to)}, {QStringLiteral("now"), nowMs}};
+    QString sql = QStringLiteral("UPDATE commands SET status = :s, %1 = :now").arg(column);
+    if (isFinal(to)) {
+        sql += QStringLiteral(", result = :result, error = :error");
+        b.insert(QStringLiteral("result"), result.isEmpty() ? QVariant() : QVariant(compactText(result)));
+        b.insert(QStringLiteral("error"), error.isEmpty() ? QVariant() : QVariant(error));
+    }
+    sql += u" WHERE id = :id";
+    auto r = m_db.exec(sql, b);
+    if (!r) {
+        qCWarning(lcCommands) << "command" << c.id << "->" << stateName(to) << "not stored:" << r.error().message;
+        return fail(r.error());
+    }
+    return {};
+}
+
+void CommandService::enqueue(Open c)
+{
+    const QString id = c.id;
+    DeviceState &d = m_devices[c.deviceId];
+    d.queue.push_back(id);
+    arm(c.expiresMs, id);
+    m_open.insert(id, std::move(c));
+}
+
+void CommandService::arm(qint64 deadlineMs, const QString &commandId)
+{
+    const bool earliest = m_deadlines.empty() || deadlineMs < m_deadlines.begin()->first;
+    m_deadlines.emplace(deadlineMs, commandId);
+    if (earliest || !m_deadlineTimer.isActive())
+        m_deadlineTimer.start(int(std::clamp<qint64>(deadlineMs - Storage::nowMs(), 0, 3600 * 1000)));
+}
+
+void CommandService::onDeadline()
+{
+    const qint64 now = Storage::nowMs();
+    while (!m_deadlines.empty() && m_deadlines.begin()->first <= now) {
+        const QString id = m_deadlines.begin()->second;
+        m_deadlines.erase(m_deadlines.begin());
+        auto it = m_open.find(id);
+        if (it == m_open.end())
+            continue;
+        Open &c = *it;
+        if (c.state == State::Queued && c.mid == 0 && c.expiresMs <= now)
+            finish(c, State::Expired, {}, QStringLiteral("its ttl passed while it waited to be sent (device offline or busy)"));
+        else if ((c.state == State::Sent || c.state == State::Delivered) && c.sentMs + qint64(c.timeoutS) * 1000 <= now)
+            finish(c, State::TimedOut, {}, QStringLiteral("no final reply within %1 s after it was sent").arg(c.timeoutS));
+    }
+    if (!m_deadlines.empty())
+        m_deadlineTimer.start(int(std::clamp<qint64>(m_deadlines.begin()->first - now, 0, 3600 * 1000)));
+}
+
+void CommandService::finish(Open &c, State to, const QJsonObject &result, const QString &error)
+{
+    const qint64 now = Storage::nowMs();
+    (void)persist(c, to, now, result, error);
+    ++m_counts[int(to)];
+    DeviceState &d = m_devices[c.deviceId];
+    if (c.state == State::Queued && c.mid == 0) {
+        auto pos = std::find(d.queue.begin(), d.queue.end(), c.id);
+        if (pos != d.queue.end())
+            d.queue.erase(pos);
+    }
+    if (c.mid != 0)
+        m_publishing.remove(c.mid);
+    if (c.counted)
+        --d.outstanding;
+    const QString id = c.id, deviceId = c.deviceId;
+    m_open.remove(id);
+    Q_EMIT commandChanged(id, deviceId, stateName(to));
+    pump(deviceId);
+}
+
+void CommandService::pump(const QString &deviceId)
+{
+    auto dit = m_devices.find(deviceId);
+    if (dit == m_devices.end())
+        return;
+    DeviceState &d = *dit;
+    while (!d.queue.empty() && d.online && d.sendable && d.outstanding < m_options.windowPerDevice && m_transport.isConnected()) {
+        const qint64 now = Storage::nowMs();
+        m_tokens = std::min(m_options.fanOutPerSecond / 10.0, m_tokens + double(now - m_refilledMs) * m_options.fanOutPerSecond / 1000.0);
+        m_refilledMs = now;
+        if (m_tokens < 1) {
+            if (!m_ready.contains(deviceId))
+                m_ready.append(deviceId);
+            if (!m_pacer.isActive())
+                m_pacer.start();
+            return;
+        }
+        auto it = m_open.find(d.queue.front());
+        if (it == m_open.end()) { // finished meanwhile
+            d.queue.pop_front();
+            continue;
+        }
+        auto mid = m_transport.publishCommand(deviceId, it->id, it->message);
+        if (!mid) {
+            qCWarning(lcCommands) << "command" << it->id << "not published, stays queued:" << mid.error().message;
+            return;
+        }
+        m_tokens -= 1;
+        d.queue.pop_front();
+        it->mid = *mid;
+        it->counted = true;
+        ++d.outstanding;
+        m_publishing.insert(*mid, it->id);
+    }
+}
+
+void CommandService::pumpReady()
+{
+    const QList<QString> ready = std::exchange(m_ready, {});
+    for (const QString &deviceId : ready)
+        pump(deviceId);
+    if (m_ready.isEmpty())
+        m_pacer.stop();
+    else if (!m_pacer.isActive())
+        m_pacer.start();
+}
+
+void CommandService::onPublished(int mid)
+{
+    const QString id = m_publishing.take(mid);
+    auto it = m_open.find(id);
+    if (id.isEmpty() || it == m_open.end())
+        return;
+    Open &c = *it;
+    c.mid = 0;
+    if (c.state != State::Queued)
+        return;
+    const qint64 now = Storage::nowMs();
+    (void)persist(c, State::Sent, now);
+    c.state = State::Sent;
+    c.sentMs = now;
+    ++m_counts[int(State::Sent)];
+    arm(now + qint64(c.timeoutS) * 1000, c.id);
+    Q_EMIT commandChanged(c.id, c.deviceId, stateName(c.state));
+}
+
+void CommandService::handleReply(const QString &deviceId, const QString &commandId, const QByteArray &payload)
+{
+    auto reply = Commands::decodeReply(payload);
+    const auto reject = [&](const QString &why) {
+        if (++m_rejectedReplies <= 20 || m_rejectedReplies % 1000 == 0)
+            qCWarning(lcCommands) << "rejected command reply from" << deviceId << "for" << commandId.left(64) << ":" << why << "(" << m_rejectedReplies << "so far)";
+    };
+    if (!reply)
+        return reject(reply.error().message);
+    auto it = m_open.find(commandId);
+    if (it == m_open.end() || it->deviceId != deviceId) {
+        auto known = m_db.exec(QStringLiteral("SELECT status FROM commands WHERE id = :id AND device_id = :d"),
+                               {{QStringLiteral("id"), commandId}, {QStringLiteral("d"), deviceId}});
+        if (!known || !known->next() || it != m_open.end())
+            return reject(QStringLiteral("no such command for this device"));
+        // A reply to a command that is already final (timed out, cancelled) is kept beside it, not applied.
+        ++m_lateReplies;
+        const QString late = compactText({{QStringLiteral("status"), Commands::statusName(reply->status)},
+                                          {QStringLiteral("result"), reply->result},
+                                          {QStringLiteral("at"), Json::timestamp(QDateTime::currentDateTimeUtc())}});
+        if (auto u = m_db.exec(QStringLiteral("UPDATE commands SET late_reply = :r WHERE id = :id AND late_reply IS NULL"),
+                               {{QStringLiteral("r"), late}, {QStringLiteral("id"), commandId}}); !u)
+            qCWarning(lcCommands) << "late reply to" << commandId << "not stored:" << u.error().message;
+        return;
+    }
+    Open &c = *it;
+    const qint64 now = Storage::nowMs();
+    if (c.state == State::Queued) {
+        if (c.mid == 0)
+            return reject(QStringLiteral("the command was never sent"));
+        // The reply overtook our PUBACK bookkeeping: the broker had it, so it was sent.
+        m_publishing.remove(c.mid);
+        c.mid = 0;
+        (void)persist(c, State::Sent, now);
+        c.state = State::Sent;
+        c.sentMs = now;
+        ++m_counts[int(State::Sent)];
+    }
+    DeviceState &d = m_devices[deviceId];
+    switch (reply->status) {
+    case Commands::Reply::Status::Delivered:
+        if (c.state != State::Sent)
+            return; // a repeated "delivered"
+        (void)persist(c, State::Delivered, now);
+        c.state = State::Delivered;
+        ++m_counts[int(State::Delivered)];
+        if (c.counted) {
+            c.counted = false;
+            --d.outstanding;
+        }
+        Q_EMIT commandChanged(c.id, deviceId, stateName(c.state));
+        pump(deviceId);
+        return;
+    case Commands::Reply::Status::Succeeded:
+        return finish(c, State::Succeeded, reply->result);
+    case Commands::Reply::Status::Failed:
+        return finish(c, State::Failed, reply->result, reply->result.value(QStringLiteral("error")).toString().left(500));
+    case Commands::Reply::Status::Rejected:
+        return finish(c, State::Rejected, reply->result, reply->result.value(QStringLiteral("error")).toString().left(500));
+    }
+}
+
+void CommandService::handleStatus(const QString &deviceId, const QByteArray &payload, bool retained)
+{
+    auto status = Messages::decodeStatus(payload);
+    if (!status)
+        return; // counted by the device registry
+    DeviceState &d = m_devices[deviceId];
+    const bool online = status->state == Messages::DeviceStatus::State::Online;
+    d.online = online;
+    if (!online)
+        return;
+    pump(deviceId);
+    if (!retained)
+        sendDesiredIfBehind(deviceId);
+}
+
+void CommandService::refreshDevice(const QString &deviceId)
+{
+    auto q = m_db.exec(QStringLiteral("SELECT status FROM devices WHERE id = :id"), {{QStringLiteral("id"), deviceId}});
+    if (!q || !q->next())
+        return;
+    const QString status = q->value(0).toString();
+    DeviceState &d = m_devices[deviceId];
+    d.sendable = status != u"suspended" && status != u"decommissioned";
+    if (status == u"decommissioned") {
+        const std::deque<QString> queued = d.queue;
+        for (const QString &id : queued)
+            if (auto it = m_open.find(id); it != m_open.end())
+                finish(*it, State::Cancelled, {}, QStringLiteral("the device was decommissioned"));
+    }
+    pump(deviceId);
+}
+
+void CommandService::onLinkUp()
+{
+    for (auto it = m_devices.begin(); it != m_devices.end(); ++it)
+        if (!it->queue.empty())
+            pump(it.key());
+}
+
+void CommandService::onLinkDown()
+{
+    // Publishes without a PUBACK may not have reached the broker: they go back to the front of their queues, in
+    // order, and are sent again (a device recognises a repeated command by its id).
+    QHash<QString, QList<Open *>> back;
+    for (const QString &id : std::as_const(m_publishing))
+        if (auto it = m_open.find(id); it != m_open.end())
+            back[it->deviceId].append(&*it);
+    m_publishing.clear();
+    for (auto it = back.begin(); it != back.end(); ++it) {
+        QList<Open *> &list = *it;
+        std::sort(list.begin(), list.end(), [](const Open *a, const Open *b) { return a->createdMs != b->createdMs ? a->createdMs > b->createdMs : a->id > b->id; });
+        DeviceState &d = m_devices[it.key()];
+        for (Open *c : list) {
+            c->mid = 0;
+            if (c->counted) {
+                c->counted = false;
+                --d.outstanding;
+            }
+            d.queue.push_front(c->id);
+        }
+    }
+}
+
+QJsonObject CommandService::health() const
+{
+    qint64 queued = 0, inFlight = 0;
+    for (const Open &c : m_open)
+        (c.state == State::Queued && c.mid == 0 ? queued : inFlight) += 1;
+    QJsonObject transitions;
+    for (int i = 0; i < kStates; ++i)
+        transitions.insert(stateName(State(i)), m_counts[i]);
+    return QJsonObject{{QStringLiteral("open"), qint64(m_open.size())},
+                       {QStringLiteral("queued"), queued},
+                       {QStringLiteral("in_flight"), inFlight},
+                       {QStringLiteral("transitions"), transitions},
+                       {QStringLiteral("late_replies"), m_lateReplies},
+                       {QStringLiteral("rejected_replies"), m_rejectedReplies},
+                       {QStringLiteral("rejected_reports"), m_rejectedReports}};
+}
+
+} // namespace Fleetdeck

@@ -1,0 +1,153 @@
+#pragma once
+
+#include "auth/principal.h"
+#include "core/result.h"
+
+#include <QtCore/QByteArray>
+#include <QtCore/QHash>
+#include <QtCore/QJsonObject>
+#include <QtCore/QObject>
+#include <QtCore/QTimer>
+#include <deque>
+#include <map>
+
+namespace Fleetdeck {
+
+namespace Storage { class Database; }
+
+/// Where commands and desired configuration go out: the broker link. An interface so that the service does not
+/// depend on the MQTT client; the integration tests put the real broker behind it.
+class ICommandTransport
+{
+public:
+    virtual ~ICommandTransport() = default;
+    virtual bool isConnected() const = 0;
+    /// QoS 1 publish; the returned message id comes back through CommandService::onPublished() at the PUBACK.
+    [[nodiscard]] virtual Result<int> publishCommand(const QString &deviceId, const QString &commandId, const QByteArray &payload) = 0;
+    /// Retained QoS 1 publish of the desired configuration.
+    [[nodiscard]] virtual Result<int> publishDesiredConfig(const QString &deviceId, const QByteArray &payload) = 0;
+};
+
+struct CommandListFilter
+{
+    QString status;
+    QString type;
+    QString cursor;
+    int limit = 100;
+};
+
+/// Command & Control: commands to one device or a group, with every state persisted (queued -> sent -> delivered
+/// -> succeeded | failed | rejected; timed_out, expired, cancelled) and derived timers that resume after a restart;
+/// per-device ordered queues for offline devices; paced fan-out of group commands; the device twin (desired and
+/// reported configuration with its delta).
+class CommandService : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        int maxQueuedPerDevice = 100;   ///< commands waiting (queued) for one device; beyond: 409
+        int windowPerDevice = 4;        ///< commands sent but not yet delivered, per device
+        int fanOutPerSecond = 5000;     ///< publishes per second at most, over all devices
+        int defaultTimeoutS = 30;
+        int defaultTtlS = 3600;
+        int maxTimeoutS = 24 * 3600;
+        int maxTtlS = 30 * 24 * 3600;
+        int maxGroupTargets = 100000;
+    };
+
+    CommandService(Storage::Database &db, ICommandTransport &transport, Options options, QObject *parent = nullptr);
+    ~CommandService() override;
+
+    /// Loads every command that is not final and arms its timer; learns which devices are online.
+    [[nodiscard]] Status start();
+
+    // REST
+    [[nodiscard]] Result<QJsonObject> send(const Principal &who, const QString &deviceId, const QJsonObject &body);
+    [[nodiscard]] Result<QJsonObject> get(const Principal &who, const QString &commandId);
+    [[nodiscard]] Result<QJsonObject> list(const Principal &who, const QString &deviceId, const CommandListFilter &filter);
+    [[nodiscard]] Result<QJsonObject> cancel(const Principal &who, const QString &commandId);
+    [[nodiscard]] Result<QJsonObject> sendGroup(const Principal &who, const QJsonObject &body);
+    [[nodiscard]] Result<QJsonObject> job(const Principal &who, const QString &jobId);
+    [[nodiscard]] Result<QJsonObject> jobs(const Principal &who, const QString &cursor, int limit);
+    [[nodiscard]] Result<QJsonObject> config(const Principal &who, const QString &deviceId);
+    [[nodiscard]] Result<QJsonObject> setConfig(const Principal &who, const QString &deviceId, const QJsonObject &body);
+
+    // From the broker
+    void handleReply(const QString &deviceId, const QString &commandId, const QByteArray &payload);
+    void handleReported(const QString &deviceId, const QByteArray &payload);
+    void handleStatus(const QString &deviceId, const QByteArray &payload, bool retained);
+    void onPublished(int mid);
+    void onLinkUp();
+    void onLinkDown();
+    /// The registry changed a device (suspended, decommissioned, ...): its queue may no longer be sent.
+    void refreshDevice(const QString &deviceId);
+
+    QJsonObject health() const;
+
+    static constexpr int kStates = 9;
+
+Q_SIGNALS:
+    /// A command changed state (the event stream for the live API).
+    void commandChanged(const QString &commandId, const QString &deviceId, const QString &status);
+
+private:
+    enum class State { Queued, Sent, Delivered, Succeeded, Failed, Rejected, TimedOut, Expired, Cancelled };
+    static QString stateName(State s);
+    static std::optional<State> stateFromName(QStringView name);
+    static bool isFinal(State s) { return s >= State::Succeeded; }
+
+    /// A command that is not final yet, in memory.
+    struct Open
+    {
+        QString id;
+        QString deviceId;
+        State state = State::Queued;
+        QByteArray message;      ///< what goes to the device
+        qint64 createdMs = 0;
+        qint64 expiresMs = 0;
+        qint64 sentMs = 0;
+        int timeoutS = 0;
+        int mid = 0;             ///< while being published: the MQTT message id awaiting its PUBACK
+        bool counted = false;    ///< counts against the device's window (sent, not yet delivered or final)
+    };
+    struct DeviceState
+    {
+        bool online = false;
+        bool sendable = true;    ///< not suspended or decommissioned
+        std::deque<QString> queue; ///< queued command ids, oldest first (the publishing one included until PUBACK)
+        int outstanding = 0;     ///< sent but not delivered
+    };
+
+    Result<QJsonObject> loadCommand(const QString &tenantId, const QString &commandId);
+    Result<QJsonObject> loadJob(const QString &tenantId, const QString &jobId);
+    Status persist(const Open &c, State to, qint64 nowMs, const QJsonObject &result = {}, const QString &error = {});
+    void finish(Open &c, State to, const QJsonObject &result = {}, const QString &error = {});
+    void enqueue(Open c);
+    void pump(const QString &deviceId);
+    void pumpReady();
+    void arm(qint64 deadlineMs, const QString &commandId);
+    void onDeadline();
+    void sendDesiredIfBehind(const QString &deviceId);
+    Result<QString> tenantOfDevice(const QString &deviceId);
+
+    Storage::Database &m_db;
+    ICommandTransport &m_transport;
+    Options m_options;
+    QHash<QString, Open> m_open;
+    QHash<QString, DeviceState> m_devices;
+    QHash<int, QString> m_publishing;     ///< MQTT mid -> command id
+    std::multimap<qint64, QString> m_deadlines;
+    QTimer m_deadlineTimer;
+    // Fan-out pacing: a token bucket of fanOutPerSecond with a burst of a tenth of a second.
+    double m_tokens = 0;
+    qint64 m_refilledMs = 0;
+    QList<QString> m_ready;               ///< devices with something to send once tokens allow
+    QTimer m_pacer;
+    qint64 m_counts[kStates] = {};
+    qint64 m_lateReplies = 0;
+    qint64 m_rejectedReplies = 0;
+    qint64 m_rejectedReports = 0;
+};
+
+} // namespace Fleetdeck
