@@ -431,7 +431,7 @@ Result<QJsonObject> CommandService::sendGroup(const Principal &who, const QJsonO
             } else {
                 sql = QStringLiteral("SELECT d.id, d.status FROM devices d WHERE d.tenant_id = :t AND "
                                      "(SELECT COUNT(*) FROM device_tags g WHERE g.device_id = d.id AND g.tag IN (%1)) = :n ORDER BY d.id").arg(names.join(u','));
-                b.insert(QStringLiteral("n"), chunk.size());
+                b.insert(QStringLiteral("n"), qint64(chunk.size()));
             }
             if (auto st = collect(m_db.exec(sql, b)); !st)
                 return fail(st.error());
@@ -477,7 +477,7 @@ Result<QJsonObject> CommandService::sendGroup(const Principal &who, const QJsonO
                                         "VALUES (:id, :t, :type, :payload, :target, :timeout, :ttl, :total, :skipped, :by, :now)"),
                          {{QStringLiteral("id"), jobId}, {QStringLiteral("t"), who.tenantId}, {QStringLiteral("type"), type},
                           {QStringLiteral("payload"), QString::fromUtf8(payloadBytes)}, {QStringLiteral("target"), compactText(target)},
-                          {QStringLiteral("timeout"), timeoutS}, {QStringLiteral("ttl"), ttlS}, {QStringLiteral("total"), targets.size()},
+                          {QStringLiteral("timeout"), timeoutS}, {QStringLiteral("ttl"), ttlS}, {QStringLiteral("total"), qint64(targets.size())},
                           {QStringLiteral("skipped"), QString::fromUtf8(QJsonDocument(skipped).toJson(QJsonDocument::Compact))},
                           {QStringLiteral("by"), who.email}, {QStringLiteral("now"), now}});
     if (!job) {
@@ -533,6 +533,10 @@ Result<QJsonObject> CommandService::loadJob(const QString &tenantId, const QStri
         return fail(q.error());
     if (!q->next())
         return fail(Error::notFound(QStringLiteral("no command job with id %1").arg(jobId)));
+    // The row is read before the next statement: one connection has one result set at a time.
+    QVariantList row;
+    for (int i = 0; i < 10; ++i)
+        row << q->value(i);
     QJsonObject counts;
     for (int i = 0; i < kStates; ++i)
         counts.insert(stateName(State(i)), 0);
@@ -549,21 +553,21 @@ Result<QJsonObject> CommandService::loadJob(const QString &tenantId, const QStri
         else
             lastFinished = std::max(lastFinished, c->value(2).toLongLong());
     }
-    const QJsonArray skipped = QJsonDocument::fromJson(q->value(7).toString().toUtf8()).array();
+    const QJsonArray skipped = QJsonDocument::fromJson(row[7].toString().toUtf8()).array();
     return QJsonObject{
-        {QStringLiteral("job_id"), q->value(0).toString()},
+        {QStringLiteral("job_id"), row[0].toString()},
         {QStringLiteral("tenant_id"), tenantId},
-        {QStringLiteral("type"), q->value(1).toString()},
-        {QStringLiteral("payload"), jsonText(q->value(2))},
-        {QStringLiteral("target"), jsonText(q->value(3))},
-        {QStringLiteral("timeout_s"), q->value(4).toInt()},
-        {QStringLiteral("ttl_s"), q->value(5).toInt()},
-        {QStringLiteral("total"), q->value(6).toLongLong()},
+        {QStringLiteral("type"), row[1].toString()},
+        {QStringLiteral("payload"), jsonText(row[2])},
+        {QStringLiteral("target"), jsonText(row[3])},
+        {QStringLiteral("timeout_s"), row[4].toInt()},
+        {QStringLiteral("ttl_s"), row[5].toInt()},
+        {QStringLiteral("total"), row[6].toLongLong()},
         {QStringLiteral("counts"), counts},
         {QStringLiteral("status"), open > 0 ? QStringLiteral("running") : QStringLiteral("finished")},
         {QStringLiteral("skipped"), skipped},
-        {QStringLiteral("created_by"), Validation::nullable(q->value(8).toString())},
-        {QStringLiteral("created_at"), timeOrNull(q->value(9))},
+        {QStringLiteral("created_by"), Validation::nullable(row[8].toString())},
+        {QStringLiteral("created_at"), timeOrNull(row[9])},
         {QStringLiteral("finished_at"), open > 0 || lastFinished == 0 ? QJsonValue(QJsonValue::Null) : timeOrNull(lastFinished)},
     };
 }
