@@ -2,7 +2,7 @@
 // of another tenant and for a caller without a token, checked against the policy table (auth/policy.h).
 //
 // Generic by construction: routes are read from app().router().routes(); path parameters are filled with real
-// objects by parameter name (device_id, tenant_id, user_id, token_id); request bodies are the examples of
+// objects by parameter name (device_id, tenant_id, user_id, token_id, command_id, job_id); request bodies are the examples of
 // resources/openapi.json. A route whose action has no policy, or whose path parameter has no fixture here, fails
 // the test, so a new route cannot slip through unchecked. Runs on SQLite and on PostgreSQL.
 #include "auth/policy.h"
@@ -144,6 +144,21 @@ class TestAuthz : public QObject
                                          {{QStringLiteral("serial_number"), QStringLiteral("MX-%1").arg(++m_seq)}, {QStringLiteral("device_type"), QStringLiteral("matrix")}},
                                          w.tenantA);
             const QString id = r.json().value(QStringLiteral("device_id")).toString();
+            w.idsOfA << id;
+            return id;
+        }
+        if (param == u"command_id" || param == u"job_id") {
+            // A command to a fresh device of A (it stays queued: the device never connects), or a job of one.
+            const auto device = fixture(w, QStringLiteral("device_id"), actor);
+            if (!device)
+                return std::nullopt;
+            const bool job = param == u"job_id";
+            const QJsonObject body = job ? QJsonObject{{QStringLiteral("type"), QStringLiteral("ping")},
+                                                       {QStringLiteral("target"), QJsonObject{{QStringLiteral("device_ids"), QJsonArray{*device}}}}}
+                                         : QJsonObject{{QStringLiteral("type"), QStringLiteral("ping")}};
+            const HttpReply r = callJson("POST", job ? QStringLiteral("/v1/commands") : QStringLiteral("/v1/devices/%1/commands").arg(*device),
+                                         admin.token, body, w.tenantA);
+            const QString id = r.json().value(job ? QStringLiteral("job_id") : QStringLiteral("command_id")).toString();
             w.idsOfA << id;
             return id;
         }
