@@ -147,9 +147,13 @@ void Fleet::onProvisioned()
         connect(dev.get(), &SimDevice::offline, this, [this, d = dev.get()](const QString &reason) {
             qCInfo(lcSim) << d->identity().serialNumber << "offline:" << reason;
         });
+        const quint64 index = quint64(&dev - &m_devices.front());
+        CommandOptions c = m_options.commands;
+        c.seed = m_options.commands.seed * 1000003ULL + index;
+        dev->setCommandOptions(c);
         if (m_options.telemetry.ratePerSecond > 0) {
             TelemetryOptions t = m_options.telemetry;
-            t.seed = m_options.telemetry.seed * 1000003ULL + quint64(&dev - &m_devices.front());
+            t.seed = m_options.telemetry.seed * 1000003ULL + index;
             dev->startTelemetry(t);
         }
         if (auto st = dev->start(); !st)
@@ -179,6 +183,22 @@ TelemetryCounters Fleet::telemetryTotals() const
         sum.resent += c.resent;
         sum.acked += c.acked;
         sum.dropped += c.dropped;
+    }
+    return sum;
+}
+
+CommandCounters Fleet::commandTotals() const
+{
+    CommandCounters sum;
+    for (const auto &d : m_devices) {
+        if (!d)
+            continue;
+        const CommandCounters &c = d->commandCounters();
+        sum.commandsReceived += c.commandsReceived;
+        sum.commandsSucceeded += c.commandsSucceeded;
+        sum.commandsFailed += c.commandsFailed;
+        sum.commandsRejected += c.commandsRejected;
+        sum.configsApplied += c.configsApplied;
     }
     return sum;
 }

@@ -26,6 +26,7 @@ struct FleetOptions
     int mqttPort = 0;      ///< override of what the server says
     int parallelRegistrations = 8;
     TelemetryOptions telemetry;  ///< ratePerSecond 0 = the devices send no telemetry
+    CommandOptions commands;     ///< every device gets these, with a seed of its own derived from commands.seed
 };
 
 /// A simulated fleet: registers devices through the REST API with CSRs (keys never leave the simulator), or
@@ -44,6 +45,8 @@ public:
     int onlineCount() const;
     /// Telemetry counters summed over all devices.
     TelemetryCounters telemetryTotals() const;
+    /// Command and configuration counters summed over all devices.
+    CommandCounters commandTotals() const;
     int deviceCount() const { return int(m_devices.size()); }
     int registeredNow() const { return m_registeredNow; }
     int reused() const { return m_reused; }

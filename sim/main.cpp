@@ -46,9 +46,16 @@ int main(int argc, char *argv[])
     const QCommandLineOption profile(QStringLiteral("profile"), QStringLiteral("Metric profile: mixed (default), sine, random-walk, steps, spikes or noise."), QStringLiteral("NAME"), QStringLiteral("mixed"));
     const QCommandLineOption batch(QStringLiteral("batch"), QStringLiteral("Telemetry messages per publish. Default: 1."), QStringLiteral("N"), QStringLiteral("1"));
     const QCommandLineOption buffer(QStringLiteral("buffer"), QStringLiteral("Unacknowledged messages kept per device for re-sending. Default: 10000."), QStringLiteral("N"), QStringLiteral("10000"));
-    const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Seed of the metric generators (runs repeat exactly). Default: 1."), QStringLiteral("N"), QStringLiteral("1"));
+    const QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Seed of the metric generators and of the command delays and failures (runs repeat exactly). Default: 1."), QStringLiteral("N"), QStringLiteral("1"));
+    const QCommandLineOption commandFailureRate(QStringLiteral("command-failure-rate"),
+        QStringLiteral("Share (0 to 1) of the commands that would succeed but fail instead. Default: 0."), QStringLiteral("R"), QStringLiteral("0"));
+    const QCommandLineOption commandDelay(QStringLiteral("command-delay-ms"),
+        QStringLiteral("A command runs after a random delay of 0 to N ms (after its \"delivered\" reply). Default: 0."), QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption rebootSeconds(QStringLiteral("reboot-seconds"), QStringLiteral("Seconds a device stays offline for a reboot command. Default: 2."),
+                                           QStringLiteral("N"), QStringLiteral("2"));
     const QCommandLineOption duration(QStringLiteral("duration"), QStringLiteral("Seconds to run, 0 = until interrupted. Default: 0."), QStringLiteral("S"), QStringLiteral("0"));
-    p.addOptions({server, ca, email, passwordFile, count, state, type, prefix, mqttHost, mqttPort, rate, profile, batch, buffer, seed, duration});
+    p.addOptions({server, ca, email, passwordFile, count, state, type, prefix, mqttHost, mqttPort, rate, profile, batch, buffer, seed,
+                  commandFailureRate, commandDelay, rebootSeconds, duration});
     p.process(app);
 
     const auto env = QProcessEnvironment::systemEnvironment();
@@ -97,6 +104,22 @@ int main(int argc, char *argv[])
     o.telemetry.batch = std::clamp(p.value(batch).toInt(), 1, 500);
     o.telemetry.maxBuffered = std::clamp(p.value(buffer).toInt(), 1, 10000000);
     o.telemetry.seed = p.value(seed).toULongLong();
+    o.commands.seed = o.telemetry.seed;
+    o.commands.failureRate = p.value(commandFailureRate).toDouble(&ok);
+    if (!ok || !(o.commands.failureRate >= 0 && o.commands.failureRate <= 1)) {
+        std::fprintf(stderr, "fleetdeck-sim: --command-failure-rate must be from 0 to 1\n");
+        return 2;
+    }
+    o.commands.delayMs = p.value(commandDelay).toInt(&ok);
+    if (!ok || o.commands.delayMs < 0 || o.commands.delayMs > 3600000) {
+        std::fprintf(stderr, "fleetdeck-sim: --command-delay-ms must be from 0 to 3600000\n");
+        return 2;
+    }
+    o.commands.rebootSeconds = p.value(rebootSeconds).toInt(&ok);
+    if (!ok || o.commands.rebootSeconds < 0 || o.commands.rebootSeconds > 3600) {
+        std::fprintf(stderr, "fleetdeck-sim: --reboot-seconds must be from 0 to 3600\n");
+        return 2;
+    }
 
     Fleetdeck::Sim::Fleet fleet(o);
     QObject::connect(&fleet, &Fleetdeck::Sim::Fleet::progress, &app, [](const QString &m) { std::printf("fleetdeck-sim: %s\n", qPrintable(m)); std::fflush(stdout); });
@@ -131,6 +154,10 @@ int main(int argc, char *argv[])
     if (o.telemetry.ratePerSecond > 0)
         std::printf("fleetdeck-sim: telemetry: %lld generated, %lld acknowledged as stored, %lld re-sent, %lld waiting for an ack, %lld dropped (buffer full)\n",
                     (long long)t.generated, (long long)t.acked, (long long)t.resent, (long long)(t.generated - t.acked - t.dropped), (long long)t.dropped);
+    const auto c = fleet.commandTotals();
+    std::printf("fleetdeck-sim: commands: %lld received, %lld succeeded, %lld failed, %lld rejected; %lld configurations applied\n",
+                (long long)c.commandsReceived, (long long)c.commandsSucceeded, (long long)c.commandsFailed, (long long)c.commandsRejected,
+                (long long)c.configsApplied);
     fleet.stop();
     // Let the offline status messages go out.
     QTimer::singleShot(200, &app, &QCoreApplication::quit);
