@@ -137,10 +137,19 @@ CommandService::CommandService(Storage::Database &db, ICommandTransport &transpo
     m_deadlineTimer.setSingleShot(true);
     connect(&m_deadlineTimer, &QTimer::timeout, this, &CommandService::onDeadline);
     m_pacer.setInterval(5);
+    m_writeTimer.setSingleShot(true);
+    connect(&m_writeTimer, &QTimer::timeout, this, &CommandService::flushWrites);
     connect(&m_pacer, &QTimer::timeout, this, &CommandService::pumpReady);
 }
 
-CommandService::~CommandService() = default;
+CommandService::~CommandService() { stop(); }
+
+void CommandService::stop()
+{
+    flushWrites();
+    m_deadlineTimer.stop();
+    m_pacer.stop();
+}
 
 Status CommandService::start()
 {
@@ -253,6 +262,7 @@ Result<QJsonObject> CommandService::send(const Principal &who, const QString &de
 
 Result<QJsonObject> CommandService::loadCommand(const QString &tenantId, const QString &commandId)
 {
+    flushWrites();
     auto q = m_db.exec(QStringLiteral("SELECT %1 FROM commands WHERE id = :id AND tenant_id = :t").arg(QLatin1StringView(kCommandColumns)),
                        {{QStringLiteral("id"), commandId}, {QStringLiteral("t"), tenantId}});
     if (!q)
@@ -295,6 +305,7 @@ Result<QJsonObject> CommandService::get(const Principal &who, const QString &com
 
 Result<QJsonObject> CommandService::list(const Principal &who, const QString &deviceId, const CommandListFilter &f)
 {
+    flushWrites();
     auto dev = m_db.exec(QStringLiteral("SELECT 1 FROM devices WHERE id = :id AND tenant_id = :t"), {{QStringLiteral("id"), deviceId}, {QStringLiteral("t"), who.tenantId}});
     if (!dev)
         return fail(dev.error());
@@ -369,6 +380,7 @@ Result<QJsonObject> CommandService::cancel(const Principal &who, const QString &
 
 Result<QJsonObject> CommandService::sendGroup(const Principal &who, const QJsonObject &body)
 {
+    flushWrites();
     QSet<QString> keys = kSendKeys;
     keys << QStringLiteral("target");
     if (auto st = Validation::checkKnownKeys(body, keys); !st)
@@ -526,6 +538,7 @@ Result<QJsonObject> CommandService::sendGroup(const Principal &who, const QJsonO
 
 Result<QJsonObject> CommandService::loadJob(const QString &tenantId, const QString &jobId)
 {
+    flushWrites();
     auto q = m_db.exec(QStringLiteral("SELECT id, type, payload, target, timeout_s, ttl_s, total, skipped, created_by, created_at "
                                       "FROM command_jobs WHERE id = :id AND tenant_id = :t"),
                        {{QStringLiteral("id"), jobId}, {QStringLiteral("t"), tenantId}});
@@ -736,29 +749,45 @@ void CommandService::handleReported(const QString &deviceId, const QByteArray &p
 
 // --- State machine ---------------------------------------------------------------------------------------------
 
-Status CommandService::persist(const Open &c, State to, qint64 nowMs, const QJsonObject &result, const QString &error)
+void CommandService::persist(const Open &c, State to, qint64 nowMs, const QJsonObject &result, const QString &error)
 {
-    QString column;
-    switch (to) {
-    case State::Sent: column = QStringLiteral("sent_at"); break;
-    case State::Delivered: column = QStringLiteral("delivered_at"); break;
-    case State::Queued: return {};
-    default: column = QStringLiteral("finished_at"); break;
+    if (to == State::Queued)
+        return;
+    m_writes.append(Write{c.id, to, nowMs, result, error});
+    if (!m_writeTimer.isActive())
+        m_writeTimer.start(0);
+}
+
+void CommandService::flushWrites()
+{
+    m_writeTimer.stop();
+    if (m_writes.isEmpty())
+        return;
+    const QList<Write> writes = std::exchange(m_writes, {});
+    const bool batch = writes.size() > 1 && m_db.transaction().has_value();
+    for (const Write &w : writes) {
+        QString column;
+        switch (w.to) {
+        case State::Sent: column = QStringLiteral("sent_at"); break;
+        case State::Delivered: column = QStringLiteral("delivered_at"); break;
+        default: column = QStringLiteral("finished_at"); break;
+        }
+        QVariantMap b{{QStringLiteral("id"), w.id}, {QStringLiteral("s"), stateName(w.to)}, {QStringLiteral("now"), w.atMs}};
+        QString sql = QStringLiteral("UPDATE commands SET status = :s, %1 = :now").arg(column);
+        if (isFinal(w.to)) {
+            sql += QStringLiteral(", result = :result, error = :error");
+            b.insert(QStringLiteral("result"), w.result.isEmpty() ? QVariant() : QVariant(compactText(w.result)));
+            b.insert(QStringLiteral("error"), w.error.isEmpty() ? QVariant() : QVariant(w.error));
+        }
+        sql += u" WHERE id = :id";
+        if (auto r = m_db.exec(sql, b); !r)
+            qCWarning(lcCommands) << "command" << w.id << "->" << stateName(w.to) << "not stored:" << r.error().message;
     }
-    QVariantMap b{{QStringLiteral("id"), c.id}, {QStringLiteral("s"), stateName(to)}, {QStringLiteral("now"), nowMs}};
-    QString sql = QStringLiteral("UPDATE commands SET status = :s, %1 = :now").arg(column);
-    if (isFinal(to)) {
-        sql += QStringLiteral(", result = :result, error = :error");
-        b.insert(QStringLiteral("result"), result.isEmpty() ? QVariant() : QVariant(compactText(result)));
-        b.insert(QStringLiteral("error"), error.isEmpty() ? QVariant() : QVariant(error));
-    }
-    sql += u" WHERE id = :id";
-    auto r = m_db.exec(sql, b);
-    if (!r) {
-        qCWarning(lcCommands) << "command" << c.id << "->" << stateName(to) << "not stored:" << r.error().message;
-        return fail(r.error());
-    }
-    return {};
+    if (batch)
+        if (auto st = m_db.commit(); !st) {
+            qCWarning(lcCommands) << writes.size() << "command transitions not stored:" << st.error().message;
+            m_db.rollback();
+        }
 }
 
 void CommandService::enqueue(Open c)
@@ -800,7 +829,7 @@ void CommandService::onDeadline()
 void CommandService::finish(Open &c, State to, const QJsonObject &result, const QString &error)
 {
     const qint64 now = Storage::nowMs();
-    (void)persist(c, to, now, result, error);
+    persist(c, to, now, result, error);
     ++m_counts[int(to)];
     DeviceState &d = m_devices[c.deviceId];
     if (c.state == State::Queued && c.mid == 0) {
@@ -876,7 +905,7 @@ void CommandService::onPublished(int mid)
     if (c.state != State::Queued)
         return;
     const qint64 now = Storage::nowMs();
-    (void)persist(c, State::Sent, now);
+    persist(c, State::Sent, now);
     c.state = State::Sent;
     c.sentMs = now;
     ++m_counts[int(State::Sent)];
@@ -911,23 +940,28 @@ void CommandService::handleReply(const QString &deviceId, const QString &command
     }
     Open &c = *it;
     const qint64 now = Storage::nowMs();
+    DeviceState &d = m_devices[deviceId];
     if (c.state == State::Queued) {
-        if (c.mid == 0)
-            return reject(QStringLiteral("the command was never sent"));
-        // The reply overtook our PUBACK bookkeeping: the broker had it, so it was sent.
-        m_publishing.remove(c.mid);
-        c.mid = 0;
-        (void)persist(c, State::Sent, now);
+        // The reply overtook our PUBACK bookkeeping (or came for a publish that lost its PUBACK with the link and
+        // waits to go again): the device has it, so it was sent.
+        if (c.mid != 0) {
+            m_publishing.remove(c.mid);
+            c.mid = 0;
+        } else if (auto pos = std::find(d.queue.begin(), d.queue.end(), c.id); pos != d.queue.end()) {
+            d.queue.erase(pos);
+            c.counted = true;
+            ++d.outstanding;
+        }
+        persist(c, State::Sent, now);
         c.state = State::Sent;
         c.sentMs = now;
         ++m_counts[int(State::Sent)];
     }
-    DeviceState &d = m_devices[deviceId];
     switch (reply->status) {
     case Commands::Reply::Status::Delivered:
         if (c.state != State::Sent)
             return; // a repeated "delivered"
-        (void)persist(c, State::Delivered, now);
+        persist(c, State::Delivered, now);
         c.state = State::Delivered;
         ++m_counts[int(State::Delivered)];
         if (c.counted) {
@@ -969,7 +1003,13 @@ void CommandService::refreshDevice(const QString &deviceId)
     const QString status = q->value(0).toString();
     DeviceState &d = m_devices[deviceId];
     d.sendable = status != u"suspended" && status != u"decommissioned";
+    // The broker has disconnected it; it is online again only when it says so after a resume.
+    if (!d.sendable)
+        d.online = false;
     if (status == u"decommissioned") {
+        // Its retained desired configuration goes too (an empty retained message clears it).
+        if (m_transport.isConnected())
+            (void)m_transport.publishDesiredConfig(deviceId, QByteArray());
         const std::deque<QString> queued = d.queue;
         for (const QString &id : queued)
             if (auto it = m_open.find(id); it != m_open.end())
@@ -1005,6 +1045,7 @@ void CommandService::onLinkDown()
                 --d.outstanding;
             }
             d.queue.push_front(c->id);
+            arm(c->expiresMs, c->id); // its ttl runs again while it waits
         }
     }
 }

@@ -61,6 +61,8 @@ public:
 
     /// Loads every command that is not final and arms its timer; learns which devices are online.
     [[nodiscard]] Status start();
+    /// Writes what is pending and stops the timers (the server is shutting down).
+    void stop();
 
     // REST
     [[nodiscard]] Result<QJsonObject> send(const Principal &who, const QString &deviceId, const QJsonObject &body);
@@ -121,7 +123,10 @@ private:
 
     Result<QJsonObject> loadCommand(const QString &tenantId, const QString &commandId);
     Result<QJsonObject> loadJob(const QString &tenantId, const QString &jobId);
-    Status persist(const Open &c, State to, qint64 nowMs, const QJsonObject &result = {}, const QString &error = {});
+    /// Records a transition. Transitions made in one pass of the event loop are written together, in one
+    /// transaction, at the end of the pass (or before any read of commands): one commit instead of one per row.
+    void persist(const Open &c, State to, qint64 nowMs, const QJsonObject &result = {}, const QString &error = {});
+    void flushWrites();
     void finish(Open &c, State to, const QJsonObject &result = {}, const QString &error = {});
     void enqueue(Open c);
     void pump(const QString &deviceId);
@@ -134,6 +139,16 @@ private:
     Storage::Database &m_db;
     ICommandTransport &m_transport;
     Options m_options;
+    struct Write
+    {
+        QString id;
+        State to;
+        qint64 atMs;
+        QJsonObject result;
+        QString error;
+    };
+    QList<Write> m_writes;
+    QTimer m_writeTimer;
     QHash<QString, Open> m_open;
     QHash<QString, DeviceState> m_devices;
     QHash<int, QString> m_publishing;     ///< MQTT mid -> command id

@@ -300,6 +300,8 @@ void Application::stop()
     // Telemetry first: its last batches commit and are acknowledged while the broker link is still up.
     if (m_telemetry)
         m_telemetry->stop();
+    if (m_commands)
+        m_commands->stop();
     if (m_link)
         m_link->stop();
     if (m_broker)
