@@ -243,16 +243,26 @@ Result<QJsonObject> CommandService::send(const Principal &who, const QString &de
     c.expiresMs = c.createdMs + qint64(ttlS) * 1000;
     c.timeoutS = timeoutS;
     c.message = Commands::encode(Commands::CommandMessage{c.id, type, spec->payload, c.expiresMs, c.timeoutS});
+    // The command and its audit entry in one commit (with the transitions waiting to be written).
+    flushWrites();
+    if (auto st = m_db.transaction(); !st)
+        return fail(st.error());
     auto ins = m_db.exec(QStringLiteral("INSERT INTO commands (id, tenant_id, device_id, type, payload, status, timeout_s, ttl_s, created_by, created_at, expires_at) "
                                         "VALUES (:id, :t, :d, :type, :payload, 'queued', :timeout, :ttl, :by, :now, :exp)"),
                          {{QStringLiteral("id"), c.id}, {QStringLiteral("t"), who.tenantId}, {QStringLiteral("d"), deviceId},
                           {QStringLiteral("type"), type}, {QStringLiteral("payload"), QString::fromUtf8(spec->payloadBytes)},
                           {QStringLiteral("timeout"), timeoutS}, {QStringLiteral("ttl"), ttlS}, {QStringLiteral("by"), who.email},
                           {QStringLiteral("now"), c.createdMs}, {QStringLiteral("exp"), c.expiresMs}});
-    if (!ins)
+    if (!ins) {
+        m_db.rollback();
         return fail(ins.error());
+    }
     audit(m_db, &who, QStringLiteral("command.send"), QStringLiteral("command"), c.id,
           QStringLiteral("%1 to device %2 (timeout %3 s, ttl %4 s)").arg(type, deviceId).arg(timeoutS).arg(ttlS));
+    if (auto st = m_db.commit(); !st) {
+        m_db.rollback();
+        return fail(st.error());
+    }
     ++m_counts[int(State::Queued)];
     const QString id = c.id;
     enqueue(std::move(c));
