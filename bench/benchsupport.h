@@ -3,6 +3,8 @@
 // Shared by the benchmark programs: free ports, percentiles, /proc figures and a fleetdeck-server child process.
 // Each program defines FLEETDECK_SERVER_BINARY (CMake).
 
+#include <QtCore/QCoreApplication>
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QFile>
 #include <QtCore/QProcess>
 #include <QtCore/QStringList>
@@ -10,6 +12,7 @@
 #include <QtNetwork/QTcpServer>
 
 #include <algorithm>
+#include <functional>
 #include <unistd.h>
 #include <vector>
 
@@ -20,6 +23,28 @@ inline quint16 freePort()
     QTcpServer s;
     s.listen(QHostAddress::LocalHost, 0);
     return s.serverPort();
+}
+
+/// Runs the event loop for `ms`.
+inline void spin(int ms)
+{
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < ms)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+}
+
+/// Runs the event loop until `done` holds (true) or `ms` pass (false).
+inline bool waitUntil(const std::function<bool()> &done, int ms)
+{
+    QElapsedTimer t;
+    t.start();
+    while (!done()) {
+        if (t.elapsed() > ms)
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    }
+    return true;
 }
 
 /// The p-quantile (0..1) of `v`, nearest rank.

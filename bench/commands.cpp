@@ -34,6 +34,8 @@
 #include <vector>
 
 using namespace Fleetdeck;
+using Fleetdeck::Bench::spin;
+using Fleetdeck::Bench::waitUntil;
 
 namespace {
 
@@ -62,25 +64,6 @@ bool isFinal(const QString &status) { return finalStatuses().contains(status); }
 /// A simulator that always answers cannot time out or expire unless a message was lost on the way.
 bool isLost(const QString &status) { return status == u"timed_out" || status == u"expired"; }
 
-void spin(int ms)
-{
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < ms)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-}
-
-bool waitUntil(const std::function<bool()> &done, int ms)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!done()) {
-        if (t.elapsed() > ms)
-            return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-    }
-    return true;
-}
 
 /// ISO 8601 (UTC, milliseconds) to ms since the epoch; -1 for null or unparsable.
 qint64 isoMs(const QJsonValue &v)

@@ -27,29 +27,12 @@
 #include <unistd.h>
 
 using namespace Fleetdeck;
+using Fleetdeck::Bench::spin;
+using Fleetdeck::Bench::waitUntil;
 
 namespace {
 
 
-void spin(int ms)
-{
-    QElapsedTimer t;
-    t.start();
-    while (t.elapsed() < ms)
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-}
-
-bool waitUntil(const std::function<bool()> &done, int ms)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!done()) {
-        if (t.elapsed() > ms)
-            return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-    }
-    return true;
-}
 
 
 

@@ -49,25 +49,8 @@ Result<int> intField(const QJsonObject &o, const QString &key, int min, int max,
     return int(d);
 }
 
-QString encodeCursor(qint64 ms, const QString &id)
-{
-    return QString::fromLatin1(QStringLiteral("%1|%2").arg(ms).arg(id).toLatin1().toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
-}
-
-std::optional<std::pair<qint64, QString>> decodeCursor(const QString &c)
-{
-    auto decoded = QByteArray::fromBase64Encoding(c.toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
-    if (!decoded)
-        return std::nullopt;
-    const QList<QByteArray> parts = decoded.decoded.split('|');
-    bool ok = false;
-    if (parts.size() != 2)
-        return std::nullopt;
-    const qint64 ms = parts[0].toLongLong(&ok);
-    if (!ok)
-        return std::nullopt;
-    return std::make_pair(ms, QString::fromLatin1(parts[1]));
-}
+using Validation::decodeCursor;
+using Validation::encodeCursor;
 
 const QSet<QString> kSendKeys{QStringLiteral("type"), QStringLiteral("payload"), QStringLiteral("timeout_s"), QStringLiteral("ttl_s")};
 
@@ -337,8 +320,14 @@ Result<QJsonObject> CommandService::list(const Principal &who, const QString &de
         sql += u" AND type = :type";
         b.insert(QStringLiteral("type"), f.type);
     }
-    if (!f.cursor.isEmpty()) {
-        const auto c = decodeCursor(f.cursor);
+    return newestFirst(sql, b, f.cursor, f.limit, [&](const QString &id) { return loadCommand(who.tenantId, id); });
+}
+
+Result<QJsonObject> CommandService::newestFirst(QString sql, QVariantMap b, const QString &cursor, int limit,
+                                                const std::function<Result<QJsonObject>(const QString &)> &load)
+{
+    if (!cursor.isEmpty()) {
+        const auto c = decodeCursor(cursor);
         if (!c)
             return fail(Error::invalid(QStringLiteral("\"cursor\" is not a cursor this server issued")));
         sql += u" AND (created_at < :cts OR (created_at = :cts AND id < :cid))";
@@ -346,7 +335,7 @@ Result<QJsonObject> CommandService::list(const Principal &who, const QString &de
         b.insert(QStringLiteral("cid"), c->second);
     }
     sql += QStringLiteral(" ORDER BY created_at DESC, id DESC LIMIT :limit");
-    b.insert(QStringLiteral("limit"), f.limit + 1);
+    b.insert(QStringLiteral("limit"), limit + 1);
     auto q = m_db.exec(sql, b);
     if (!q)
         return fail(q.error());
@@ -354,13 +343,13 @@ Result<QJsonObject> CommandService::list(const Principal &who, const QString &de
     while (q->next())
         ids.append({q->value(0).toString(), q->value(1).toLongLong()});
     QString next;
-    if (ids.size() > f.limit) {
-        ids.resize(f.limit);
+    if (ids.size() > limit) {
+        ids.resize(limit);
         next = encodeCursor(ids.last().second, ids.last().first);
     }
     QJsonArray items;
     for (const auto &[id, created] : std::as_const(ids)) {
-        auto doc = loadCommand(who.tenantId, id);
+        auto doc = load(id);
         if (!doc)
             return fail(doc.error());
         items.append(*doc);
@@ -599,37 +588,8 @@ Result<QJsonObject> CommandService::job(const Principal &who, const QString &job
 
 Result<QJsonObject> CommandService::jobs(const Principal &who, const QString &cursor, int limit)
 {
-    QString sql = QStringLiteral("SELECT id, created_at FROM command_jobs WHERE tenant_id = :t");
-    QVariantMap b{{QStringLiteral("t"), who.tenantId}};
-    if (!cursor.isEmpty()) {
-        const auto c = decodeCursor(cursor);
-        if (!c)
-            return fail(Error::invalid(QStringLiteral("\"cursor\" is not a cursor this server issued")));
-        sql += u" AND (created_at < :cts OR (created_at = :cts AND id < :cid))";
-        b.insert(QStringLiteral("cts"), c->first);
-        b.insert(QStringLiteral("cid"), c->second);
-    }
-    sql += QStringLiteral(" ORDER BY created_at DESC, id DESC LIMIT :limit");
-    b.insert(QStringLiteral("limit"), limit + 1);
-    auto q = m_db.exec(sql, b);
-    if (!q)
-        return fail(q.error());
-    QList<std::pair<QString, qint64>> ids;
-    while (q->next())
-        ids.append({q->value(0).toString(), q->value(1).toLongLong()});
-    QString next;
-    if (ids.size() > limit) {
-        ids.resize(limit);
-        next = encodeCursor(ids.last().second, ids.last().first);
-    }
-    QJsonArray items;
-    for (const auto &[id, created] : std::as_const(ids)) {
-        auto doc = loadJob(who.tenantId, id);
-        if (!doc)
-            return fail(doc.error());
-        items.append(*doc);
-    }
-    return QJsonObject{{QStringLiteral("items"), items}, {QStringLiteral("next_cursor"), Validation::nullable(next)}};
+    return newestFirst(QStringLiteral("SELECT id, created_at FROM command_jobs WHERE tenant_id = :t"), {{QStringLiteral("t"), who.tenantId}}, cursor, limit,
+                       [&](const QString &id) { return loadJob(who.tenantId, id); });
 }
 
 // --- Device twin -----------------------------------------------------------------------------------------------

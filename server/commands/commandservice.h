@@ -8,7 +8,9 @@
 #include <QtCore/QJsonObject>
 #include <QtCore/QObject>
 #include <QtCore/QTimer>
+#include <QtCore/QVariant>
 #include <deque>
+#include <functional>
 #include <map>
 
 namespace Fleetdeck {
@@ -123,6 +125,9 @@ private:
 
     Result<QJsonObject> loadCommand(const QString &tenantId, const QString &commandId);
     Result<QJsonObject> loadJob(const QString &tenantId, const QString &jobId);
+    /// A page of `sql` (selecting id, created_at with its filters bound in `b`), newest first, each row loaded whole.
+    Result<QJsonObject> newestFirst(QString sql, QVariantMap b, const QString &cursor, int limit,
+                                    const std::function<Result<QJsonObject>(const QString &)> &load);
     /// Records a transition. Transitions made in one pass of the event loop are written together, in one
     /// transaction, at the end of the pass (or before any read of commands): one commit instead of one per row.
     void persist(const Open &c, State to, qint64 nowMs, const QJsonObject &result = {}, const QString &error = {});

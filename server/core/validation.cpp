@@ -16,6 +16,26 @@ Status checkKnownKeys(const QJsonObject &o, const QSet<QString> &allowed)
     return {};
 }
 
+QString encodeCursor(qint64 ms, const QString &id)
+{
+    return QString::fromLatin1(QStringLiteral("%1|%2").arg(ms).arg(id).toLatin1().toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+}
+
+std::optional<std::pair<qint64, QString>> decodeCursor(const QString &cursor)
+{
+    auto decoded = QByteArray::fromBase64Encoding(cursor.toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded)
+        return std::nullopt;
+    const QList<QByteArray> parts = decoded.decoded.split('|');
+    bool ok = false;
+    if (parts.size() != 2)
+        return std::nullopt;
+    const qint64 ms = parts[0].toLongLong(&ok);
+    if (!ok)
+        return std::nullopt;
+    return std::make_pair(ms, QString::fromLatin1(parts[1]));
+}
+
 bool hasControlChars(const QString &s)
 {
     for (QChar c : s)

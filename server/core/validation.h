@@ -8,6 +8,8 @@
 #include <QtCore/QSet>
 #include <QtCore/QString>
 #include <QtCore/QVariant>
+#include <optional>
+#include <utility>
 
 class QRegularExpression;
 
@@ -25,6 +27,11 @@ namespace Fleetdeck::Validation {
 bool hasControlChars(const QString &s);
 /// A plausible e-mail address (something@something, no spaces, at most 254 characters).
 bool isEmail(const QString &s);
+
+/// Keyset pagination: an opaque cursor for the last row of a page ordered by (time in ms, id).
+QString encodeCursor(qint64 ms, const QString &id);
+/// The (ms, id) a cursor of encodeCursor() names; nullopt for anything this server did not issue.
+std::optional<std::pair<qint64, QString>> decodeCursor(const QString &cursor);
 
 inline QJsonValue nullable(const QString &s) { return s.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s); }
 inline QDateTime msToTime(const QVariant &v)

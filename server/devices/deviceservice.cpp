@@ -104,26 +104,8 @@ QStringList tagList(const QJsonObject &o)
 QString jsonText(const QJsonArray &a) { return QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Compact)); }
 QString jsonText(const QJsonObject &o) { return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)); }
 
-QString encodeCursor(const DeviceRecord &r)
-{
-    return QString::fromLatin1(QStringLiteral("%1|%2").arg(r.createdAt.toMSecsSinceEpoch()).arg(r.id).toLatin1()
-                                   .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
-}
-
-std::optional<std::pair<qint64, QString>> decodeCursor(const QString &c)
-{
-    auto decoded = QByteArray::fromBase64Encoding(c.toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
-    if (!decoded)
-        return std::nullopt;
-    const QList<QByteArray> parts = decoded.decoded.split('|');
-    bool ok = false;
-    if (parts.size() != 2)
-        return std::nullopt;
-    const qint64 ts = parts[0].toLongLong(&ok);
-    if (!ok)
-        return std::nullopt;
-    return std::make_pair(ts, QString::fromLatin1(parts[1]));
-}
+QString encodeCursor(const DeviceRecord &r) { return Validation::encodeCursor(r.createdAt.toMSecsSinceEpoch(), r.id); }
+using Validation::decodeCursor;
 
 } // namespace
 
