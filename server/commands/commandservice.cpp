@@ -52,6 +52,49 @@ Result<int> intField(const QJsonObject &o, const QString &key, int min, int max,
 using Validation::decodeCursor;
 using Validation::encodeCursor;
 
+bool isFinalName(const QString &status)
+{
+    static const QSet<QString> final{QStringLiteral("succeeded"), QStringLiteral("failed"), QStringLiteral("rejected"),
+                                     QStringLiteral("timed_out"), QStringLiteral("expired"), QStringLiteral("cancelled")};
+    return final.contains(status);
+}
+
+/// The command document from a row of kCommandColumns, in that order.
+QJsonObject commandJson(const QVariantList &row)
+{
+    const QString status = row.value(6).toString();
+    QJsonArray history{QJsonObject{{QStringLiteral("status"), QStringLiteral("queued")}, {QStringLiteral("at"), timeOrNull(row.value(10))}}};
+    if (!row.value(12).isNull())
+        history.append(QJsonObject{{QStringLiteral("status"), QStringLiteral("sent")}, {QStringLiteral("at"), timeOrNull(row.value(12))}});
+    if (!row.value(13).isNull())
+        history.append(QJsonObject{{QStringLiteral("status"), QStringLiteral("delivered")}, {QStringLiteral("at"), timeOrNull(row.value(13))}});
+    if (!row.value(14).isNull())
+        history.append(QJsonObject{{QStringLiteral("status"), status}, {QStringLiteral("at"), timeOrNull(row.value(14))}});
+    return QJsonObject{
+        {QStringLiteral("command_id"), row.value(0).toString()},
+        {QStringLiteral("tenant_id"), row.value(1).toString()},
+        {QStringLiteral("device_id"), row.value(2).toString()},
+        {QStringLiteral("job_id"), Validation::nullable(row.value(3).toString())},
+        {QStringLiteral("type"), row.value(4).toString()},
+        {QStringLiteral("payload"), jsonText(row.value(5))},
+        {QStringLiteral("status"), status},
+        {QStringLiteral("final"), isFinalName(status)},
+        {QStringLiteral("timeout_s"), row.value(7).toInt()},
+        {QStringLiteral("ttl_s"), row.value(8).toInt()},
+        {QStringLiteral("created_by"), Validation::nullable(row.value(9).toString())},
+        {QStringLiteral("created_at"), timeOrNull(row.value(10))},
+        {QStringLiteral("expires_at"), timeOrNull(row.value(11))},
+        {QStringLiteral("sent_at"), timeOrNull(row.value(12))},
+        {QStringLiteral("delivered_at"), timeOrNull(row.value(13))},
+        {QStringLiteral("finished_at"), timeOrNull(row.value(14))},
+        {QStringLiteral("result"), jsonText(row.value(15))},
+        {QStringLiteral("error"), Validation::nullable(row.value(16).toString())},
+        {QStringLiteral("late_reply"), jsonText(row.value(17))},
+        {QStringLiteral("history"), history},
+    };
+}
+
+
 const QSet<QString> kSendKeys{QStringLiteral("type"), QStringLiteral("payload"), QStringLiteral("timeout_s"), QStringLiteral("ttl_s")};
 
 /// The fields of a command request that one command and a group command share.
@@ -247,10 +290,13 @@ Result<QJsonObject> CommandService::send(const Principal &who, const QString &de
         return fail(st.error());
     }
     ++m_counts[int(State::Queued)];
-    const QString id = c.id;
+    // The answer is the row just written, not read back: a read would also flush the transitions waiting for the
+    // end of this pass (a commit per request instead of one per pass).
+    const QVariantList row{c.id, who.tenantId, deviceId, QVariant(), type, QString::fromUtf8(spec->payloadBytes), stateName(State::Queued),
+                           timeoutS, ttlS, who.email, c.createdMs, c.expiresMs, QVariant(), QVariant(), QVariant(), QVariant(), QVariant(), QVariant()};
     enqueue(std::move(c));
     pump(deviceId);
-    return loadCommand(who.tenantId, id);
+    return commandJson(row);
 }
 
 Result<QJsonObject> CommandService::loadCommand(const QString &tenantId, const QString &commandId)
@@ -262,36 +308,10 @@ Result<QJsonObject> CommandService::loadCommand(const QString &tenantId, const Q
         return fail(q.error());
     if (!q->next())
         return fail(Error::notFound(QStringLiteral("no command with id %1").arg(commandId)));
-    const QString status = q->value(6).toString();
-    QJsonArray history{QJsonObject{{QStringLiteral("status"), QStringLiteral("queued")}, {QStringLiteral("at"), timeOrNull(q->value(10))}}};
-    if (!q->value(12).isNull())
-        history.append(QJsonObject{{QStringLiteral("status"), QStringLiteral("sent")}, {QStringLiteral("at"), timeOrNull(q->value(12))}});
-    if (!q->value(13).isNull())
-        history.append(QJsonObject{{QStringLiteral("status"), QStringLiteral("delivered")}, {QStringLiteral("at"), timeOrNull(q->value(13))}});
-    if (!q->value(14).isNull())
-        history.append(QJsonObject{{QStringLiteral("status"), status}, {QStringLiteral("at"), timeOrNull(q->value(14))}});
-    return QJsonObject{
-        {QStringLiteral("command_id"), q->value(0).toString()},
-        {QStringLiteral("tenant_id"), q->value(1).toString()},
-        {QStringLiteral("device_id"), q->value(2).toString()},
-        {QStringLiteral("job_id"), Validation::nullable(q->value(3).toString())},
-        {QStringLiteral("type"), q->value(4).toString()},
-        {QStringLiteral("payload"), jsonText(q->value(5))},
-        {QStringLiteral("status"), status},
-        {QStringLiteral("final"), stateFromName(status).transform([](State s) { return isFinal(s); }).value_or(false)},
-        {QStringLiteral("timeout_s"), q->value(7).toInt()},
-        {QStringLiteral("ttl_s"), q->value(8).toInt()},
-        {QStringLiteral("created_by"), Validation::nullable(q->value(9).toString())},
-        {QStringLiteral("created_at"), timeOrNull(q->value(10))},
-        {QStringLiteral("expires_at"), timeOrNull(q->value(11))},
-        {QStringLiteral("sent_at"), timeOrNull(q->value(12))},
-        {QStringLiteral("delivered_at"), timeOrNull(q->value(13))},
-        {QStringLiteral("finished_at"), timeOrNull(q->value(14))},
-        {QStringLiteral("result"), jsonText(q->value(15))},
-        {QStringLiteral("error"), Validation::nullable(q->value(16).toString())},
-        {QStringLiteral("late_reply"), jsonText(q->value(17))},
-        {QStringLiteral("history"), history},
-    };
+    QVariantList row;
+    for (int i = 0; i < 18; ++i)
+        row << q->value(i);
+    return commandJson(row);
 }
 
 Result<QJsonObject> CommandService::get(const Principal &who, const QString &commandId) { return loadCommand(who.tenantId, commandId); }

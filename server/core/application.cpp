@@ -129,6 +129,11 @@ Status Application::start()
     m_db = std::move(*db);
     if (auto st = m_db->migrate(); !st)
         return st;
+    // SQLite: this connection (REST, commands, registry) never checkpoints the WAL itself; the telemetry writer's
+    // thread does, every 500 ms and at its own commits, so no request waits for a checkpoint.
+    if (m_db->dialect() == Storage::Dialect::Sqlite)
+        if (auto r = m_db->exec(QStringLiteral("PRAGMA wal_autocheckpoint=0")); !r)
+            return fail(r.error());
 
     // PKI and first-start identities
     if (auto st = preparePki(); !st)

@@ -59,6 +59,12 @@ TelemetryWriter::TelemetryWriter(Storage::DatabaseUrl url) : m_url(std::move(url
 {
     m_retry.setSingleShot(true);
     connect(&m_retry, &QTimer::timeout, this, &TelemetryWriter::drain);
+    m_checkpoint.setInterval(500);
+    connect(&m_checkpoint, &QTimer::timeout, this, [this] {
+        if (m_db)
+            if (auto r = m_db->exec(QStringLiteral("PRAGMA wal_checkpoint(PASSIVE)")); !r)
+                qCWarning(lcWriter) << "WAL checkpoint failed:" << r.error().message;
+    });
 }
 
 TelemetryWriter::~TelemetryWriter() { dropStatements(); }
@@ -71,6 +77,8 @@ void TelemetryWriter::open()
         return;
     }
     m_db = std::move(*db);
+    if (m_url.dialect == Storage::Dialect::Sqlite)
+        m_checkpoint.start();
 }
 
 void TelemetryWriter::enqueue(Batch batch)

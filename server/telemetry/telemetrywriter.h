@@ -54,6 +54,9 @@ private:
     std::array<std::unique_ptr<QSqlQuery>, kStatementCount> m_statements; ///< prepared once per connection
     std::deque<TelemetryStore::Batch> m_queue;
     QTimer m_retry{this}; ///< a child, so that moveToThread takes it along to the writer's thread
+    /// SQLite: the WAL is checkpointed here, off the main thread (whose connection does not checkpoint itself, so
+    /// that a REST request never waits for thousands of pages to be copied back).
+    QTimer m_checkpoint{this};
     int m_backoffMs = 0;
     int m_attempts = 0;
     bool m_failing = false;
