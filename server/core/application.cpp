@@ -9,6 +9,7 @@
 #include "broker/embeddedbroker.h"
 #include "commands/commandservice.h"
 #include "devices/deviceservice.h"
+#include "live/livehub.h"
 #include "pki/certificateauthority.h"
 #include "protocol/version.h"
 #include "storage/database.h"
@@ -249,6 +250,16 @@ Status Application::start()
     if (!port)
         return fail(port.error());
 
+    // The WebSocket API: the same router and tokens; live events after commit.
+    m_live = std::make_unique<LiveHub>(*m_router, *m_db, LiveHub::Options{});
+    auto wsPort = m_live->listen(QHostAddress(m_options.bindAddress), m_options.wsPort, pkiDir + QStringLiteral("/server-chain.pem"), pkiDir + QStringLiteral("/server.key"));
+    if (!wsPort)
+        return fail(wsPort.error());
+    connect(m_telemetry.get(), &TelemetryService::readingsCommitted, m_live.get(), &LiveHub::onTelemetry);
+    connect(m_commands.get(), &CommandService::commandChanged, m_live.get(), &LiveHub::onCommandChanged);
+    connect(m_devices.get(), &DeviceService::deviceChanged, m_live.get(), &LiveHub::onDeviceChanged);
+    connect(m_link.get(), &BrokerLink::statusMessage, m_live.get(), &LiveHub::onStatusMessage);
+
     const auto announce = [this] {
         if (m_announced)
             return;
@@ -299,6 +310,8 @@ Status Application::start()
 void Application::stop()
 {
     m_upkeep.stop();
+    if (m_live)
+        m_live->stop();
     if (m_api) {
         m_api.reset();
     }
@@ -321,6 +334,14 @@ QString Application::baseUrl() const
     return QStringLiteral("https://%1:%2").arg(host).arg(httpPort());
 }
 
+quint16 Application::wsPort() const { return m_live ? m_live->port() : 0; }
+
+QString Application::webSocketUrl() const
+{
+    const QString host = m_options.bindAddress == u"0.0.0.0" || m_options.bindAddress == u"::" ? QStringLiteral("localhost") : m_options.bindAddress;
+    return QStringLiteral("wss://%1:%2/v1/ws").arg(host).arg(wsPort());
+}
+
 QString Application::caCertificatePath() const { return m_options.dataDir + QStringLiteral("/pki/ca.crt"); }
 
 std::pair<QJsonObject, bool> Application::health()
@@ -331,6 +352,9 @@ std::pair<QJsonObject, bool> Application::health()
                          {QStringLiteral("backend"), m_db && m_db->dialect() == Storage::Dialect::Postgres ? QStringLiteral("postgresql") : QStringLiteral("sqlite")},
                          {QStringLiteral("url"), m_db ? m_db->url().redacted() : QString()},
                          {QStringLiteral("schema_version"), dbUp ? m_db->schemaVersion() : 0}};
+    QJsonObject websocket = m_live ? m_live->health() : QJsonObject();
+    if (m_live)
+        websocket.insert(QStringLiteral("url"), webSocketUrl());
     QJsonObject doc{{QStringLiteral("status"), dbUp && brokerUp ? QStringLiteral("ok") : QStringLiteral("degraded")},
                     {QStringLiteral("version"), QString::fromLatin1(kProductVersion)},
                     {QStringLiteral("uptime_s"), m_uptime.elapsed() / 1000},
@@ -338,7 +362,8 @@ std::pair<QJsonObject, bool> Application::health()
                     {QStringLiteral("broker"), m_link ? m_link->health() : QJsonObject()},
                     {QStringLiteral("mqtt"), QJsonObject{{QStringLiteral("rejected_status_messages"), m_devices ? m_devices->rejectedStatusMessages() : 0}}},
                     {QStringLiteral("telemetry"), m_telemetry ? m_telemetry->health() : QJsonObject()},
-                    {QStringLiteral("commands"), m_commands ? m_commands->health() : QJsonObject()}};
+                    {QStringLiteral("commands"), m_commands ? m_commands->health() : QJsonObject()},
+                    {QStringLiteral("websocket"), websocket}};
     return {doc, dbUp && brokerUp};
 }
 

@@ -16,6 +16,7 @@ namespace Pki { class CertificateAuthority; }
 namespace Api { class Router; class ApiServer; }
 class AuthService;
 class CommandService;
+class LiveHub;
 class DeviceService;
 class EmbeddedBroker;
 class BrokerLink;
@@ -42,6 +43,9 @@ public:
     DeviceService &devices() { return *m_devices; }
     TelemetryService &telemetry() { return *m_telemetry; }
     CommandService &commands() { return *m_commands; }
+    LiveHub &live() { return *m_live; }
+    quint16 wsPort() const;
+    QString webSocketUrl() const;
     AuthService &auth() { return *m_auth; }
     Api::Router &router() { return *m_router; }
     BrokerLink &brokerLink() { return *m_link; }
@@ -67,6 +71,7 @@ private:
     std::unique_ptr<CommandService> m_commands;
     std::unique_ptr<Api::Router> m_router;
     std::unique_ptr<Api::ApiServer> m_api;
+    std::unique_ptr<LiveHub> m_live;
     QElapsedTimer m_uptime;
     QTimer m_upkeep;
     bool m_announced = false;

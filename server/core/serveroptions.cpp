@@ -40,7 +40,8 @@ Result<ParsedOptions> parseServerOptions(const QStringList &arguments)
     const QCommandLineOption config(QStringLiteral("config"), QStringLiteral("INI file with options."), QStringLiteral("FILE"));
     const QCommandLineOption dataDir(QStringLiteral("data-dir"), QStringLiteral("Data directory (PKI, database, broker state). Default: %1.")
                                          .arg(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/fleetdeck")), QStringLiteral("DIR"));
-    const QCommandLineOption httpPort(QStringLiteral("http-port"), QStringLiteral("HTTPS port for REST and WebSocket. Default: 8443."), QStringLiteral("N"));
+    const QCommandLineOption httpPort(QStringLiteral("http-port"), QStringLiteral("HTTPS port for REST. Default: 8443."), QStringLiteral("N"));
+    const QCommandLineOption wsPort(QStringLiteral("ws-port"), QStringLiteral("Port of the WebSocket API (wss://HOST:N/v1/ws, the console's). Default: 8444."), QStringLiteral("N"));
     const QCommandLineOption mqttPort(QStringLiteral("mqtt-port"), QStringLiteral("Device mTLS port of the embedded broker. Default: 8883."), QStringLiteral("N"));
     const QCommandLineOption bind(QStringLiteral("bind"), QStringLiteral("Address to listen on. Default: 0.0.0.0 (all interfaces)."), QStringLiteral("ADDR"));
     const QCommandLineOption database(QStringLiteral("database"), QStringLiteral("sqlite:PATH or postgresql://user:pass@host:port/db. Default: sqlite:DATA_DIR/fleetdeck.db."), QStringLiteral("URL"));
@@ -55,7 +56,7 @@ Result<ParsedOptions> parseServerOptions(const QStringList &arguments)
     const QCommandLineOption telemetryMaxMb(QStringLiteral("telemetry-max-mb"),
                                             QStringLiteral("Size limit of stored raw telemetry in MiB; the oldest days go first (never today). Default: 0 = no limit."),
                                             QStringLiteral("MIB"));
-    p.addOptions({config, dataDir, httpPort, mqttPort, bind, database, broker, publicHost, serverName, maxBody, mosquitto, keyPassphraseFile, telemetryMaxMb});
+    p.addOptions({config, dataDir, httpPort, wsPort, mqttPort, bind, database, broker, publicHost, serverName, maxBody, mosquitto, keyPassphraseFile, telemetryMaxMb});
 
     ParsedOptions out;
     if (!p.parse(arguments))
@@ -82,7 +83,7 @@ Result<ParsedOptions> parseServerOptions(const QStringList &arguments)
         QSettings ini(file, QSettings::IniFormat);
         if (ini.status() != QSettings::NoError)
             return fail(Error::invalid(QStringLiteral("--config %1: not a valid INI file").arg(file)));
-        static const QStringList known{QStringLiteral("data-dir"), QStringLiteral("http-port"), QStringLiteral("mqtt-port"), QStringLiteral("bind"),
+        static const QStringList known{QStringLiteral("data-dir"), QStringLiteral("http-port"), QStringLiteral("ws-port"), QStringLiteral("mqtt-port"), QStringLiteral("bind"),
                                        QStringLiteral("database"), QStringLiteral("broker"), QStringLiteral("public-host"), QStringLiteral("server-name"),
                                        QStringLiteral("max-body"), QStringLiteral("mosquitto"), QStringLiteral("key-passphrase-file"),
                                        QStringLiteral("telemetry-max-mb")};
@@ -93,7 +94,7 @@ Result<ParsedOptions> parseServerOptions(const QStringList &arguments)
             values.insert(key, ini.value(key).toStringList().join(u','));
         }
     }
-    for (const QCommandLineOption *o : {&dataDir, &httpPort, &mqttPort, &bind, &database, &broker, &publicHost, &maxBody, &mosquitto, &keyPassphraseFile, &telemetryMaxMb})
+    for (const QCommandLineOption *o : {&dataDir, &httpPort, &wsPort, &mqttPort, &bind, &database, &broker, &publicHost, &maxBody, &mosquitto, &keyPassphraseFile, &telemetryMaxMb})
         if (p.isSet(*o))
             values.insert(o->names().first(), p.value(*o));
 
@@ -106,6 +107,12 @@ Result<ParsedOptions> parseServerOptions(const QStringList &arguments)
         if (!port)
             return fail(port.error());
         o.httpPort = *port;
+    }
+    if (values.contains(QStringLiteral("ws-port"))) {
+        auto port = parsePort(QStringLiteral("ws-port"), values.value(QStringLiteral("ws-port")));
+        if (!port)
+            return fail(port.error());
+        o.wsPort = *port;
     }
     if (values.contains(QStringLiteral("mqtt-port"))) {
         auto port = parsePort(QStringLiteral("mqtt-port"), values.value(QStringLiteral("mqtt-port")));

@@ -13,6 +13,7 @@ struct ServerOptions
     QString bindAddress = QStringLiteral("0.0.0.0");
     quint16 httpPort = 8443;
     quint16 mqttPort = 8883;
+    quint16 wsPort = 8444;       ///< WebSocket API (wss://…/v1/ws); 0 = any free port
     QString database;            ///< empty = sqlite:DATA_DIR/fleetdeck.db
     QString broker = QStringLiteral("embedded"); ///< or mqtts://host:port
     QString publicHost = QStringLiteral("localhost"); ///< host name devices are told to connect to

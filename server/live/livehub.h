@@ -1,0 +1,86 @@
+#pragma once
+
+#include "core/result.h"
+
+#include <QtCore/QHash>
+#include <QtCore/QJsonObject>
+#include <QtCore/QObject>
+#include <QtCore/QSet>
+#include <QtCore/QTimer>
+#include <functional>
+#include <memory>
+
+class QWebSocket;
+class QWebSocketServer;
+class QHostAddress;
+
+namespace Fleetdeck {
+
+namespace Api { class Router; }
+namespace Storage { class Database; }
+struct LatestValue;
+
+/// The WebSocket API (docs/websocket-api.md): JSON-RPC 2.0 over wss://HOST:PORT/v1/ws. Every REST resource is
+/// reachable through the `rest` method, which runs the same router with the caller's token (so the same
+/// authorisation, in one place); subscriptions push device, telemetry and command changes of the caller's tenant.
+/// Live telemetry is coalesced per client (at most one update per device per interval); a client that does not read
+/// fast enough never grows the server's memory: its updates are merged or dropped, counted, and it is told.
+class LiveHub : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        int telemetryIntervalMs = 100;          ///< at most one telemetry update per device and client per interval
+        qint64 maxClientBacklogBytes = 2 << 20; ///< beyond this many unsent bytes a client is "slow"
+        int maxQueuedEvents = 1000;             ///< device/command events kept for a slow client; older ones dropped
+        int maxTelemetryDevices = 5000;         ///< devices one client may follow live
+        qint64 maxMessageBytes = 1 << 20;       ///< largest JSON-RPC message accepted from a client
+        int authTimeoutMs = 10000;              ///< a connection that does not authenticate in time is closed
+    };
+
+    LiveHub(Api::Router &router, Storage::Database &db, Options options, QObject *parent = nullptr);
+    ~LiveHub() override;
+
+    /// Listens with TLS on `port` (0 = any free port).
+    [[nodiscard]] Result<quint16> listen(const QHostAddress &address, quint16 port, const QString &chainPemFile, const QString &keyPemFile);
+    quint16 port() const { return m_port; }
+    void stop();
+
+    // Events after commit
+    void onTelemetry(const QString &deviceId, const QHash<QString, Fleetdeck::LatestValue> &values);
+    void onCommandChanged(const QString &commandId, const QString &deviceId, const QString &status);
+    void onDeviceChanged(const QString &deviceId);
+    void onStatusMessage(const QString &deviceId, const QByteArray &payload, bool retained);
+
+    QJsonObject health() const;
+
+private:
+    struct Client;
+    void onNewConnection();
+    void onText(Client *c, const QString &text);
+    QJsonObject call(Client *c, const QString &method, const QJsonObject &params, QJsonObject *error);
+    void notify(Client *c, const QString &method, const QJsonObject &params, bool droppable = false);
+    void flushTelemetry();
+    void drain(Client *c);
+    void reauthenticate();
+    Result<QString> tenantOfDevice(const QString &deviceId);
+    void broadcast(const QString &tenantId, const QString &topic, const QString &method, const QJsonObject &params);
+
+    Api::Router &m_router;
+    Storage::Database &m_db;
+    Options m_options;
+    QWebSocketServer *m_server = nullptr;
+    quint16 m_port = 0;
+    QHash<QWebSocket *, std::shared_ptr<Client>> m_clients;
+    QHash<QString, QSet<Client *>> m_telemetryFollowers; ///< device id -> clients following it live
+    QHash<QString, QString> m_deviceTenants;             ///< cache: device id -> tenant id
+    QTimer m_telemetryTimer;
+    QTimer m_authTimer;
+    qint64 m_connections = 0;
+    qint64 m_dropped = 0;
+    qint64 m_merged = 0;
+    qint64 m_rejectedMessages = 0;
+};
+
+} // namespace Fleetdeck

@@ -1,0 +1,301 @@
+// The WebSocket API against a real server, broker and device: JSON-RPC framing and its errors, authentication with
+// the REST tokens, the REST mirror with the same authorisation, tenant isolation of subscriptions, live telemetry
+// coalesced per client, device and command events, and a slow client that is told what it missed instead of
+// growing the server's memory.
+#include "core/application.h"
+#include "live/livehub.h"
+#include "mqtt/mqttclient.h"
+#include "pki/certificateauthority.h"
+#include "protocol/messages.h"
+#include "protocol/topics.h"
+#include "testsupport.h"
+
+#include <QtCore/QFile>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QtTest>
+#include <QtWebSockets/QWebSocket>
+
+using namespace Fleetdeck;
+using namespace Fleetdeck::Test;
+
+namespace {
+
+/// A console's connection: JSON-RPC calls and the notifications that arrive in between.
+class WsClient : public QObject
+{
+public:
+    QWebSocket socket;
+    QList<QJsonObject> notifications;
+    QHash<int, QJsonObject> answers;
+    int nextId = 1;
+    bool closed = false;
+
+    bool open(const QString &url, const QSslConfiguration &ssl)
+    {
+        socket.setSslConfiguration(ssl);
+        connect(&socket, &QWebSocket::textMessageReceived, this, [this](const QString &text) {
+            const QJsonObject o = QJsonDocument::fromJson(text.toUtf8()).object();
+            if (o.contains(QStringLiteral("id")))
+                answers.insert(o.value(QStringLiteral("id")).toInt(), o);
+            else
+                notifications.append(o);
+        });
+        connect(&socket, &QWebSocket::disconnected, this, [this] { closed = true; });
+        socket.open(QUrl(url));
+        return waitFor([&] { return socket.state() == QAbstractSocket::ConnectedState; }, 5000);
+    }
+
+    QJsonObject call(const QString &method, const QJsonObject &params = {})
+    {
+        const int id = nextId++;
+        socket.sendTextMessage(QString::fromUtf8(QJsonDocument(QJsonObject{{QStringLiteral("jsonrpc"), QStringLiteral("2.0")}, {QStringLiteral("id"), id},
+                                                                            {QStringLiteral("method"), method}, {QStringLiteral("params"), params}}).toJson(QJsonDocument::Compact)));
+        waitFor([&] { return answers.contains(id) || closed; }, 5000);
+        return answers.take(id);
+    }
+    QJsonObject raw(const QByteArray &text)
+    {
+        answers.clear();
+        socket.sendTextMessage(QString::fromUtf8(text));
+        waitFor([&] { return !answers.isEmpty() || closed; }, 5000);
+        return answers.isEmpty() ? QJsonObject() : answers.begin().value();
+    }
+    int errorCode(const QJsonObject &answer) const { return answer.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toInt(); }
+    QList<QJsonObject> named(const QString &method) const
+    {
+        QList<QJsonObject> out;
+        for (const QJsonObject &n : notifications)
+            if (n.value(QStringLiteral("method")).toString() == method)
+                out << n.value(QStringLiteral("params")).toObject();
+        return out;
+    }
+};
+
+} // namespace
+
+class TestWebSocket : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<TestServer> m_server;
+    QTemporaryDir m_files;
+    int m_serial = 0;
+
+    QString url() { return m_server->app().webSocketUrl(); }
+
+    std::unique_ptr<WsClient> client(const QByteArray &token = {})
+    {
+        auto c = std::make_unique<WsClient>();
+        if (!c->open(url(), m_server->sslConfiguration()))
+            return nullptr;
+        if (!token.isEmpty() && !c->call(QStringLiteral("auth.login"), {{QStringLiteral("token"), QString::fromLatin1(token)}}).contains(QStringLiteral("result")))
+            return nullptr;
+        return c;
+    }
+
+    /// Registers a device and connects it as a plain MQTT client.
+    std::pair<QString, std::unique_ptr<MqttClient>> device(const QByteArray &token)
+    {
+        auto kc = Pki::makeKeyAndRequest(QStringLiteral("x"));
+        const HttpReply r = m_server->requestJson("POST", QStringLiteral("/v1/devices"),
+                                                  {{QStringLiteral("serial_number"), QStringLiteral("WS-%1").arg(++m_serial)},
+                                                   {QStringLiteral("device_type"), QStringLiteral("meter")},
+                                                   {QStringLiteral("csr"), QString::fromLatin1(kc->second)}}, token);
+        const QString id = r.json().value(QStringLiteral("device_id")).toString();
+        QFile c(m_files.filePath(id + QStringLiteral(".crt"))), k(m_files.filePath(id + QStringLiteral(".key")));
+        if (!c.open(QIODevice::WriteOnly) || !k.open(QIODevice::WriteOnly))
+            return {};
+        c.write(r.json().value(QStringLiteral("certificate")).toString().toLatin1());
+        k.write(kc->first);
+        c.close();
+        k.close();
+        MqttClientOptions o;
+        o.host = QStringLiteral("localhost");
+        o.port = m_server->mqttPort();
+        o.clientId = id;
+        o.caFile = m_server->caFile();
+        o.certFile = c.fileName();
+        o.keyFile = k.fileName();
+        return {id, std::make_unique<MqttClient>(o)};
+    }
+
+    static QByteArray reading(qint64 seq, double value)
+    {
+        return QJsonDocument(QJsonObject{{QStringLiteral("seq"), seq}, {QStringLiteral("metrics"), QJsonObject{{QStringLiteral("power"), value}}}}).toJson(QJsonDocument::Compact);
+    }
+
+private Q_SLOTS:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void init()
+    {
+        m_server = std::make_unique<TestServer>();
+        QVERIFY2(m_server->start(), qPrintable(m_server->error()));
+    }
+    void cleanup() { m_server.reset(); }
+
+    void framingAndAuthenticationErrors()
+    {
+        auto c = client();
+        QVERIFY(c);
+        QCOMPARE(c->errorCode(c->raw("not json")), -32700);
+        QCOMPARE(c->errorCode(c->raw("[1,2]")), -32600);
+        QCOMPARE(c->errorCode(c->raw(R"({"jsonrpc":"1.0","id":7,"method":"ping"})")), -32600);
+        QCOMPARE(c->errorCode(c->raw(R"({"jsonrpc":"2.0","id":8,"method":"ping","params":[1]})")), -32602);
+        // Everything but ping and auth.login needs a token first.
+        QCOMPARE(c->call(QStringLiteral("ping")).value(QStringLiteral("result")).toObject().value(QStringLiteral("pong")).toBool(), true);
+        const QJsonObject early = c->call(QStringLiteral("rest"), {{QStringLiteral("path"), QStringLiteral("/v1/devices")}});
+        QCOMPARE(c->errorCode(early), -32001);
+        QVERIFY(early.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString().contains(QStringLiteral("auth.login")));
+        QCOMPARE(c->errorCode(c->call(QStringLiteral("auth.login"), {{QStringLiteral("token"), QStringLiteral("nonsense")}})), -32001);
+        QCOMPARE(c->errorCode(c->call(QStringLiteral("auth.login"))), -32602);
+        // With a real token.
+        const QJsonObject me = c->call(QStringLiteral("auth.login"), {{QStringLiteral("token"), QString::fromLatin1(m_server->adminToken())}});
+        QCOMPARE(me.value(QStringLiteral("result")).toObject().value(QStringLiteral("email")).toString(), QStringLiteral("admin@localhost"));
+        QCOMPARE(c->errorCode(c->call(QStringLiteral("nope"))), -32601);
+        QCOMPARE(c->errorCode(c->call(QStringLiteral("rest"), {{QStringLiteral("path"), QStringLiteral("/v1/devices?limit=1")}})), -32602);
+        QCOMPARE(c->errorCode(c->call(QStringLiteral("subscribe"), {{QStringLiteral("topic"), QStringLiteral("weather")}})), -32602);
+        // A wrong path is closed at once; the server stays healthy.
+        WsClient stray;
+        QString wrong = url();
+        wrong.replace(QStringLiteral("/v1/ws"), QStringLiteral("/other"));
+        stray.open(wrong, m_server->sslConfiguration());
+        QVERIFY(waitFor([&] { return stray.closed; }, 5000));
+        QCOMPARE(m_server->request("GET", QStringLiteral("/v1/health")).status, 200);
+    }
+
+    void restMirrorWithTheSameAuthorisation()
+    {
+        const QByteArray admin = m_server->adminToken();
+        auto [deviceId, mqtt] = device(admin);
+        QVERIFY(!deviceId.isEmpty());
+        auto c = client(admin);
+        QVERIFY(c);
+        const QJsonObject list = c->call(QStringLiteral("rest"), {{QStringLiteral("path"), QStringLiteral("/v1/devices")}, {QStringLiteral("query"), QJsonObject{{QStringLiteral("limit"), 10}}}});
+        QCOMPARE(list.value(QStringLiteral("result")).toObject().value(QStringLiteral("status")).toInt(), 200);
+        QCOMPARE(list.value(QStringLiteral("result")).toObject().value(QStringLiteral("body")).toObject().value(QStringLiteral("items")).toArray().size(), 1);
+        // Errors carry the REST status and problem document.
+        const QJsonObject missing = c->call(QStringLiteral("rest"), {{QStringLiteral("path"), QStringLiteral("/v1/devices/") + QUuid::createUuid().toString(QUuid::WithoutBraces)}});
+        QCOMPARE(missing.value(QStringLiteral("error")).toObject().value(QStringLiteral("data")).toObject().value(QStringLiteral("status")).toInt(), 404);
+
+        // A viewer may read but not send commands: the same policy answers.
+        QCOMPARE(m_server->requestJson("POST", QStringLiteral("/v1/users"), {{QStringLiteral("email"), QStringLiteral("viewer@ws.test")},
+                                                                              {QStringLiteral("password"), QStringLiteral("viewer password 1")},
+                                                                              {QStringLiteral("role"), QStringLiteral("viewer")}}, admin).status, 201);
+        const QByteArray viewerToken = m_server->requestJson("POST", QStringLiteral("/v1/auth/login"), {{QStringLiteral("email"), QStringLiteral("viewer@ws.test")},
+                                                                                                         {QStringLiteral("password"), QStringLiteral("viewer password 1")}}, {})
+                                           .json().value(QStringLiteral("token")).toString().toLatin1();
+        auto viewer = client(viewerToken);
+        QVERIFY(viewer);
+        QCOMPARE(viewer->call(QStringLiteral("rest"), {{QStringLiteral("path"), QStringLiteral("/v1/devices/") + deviceId}})
+                     .value(QStringLiteral("result")).toObject().value(QStringLiteral("status")).toInt(), 200);
+        const QJsonObject denied = viewer->call(QStringLiteral("rest"), {{QStringLiteral("method"), QStringLiteral("POST")},
+                                                                         {QStringLiteral("path"), QStringLiteral("/v1/devices/%1/commands").arg(deviceId)},
+                                                                         {QStringLiteral("body"), QJsonObject{{QStringLiteral("type"), QStringLiteral("ping")}}}});
+        QCOMPARE(denied.value(QStringLiteral("error")).toObject().value(QStringLiteral("data")).toObject().value(QStringLiteral("status")).toInt(), 403);
+        // Logging out ends what the token can do over the socket too.
+        QCOMPARE(m_server->request("POST", QStringLiteral("/v1/auth/logout"), {}, {}, viewerToken).status, 204);
+        QCOMPARE(viewer->errorCode(viewer->call(QStringLiteral("rest"), {{QStringLiteral("path"), QStringLiteral("/v1/devices")}})), -32001);
+    }
+
+    void liveEventsAreCoalescedAndTenantScoped()
+    {
+        const QByteArray admin = m_server->adminToken();
+        auto [deviceId, mqtt] = device(admin);
+        auto c = client(admin);
+        QVERIFY(c);
+        QVERIFY(c->call(QStringLiteral("subscribe"), {{QStringLiteral("topic"), QStringLiteral("devices")}}).contains(QStringLiteral("result")));
+        QVERIFY(c->call(QStringLiteral("subscribe"), {{QStringLiteral("topic"), QStringLiteral("commands")}}).contains(QStringLiteral("result")));
+        QVERIFY(c->call(QStringLiteral("subscribe"), {{QStringLiteral("topic"), QStringLiteral("telemetry")}, {QStringLiteral("device_ids"), QJsonArray{deviceId}}})
+                    .contains(QStringLiteral("result")));
+
+        // Another tenant's admin can neither follow the device nor hear of it.
+        const QJsonObject t = m_server->requestJson("POST", QStringLiteral("/v1/tenants"), {{QStringLiteral("name"), QStringLiteral("other")}}, admin).json();
+        const QString otherTenant = t.value(QStringLiteral("tenant_id")).toString();
+        QCOMPARE(m_server->requestJson("POST", QStringLiteral("/v1/users"), {{QStringLiteral("email"), QStringLiteral("admin@other.test")},
+                                                                              {QStringLiteral("password"), QStringLiteral("other admin password 1")},
+                                                                              {QStringLiteral("role"), QStringLiteral("tenant-admin")},
+                                                                              {QStringLiteral("tenant_id"), otherTenant}}, admin).status, 201);
+        const QByteArray otherToken = m_server->requestJson("POST", QStringLiteral("/v1/auth/login"), {{QStringLiteral("email"), QStringLiteral("admin@other.test")},
+                                                                                                        {QStringLiteral("password"), QStringLiteral("other admin password 1")}}, {})
+                                          .json().value(QStringLiteral("token")).toString().toLatin1();
+        auto other = client(otherToken);
+        QVERIFY(other);
+        const QJsonObject refused = other->call(QStringLiteral("subscribe"), {{QStringLiteral("topic"), QStringLiteral("telemetry")}, {QStringLiteral("device_ids"), QJsonArray{deviceId}}});
+        QCOMPARE(refused.value(QStringLiteral("error")).toObject().value(QStringLiteral("data")).toObject().value(QStringLiteral("status")).toInt(), 404);
+        QVERIFY(other->call(QStringLiteral("subscribe"), {{QStringLiteral("topic"), QStringLiteral("devices")}}).contains(QStringLiteral("result")));
+        QVERIFY(other->call(QStringLiteral("subscribe"), {{QStringLiteral("topic"), QStringLiteral("commands")}}).contains(QStringLiteral("result")));
+
+        // The device comes online: a connection event.
+        QVERIFY(mqtt->start().has_value());
+        QVERIFY(waitFor([&] { return mqtt->state() == MqttClient::State::Connected; }, 10000));
+        (void)mqtt->publish(Topics::status(deviceId), Messages::encode(Messages::DeviceStatus{Messages::DeviceStatus::State::Online, QStringLiteral("2.0.1")}), 1, true);
+        QVERIFY(waitFor([&] { return !c->named(QStringLiteral("device.connection")).isEmpty(); }, 5000));
+        QCOMPARE(c->named(QStringLiteral("device.connection")).first().value(QStringLiteral("connection")).toString(), QStringLiteral("online"));
+        QCOMPARE(c->named(QStringLiteral("device.connection")).first().value(QStringLiteral("firmware_version")).toString(), QStringLiteral("2.0.1"));
+
+        // 60 readings in a burst: the client gets a few merged updates (at most one per 100 ms), the last value last.
+        QElapsedTimer burst;
+        burst.start();
+        for (int i = 1; i <= 60; ++i)
+            (void)mqtt->publish(Topics::telemetry(deviceId), reading(i, i), 1);
+        QVERIFY(waitFor([&] {
+            const auto t = c->named(QStringLiteral("telemetry"));
+            return !t.isEmpty() && t.last().value(QStringLiteral("metrics")).toObject().value(QStringLiteral("power")).toObject().value(QStringLiteral("value")).toDouble() == 60;
+        }, 5000));
+        const qint64 span = burst.elapsed();
+        const auto updates = c->named(QStringLiteral("telemetry"));
+        QVERIFY2(updates.size() < 60, qPrintable(QString::number(updates.size())));
+        QVERIFY2(updates.size() <= span / 100 + 2, qPrintable(QStringLiteral("%1 updates in %2 ms").arg(updates.size()).arg(span)));
+        QCOMPARE(updates.first().value(QStringLiteral("device_id")).toString(), deviceId);
+
+        // A command: its state changes arrive.
+        const QString commandId = m_server->requestJson("POST", QStringLiteral("/v1/devices/%1/commands").arg(deviceId), {{QStringLiteral("type"), QStringLiteral("ping")}}, admin)
+                                      .json().value(QStringLiteral("command_id")).toString();
+        QVERIFY(waitFor([&] {
+            for (const QJsonObject &n : c->named(QStringLiteral("command.changed")))
+                if (n.value(QStringLiteral("command_id")).toString() == commandId && n.value(QStringLiteral("status")).toString() == u"sent")
+                    return true;
+            return false;
+        }, 5000));
+        // Nothing of tenant A reached tenant B's console.
+        waitFor([] { return false; }, 300);
+        QVERIFY(other->named(QStringLiteral("telemetry")).isEmpty());
+        QVERIFY(other->named(QStringLiteral("device.connection")).isEmpty());
+        QVERIFY(other->named(QStringLiteral("command.changed")).isEmpty());
+        mqtt->stop();
+    }
+
+    void aSlowClientIsBoundedAndToldWhatItMissed()
+    {
+        // A hub of its own with a tiny backlog, so that a burst of events makes the client "slow" at once.
+        LiveHub::Options o;
+        o.maxClientBacklogBytes = 1;
+        o.maxQueuedEvents = 10;
+        LiveHub hub(m_server->app().router(), m_server->app().database(), o);
+        const QString pki = m_server->dataDir() + QStringLiteral("/pki");
+        auto port = hub.listen(QHostAddress::LocalHost, 0, pki + QStringLiteral("/server-chain.pem"), pki + QStringLiteral("/server.key"));
+        QVERIFY(port.has_value());
+        const QByteArray admin = m_server->adminToken();
+        auto [deviceId, mqtt] = device(admin);
+        WsClient c;
+        QVERIFY(c.open(QStringLiteral("wss://localhost:%1/v1/ws").arg(*port), m_server->sslConfiguration()));
+        QVERIFY(c.call(QStringLiteral("auth.login"), {{QStringLiteral("token"), QString::fromLatin1(admin)}}).contains(QStringLiteral("result")));
+        QVERIFY(c.call(QStringLiteral("subscribe"), {{QStringLiteral("topic"), QStringLiteral("commands")}}).contains(QStringLiteral("result")));
+        for (int i = 0; i < 5000; ++i)
+            hub.onCommandChanged(QStringLiteral("burst-%1").arg(i), deviceId, QStringLiteral("sent"));
+        // Memory stays bounded: all but the last few were dropped and counted.
+        QVERIFY(hub.health().value(QStringLiteral("dropped_events")).toInteger() >= 4000);
+        QVERIFY(waitFor([&] { return !c.named(QStringLiteral("overflow")).isEmpty(); }, 10000));
+        QVERIFY(c.named(QStringLiteral("overflow")).first().value(QStringLiteral("dropped_events")).toInteger() >= 4000);
+        QVERIFY(c.named(QStringLiteral("command.changed")).size() < 1000);
+        // Afterwards it is an ordinary client again.
+        QCOMPARE(c.call(QStringLiteral("ping")).value(QStringLiteral("result")).toObject().value(QStringLiteral("pong")).toBool(), true);
+        hub.stop();
+    }
+};
+
+QTEST_GUILESS_MAIN(TestWebSocket)
+#include "tst_ws.moc"
