@@ -8,6 +8,7 @@ set -euo pipefail
 
 HTTP_PORT=${FLEETDECK_HTTP_PORT:-8443}
 MQTT_PORT=${FLEETDECK_MQTT_PORT:-8883}
+WS_PORT=${FLEETDECK_WS_PORT:-8444}
 DEVICES=${FLEETDECK_LAB_DEVICES:-12}
 DATA=${FLEETDECK_DATA_DIR:-$FLEETDECK_ROOT/var/lab}
 
@@ -32,7 +33,7 @@ stop_all() {
 trap stop_all INT TERM EXIT
 
 fd_log "starting fleetdeck-server (data in $DATA, log in $DATA/server.log)"
-"$FLEETDECK_BUILD/server/fleetdeck-server" --data-dir "$DATA" --http-port "$HTTP_PORT" --mqtt-port "$MQTT_PORT" \
+"$FLEETDECK_BUILD/server/fleetdeck-server" --data-dir "$DATA" --http-port "$HTTP_PORT" --mqtt-port "$MQTT_PORT" --ws-port "$WS_PORT" \
     >"$DATA/server.log" 2>&1 &
 pids+=($!)
 
@@ -69,6 +70,7 @@ cat <<INFO
 
   Fleetdeck is running.
     API            $URL   (health: $URL/v1/health, description: $URL/v1/openapi.json)
+    Live API       wss://localhost:$WS_PORT/v1/ws  (WebSocket, JSON-RPC 2.0; docs/websocket-api.md)
     Devices        mqtts://localhost:$MQTT_PORT  (mTLS; platform CA: $DATA/pki/ca.crt)
     Log in as      ${FLEETDECK_ADMIN_EMAIL:-admin@localhost}
     Password in    $PASSWORD_FILE
