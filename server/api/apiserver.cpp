@@ -103,7 +103,7 @@ void writeRaw(QTcpSocket *socket, int status, const QString &detail)
 ApiServer::ApiServer(Router &router, QObject *parent) : QAbstractHttpServer(parent), m_router(router) {}
 ApiServer::~ApiServer() = default;
 
-Result<quint16> ApiServer::listenTls(const QHostAddress &address, quint16 port, const QString &chainPemFile, const QString &keyPemFile)
+Result<QSslConfiguration> serverTlsConfiguration(const QString &chainPemFile, const QString &keyPemFile)
 {
     QFile keyFile(keyPemFile);
     if (!keyFile.open(QIODevice::ReadOnly))
@@ -117,9 +117,16 @@ Result<quint16> ApiServer::listenTls(const QHostAddress &address, quint16 port, 
     conf.setPrivateKey(key);
     conf.setProtocol(QSsl::TlsV1_2OrLater);
     conf.setPeerVerifyMode(QSslSocket::VerifyNone);
+    return conf;
+}
 
+Result<quint16> ApiServer::listenTls(const QHostAddress &address, quint16 port, const QString &chainPemFile, const QString &keyPemFile)
+{
+    auto conf = serverTlsConfiguration(chainPemFile, keyPemFile);
+    if (!conf)
+        return fail(conf.error());
     m_server = new QSslServer(this);
-    m_server->setSslConfiguration(conf);
+    m_server->setSslConfiguration(*conf);
     m_server->setHandshakeTimeout(10000);
     connect(m_server, &QSslServer::startedEncryptionHandshake, this, &ApiServer::guard);
     if (!m_server->listen(address, port)) {

@@ -12,6 +12,10 @@ class QSslSocket;
 
 namespace Fleetdeck::Api {
 
+/// The server side of TLS 1.2+ with the certificate chain (server certificate first) and its EC key: shared by the
+/// HTTPS API and the WebSocket API.
+[[nodiscard]] Result<QSslConfiguration> serverTlsConfiguration(const QString &chainPemFile, const QString &keyPemFile);
+
 /// HTTPS server for the REST API (and later the WebSocket API): QtHttpServer's connection handling with our own
 /// router, request-size limits enforced before a body is buffered, and problem+json for every error.
 class ApiServer : public QAbstractHttpServer

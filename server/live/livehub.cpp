@@ -1,5 +1,6 @@
 #include "live/livehub.h"
 
+#include "api/apiserver.h"
 #include "api/router.h"
 #include "core/jsonutil.h"
 #include "protocol/messages.h"
@@ -7,12 +8,10 @@
 #include "telemetry/telemetryservice.h"
 
 #include <QtCore/QDateTime>
-#include <QtCore/QFile>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QUuid>
-#include <QtNetwork/QSslKey>
 #include <QtWebSockets/QWebSocket>
 #include <QtWebSockets/QWebSocketServer>
 #include <deque>
@@ -78,20 +77,11 @@ LiveHub::~LiveHub() { stop(); }
 
 Result<quint16> LiveHub::listen(const QHostAddress &address, quint16 port, const QString &chainPemFile, const QString &keyPemFile)
 {
-    QFile keyFile(keyPemFile);
-    if (!keyFile.open(QIODevice::ReadOnly))
-        return fail(Error::internal(QStringLiteral("cannot read the TLS key %1").arg(keyPemFile)));
-    const QSslKey key(&keyFile, QSsl::Ec, QSsl::Pem);
-    const QList<QSslCertificate> chain = QSslCertificate::fromPath(chainPemFile, QSsl::Pem);
-    if (key.isNull() || chain.isEmpty())
-        return fail(Error::internal(QStringLiteral("the TLS certificate %1 or key %2 is unusable").arg(chainPemFile, keyPemFile)));
-    QSslConfiguration conf = QSslConfiguration::defaultConfiguration();
-    conf.setLocalCertificateChain(chain);
-    conf.setPrivateKey(key);
-    conf.setProtocol(QSsl::TlsV1_2OrLater);
-    conf.setPeerVerifyMode(QSslSocket::VerifyNone);
+    auto conf = Api::serverTlsConfiguration(chainPemFile, keyPemFile);
+    if (!conf)
+        return fail(conf.error());
     m_server = new QWebSocketServer(QStringLiteral("fleetdeck"), QWebSocketServer::SecureMode, this);
-    m_server->setSslConfiguration(conf);
+    m_server->setSslConfiguration(*conf);
     m_server->setHandshakeTimeout(10000);
     connect(m_server, &QWebSocketServer::newConnection, this, &LiveHub::onNewConnection);
     if (!m_server->listen(address, port)) {
