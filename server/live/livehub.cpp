@@ -56,7 +56,7 @@ struct LiveHub::Client
     QSet<QString> telemetryDevices;
     QHash<QString, QJsonObject> pendingTelemetry; ///< device -> metrics merged since the last update sent
     QHash<QString, qint64> lastTelemetryMs;
-    std::deque<QByteArray> backlog;               ///< notifications held while the client is slow
+    std::deque<QString> backlog;                  ///< notifications held while the client is slow
     qint64 droppedEvents = 0;
     qint64 mergedTelemetry = 0;
     bool slow = false;
@@ -305,21 +305,26 @@ QJsonObject LiveHub::call(Client *c, const QString &method, const QJsonObject &p
     return {};
 }
 
+QString LiveHub::notification(const QString &method, const QJsonObject &params)
+{
+    return QString::fromUtf8(encode({{QStringLiteral("jsonrpc"), QStringLiteral("2.0")}, {QStringLiteral("method"), method}, {QStringLiteral("params"), params}}));
+}
+
 void LiveHub::notify(Client *c, const QString &method, const QJsonObject &params, bool droppable)
 {
-    const QByteArray bytes = encode({{QStringLiteral("jsonrpc"), QStringLiteral("2.0")}, {QStringLiteral("method"), method}, {QStringLiteral("params"), params}});
+    send(c, notification(method, params), droppable);
+}
+
+void LiveHub::send(Client *c, const QString &text, bool droppable)
+{
     if (!c->slow && c->socket->bytesToWrite() > m_options.maxClientBacklogBytes)
         c->slow = true;
-    if (!c->slow) {
-        c->socket->sendTextMessage(QString::fromUtf8(bytes));
+    if (!c->slow || !droppable) {
+        c->socket->sendTextMessage(text);
         return;
     }
     // A slow client: events wait in a bounded queue (the oldest go first), telemetry waits merged per device.
-    if (!droppable) {
-        c->socket->sendTextMessage(QString::fromUtf8(bytes));
-        return;
-    }
-    c->backlog.push_back(bytes);
+    c->backlog.push_back(text);
     while (int(c->backlog.size()) > m_options.maxQueuedEvents) {
         c->backlog.pop_front();
         ++c->droppedEvents;
@@ -332,7 +337,7 @@ void LiveHub::drain(Client *c)
     if (!c->slow || c->socket->bytesToWrite() > m_options.maxClientBacklogBytes / 2)
         return;
     while (!c->backlog.empty() && c->socket->bytesToWrite() <= m_options.maxClientBacklogBytes / 2) {
-        c->socket->sendTextMessage(QString::fromUtf8(c->backlog.front()));
+        c->socket->sendTextMessage(c->backlog.front());
         c->backlog.pop_front();
     }
     if (!c->backlog.empty())
@@ -357,6 +362,7 @@ void LiveHub::onTelemetry(const QString &deviceId, const QHash<QString, LatestVa
         metrics.insert(it.key(), QJsonObject{{QStringLiteral("ts"), it->ts},
                                              {QStringLiteral("value"), it->isText ? QJsonValue(it->text) : QJsonValue(it->value)}});
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QString text; // encoded on first use, then the same for every client that gets it now
     for (Client *c : *followers) {
         auto pending = c->pendingTelemetry.find(deviceId);
         if (pending != c->pendingTelemetry.end()) {
@@ -368,7 +374,9 @@ void LiveHub::onTelemetry(const QString &deviceId, const QHash<QString, LatestVa
         }
         if (!c->slow && now - c->lastTelemetryMs.value(deviceId) >= m_options.telemetryIntervalMs) {
             c->lastTelemetryMs.insert(deviceId, now);
-            notify(c, QStringLiteral("telemetry"), {{QStringLiteral("device_id"), deviceId}, {QStringLiteral("metrics"), metrics}});
+            if (text.isEmpty())
+                text = notification(QStringLiteral("telemetry"), {{QStringLiteral("device_id"), deviceId}, {QStringLiteral("metrics"), metrics}});
+            send(c, text, false);
         } else {
             c->pendingTelemetry.insert(deviceId, metrics);
         }
@@ -410,9 +418,13 @@ Result<QString> LiveHub::tenantOfDevice(const QString &deviceId)
 
 void LiveHub::broadcast(const QString &tenantId, const QString &topic, const QString &method, const QJsonObject &params)
 {
+    QString text;
     for (const auto &client : std::as_const(m_clients))
-        if (client->authenticated() && client->tenantId == tenantId && client->topics.contains(topic))
-            notify(client.get(), method, params, true);
+        if (client->authenticated() && client->tenantId == tenantId && client->topics.contains(topic)) {
+            if (text.isEmpty())
+                text = notification(method, params);
+            send(client.get(), text, true);
+        }
 }
 
 void LiveHub::onCommandChanged(const QString &commandId, const QString &deviceId, const QString &status)

@@ -61,6 +61,9 @@ private:
     void onText(Client *c, const QString &text);
     QJsonObject call(Client *c, const QString &method, const QJsonObject &params, QJsonObject *error);
     void notify(Client *c, const QString &method, const QJsonObject &params, bool droppable = false);
+    /// The same notification, encoded once, for every client that gets it (fan-out encodes no JSON per client).
+    void send(Client *c, const QString &text, bool droppable);
+    static QString notification(const QString &method, const QJsonObject &params);
     void flushTelemetry();
     void drain(Client *c);
     void reauthenticate();
