@@ -548,8 +548,7 @@ Result<QJsonObject> CommandService::sendGroup(const Principal &who, const QJsonO
     for (Open &c : made) {
         const QString deviceId = c.deviceId;
         enqueue(std::move(c));
-        if (!m_ready.contains(deviceId))
-            m_ready.append(deviceId);
+        markReady(deviceId);
     }
     pumpReady();
     return loadJob(who.tenantId, jobId);
@@ -848,8 +847,7 @@ void CommandService::pump(const QString &deviceId)
         m_tokens = std::min(m_options.fanOutPerSecond / 10.0, m_tokens + double(now - m_refilledMs) * m_options.fanOutPerSecond / 1000.0);
         m_refilledMs = now;
         if (m_tokens < 1) {
-            if (!m_ready.contains(deviceId))
-                m_ready.append(deviceId);
+            markReady(deviceId);
             if (!m_pacer.isActive())
                 m_pacer.start();
             return;
@@ -873,9 +871,18 @@ void CommandService::pump(const QString &deviceId)
     }
 }
 
+void CommandService::markReady(const QString &deviceId)
+{
+    if (!m_readySet.contains(deviceId)) {
+        m_readySet.insert(deviceId);
+        m_ready.append(deviceId);
+    }
+}
+
 void CommandService::pumpReady()
 {
     const QList<QString> ready = std::exchange(m_ready, {});
+    m_readySet.clear();
     for (const QString &deviceId : ready)
         pump(deviceId);
     if (m_ready.isEmpty())

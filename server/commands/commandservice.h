@@ -7,6 +7,7 @@
 #include <QtCore/QHash>
 #include <QtCore/QJsonObject>
 #include <QtCore/QObject>
+#include <QtCore/QSet>
 #include <QtCore/QTimer>
 #include <QtCore/QVariant>
 #include <deque>
@@ -162,7 +163,9 @@ private:
     // Fan-out pacing: a token bucket of fanOutPerSecond with a burst of a tenth of a second.
     double m_tokens = 0;
     qint64 m_refilledMs = 0;
-    QList<QString> m_ready;               ///< devices with something to send once tokens allow
+    QList<QString> m_ready;               ///< devices with something to send once tokens allow, in order
+    QSet<QString> m_readySet;             ///< the same ids, for a constant-time "already waiting" (group targets are up to 100,000)
+    void markReady(const QString &deviceId);
     QTimer m_pacer;
     qint64 m_counts[kStates] = {};
     qint64 m_lateReplies = 0;
