@@ -1,5 +1,7 @@
 #include "testsupport.h"
 
+#include <QtCore/QFile>
+
 #include <QtCore/QCoreApplication>
 #include <QtCore/QDeadlineTimer>
 #include <QtCore/QEventLoop>
@@ -122,17 +124,33 @@ bool TestServer::start(int timeoutMs)
 {
     if (!m_error.isEmpty())
         return false;
-    bool ready = false;
-    QObject::connect(m_app.get(), &Application::ready, m_app.get(), [&ready] { ready = true; });
-    if (auto st = m_app->start(); !st) {
-        m_error = st.error().message;
-        return false;
+    // freePort() releases the port before mosquitto binds it, so another test (or an ephemeral port of another
+    // listener) can take it in between: then the broker cannot listen and the server never becomes ready. Such a
+    // start is tried again, up to three times, on a new port.
+    for (int attempt = 1;; ++attempt) {
+        bool ready = false;
+        QObject::connect(m_app.get(), &Application::ready, m_app.get(), [&ready] { ready = true; });
+        if (auto st = m_app->start(); !st) {
+            m_error = st.error().message;
+            return false;
+        }
+        if (waitFor([&] { return ready; }, timeoutMs))
+            return true;
+        QFile log(m_dir.path() + QStringLiteral("/broker/mosquitto.log"));
+        const bool portTaken = log.open(QIODevice::ReadOnly) && log.readAll().contains("Address already in use");
+        if (!portTaken || attempt == 3) {
+            m_error = QStringLiteral("server not ready within %1 ms").arg(timeoutMs);
+            return false;
+        }
+        qWarning() << "the broker's port" << m_mqttPort << "was taken meanwhile; starting again on another";
+        ServerOptions o = m_app->options();
+        m_app->stop();
+        m_app.reset();
+        QFile::remove(log.fileName());
+        m_mqttPort = freePort();
+        o.mqttPort = m_mqttPort;
+        m_app = std::make_unique<Application>(o);
     }
-    if (!waitFor([&] { return ready; }, timeoutMs)) {
-        m_error = QStringLiteral("server not ready within %1 ms").arg(timeoutMs);
-        return false;
-    }
-    return true;
 }
 
 QSslConfiguration TestServer::sslConfiguration() const
