@@ -38,28 +38,10 @@
 #include <vector>
 
 using namespace Fleetdeck;
+using Fleetdeck::Bench::spin;
+using Fleetdeck::Bench::waitUntil;
+
 namespace {
-
-// Bench::spin and Bench::waitUntil call processEvents with a 5 ms limit in a loop, which returns at once when nothing
-// is pending: the main thread would busy-wait on one of the machine's two cores for the whole run. These block.
-void spin(int ms)
-{
-    QEventLoop loop;
-    QTimer::singleShot(ms, Qt::PreciseTimer, &loop, &QEventLoop::quit);
-    loop.exec();
-}
-
-bool waitUntil(const std::function<bool()> &done, int ms)
-{
-    QElapsedTimer t;
-    t.start();
-    while (!done()) {
-        if (t.elapsed() > ms)
-            return false;
-        spin(20);
-    }
-    return true;
-}
 
 qint64 threadId() { return qint64(syscall(SYS_gettid)); }
 
