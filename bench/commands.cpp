@@ -6,6 +6,7 @@
 //   2. group phase: one POST /v1/commands to every device of the fleet's type, polled until all are final.
 // Prints p50/p99/max, counts per final status, HTTP errors, server CPU per command and peak RSS, next to the targets.
 // Exit code 2 when a command was lost (not final at the end, timed out or expired, or an HTTP 5xx / no answer).
+#include "benchsession.h"
 #include "benchsupport.h"
 #include "fleet.h"
 #include "restclient.h"
@@ -308,36 +309,19 @@ int main(int argc, char *argv[])
     std::fflush(stdout);
 
     // 1. Server, admin, devices.
-    if (!server.start()) {
-        std::fprintf(stderr, "cannot start %s\n", FLEETDECK_SERVER_BINARY);
+    auto session = Bench::startAndLogIn(server, adminPassword);
+    if (!session)
         return 1;
-    }
     const auto failSetup = [&](const char *what) {
         std::fprintf(stderr, "%s; server log: %s-server.log\n", what, qPrintable(server.dataDir));
         server.stop();
         return 1;
     };
-    const QString caFile = server.dataDir + QStringLiteral("/pki/ca.crt");
-    const QUrl base(QStringLiteral("https://127.0.0.1:%1").arg(server.httpPort));
-    if (!waitUntil([&] { return QFile::exists(caFile); }, 10000))
-        return failSetup("the server made no CA");
-    Sim::RestClient rest(base, caFile);
-    if (!waitUntil([&] { return rest.loadCa().has_value(); }, 10000))
-        return failSetup("cannot read the server's CA");
-    if (!waitUntil([&] { return server.process.state() == QProcess::Running && rest.requestSync("GET", QStringLiteral("/v1/health")).status == 200; }, 20000))
-        return failSetup("the server did not become healthy");
-    // FLEETDECK_ADMIN_PASSWORD only counts when the admin is created; a server that generated one wrote it here.
-    QString password = QString::fromLatin1(adminPassword);
-    if (QFile f(server.dataDir + QStringLiteral("/admin-password")); f.open(QIODevice::ReadOnly))
-        password = QString::fromUtf8(f.readAll().trimmed());
-    const Sim::RestReply login = rest.requestSync("POST", QStringLiteral("/v1/auth/login"),
-                                                  {{QStringLiteral("email"), QStringLiteral("admin@localhost")}, {QStringLiteral("password"), password}});
-    if (login.status != 200) {
-        std::fprintf(stderr, "login failed: HTTP %d %s\n", login.status, qPrintable(login.error));
-        return failSetup("cannot log in as the admin");
-    }
-    const QString token = login.body.value(QStringLiteral("token")).toString();
-    rest.setToken(token);
+    Sim::RestClient &rest = *session->rest;
+    const QString &caFile = session->caFile;
+    const QUrl &base = session->base;
+    const QString &password = session->password;
+    const QString &token = session->token;
     const qint64 pid = server.process.processId();
 
     // A type (and serial prefix) of this run only: a reused database may hold devices of earlier runs, and the group

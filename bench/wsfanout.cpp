@@ -6,6 +6,7 @@
 // (p50/p95/p99/max, from the reading's own timestamp to the bench's clock at receipt), notifications per second
 // received against expected, and the server's WebSocket counters. Exit code 1 when setup failed, 2 when a client
 // received no telemetry at all.
+#include "benchsession.h"
 #include "benchsupport.h"
 #include "fleet.h"
 #include "restclient.h"
@@ -422,35 +423,19 @@ int main(int argc, char *argv[])
     std::fflush(stdout);
 
     // 1. Server, admin, devices (no telemetry yet).
-    if (!server.start()) {
-        std::fprintf(stderr, "cannot start %s\n", FLEETDECK_SERVER_BINARY);
+    auto session = Bench::startAndLogIn(server, adminPassword);
+    if (!session)
         return 1;
-    }
     const auto failSetup = [&](const char *what) {
         std::fprintf(stderr, "%s; server log: %s-server.log\n", what, qPrintable(server.dataDir));
         server.stop();
         return 1;
     };
-    const QString caFile = server.dataDir + QStringLiteral("/pki/ca.crt");
-    const QUrl base(QStringLiteral("https://127.0.0.1:%1").arg(server.httpPort));
-    if (!waitUntil([&] { return QFile::exists(caFile); }, 10000))
-        return failSetup("the server made no CA");
-    Sim::RestClient rest(base, caFile);
-    if (!waitUntil([&] { return rest.loadCa().has_value(); }, 10000))
-        return failSetup("cannot read the server's CA");
-    if (!waitUntil([&] { return server.process.state() == QProcess::Running && rest.requestSync("GET", QStringLiteral("/v1/health")).status == 200; }, 20000))
-        return failSetup("the server did not become healthy");
-    QString password = QString::fromLatin1(adminPassword);
-    if (QFile f(server.dataDir + QStringLiteral("/admin-password")); f.open(QIODevice::ReadOnly))
-        password = QString::fromUtf8(f.readAll().trimmed());
-    const Sim::RestReply login = rest.requestSync("POST", QStringLiteral("/v1/auth/login"),
-                                                  {{QStringLiteral("email"), QStringLiteral("admin@localhost")}, {QStringLiteral("password"), password}});
-    if (login.status != 200) {
-        std::fprintf(stderr, "login failed: HTTP %d %s\n", login.status, qPrintable(login.error));
-        return failSetup("cannot log in as the admin");
-    }
-    const QString token = login.body.value(QStringLiteral("token")).toString();
-    rest.setToken(token);
+    Sim::RestClient &rest = *session->rest;
+    const QString &caFile = session->caFile;
+    const QUrl &base = session->base;
+    const QString &password = session->password;
+    const QString &token = session->token;
     const qint64 pid = server.process.processId();
     const QUrl wsUrl(rest.requestSync("GET", QStringLiteral("/v1/health")).body.value(QStringLiteral("websocket")).toObject().value(QStringLiteral("url")).toString());
     if (!wsUrl.isValid() || wsUrl.port() <= 0)
