@@ -119,12 +119,7 @@ void AdminApi::registerRoutes(Router &router, AuthService *auth)
                    QJsonObject body;
                    if (auto bad = readBody(req, body))
                        return *bad;
-                   auto t = s->tenants->create(req.who(), body);
-                   if (!t)
-                       return Response::fromError(t.error());
-                   Response r = Response::json(*t, 201);
-                   r.headers.append(std::make_pair(QByteArray("Location"), "/v1/tenants/" + t->value(QStringLiteral("tenant_id")).toString().toLatin1()));
-                   return r;
+                   return created(s->tenants->create(req.who(), body), QStringLiteral("/v1/tenants"), QStringLiteral("tenant_id"));
                });
     router.add("GET", QStringLiteral("/v1/tenants/{tenant_id}"), QStringLiteral("tenant.read"), QStringLiteral("One tenant (one's own; platform admins any)"),
                [s](Request &req) {
@@ -158,12 +153,7 @@ void AdminApi::registerRoutes(Router &router, AuthService *auth)
                    QJsonObject body;
                    if (auto bad = readBody(req, body))
                        return *bad;
-                   auto u = s->users->create(req.who(), body);
-                   if (!u)
-                       return Response::fromError(u.error());
-                   Response r = Response::json(*u, 201);
-                   r.headers.append(std::make_pair(QByteArray("Location"), "/v1/users/" + u->value(QStringLiteral("user_id")).toString().toLatin1()));
-                   return r;
+                   return created(s->users->create(req.who(), body), QStringLiteral("/v1/users"), QStringLiteral("user_id"));
                });
     router.add("GET", QStringLiteral("/v1/users/{user_id}"), QStringLiteral("user.read"), QStringLiteral("One user"),
                [s](Request &req) {
@@ -247,13 +237,8 @@ void AdminApi::registerRoutes(Router &router, AuthService *auth)
                        if (!*target)
                            return Response::problem(400, QStringLiteral("\"%1\" must be an ISO 8601 time such as 2026-11-26T07:00:00Z").arg(key));
                    }
-                   const QString limit = req.queryValue(QStringLiteral("limit"));
-                   if (!limit.isEmpty()) {
-                       bool ok = false;
-                       f.limit = limit.toInt(&ok);
-                       if (!ok || f.limit < 1 || f.limit > 1000)
-                           return Response::problem(400, QStringLiteral("\"limit\" must be an integer from 1 to 1000"));
-                   }
+                   if (auto bad = readLimit(req, f.limit))
+                       return *bad;
                    auto page = s->audit->query(req.who(), f);
                    if (!page)
                        return page.error().code == ErrorCode::Invalid ? Response::problem(400, page.error().message) : Response::fromError(page.error());

@@ -7,20 +7,6 @@ namespace Fleetdeck::Api {
 
 namespace {
 
-/// `limit` from the query: 1 to 1000, 100 when absent.
-std::optional<Response> readLimit(const Request &req, int &limit)
-{
-    const QString text = req.queryValue(QStringLiteral("limit"));
-    limit = 100;
-    if (text.isEmpty())
-        return std::nullopt;
-    bool ok = false;
-    limit = text.toInt(&ok);
-    if (!ok || limit < 1 || limit > 1000)
-        return Response::problem(400, QStringLiteral("\"limit\" must be an integer from 1 to 1000"));
-    return std::nullopt;
-}
-
 /// Query-string mistakes are 400, like the other list endpoints.
 Response listOr(const Result<QJsonObject> &r)
 {
@@ -41,11 +27,7 @@ void registerCommandRoutes(Router &router, CommandService *c)
                    QJsonObject body;
                    if (auto bad = readBody(req, body))
                        return *bad;
-                   auto r = c->send(req.who(), req.arg(QStringLiteral("device_id")), body);
-                   Response resp = jsonOr(r, 201);
-                   if (r)
-                       resp.headers.append({QByteArray("Location"), "/v1/commands/" + r->value(QStringLiteral("command_id")).toString().toLatin1()});
-                   return resp;
+                   return created(c->send(req.who(), req.arg(QStringLiteral("device_id")), body), QStringLiteral("/v1/commands"), QStringLiteral("command_id"));
                });
 
     router.add("GET", QStringLiteral("/v1/devices/{device_id}/commands"), QStringLiteral("command.read"),
@@ -84,11 +66,7 @@ void registerCommandRoutes(Router &router, CommandService *c)
                    QJsonObject body;
                    if (auto bad = readBody(req, body))
                        return *bad;
-                   auto r = c->sendGroup(req.who(), body);
-                   Response resp = jsonOr(r, 201);
-                   if (r)
-                       resp.headers.append({QByteArray("Location"), "/v1/command-jobs/" + r->value(QStringLiteral("job_id")).toString().toLatin1()});
-                   return resp;
+                   return created(c->sendGroup(req.who(), body), QStringLiteral("/v1/command-jobs"), QStringLiteral("job_id"));
                });
 
     router.add("GET", QStringLiteral("/v1/command-jobs"), QStringLiteral("command.read"), QStringLiteral("Group commands, newest first"),

@@ -68,12 +68,7 @@ void RestApi::registerRoutes(Router &router, Services s)
                    QJsonObject body;
                    if (auto bad = readBody(req, body))
                        return *bad;
-                   auto r = s.devices->registerDevice(req.who(), body);
-                   if (!r)
-                       return Response::fromError(r.error());
-                   Response resp = Response::json(*r, 201);
-                   resp.headers.append(std::make_pair(QByteArray("Location"), "/v1/devices/" + r->value(QStringLiteral("device_id")).toString().toLatin1()));
-                   return resp;
+                   return created(s.devices->registerDevice(req.who(), body), QStringLiteral("/v1/devices"), QStringLiteral("device_id"));
                });
 
     router.add("GET", QStringLiteral("/v1/devices"), QStringLiteral("device.read"), QStringLiteral("List devices with filters and cursor pagination"),
@@ -92,13 +87,8 @@ void RestApi::registerRoutes(Router &router, Services s)
                        return Response::problem(400, QStringLiteral("\"connection\" must be online or offline"));
                    if (f.text.size() > 200)
                        return Response::problem(400, QStringLiteral("\"q\" is longer than 200 characters"));
-                   const QString limit = req.queryValue(QStringLiteral("limit"));
-                   if (!limit.isEmpty()) {
-                       bool ok = false;
-                       f.limit = limit.toInt(&ok);
-                       if (!ok || f.limit < 1 || f.limit > 1000)
-                           return Response::problem(400, QStringLiteral("\"limit\" must be an integer from 1 to 1000"));
-                   }
+                   if (auto bad = readLimit(req, f.limit))
+                       return *bad;
                    auto page = s.devices->list(req.who(), f);
                    if (!page)
                        return page.error().code == ErrorCode::Invalid ? Response::problem(400, page.error().message)

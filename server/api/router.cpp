@@ -115,6 +115,28 @@ Response jsonOr(const Result<QJsonObject> &r, int status)
     return Response::json(*r, status);
 }
 
+Response created(const Result<QJsonObject> &r, const QString &collection, const QString &idKey)
+{
+    if (!r)
+        return Response::fromError(r.error());
+    Response resp = Response::json(*r, 201);
+    resp.headers.append({QByteArray("Location"), (collection + u'/' + r->value(idKey).toString()).toLatin1()});
+    return resp;
+}
+
+std::optional<Response> readLimit(const Request &req, int &limit)
+{
+    const QString text = req.queryValue(QStringLiteral("limit"));
+    if (text.isEmpty())
+        return std::nullopt;
+    bool ok = false;
+    const int n = text.toInt(&ok);
+    if (!ok || n < 1 || n > 1000)
+        return Response::problem(400, QStringLiteral("\"limit\" must be an integer from 1 to 1000"));
+    limit = n;
+    return std::nullopt;
+}
+
 Result<QJsonObject> Request::jsonBody() const
 {
     const QByteArray type = header("content-type").split(';').first().trimmed().toLower();

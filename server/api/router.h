@@ -100,5 +100,9 @@ std::optional<Response> readBody(const Request &req, QJsonObject &out, bool empt
 std::optional<Response> checkId(const Request &req, const QString &param, const char *what);
 /// The service's result as JSON with `status`, or its error as problem+json.
 Response jsonOr(const Result<QJsonObject> &r, int status = 200);
+/// 201 with `Location: <collection>/<the result's idKey>`, or the error as problem+json.
+Response created(const Result<QJsonObject> &r, const QString &collection, const QString &idKey);
+/// `limit` from the query string: 1 to 1000 (400 otherwise); left as it is when absent.
+std::optional<Response> readLimit(const Request &req, int &limit);
 
 } // namespace Fleetdeck::Api
