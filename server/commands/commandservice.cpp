@@ -385,7 +385,7 @@ Result<QJsonObject> CommandService::cancel(const Principal &who, const QString &
     auto it = m_open.find(commandId);
     if (it == m_open.end()) {
         const QString status = doc->value(QStringLiteral("status")).toString();
-        return fail(Error::conflict(QStringLiteral("command %1 is already %2 (at %3); only queued, sent or delivered commands can be cancelled")
+        return fail(Error::conflict(QStringLiteral("command %1 has already finished: %2 at %3; only queued, sent or delivered commands can be cancelled")
                                         .arg(commandId, status, doc->value(QStringLiteral("finished_at")).toString())));
     }
     const bool wasSent = it->state != State::Queued || it->mid != 0;

@@ -215,6 +215,12 @@ QJsonObject LiveHub::call(Client *c, const QString &method, const QJsonObject &p
                               {{QStringLiteral("status"), me.status}});
             return {};
         }
+        // A second login may be someone else, in another tenant: nothing followed under the first one carries over.
+        for (const QString &d : std::as_const(c->telemetryDevices))
+            m_telemetryFollowers[d].remove(c);
+        c->telemetryDevices.clear();
+        c->pendingTelemetry.clear();
+        c->topics.clear();
         c->token = token.toUtf8();
         c->userId = doc.value(QStringLiteral("user_id")).toString();
         c->tenantId = doc.value(QStringLiteral("acting_tenant_id")).toString();

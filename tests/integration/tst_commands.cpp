@@ -336,7 +336,7 @@ private Q_SLOTS:
         // A cancelled command is final: cancelling again is a conflict, and the device never gets it.
         r = m_server->request("POST", QStringLiteral("/v1/commands/%1/cancel").arg(queued), {}, {}, token());
         QCOMPARE(r.status, 409);
-        QVERIFY(r.json().value(QStringLiteral("detail")).toString().contains(QStringLiteral("already cancelled")));
+        QVERIFY(r.json().value(QStringLiteral("detail")).toString().contains(QStringLiteral("already finished: cancelled")));
         QVERIFY(offline->connectNow());
         waitFor([] { return false; }, 500);
         QCOMPARE(offline->commands.size(), 0);
@@ -348,7 +348,7 @@ private Q_SLOTS:
         QVERIFY(reaches(done, QStringLiteral("succeeded")));
         r = m_server->request("POST", QStringLiteral("/v1/commands/%1/cancel").arg(done), {}, {}, token());
         QCOMPARE(r.status, 409);
-        QVERIFY(r.json().value(QStringLiteral("detail")).toString().contains(QStringLiteral("already succeeded")));
+        QVERIFY(r.json().value(QStringLiteral("detail")).toString().contains(QStringLiteral("already finished: succeeded")));
         QCOMPARE(m_server->request("POST", QStringLiteral("/v1/commands/%1/cancel").arg(QUuid::createUuid().toString(QUuid::WithoutBraces)), {}, {}, token()).status, 404);
     }
 

@@ -260,11 +260,17 @@ private Q_SLOTS:
                     return true;
             return false;
         }, 5000));
+        // A second login on the same connection, as tenant B's admin, keeps nothing that was followed as A.
+        QVERIFY(c->call(QStringLiteral("auth.login"), {{QStringLiteral("token"), QString::fromLatin1(otherToken)}}).contains(QStringLiteral("result")));
+        const qsizetype seenAsA = c->named(QStringLiteral("telemetry")).size();
+        (void)mqtt->publish(Topics::telemetry(deviceId), reading(61, 61), 1);
+        (void)m_server->requestJson("POST", QStringLiteral("/v1/devices/%1/commands").arg(deviceId), {{QStringLiteral("type"), QStringLiteral("ping")}}, admin);
         // Nothing of tenant A reached tenant B's console.
         waitFor([] { return false; }, 300);
         QVERIFY(other->named(QStringLiteral("telemetry")).isEmpty());
         QVERIFY(other->named(QStringLiteral("device.connection")).isEmpty());
         QVERIFY(other->named(QStringLiteral("command.changed")).isEmpty());
+        QCOMPARE(c->named(QStringLiteral("telemetry")).size(), seenAsA);
         mqtt->stop();
     }
 
