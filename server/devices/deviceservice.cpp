@@ -501,8 +501,6 @@ void DeviceService::handleStatusMessage(const QString &deviceId, const QByteArra
         sql += u", firmware_version = :fw";
         b.insert(QStringLiteral("fw"), status->firmwareVersion);
     }
-    if (online)
-        sql += u", status = CASE WHEN status = 'provisioned' THEN 'active' ELSE status END";
     // Suspended and decommissioned devices stay offline whatever they say.
     sql += u" WHERE id = :id AND status IN ('provisioned', 'active')";
     auto u = m_db.exec(sql, b);
@@ -510,8 +508,15 @@ void DeviceService::handleStatusMessage(const QString &deviceId, const QByteArra
         qCWarning(lcDevices) << "status of" << deviceId << "not stored:" << u.error().message;
         return;
     }
-    if (u->numRowsAffected() > 0)
-        Q_EMIT deviceChanged(deviceId);
+    // The first connection makes a provisioned device active: a lifecycle change. A connection change alone is not
+    // one (those who follow connections take the status message itself).
+    if (online && u->numRowsAffected() > 0) {
+        auto first = m_db.exec(QStringLiteral("UPDATE devices SET status = 'active' WHERE id = :id AND status = 'provisioned'"), {{QStringLiteral("id"), deviceId}});
+        if (!first)
+            qCWarning(lcDevices) << "device" << deviceId << "not made active:" << first.error().message;
+        else if (first->numRowsAffected() > 0)
+            Q_EMIT deviceChanged(deviceId);
+    }
 }
 
 Result<QStringList> DeviceService::blockedDeviceIds()

@@ -91,6 +91,8 @@ public:
     static constexpr int kDeviceCertificateDays = 825;
 
 Q_SIGNALS:
+    /// Registered, changed (PATCH) or moved in its lifecycle (first connection, suspend, resume, decommission); not
+    /// emitted for a mere connection change (the broker link's status messages carry those).
     void deviceChanged(const QString &deviceId);
 
 private:
