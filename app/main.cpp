@@ -45,7 +45,12 @@ ConsoleOptions parseOptions(const QApplication &app)
                                         u"dir"_s);
     const QCommandLineOption delay(u"screenshot-delay"_s, u"Milliseconds to wait before --screenshot (4000)."_s,
                                    u"ms"_s, u"4000"_s);
-    parser.addOptions({kiosk, theme, lang, server, email, caFile, connect, screenshot, delay});
+    const QCommandLineOption openDevice(u"open-device"_s,
+                                        u"Open this device (serial number or id) once signed in; repeatable."_s,
+                                        u"device"_s);
+    const QCommandLineOption deviceTab(u"device-tab"_s, u"Tab of the opened device: telemetry, commands or twin."_s,
+                                       u"tab"_s, u"telemetry"_s);
+    parser.addOptions({kiosk, theme, lang, server, email, caFile, connect, screenshot, delay, openDevice, deviceTab});
     parser.process(app);
 
     ConsoleOptions o;
@@ -59,6 +64,12 @@ ConsoleOptions parseOptions(const QApplication &app)
     o.password = qEnvironmentVariable("FLEETDECK_PASSWORD");
     o.caFile = parser.value(caFile);
     o.autoConnect = parser.isSet(connect);
+    o.openDevices = parser.values(openDevice);
+    o.deviceTab = parser.value(deviceTab);
+    if (o.deviceTab != u"telemetry" && o.deviceTab != u"commands" && o.deviceTab != u"twin") {
+        std::fprintf(stderr, "fleetdeck: --device-tab must be telemetry, commands or twin\n");
+        std::exit(2);
+    }
     o.screenshotDir = parser.value(screenshot);
     o.screenshotDelayMs = std::clamp(parser.value(delay).toInt(), 0, 600000);
 
@@ -128,6 +139,7 @@ int main(int argc, char *argv[])
         if (const QScreen *screen = window->screen())
             window->setGeometry(screen->geometry());
         window->showFullScreen();
+        window->openWhenListed(options.openDevices);
         const auto saved = server.isValid() ? settings.server(server) : std::nullopt;
         const QDateTime now = QDateTime::currentDateTimeUtc();
         bool haveSession = false;
@@ -164,6 +176,7 @@ int main(int argc, char *argv[])
         window->setAttribute(Qt::WA_DeleteOnClose);
         window->resize(1400, 860);
         window->setSession(dialog->session());
+        window->openWhenListed(options.openDevices, options.deviceTab);
         window->show();
         QObject::connect(window, &QObject::destroyed, &app, &QApplication::quit);
     });

@@ -98,6 +98,13 @@ void ApiClient::post(const QString &path, const QJsonObject &body, Auth auth, QO
           std::move(callback));
 }
 
+void ApiClient::put(const QString &path, const QJsonObject &body, Auth auth, QObject *context,
+                    Callback callback)
+{
+    track(send(u"PUT"_s, path, {}, QJsonDocument(body).toJson(QJsonDocument::Compact), auth), context,
+          std::move(callback));
+}
+
 QNetworkReply *ApiClient::send(const QString &method, const QString &path, const QUrlQuery &query,
                                const QByteArray &body, Auth auth)
 {

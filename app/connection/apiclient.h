@@ -45,6 +45,7 @@ public:
     /// callback runs on the event loop unless context was destroyed first.
     void get(const QString &path, const QUrlQuery &query, Auth auth, QObject *context, Callback callback);
     void post(const QString &path, const QJsonObject &body, Auth auth, QObject *context, Callback callback);
+    void put(const QString &path, const QJsonObject &body, Auth auth, QObject *context, Callback callback);
 
     /// Aborts all requests in flight; their callbacks get a Cancelled error.
     void abortAll();

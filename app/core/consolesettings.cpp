@@ -51,6 +51,12 @@ const std::vector<SettingSpec> &specs()
         {"link/lostAfterSeconds", 30,
          [](const QVariant &v) { return isIntIn(v, 5, 3600); },
          "Seconds of failed refreshes after which the link counts as lost (5..3600)."},
+        {"kiosk/rotateSeconds", 20,
+         [](const QVariant &v) { return isIntIn(v, 5, 3600); },
+         "Kiosk mode: seconds each view stays on screen before the next one (5..3600)."},
+        {"kiosk/devices", QString(),
+         [](const QVariant &v) { return v.toString().size() <= 10000; },
+         "Kiosk mode: serial numbers or device ids, separated by commas, whose device views rotate with the fleet view."},
         {"connection/rememberToken", false,
          [](const QVariant &v) { return v.canConvert<bool>(); },
          "Keep the session token so the console (or a kiosk) can reconnect without a password."},
@@ -117,6 +123,20 @@ QString ConsoleSettings::language() const { return value("ui/language").toString
 void ConsoleSettings::setLanguage(const QString &language) { setValue("ui/language", language); }
 int ConsoleSettings::pollIntervalSeconds() const { return value("fleet/pollIntervalSeconds").toInt(); }
 int ConsoleSettings::pageSize() const { return value("fleet/pageSize").toInt(); }
+int ConsoleSettings::kioskRotateSeconds() const
+{
+    return value("kiosk/rotateSeconds").toInt();
+}
+
+QStringList ConsoleSettings::kioskDevices() const
+{
+    QStringList out;
+    for (const QString &part : value("kiosk/devices").toString().split(u',', Qt::SkipEmptyParts))
+        if (const QString t = part.trimmed(); !t.isEmpty())
+            out << t;
+    return out;
+}
+
 int ConsoleSettings::lostAfterSeconds() const { return value("link/lostAfterSeconds").toInt(); }
 bool ConsoleSettings::rememberToken() const { return value("connection/rememberToken").toBool(); }
 void ConsoleSettings::setRememberToken(bool remember) { setValue("connection/rememberToken", remember); }

@@ -4,6 +4,7 @@
 #include <QList>
 #include <QSslCertificate>
 #include <QString>
+#include <QStringList>
 #include <QUrl>
 
 #include <memory>
@@ -45,6 +46,9 @@ public:
     int pollIntervalSeconds() const;
     int pageSize() const;                   ///< devices per GET /v1/devices request
     int lostAfterSeconds() const;
+    int kioskRotateSeconds() const;
+    /// Serial numbers or device ids whose views a kiosk shows in turn with the fleet.
+    QStringList kioskDevices() const;
     bool rememberToken() const;
     void setRememberToken(bool remember);
     QUrl lastServer() const;

@@ -164,7 +164,55 @@ void FleetModel::setDevices(QList<Device> devices)
     }
     beginResetModel();
     m_devices = std::move(devices);
+    reindex();
     endResetModel();
+}
+
+void FleetModel::reindex()
+{
+    m_rowById.clear();
+    m_rowById.reserve(m_devices.size());
+    for (int i = 0; i < m_devices.size(); ++i)
+        m_rowById.insert(m_devices[i].deviceId, i);
+}
+
+void FleetModel::changed(int row)
+{
+    m_devices[row].buildSearchText();
+    Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+bool FleetModel::applyConnection(const QString &deviceId, bool online, const QDateTime &at,
+                                 const QString &firmwareVersion)
+{
+    const int row = rowOf(deviceId);
+    if (row < 0)
+        return false;
+    Device &d = m_devices[row];
+    d.connection = online ? Device::Connection::Online : Device::Connection::Offline;
+    if (at.isValid() && (!d.lastSeenAt.isValid() || at > d.lastSeenAt))
+        d.lastSeenAt = at;
+    if (!firmwareVersion.isEmpty())
+        d.firmwareVersion = firmwareVersion;
+    // The server makes a provisioned device active at its first connection and says so in device.changed.
+    changed(row);
+    return true;
+}
+
+bool FleetModel::applyStatus(const QString &deviceId, const QString &status, const QString &connection)
+{
+    const int row = rowOf(deviceId);
+    if (row < 0)
+        return false;
+    Device &d = m_devices[row];
+    if (!status.isEmpty()) {
+        d.status = deviceStatusFromString(status);
+        d.statusText = status;
+    }
+    if (!connection.isEmpty())
+        d.connection = deviceConnectionFromString(connection);
+    changed(row);
+    return true;
 }
 
 void FleetModel::setStale(bool stale)

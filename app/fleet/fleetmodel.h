@@ -3,6 +3,7 @@
 #include "device.h"
 
 #include <QAbstractTableModel>
+#include <QHash>
 #include <QIcon>
 
 /// The fleet as a table, one row per device.
@@ -31,6 +32,13 @@ public:
     void setDevices(QList<Device> devices);
     const QList<Device> &devices() const { return m_devices; }
     const Device &device(int row) const { return m_devices.at(row); }
+    /// The row of a device, -1 if it is not in the model.
+    int rowOf(const QString &deviceId) const { return m_rowById.value(deviceId, -1); }
+
+    /// Live updates of one device (WebSocket events); false when the device is not in the model, so the caller
+    /// can reload the list.
+    bool applyConnection(const QString &deviceId, bool online, const QDateTime &at, const QString &firmwareVersion);
+    bool applyStatus(const QString &deviceId, const QString &status, const QString &connection);
 
     void setStale(bool stale);
     bool isStale() const { return m_stale; }
@@ -44,7 +52,11 @@ private:
     QVariant sortData(const Device &d, int column) const;
     bool isAbnormal(const Device &d, int column) const;
 
+    void changed(int row);
+    void reindex();
+
     QList<Device> m_devices;
+    QHash<QString, int> m_rowById;
     bool m_stale = false;
     QIcon m_warningIcon;
 };

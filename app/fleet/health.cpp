@@ -19,6 +19,13 @@ std::optional<HealthStatus> parseHealth(const QJsonDocument &document)
     h.databaseStatus = o.value(u"database"_s).toObject().value(u"status"_s).toString();
     h.brokerStatus = o.value(u"broker"_s).toObject().value(u"status"_s).toString();
     h.version = o.value(u"version"_s).toString();
+    h.webSocketUrl = o.value(u"websocket"_s).toObject().value(u"url"_s).toString();
+    const QJsonValue stored = o.value(u"telemetry"_s).toObject().value(u"stored_readings"_s);
+    if (stored.isDouble())
+        h.storedReadings = stored.toInteger();
+    const QJsonValue open = o.value(u"commands"_s).toObject().value(u"open"_s);
+    if (open.isDouble())
+        h.commandsOpen = open.toInteger();
     return h;
 }
 

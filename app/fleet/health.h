@@ -11,6 +11,9 @@ struct HealthStatus
     QString databaseStatus;     ///< "up", "down", ... (empty if not reported)
     QString brokerStatus;       ///< "connected", "disconnected", ...
     QString version;
+    QString webSocketUrl;       ///< the live API, "wss://host:port/v1/ws"; empty when the server has none
+    qint64 storedReadings = -1; ///< telemetry readings stored since the server started; -1 if not reported
+    qint64 commandsOpen = -1;   ///< commands queued or in flight; -1 if not reported
 
     bool databaseUp() const { return databaseStatus == QLatin1String("up"); }
     bool brokerConnected() const { return brokerStatus == QLatin1String("connected"); }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 #include <QUrl>
 
 /// The command line, parsed once in main.cpp.
@@ -14,6 +15,8 @@ struct ConsoleOptions
     QString password;         ///< FLEETDECK_PASSWORD; never from the command line
     QString caFile;           ///< PEM of the platform CA to trust for server (pre-provisioning)
     bool autoConnect = false; ///< press Connect at start-up when the form is complete
+    QStringList openDevices;  ///< serial numbers or ids to open at start
+    QString deviceTab;        ///< telemetry, commands or twin: the tab the last opened device shows
     QString screenshotDir;    ///< grab windows into this folder, then quit
     int screenshotDelayMs = 4000;
 };

@@ -5,6 +5,8 @@
 
 #include "connection/apiclient.h"
 #include "connection/connector.h"
+#include "connection/liveclient.h"
+#include "device/deviceview.h"
 #include "core/consolesettings.h"
 #include "core/logcategories.h"
 #include "core/theme.h"
@@ -27,6 +29,8 @@
 #include <QSet>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTabBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -62,6 +66,7 @@ MainWindow::MainWindow(ConsoleSettings &settings, Mode mode, QWidget *parent)
     , m_link(new LinkMonitor(settings.lostAfterSeconds(), this))
     , m_model(new FleetModel(this))
     , m_proxy(new FleetFilterProxy(this))
+    , m_live(new LiveClient(this))
 {
     setObjectName(u"mainWindow"_s);
     setWindowTitle(tr("Fleetdeck Console"));
@@ -79,6 +84,29 @@ MainWindow::MainWindow(ConsoleSettings &settings, Mode mode, QWidget *parent)
     connect(m_poller, &FleetPoller::healthFailed, this, &MainWindow::onHealthFailed);
     connect(m_link, &LinkMonitor::stateChanged, this, &MainWindow::onLinkStateChanged);
 
+    m_live->setFollowDevices(true);
+    m_live->setFollowCommands(true);
+    connect(m_live, &LiveClient::stateChanged, this, &MainWindow::onLiveStateChanged);
+    connect(m_live, &LiveClient::deviceConnection, this, &MainWindow::onLiveDeviceConnection);
+    connect(m_live, &LiveClient::deviceChanged, this, &MainWindow::onLiveDeviceChanged);
+    connect(m_live, &LiveClient::sessionEnded, this, &MainWindow::onSessionEnded);
+    connect(m_live, &LiveClient::resynced, this, [this]() {
+        // Whatever happened while the link was down is reloaded, not guessed.
+        m_poller->refreshNow();
+        for (int i = 1; i < m_tabs->count(); ++i)
+            if (auto *view = qobject_cast<DeviceView *>(m_tabs->widget(i)))
+                view->resync();
+    });
+    m_refreshSoon.setSingleShot(true);
+    m_refreshSoon.setInterval(500);
+    connect(&m_refreshSoon, &QTimer::timeout, m_poller, &FleetPoller::refreshNow);
+    m_kioskRotate.setInterval(std::max(5, settings.kioskRotateSeconds()) * 1000);
+    connect(&m_kioskRotate, &QTimer::timeout, this, &MainWindow::rotateKioskView);
+    if (m_mode == Mode::Kiosk) {
+        m_kioskRotate.start();
+        m_toOpen = settings.kioskDevices();
+    }
+
     m_tick.setInterval(1000);
     connect(&m_tick, &QTimer::timeout, this, &MainWindow::tick);
     m_tick.start();
@@ -94,7 +122,13 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::buildUi()
 {
-    auto *central = new QWidget(this);
+    m_tabs = new QTabWidget(this);
+    m_tabs->setObjectName(u"mainTabs"_s);
+    m_tabs->setDocumentMode(true);
+    m_tabs->setTabsClosable(m_mode == Mode::Desktop);
+    m_tabs->setMovable(true);
+    auto *central = new QWidget(m_tabs);
+    central->setObjectName(u"fleetPage"_s);
     auto *layout = new QVBoxLayout(central);
 
     if (m_mode == Mode::Kiosk) {
@@ -177,7 +211,16 @@ void MainWindow::buildUi()
     auto *hintLayout = new QVBoxLayout(m_table->viewport());
     hintLayout->addWidget(m_emptyHint);
     layout->addWidget(m_table, 1);
-    setCentralWidget(central);
+    m_tabs->addTab(central, tr("Fleet"));
+    // The fleet is always there: its tab has no close button.
+    m_tabs->tabBar()->setTabButton(0, QTabBar::RightSide, nullptr);
+    m_tabs->tabBar()->setTabButton(0, QTabBar::LeftSide, nullptr);
+    setCentralWidget(m_tabs);
+    connect(m_tabs, &QTabWidget::tabCloseRequested, this, &MainWindow::closeDeviceTab);
+    connect(m_table, &QTableView::activated, this, [this](const QModelIndex &index) {
+        if (m_mode == Mode::Desktop)
+            openDevice(index.data(FleetModel::DeviceIdRole).toString());
+    });
 
     connect(m_filter, &QLineEdit::textChanged, this, [this](const QString &text) {
         m_proxy->setFilterText(text);
@@ -198,6 +241,9 @@ void MainWindow::buildUi()
     statusBar()->addWidget(m_linkIcon);
     statusBar()->addWidget(m_linkLabel);
     statusBar()->addWidget(m_refreshLabel, 1);
+    m_liveLabel = new QLabel(this);
+    m_liveLabel->setObjectName(u"liveLabel"_s);
+    statusBar()->addPermanentWidget(m_liveLabel);
     statusBar()->addPermanentWidget(m_sessionLabel);
     statusBar()->setSizeGripEnabled(m_mode == Mode::Desktop);
 }
@@ -214,6 +260,20 @@ void MainWindow::buildMenus()
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
+    QAction *openDeviceAction = view->addAction(tr("&Open selected device"), this, [this]() {
+        const QModelIndex current = m_table->currentIndex();
+        if (current.isValid())
+            openDevice(current.data(FleetModel::DeviceIdRole).toString());
+    });
+    openDeviceAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_O));
+    QAction *closeTab = view->addAction(tr("&Close device tab"), this, [this]() {
+        if (m_tabs->currentIndex() > 0)
+            closeDeviceTab(m_tabs->currentIndex());
+    });
+    closeTab->setShortcut(QKeySequence::Close);
+    QAction *fleetTab = view->addAction(tr("Show &fleet"), this, [this]() { m_tabs->setCurrentIndex(0); });
+    fleetTab->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
+    view->addSeparator();
     QAction *find = view->addAction(tr("&Filter devices"), this, [this]() {
         m_filter->setFocus();
         m_filter->selectAll();
@@ -260,6 +320,8 @@ void MainWindow::setSession(const SessionInfo &session)
         ? session.server.host() + u':' + QString::number(session.server.port())
         : session.server.host();
     m_sessionLabel->setText(tr("%1 @ %2").arg(session.email, where));
+    // The live link starts once the health check has named its address (startLive).
+    m_live->stop();
     m_sessionLabel->setToolTip(session.expiresAt.isValid()
                                    ? tr("Session valid until %1").arg(QLocale().toString(
                                          session.expiresAt.toLocalTime(), QLocale::ShortFormat))
@@ -327,6 +389,14 @@ void MainWindow::onDevicesRefreshed(const QList<Device> &devices, const QDateTim
             break;
     }
     m_table->setColumnHidden(FleetModel::TenantColumn, tenants.size() <= 1);
+    openPending();
+    for (int i = 1; i < m_tabs->count(); ++i) {
+        if (auto *view = qobject_cast<DeviceView *>(m_tabs->widget(i))) {
+            const int row = m_model->rowOf(view->deviceId());
+            if (row >= 0)
+                view->setDevice(m_model->device(row));
+        }
+    }
     m_link->recordSuccess(at);
     updateStatusBar();
     updateBanner();
@@ -354,6 +424,165 @@ void MainWindow::onDevicesFailed(const ApiError &error)
 void MainWindow::onHealthRefreshed(const HealthStatus &health, const QDateTime &)
 {
     m_overview->setHealth(health);
+    startLive(health);
+}
+
+void MainWindow::startLive(const HealthStatus &health)
+{
+    if (health.webSocketUrl.isEmpty() || m_session.token.isEmpty())
+        return;
+    // The host is the one the operator connected to (and the certificate was checked for); the server only names
+    // the port and path, and may not know under which name it is reached.
+    const QUrl announced(health.webSocketUrl);
+    QUrl url;
+    url.setScheme(u"wss"_s);
+    url.setHost(m_session.server.host());
+    url.setPort(announced.port(8444));
+    url.setPath(announced.path().isEmpty() ? u"/v1/ws"_s : announced.path());
+    if (m_live->url() == url && m_live->state() != LiveClient::State::Disconnected)
+        return;
+    if (m_live->url() == url && m_live->retryDelayMs() > 0 && m_live->state() == LiveClient::State::Disconnected
+        && !m_live->lastError().isEmpty())
+        return;   // it is retrying by itself
+    m_live->start(url, m_session.token, m_session.trustedCa);
+}
+
+void MainWindow::onLiveStateChanged()
+{
+    QString text;
+    QString tip;
+    switch (m_live->state()) {
+    case LiveClient::State::Live:
+        text = tr("● Live");
+        tip = tr("Changes are pushed by the server as they happen (%1).").arg(m_live->url().toDisplayString());
+        break;
+    case LiveClient::State::Connecting:
+    case LiveClient::State::SigningIn:
+        text = tr("Live link: connecting…");
+        break;
+    case LiveClient::State::Disconnected:
+        text = m_session.token.isEmpty() ? QString() : tr("No live link – refreshing every %n s", nullptr, m_settings.pollIntervalSeconds());
+        tip = m_live->lastError();
+        break;
+    }
+    m_liveLabel->setText(text);
+    m_liveLabel->setToolTip(tip);
+}
+
+void MainWindow::refreshSoon()
+{
+    if (!m_refreshSoon.isActive())
+        m_refreshSoon.start();
+}
+
+void MainWindow::onLiveDeviceConnection(const QString &deviceId, bool online, const QDateTime &at,
+                                        const QString &firmware)
+{
+    if (!m_model->applyConnection(deviceId, online, at, firmware)) {
+        refreshSoon();
+        return;
+    }
+    m_overviewDirty = true;
+    if (DeviceView *view = deviceView(deviceId))
+        view->setDevice(m_model->device(m_model->rowOf(deviceId)));
+}
+
+void MainWindow::onLiveDeviceChanged(const QString &deviceId, const QString &status, const QString &connection)
+{
+    // A registration or a PATCH (name, tags, metadata) brings more than the event says: reload the list once.
+    if (!m_model->applyStatus(deviceId, status, connection) || status.isEmpty()) {
+        refreshSoon();
+        return;
+    }
+    refreshSoon();
+    m_overviewDirty = true;
+    if (DeviceView *view = deviceView(deviceId))
+        view->setDevice(m_model->device(m_model->rowOf(deviceId)));
+}
+
+void MainWindow::onSessionEnded(const QString &reason)
+{
+    ApiError error;
+    error.kind = ApiError::Kind::Unauthorized;
+    error.message = reason.isEmpty() ? tr("The session ended.") : reason;
+    m_live->stop();
+    onDevicesFailed(error);
+}
+
+void MainWindow::openWhenListed(const QStringList &devices, const QString &tab)
+{
+    m_toOpen << devices;
+    m_openTab = tab;
+    openPending();
+}
+
+void MainWindow::openPending()
+{
+    if (m_toOpen.isEmpty() || m_model->rowCount() == 0)
+        return;
+    // Views asked for at start (kiosk settings, --open-device), in that order; a name that matches nothing is
+    // logged, not fatal.
+    const QStringList wanted = std::exchange(m_toOpen, {});
+    const int current = m_tabs->currentIndex();
+    DeviceView *last = nullptr;
+    for (const QString &name : wanted) {
+        const auto &devices = m_model->devices();
+        auto it = std::ranges::find_if(devices, [&](const Device &d) {
+            return d.deviceId == name || d.serialNumber == name;
+        });
+        if (it == devices.end())
+            qCWarning(lcAppShell) << "Device" << name << "to open is not in the fleet";
+        else
+            last = openDevice(it->deviceId);
+    }
+    if (m_mode == Mode::Kiosk || !last)
+        m_tabs->setCurrentIndex(current);
+    else
+        last->showTab(m_openTab);
+}
+
+
+DeviceView *MainWindow::deviceView(const QString &deviceId) const
+{
+    for (int i = 1; i < m_tabs->count(); ++i)
+        if (auto *view = qobject_cast<DeviceView *>(m_tabs->widget(i)); view && view->deviceId() == deviceId)
+            return view;
+    return nullptr;
+}
+
+DeviceView *MainWindow::openDevice(const QString &deviceId)
+{
+    if (DeviceView *open = deviceView(deviceId)) {
+        m_tabs->setCurrentWidget(open);
+        return open;
+    }
+    const int row = m_model->rowOf(deviceId);
+    if (row < 0)
+        return nullptr;
+    auto *view = new DeviceView(m_api, m_live, m_model->device(row),
+                                m_mode == Mode::Kiosk ? DeviceView::Access::ReadOnly : DeviceView::Access::Operate, m_tabs);
+    const int index = m_tabs->addTab(view, view->title());
+    m_tabs->setTabToolTip(index, m_model->device(row).serialNumber);
+    connect(view, &DeviceView::titleChanged, this, [this, view](const QString &title) {
+        m_tabs->setTabText(m_tabs->indexOf(view), title);
+    });
+    m_tabs->setCurrentIndex(index);
+    return view;
+}
+
+void MainWindow::closeDeviceTab(int index)
+{
+    if (index <= 0)
+        return;
+    QWidget *page = m_tabs->widget(index);
+    m_tabs->removeTab(index);
+    page->deleteLater();
+}
+
+void MainWindow::rotateKioskView()
+{
+    if (m_tabs->count() > 1)
+        m_tabs->setCurrentIndex((m_tabs->currentIndex() + 1) % m_tabs->count());
 }
 
 void MainWindow::onHealthFailed(const ApiError &error)
@@ -400,6 +629,11 @@ void MainWindow::onLinkStateChanged()
 void MainWindow::tick()
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
+    // Live events change single rows; the counts are recomputed once a second at most, not per event.
+    if (m_overviewDirty) {
+        m_overviewDirty = false;
+        m_overview->setDevices(m_model->devices());
+    }
     m_link->evaluate(now);
     if (m_kioskClock)
         m_kioskClock->setText(QLocale().toString(QDateTime::currentDateTime(), QLocale::ShortFormat));

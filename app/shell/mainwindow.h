@@ -10,6 +10,9 @@
 #include <QTimer>
 
 class ApiClient;
+class DeviceView;
+class LiveClient;
+class QTabWidget;
 class ConsoleSettings;
 class Connector;
 class FleetFilterProxy;
@@ -49,6 +52,15 @@ public:
     FleetModel *fleetModel() const { return m_model; }
     FleetFilterProxy *filterProxy() const { return m_proxy; }
     QString bannerText() const;
+    LiveClient *liveClient() const { return m_live; }
+
+    /// Opens the device's view in a tab (or shows the open one); null if the device is not in the fleet list.
+    DeviceView *openDevice(const QString &deviceId);
+    DeviceView *deviceView(const QString &deviceId) const;
+    /// Opens these devices (serial numbers or ids) as soon as the fleet list has them; the last one's view shows
+    /// tab ("telemetry", "commands", "twin"). A kiosk opens those of its settings by itself.
+    void openWhenListed(const QStringList &devices, const QString &tab = {});
+    QTabWidget *tabs() const { return m_tabs; }
 
 private:
     void buildUi();
@@ -64,6 +76,15 @@ private:
     void updateStatusBar();
     void updateBanner();
     void setTheme(const QString &name);
+    void startLive(const HealthStatus &health);
+    void onLiveStateChanged();
+    void onLiveDeviceConnection(const QString &deviceId, bool online, const QDateTime &at, const QString &firmware);
+    void onLiveDeviceChanged(const QString &deviceId, const QString &status, const QString &connection);
+    void onSessionEnded(const QString &reason);
+    void refreshSoon();
+    void closeDeviceTab(int index);
+    void rotateKioskView();
+    void openPending();
 
     ConsoleSettings &m_settings;
     Mode m_mode;
@@ -100,5 +121,13 @@ private:
     QLabel *m_refreshLabel = nullptr;
     QLabel *m_sessionLabel = nullptr;
     QLabel *m_kioskClock = nullptr;
+    QLabel *m_liveLabel = nullptr;
+    QTabWidget *m_tabs = nullptr;
+    LiveClient *m_live = nullptr;
+    QTimer m_refreshSoon;     ///< an event about a device not in the list: reload the list, once per burst
+    QTimer m_kioskRotate;
+    bool m_overviewDirty = false;
+    QStringList m_toOpen;   ///< serials or ids to open once the fleet is listed
+    QString m_openTab;
     QTimer m_tick;
 };

@@ -3,6 +3,7 @@
 #include "core/theme.h"
 
 #include <QApplication>
+#include <QDateTime>
 #include <QFrame>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -97,12 +98,18 @@ OverviewBar::OverviewBar(QWidget *parent)
     m_offline = new OverviewTile(u"offline"_s, tr("Active but offline"), u"status:active conn:offline"_s, this);
     m_suspended = new OverviewTile(u"suspended"_s, tr("Suspended"), u"status:suspended"_s, this);
     m_neverSeen = new OverviewTile(u"never"_s, tr("Provisioned, not yet seen"), u"status:provisioned"_s, this);
+    m_ingest = new OverviewTile(u"ingest"_s, tr("Readings stored / s"), u""_s, this);
+    m_ingest->setToolTip(tr("Telemetry readings the server stored per second, between the last two health checks."));
+    m_commands = new OverviewTile(u"commands"_s, tr("Commands in flight"), u""_s, this);
+    m_commands->setToolTip(tr("Commands queued for a device or sent and not finished yet."));
     m_health = new OverviewTile(u"health"_s, tr("Server health"), u""_s, this);
     m_health->setAlarmLevel(true);
     for (OverviewTile *tile : {m_total, m_online, m_offline, m_suspended, m_neverSeen}) {
         layout->addWidget(tile);
         connect(tile, &OverviewTile::clicked, this, &OverviewBar::filterRequested);
     }
+    layout->addWidget(m_ingest);
+    layout->addWidget(m_commands);
     layout->addWidget(m_health, 2);
 }
 
@@ -117,6 +124,15 @@ void OverviewBar::setHealth(const std::optional<HealthStatus> &health, const QSt
 {
     m_healthStatus = health;
     m_healthProblem = problem;
+    if (health && health->storedReadings >= 0) {
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        if (m_lastStored >= 0 && health->storedReadings >= m_lastStored && m_lastStoredAt.msecsTo(now) > 200)
+            m_ingestRate = double(health->storedReadings - m_lastStored) * 1000.0 / double(m_lastStoredAt.msecsTo(now));
+        else if (health->storedReadings < m_lastStored)
+            m_ingestRate = -1;   // the server restarted: its counter did too
+        m_lastStored = health->storedReadings;
+        m_lastStoredAt = now;
+    }
     render();
 }
 
@@ -146,6 +162,16 @@ void OverviewBar::render()
         m_suspended->setValue(locale.toString(suspended), false, m_stale);
         m_neverSeen->setValue(locale.toString(neverSeen), false, m_stale);
     }
+
+    const bool healthStale = m_stale || !m_healthStatus;
+    if (m_ingestRate < 0)
+        m_ingest->setValue(u"–"_s, false, true);
+    else
+        m_ingest->setValue(locale.toString(m_ingestRate, 'f', m_ingestRate < 10 ? 1 : 0), false, healthStale);
+    if (!m_healthStatus || m_healthStatus->commandsOpen < 0)
+        m_commands->setValue(u"–"_s, false, true);
+    else
+        m_commands->setValue(locale.toString(m_healthStatus->commandsOpen), false, healthStale);
 
     if (!m_healthStatus) {
         // "No data" is its own state, never "OK".

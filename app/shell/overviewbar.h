@@ -3,6 +3,7 @@
 #include "fleet/device.h"
 #include "fleet/health.h"
 
+#include <QDateTime>
 #include <QWidget>
 
 class QLabel;
@@ -22,7 +23,7 @@ public:
     void setStale(bool stale);
 
     /// The text currently shown on a tile (tests, screen readers): "total", "online",
-    /// "offline", "suspended", "never", "health".
+    /// "offline", "suspended", "never", "ingest", "commands", "health".
     QString tileText(const QString &tile) const;
 
 Q_SIGNALS:
@@ -34,7 +35,13 @@ private:
     OverviewTile *m_offline;
     OverviewTile *m_suspended;
     OverviewTile *m_neverSeen;
+    OverviewTile *m_ingest;
+    OverviewTile *m_commands;
     OverviewTile *m_health;
+    /// The previous health sample, for the ingest rate.
+    qint64 m_lastStored = -1;
+    QDateTime m_lastStoredAt;
+    double m_ingestRate = -1;
     void render();
 
     QList<Device> m_devices;
