@@ -22,7 +22,7 @@ sim=$build/sim/fleetdeck-sim
 for bin in "$app" "$server" "$sim"; do
     [[ -x $bin ]] || { echo "missing $bin (build fleetdeck, fleetdeck-server and fleetdeck-sim)" >&2; exit 1; }
 done
-for tool in xvfb-run curl ss; do
+for tool in xvfb-run curl ss python3; do
     command -v "$tool" >/dev/null || { echo "$tool is not installed" >&2; exit 1; }
 done
 
@@ -127,7 +127,7 @@ shot() { # scene delay_ms [console args...]: saves every window as <scene>-<wind
 echo "Starting the server and a simulated fleet in $work"
 start_server main
 main=$url main_ca=$ca
-start_fleet pumps 9 pump PUMP
+start_fleet pumps 9 pump PUMP --rate 2 --command-delay-ms 400
 start_fleet gateways 3 gateway GW --duration 4
 token=$(curl -sf --cacert "$ca" -H 'Content-Type: application/json' \
     -d "{\"email\":\"$email\",\"password\":\"$password\"}" "$url/v1/auth/login" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
@@ -136,6 +136,17 @@ api POST /v1/devices '{"serial_number":"MTR-00001","device_type":"meter","name":
 suspended=$(api POST /v1/devices '{"serial_number":"MTR-00002","device_type":"meter","name":"Meter in repair"}' |
     sed -n 's/.*"device_id":"\([^"]*\)".*/\1/p')
 api POST "/v1/devices/$suspended/suspend" >/dev/null
+# Some history for the device view of the first pump: commands that succeeded and a twin it applied.
+pump=$(api GET "/v1/devices?limit=100" | python3 -c '
+import json, sys
+print(next((d["device_id"] for d in json.load(sys.stdin)["items"] if d["serial_number"] == "PUMP-00001"), ""))')
+[[ -n $pump ]] || { echo "PUMP-00001 is not registered" >&2; exit 1; }
+api POST "/v1/devices/$pump/commands" '{"type":"ping"}' >/dev/null
+api POST "/v1/devices/$pump/commands" '{"type":"set_reporting_interval","payload":{"interval_s":0.5}}' >/dev/null
+api POST "/v1/devices/$pump/commands" '{"type":"set_reporting_interval","payload":{"interval_s":"fast"}}' >/dev/null
+api POST "/v1/devices/$pump/commands" '{"type":"firmware.check"}' >/dev/null
+api PUT "/v1/devices/$pump/config" '{"desired":{"reporting_interval_s":0.5,"pressure_limit_bar":6.5}}' >/dev/null
+
 # The gateways' simulator says goodbye after 4 s.
 for _ in $(seq 100); do
     grep -q "stopping" "$work/sim-gateways.log" && break
@@ -159,6 +170,15 @@ shot 05-main-dark 5000 --theme dark --server "$main" --email "$email" --ca-file 
 shot 06-kiosk 5000 --kiosk --theme dark --server "$main" --email "$email" --ca-file "$main_ca"
 shot 07-kiosk-degraded 5000 --kiosk --theme dark --server "$degraded" --email "$email" --ca-file "$degraded_ca"
 shot 08-main-german 5000 --lang de --server "$main" --email "$email" --ca-file "$main_ca" --connect
+# The device view, after the pumps have sent for a while: live chart with history, command console, twin.
+shot 11-device-telemetry 9000 --server "$main" --email "$email" --ca-file "$main_ca" --connect --open-device PUMP-00001
+shot 12-device-commands 5000 --server "$main" --email "$email" --ca-file "$main_ca" --connect --open-device PUMP-00001 \
+    --device-tab commands
+shot 13-device-twin 5000 --theme dark --server "$main" --email "$email" --ca-file "$main_ca" --connect \
+    --open-device PUMP-00001 --device-tab twin
+printf '[kiosk]\nrotateSeconds=5\n' >>"$settings_file"
+shot 14-kiosk-device 9000 --kiosk --theme dark --server "$main" --email "$email" --ca-file "$main_ca" \
+    --open-device PUMP-00001
 unset FLEETDECK_PASSWORD
 shot 09-connect-spanish 1500 --lang es
 

@@ -145,8 +145,11 @@ void LiveClient::onConnected()
         if (!result) {
             qCInfo(lcAppConnection) << "Live link: sign-in refused:" << result.error().message;
             m_lastError = result.error().message;
-            if (result.error().kind == ApiError::Kind::Unauthorized)
+            if (result.error().kind == ApiError::Kind::Unauthorized) {
+                // The same token will not do better next time: the owner signs in again and calls start().
+                m_running = false;
                 Q_EMIT sessionEnded(m_lastError);
+            }
             if (m_socket)
                 m_socket->close();
             return;

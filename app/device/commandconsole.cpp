@@ -287,13 +287,11 @@ CommandConsole::CommandConsole(ApiClient *api, const QString &deviceId, QWidget 
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->verticalHeader()->setVisible(false);
     m_table->horizontalHeader()->setStretchLastSection(false);
-    m_table->horizontalHeader()->setSectionResizeMode(CommandListModel::ResultColumn, QHeaderView::Stretch);
+    // Short columns fit what they hold; the result takes the rest (its full text is in the tooltip).
+    for (int c = 0; c < CommandListModel::ColumnCount; ++c)
+        m_table->horizontalHeader()->setSectionResizeMode(c, c == CommandListModel::ResultColumn ? QHeaderView::Stretch
+                                                                                             : QHeaderView::ResizeToContents);
     m_table->setWordWrap(false);
-    const int em = fontMetrics().horizontalAdvance(u'M');
-    m_table->setColumnWidth(CommandListModel::CreatedColumn, 12 * em);
-    m_table->setColumnWidth(CommandListModel::TypeColumn, 12 * em);
-    m_table->setColumnWidth(CommandListModel::StatusColumn, 7 * em);
-    m_table->setColumnWidth(CommandListModel::DurationColumn, 5 * em);
     layout->addWidget(m_table, 1);
 
     connect(m_type, &QComboBox::currentIndexChanged, this, &CommandConsole::onTypeChanged);

@@ -98,7 +98,7 @@ void FleetFilterProxy::setFilterText(const QString &text)
         term.value = word;
         m_terms.append(term);
     }
-    invalidateFilter();
+    invalidate();
 }
 
 bool FleetFilterProxy::matches(const Device &d, const Term &term)

@@ -10,7 +10,7 @@ FleetPoller::FleetPoller(ApiClient *api, QObject *parent)
     , m_api(api)
 {
     m_timer.setInterval(5000);
-    connect(&m_timer, &QTimer::timeout, this, &FleetPoller::refreshNow);
+    connect(&m_timer, &QTimer::timeout, this, &FleetPoller::tick);
 }
 
 void FleetPoller::setIntervalSeconds(int seconds)
@@ -29,6 +29,16 @@ void FleetPoller::stop()
     m_timer.stop();
 }
 
+void FleetPoller::tick()
+{
+    if (++m_ticks % m_deviceListEvery == 0) {
+        refreshNow();
+        return;
+    }
+    if (!m_healthBusy)
+        fetchHealth();
+}
+
 void FleetPoller::refreshNow()
 {
     if (!m_healthBusy)
@@ -36,6 +46,7 @@ void FleetPoller::refreshNow()
     if (m_devicesBusy)
         return;
     m_devicesBusy = true;
+    m_ticks = 0;
     m_collecting.clear();
     m_seenCursors.clear();
     fetchPage({});
@@ -68,6 +79,7 @@ void FleetPoller::fetchPage(const QString &cursor)
         const QString next = page->nextCursor;
         if (!next.isEmpty() && !m_seenCursors.contains(next) && m_seenCursors.size() < maxPages) {
             m_seenCursors.append(next);
+            Q_EMIT devicesLoading(int(m_collecting.size()));
             fetchPage(next);
             return;
         }

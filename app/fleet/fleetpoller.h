@@ -29,6 +29,10 @@ public:
     void stop();
     /// Starts a refresh now unless one is already running.
     void refreshNow();
+    /// The health is fetched at every interval, the device list only at every n-th (the live link pushes device
+    /// changes in between, so the full list is a resynchronisation, not the source of updates).
+    void setDeviceListEvery(int n) { m_deviceListEvery = std::max(1, n); }
+    int deviceListEvery() const { return m_deviceListEvery; }
 
     /// Guards against a server that never stops handing out cursors.
     static constexpr int maxPages = 2000;
@@ -38,14 +42,19 @@ Q_SIGNALS:
     void healthRefreshed(const HealthStatus &health, const QDateTime &at);
     void healthFailed(const ApiError &error);
     void devicesFailed(const ApiError &error);
+    /// While a list of several pages comes in: devices received so far.
+    void devicesLoading(int received);
 
 private:
+    void tick();
     void fetchPage(const QString &cursor);
     void fetchHealth();
 
     ApiClient *m_api;
     QTimer m_timer;
     int m_pageSize = 500;
+    int m_deviceListEvery = 1;
+    int m_ticks = 0;
     bool m_devicesBusy = false;
     bool m_healthBusy = false;
     QList<Device> m_collecting;

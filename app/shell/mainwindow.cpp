@@ -82,6 +82,10 @@ MainWindow::MainWindow(ConsoleSettings &settings, Mode mode, QWidget *parent)
     connect(m_poller, &FleetPoller::devicesFailed, this, &MainWindow::onDevicesFailed);
     connect(m_poller, &FleetPoller::healthRefreshed, this, &MainWindow::onHealthRefreshed);
     connect(m_poller, &FleetPoller::healthFailed, this, &MainWindow::onHealthFailed);
+    connect(m_poller, &FleetPoller::devicesLoading, this, [this](int received) {
+        m_loadingReceived = received;
+        updateStatusBar();
+    });
     connect(m_link, &LinkMonitor::stateChanged, this, &MainWindow::onLinkStateChanged);
 
     m_live->setFollowDevices(true);
@@ -449,6 +453,9 @@ void MainWindow::startLive(const HealthStatus &health)
 
 void MainWindow::onLiveStateChanged()
 {
+    // Live: the list is only a resynchronisation, once a minute; without the link, polling is all there is.
+    const int interval = m_settings.pollIntervalSeconds();
+    m_poller->setDeviceListEvery(m_live->state() == LiveClient::State::Live ? std::max(1, 60 / interval) : 1);
     QString text;
     QString tip;
     switch (m_live->state()) {
@@ -461,7 +468,7 @@ void MainWindow::onLiveStateChanged()
         text = tr("Live link: connecting…");
         break;
     case LiveClient::State::Disconnected:
-        text = m_session.token.isEmpty() ? QString() : tr("No live link – refreshing every %n s", nullptr, m_settings.pollIntervalSeconds());
+        text = m_session.token.isEmpty() ? QString() : tr("No live link – refreshing every %n s", nullptr, interval);
         tip = m_live->lastError();
         break;
     }
@@ -655,7 +662,9 @@ void MainWindow::updateStatusBar()
     if (m_lastRefresh.isValid())
         m_refreshLabel->setText(tr("Last refresh %1 (%2)").arg(clock(m_lastRefresh), ageText(m_lastRefresh, now)));
     else
-        m_refreshLabel->setText(tr("No data received yet"));
+        m_refreshLabel->setText(m_loadingReceived > 0
+                                    ? tr("Loading the fleet… %1 devices so far").arg(QLocale().toString(m_loadingReceived))
+                                    : tr("No data received yet"));
     m_filterCount->setText(tr("%1 of %2 devices")
                                .arg(QLocale().toString(m_proxy->rowCount()), QLocale().toString(m_model->rowCount())));
     const bool empty = m_lastRefresh.isValid() && m_proxy->rowCount() == 0;

@@ -127,6 +127,7 @@ private:
     QTimer m_refreshSoon;     ///< an event about a device not in the list: reload the list, once per burst
     QTimer m_kioskRotate;
     bool m_overviewDirty = false;
+    int m_loadingReceived = 0;   ///< devices of a first, multi-page list received so far
     QStringList m_toOpen;   ///< serials or ids to open once the fleet is listed
     QString m_openTab;
     QTimer m_tick;

@@ -2,6 +2,7 @@
 // and the stale banner follow the server going away and coming back on the same data dir and ports, revoked
 // sessions sign out (or in again, with credentials), and the server's own health is shown.
 
+#include "connection/liveclient.h"
 #include "broker/embeddedbroker.h"
 #include "core/consolesettings.h"
 #include "fleet/fleetfilterproxy.h"
@@ -180,6 +181,7 @@ void TestMainWindow::outageTurnsStaleThenLostThenRecovers()
     QTRY_COMPARE_WITH_TIMEOUT(m_window->linkMonitor().state(), LinkMonitor::State::Connected, 15000);
     QTRY_COMPARE_WITH_TIMEOUT(m_window->fleetModel()->rowCount(), deviceCount, 15000);
     const QString refreshedBefore = label("refreshLabel");
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->liveClient()->state(), LiveClient::State::Live, 15000);
 
     // The server goes away (its API port closes, its broker stops).
     Fleetdeck::ServerOptions options = m_server->app().options();
@@ -191,6 +193,8 @@ void TestMainWindow::outageTurnsStaleThenLostThenRecovers()
     QVERIFY(m_window->bannerText().contains(u"not live"_s));
     QVERIFY(m_window->fleetModel()->isStale());
     QCOMPARE(m_window->fleetModel()->rowCount(), deviceCount);   // last data kept, but marked stale
+    QVERIFY(m_window->liveClient()->state() != LiveClient::State::Live);
+    QVERIFY2(label("liveLabel").startsWith(u"No live link"_s), qPrintable(label("liveLabel")));
 
     QTRY_COMPARE_WITH_TIMEOUT(m_window->linkMonitor().state(), LinkMonitor::State::Lost, 20000);
     QVERIFY(m_window->bannerText().contains(u"LINK LOST"_s));
@@ -208,6 +212,9 @@ void TestMainWindow::outageTurnsStaleThenLostThenRecovers()
     QVERIFY(!m_window->fleetModel()->isStale());
     QCOMPARE(idsInTable(), m_deviceIds);
     QVERIFY(label("refreshLabel") != refreshedBefore);
+    // The live link too (the restarted server's WebSocket port is a new one: the console learns it from health).
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->liveClient()->state(), LiveClient::State::Live, 30000);
+    QCOMPARE(label("liveLabel"), u"● Live"_s);
     m_window.reset();
     restarted.reset();
 }
