@@ -34,6 +34,9 @@ SimDevice::SimDevice(DeviceIdentity identity, QString firmwareVersion, QObject *
     : QObject(parent), m_identity(std::move(identity)), m_firmware(std::move(firmwareVersion))
 {
     m_client = makeClient();
+    // Precise: Qt lines up coarse timers of similar intervals (within 5 %) so that they fire together, and a
+    // fleet of simulated devices would then send in bursts that no fleet of real, independent devices sends.
+    m_tick.setTimerType(Qt::PreciseTimer);
     connect(&m_tick, &QTimer::timeout, this, &SimDevice::generate);
     m_shutdownTimer.setSingleShot(true);
     connect(&m_shutdownTimer, &QTimer::timeout, this, &SimDevice::powerOff);

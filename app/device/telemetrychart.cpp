@@ -65,6 +65,11 @@ QColor mix(const QColor &a, const QColor &b, double aShare)
                             float(a.blueF() * aShare + b.blueF() * (1 - aShare)));
 }
 
+QString axisLabel(const auto &metric)
+{
+    return metric.unit.isEmpty() ? metric.name : u"%1 (%2)"_s.arg(metric.name, metric.unit);
+}
+
 QIcon swatch(const QColor &color, int size)
 {
     QPixmap pixmap(size, size);
@@ -207,8 +212,11 @@ void TelemetryChart::setSeries(const QList<TelemetrySeries> &history, qint64 fro
     for (const auto &m : m_metrics) {
         const auto found = std::ranges::find(history, m->name, &TelemetrySeries::metric);
         const TelemetrySeries *s = found != history.cend() ? &*found : nullptr;
-        if (s && !s->unit.isEmpty())
+        if (s && !s->unit.isEmpty() && s->unit != m->unit) {
             m->unit = s->unit;
+            if (m->rect)
+                m->rect->axis(QCPAxis::atLeft)->setLabel(axisLabel(*m));
+        }
         m->truncated = s && s->truncated;
 
         // Which live points the new history does not hold: raw history holds every reading up to
@@ -233,8 +241,11 @@ void TelemetryChart::setSeries(const QList<TelemetrySeries> &history, qint64 fro
                 m_loadedToMs = msFromSeconds(it->key);
         }
         m->historyEnd = keepAfter;
-        // The parser sorts; history is older than the kept live tail, so the whole is sorted.
-        m->data->set(points, true);
+        // Sorted as parseTelemetrySeries() returns it, and the live tail is newer; checked anyway,
+        // since adaptive sampling (what keeps a million points fast) needs sorted keys.
+        const bool sorted = std::is_sorted(points.cbegin(), points.cend(),
+                                           [](const QCPGraphData &x, const QCPGraphData &y) { return x.key < y.key; });
+        m->data->set(points, sorted);
     }
 
     if (newMetric)
@@ -500,7 +511,7 @@ void TelemetryChart::rebuildPlot()
         m->graph = m_plot->addGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
         m->graph->setData(m->data);   // shares the container: no copy
         m->graph->setLineStyle(QCPGraph::lsLine);
-        rect->axis(QCPAxis::atLeft)->setLabel(m->unit.isEmpty() ? m->name : u"%1 (%2)"_s.arg(m->name, m->unit));
+        rect->axis(QCPAxis::atLeft)->setLabel(axisLabel(*m));
     }
     if (m_rects.isEmpty())
         addAxisRect();   // keeps the time axis (and zooming) when nothing is shown
@@ -575,7 +586,9 @@ void TelemetryChart::followNow()
     m_applyingRange = false;
     for (const auto &m : m_metrics)
         trim(*m);
-    m_plot->replot(QCustomPlot::rpQueuedReplot);
+    // A chart on a hidden tab keeps its window current but draws nothing until it is shown.
+    if (isVisible())
+        m_plot->replot(QCustomPlot::rpQueuedReplot);
 }
 
 void TelemetryChart::setLive(bool live)

@@ -2,6 +2,8 @@
 
 #include <QSortFilterProxyModel>
 
+#include <memory>
+
 class FleetModel;
 struct Device;
 
@@ -17,6 +19,7 @@ class FleetFilterProxy : public QSortFilterProxyModel
 
 public:
     explicit FleetFilterProxy(QObject *parent = nullptr);
+    ~FleetFilterProxy() override;
 
     void setFleetModel(FleetModel *model);
     void setFilterText(const QString &text);
@@ -45,7 +48,13 @@ public:
 
 private:
 
+public:
+    struct SortRanks;   ///< the rank of every source row in the sorted column (fleetfilterproxy.cpp)
+
+private:
     FleetModel *m_fleet = nullptr;
+    std::unique_ptr<SortRanks> m_ranks;
+    QList<QMetaObject::Connection> m_rankConnections;
     QString m_text;
     QList<Term> m_terms;
 };

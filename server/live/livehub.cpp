@@ -12,6 +12,7 @@
 #include <QtCore/QJsonDocument>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QUuid>
+#include <QtNetwork/QAbstractSocket>
 #include <QtWebSockets/QWebSocket>
 #include <QtWebSockets/QWebSocketServer>
 #include <deque>
@@ -115,6 +116,12 @@ void LiveHub::onNewConnection()
             continue;
         }
         ++m_connections;
+        // Notifications are small frames that must leave now: with Nagle on, each one waits for the client's ACK of
+        // the previous one (its delayed ACK: up to 40 ms on Linux). QWebSocket does not expose its socket, but the
+        // TLS sockets the server accepted stay in its object tree; setting the option again on older ones is a no-op.
+        for (QAbstractSocket *tcp : m_server->findChildren<QAbstractSocket *>())
+            if (tcp->state() == QAbstractSocket::ConnectedState)
+                tcp->setSocketOption(QAbstractSocket::LowDelayOption, 1);
         auto client = std::make_shared<Client>();
         client->socket = socket;
         Client *c = client.get();
