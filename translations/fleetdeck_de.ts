@@ -85,6 +85,177 @@
     </message>
 </context>
 <context>
+    <name>CommandConsole</name>
+    <message>
+        <source>queued</source>
+        <translation>in Warteschlange</translation>
+    </message>
+    <message>
+        <source>sent</source>
+        <translation>gesendet</translation>
+    </message>
+    <message>
+        <source>delivered</source>
+        <translation>zugestellt</translation>
+    </message>
+    <message>
+        <source>succeeded</source>
+        <translation>erfolgreich</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>abgelehnt</translation>
+    </message>
+    <message>
+        <source>timed out</source>
+        <translation>Zeitüberschreitung</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>abgelaufen</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
+    </message>
+    <message>
+        <source>Sent at</source>
+        <translation>Gesendet</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>Befehl</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Took</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>Payload: %1</source>
+        <translation>Nutzdaten: %1</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>Ping</source>
+        <translation>Ping</translation>
+    </message>
+    <message>
+        <source>Answers at once; checks that the device runs commands.</source>
+        <translation>Antwortet sofort; prüft, ob das Gerät Befehle ausführt.</translation>
+    </message>
+    <message>
+        <source>Reboot</source>
+        <translation>Neustart</translation>
+    </message>
+    <message>
+        <source>Restarts the device; it goes offline for a while and comes back.</source>
+        <translation>Startet das Gerät neu; es ist eine Weile offline und meldet sich dann wieder.</translation>
+    </message>
+    <message>
+        <source>Set reporting interval</source>
+        <translation>Meldeintervall festlegen</translation>
+    </message>
+    <message>
+        <source>Seconds between telemetry readings (0.05 to 86400).</source>
+        <translation>Sekunden zwischen Telemetrie-Messwerten (0.05 bis 86400).</translation>
+    </message>
+    <message>
+        <source>%1  (%2)</source>
+        <translation>%1  (%2)</translation>
+    </message>
+    <message>
+        <source>command type, e.g. reboot</source>
+        <translation>Befehlstyp, z. B. reboot</translation>
+    </message>
+    <message>
+        <source>&amp;Command:</source>
+        <translation>Be&amp;fehl:</translation>
+    </message>
+    <message>
+        <source>&amp;Payload (JSON):</source>
+        <translation>&amp;Nutzdaten (JSON):</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>How long the device has to answer once the command reached it.</source>
+        <translation>Wie lange das Gerät Zeit hat zu antworten, sobald der Befehl angekommen ist.</translation>
+    </message>
+    <message>
+        <source>How long the command may wait for an offline device before it expires.</source>
+        <translation>Wie lange der Befehl auf ein Offline-Gerät warten darf, bevor er abläuft.</translation>
+    </message>
+    <message>
+        <source>Timeout:</source>
+        <translation>Zeitlimit:</translation>
+    </message>
+    <message>
+        <source>Waits while offline up to:</source>
+        <translation>Wartet offline bis zu:</translation>
+    </message>
+    <message>
+        <source>&amp;Send command</source>
+        <translation>Befehl &amp;senden</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;History&lt;/b&gt; – double-click a command to send it again</source>
+        <translation>&lt;b&gt;Verlauf&lt;/b&gt; – Doppelklick auf einen Befehl sendet ihn erneut</translation>
+    </message>
+    <message>
+        <source>Cancel &amp;queued command</source>
+        <translation>&amp;Wartenden Befehl abbrechen</translation>
+    </message>
+    <message>
+        <source>Sending %1…</source>
+        <translation>Sende %1 …</translation>
+    </message>
+    <message>
+        <source>The command was not sent: %1</source>
+        <translation>Der Befehl wurde nicht gesendet: %1</translation>
+    </message>
+    <message>
+        <source>%1 is %2. The history below follows it live.</source>
+        <translation>%1: %2. Der Verlauf unten verfolgt den Befehl live.</translation>
+    </message>
+    <message>
+        <source>Could not cancel: %1</source>
+        <translation>Abbrechen nicht möglich: %1</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Could not load the command history: %1</source>
+        <translation>Der Befehlsverlauf konnte nicht geladen werden: %1</translation>
+    </message>
+</context>
+<context>
     <name>ConnectDialog</name>
     <message>
         <source>Fleetdeck – Connect to server</source>
@@ -247,6 +418,133 @@
     </message>
 </context>
 <context>
+    <name>DeviceView</name>
+    <message>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <source>online (last message)</source>
+        <translation>online (letzte Nachricht)</translation>
+    </message>
+    <message>
+        <source>last seen</source>
+        <translation>zuletzt gesehen</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>Device ID</source>
+        <translation>Geräte-ID</translation>
+    </message>
+    <message>
+        <source>Serial number</source>
+        <translation>Seriennummer</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Typ</translation>
+    </message>
+    <message>
+        <source>Firmware</source>
+        <translation>Firmware</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>Verbindung</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Zuletzt gesehen</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>Registriert</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Tags</translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation>Mandant</translation>
+    </message>
+    <message>
+        <source>Metadata</source>
+        <translation>Metadaten</translation>
+    </message>
+    <message>
+        <source>Connection timeline</source>
+        <translation>Verbindungsverlauf</translation>
+    </message>
+    <message>
+        <source>Connection changes seen since this view was opened, newest first.</source>
+        <translation>Verbindungsänderungen seit dem Öffnen dieser Ansicht, neueste zuerst.</translation>
+    </message>
+    <message>
+        <source>&amp;Telemetry</source>
+        <translation>&amp;Telemetrie</translation>
+    </message>
+    <message>
+        <source>&amp;Commands</source>
+        <translation>&amp;Befehle</translation>
+    </message>
+    <message>
+        <source>T&amp;win</source>
+        <translation>T&amp;win</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3</source>
+        <translation>%1 · %2 · %3</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>The device is %1: it takes no commands. Resume it first.</source>
+        <translation>Status %1: Das Gerät nimmt keine Befehle an. Reaktivieren Sie es zuerst.</translation>
+    </message>
+    <message>
+        <source>A decommissioned device&apos;s configuration can no longer change.</source>
+        <translation>Die Konfiguration eines außer Betrieb genommenen Geräts kann nicht mehr geändert werden.</translation>
+    </message>
+    <message>
+        <source>%1  %2</source>
+        <translation>%1  %2</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>online</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>offline</translation>
+    </message>
+    <message>
+        <source>online, firmware %1</source>
+        <translation>online, Firmware %1</translation>
+    </message>
+    <message>
+        <source>Could not load the history: %1</source>
+        <translation>Der Verlauf konnte nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>The server sent history the console does not understand: %1</source>
+        <translation>Der Server hat einen Verlauf geschickt, den die Konsole nicht versteht: %1</translation>
+    </message>
+</context>
+<context>
     <name>FleetModel</name>
     <message>
         <source>Provisioned</source>
@@ -392,6 +690,25 @@
     </message>
 </context>
 <context>
+    <name>JsonEditor</name>
+    <message>
+        <source>Enter a JSON object, e.g. {&quot;key&quot;: 1}.</source>
+        <translation>Geben Sie ein JSON-Objekt ein, z. B. {&quot;key&quot;: 1}.</translation>
+    </message>
+    <message>
+        <source>Line %1, column %2: %3</source>
+        <translation>Zeile %1, Spalte %2: %3</translation>
+    </message>
+    <message>
+        <source>Must be a JSON object – in braces { … }.</source>
+        <translation>Muss ein JSON-Objekt sein – in geschweiften Klammern { … }.</translation>
+    </message>
+    <message>
+        <source>Valid JSON</source>
+        <translation>Gültiges JSON</translation>
+    </message>
+</context>
+<context>
     <name>LinkMonitor</name>
     <message>
         <source>Connecting (failing since %1)</source>
@@ -416,6 +733,33 @@
     <message>
         <source>Signed out since %1</source>
         <translation>Abgemeldet seit %1</translation>
+    </message>
+</context>
+<context>
+    <name>LiveClient</name>
+    <message>
+        <source>The server refused the request (code %1).</source>
+        <translation>Der Server hat die Anfrage abgelehnt (Code %1).</translation>
+    </message>
+    <message>
+        <source>The live link to the server is not up.</source>
+        <translation>Die Live-Verbindung zum Server besteht nicht.</translation>
+    </message>
+    <message>
+        <source>The live link&apos;s certificate is not valid: %1</source>
+        <translation>Das Zertifikat der Live-Verbindung ist ungültig: %1</translation>
+    </message>
+    <message>
+        <source>The server closed the live link: %1</source>
+        <translation>Der Server hat die Live-Verbindung geschlossen: %1</translation>
+    </message>
+    <message>
+        <source>The live link failed: %1</source>
+        <translation>Die Live-Verbindung ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>The server closed the live link.</source>
+        <translation>Der Server hat die Live-Verbindung geschlossen.</translation>
     </message>
 </context>
 <context>
@@ -573,6 +917,49 @@
         <source>No device matches the filter.</source>
         <translation>Kein Gerät passt zum Filter.</translation>
     </message>
+    <message>
+        <source>Fleet</source>
+        <translation>Flotte</translation>
+    </message>
+    <message>
+        <source>&amp;Open selected device</source>
+        <translation>Ausgewähltes Gerät &amp;öffnen</translation>
+    </message>
+    <message>
+        <source>&amp;Close device tab</source>
+        <translation>Geräte-Tab &amp;schließen</translation>
+    </message>
+    <message>
+        <source>Show &amp;fleet</source>
+        <translation>Flo&amp;tte anzeigen</translation>
+    </message>
+    <message>
+        <source>● Live</source>
+        <translation>● Live</translation>
+    </message>
+    <message>
+        <source>Changes are pushed by the server as they happen (%1).</source>
+        <translation>Der Server überträgt Änderungen, sobald sie eintreten (%1).</translation>
+    </message>
+    <message>
+        <source>Live link: connecting…</source>
+        <translation>Live-Verbindung: verbinde …</translation>
+    </message>
+    <message numerus="yes">
+        <source>No live link – refreshing every %n s</source>
+        <translation>
+            <numerusform>Keine Live-Verbindung – Aktualisierung alle %n s</numerusform>
+            <numerusform>Keine Live-Verbindung – Aktualisierung alle %n s</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The session ended.</source>
+        <translation>Die Sitzung ist beendet.</translation>
+    </message>
+    <message>
+        <source>Loading the fleet… %1 devices so far</source>
+        <translation>Lade die Flotte … bisher %1 Geräte</translation>
+    </message>
 </context>
 <context>
     <name>OverviewBar</name>
@@ -608,12 +995,157 @@
         <source>Unknown</source>
         <translation>Unbekannt</translation>
     </message>
+    <message>
+        <source>Readings stored / s</source>
+        <translation>Gespeicherte Werte / s</translation>
+    </message>
+    <message>
+        <source>Telemetry readings the server stored per second, between the last two health checks.</source>
+        <translation>Telemetrie-Messwerte, die der Server pro Sekunde gespeichert hat, zwischen den letzten beiden Zustandsprüfungen.</translation>
+    </message>
+    <message>
+        <source>Commands in flight</source>
+        <translation>Laufende Befehle</translation>
+    </message>
+    <message>
+        <source>Commands queued for a device or sent and not finished yet.</source>
+        <translation>Befehle, die für ein Gerät in der Warteschlange stehen oder gesendet und noch nicht abgeschlossen sind.</translation>
+    </message>
 </context>
 <context>
     <name>OverviewTile</name>
     <message>
         <source>Show these devices in the table (filter: %1)</source>
         <translation>Diese Geräte in der Tabelle zeigen (Filter: %1)</translation>
+    </message>
+</context>
+<context>
+    <name>TelemetryChart</name>
+    <message>
+        <source>Last 15 min</source>
+        <translation>Letzte 15 min</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>Letzte Stunde</translation>
+    </message>
+    <message>
+        <source>Last 6 hours</source>
+        <translation>Letzte 6 Stunden</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Letzte 24 Stunden</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Letzte 7 Tage</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Letzte 30 Tage</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>Live</translation>
+    </message>
+    <message>
+        <source>Reset zoom</source>
+        <translation>Zoom zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Follow the current time</source>
+        <translation>Der aktuellen Zeit folgen</translation>
+    </message>
+    <message>
+        <source>Back to the selected range, following the current time</source>
+        <translation>Zurück zum gewählten Zeitraum, der aktuellen Zeit folgend</translation>
+    </message>
+    <message>
+        <source>Show or hide %1</source>
+        <translation>%1 ein- oder ausblenden</translation>
+    </message>
+    <message>
+        <source>Loading telemetry…</source>
+        <translation>Lade Telemetrie …</translation>
+    </message>
+    <message>
+        <source>No telemetry in this time range.</source>
+        <translation>Keine Telemetrie in diesem Zeitraum.</translation>
+    </message>
+    <message>
+        <source>The server sent only part of this range; zoom in to see every point.</source>
+        <translation>Der Server hat nur einen Teil dieses Zeitraums geschickt; zoomen Sie hinein, um alle Punkte zu sehen.</translation>
+    </message>
+</context>
+<context>
+    <name>TwinView</name>
+    <message>
+        <source>&lt;b&gt;Desired&lt;/b&gt; (what the device should apply)</source>
+        <translation>&lt;b&gt;Gewünscht&lt;/b&gt; (was das Gerät anwenden soll)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Reported&lt;/b&gt; (what the device says it runs)</source>
+        <translation>&lt;b&gt;Gemeldet&lt;/b&gt; (was laut Gerät läuft)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Delta&lt;/b&gt; (desired values not reported yet)</source>
+        <translation>&lt;b&gt;Delta&lt;/b&gt; (gewünschte Werte, noch nicht gemeldet)</translation>
+    </message>
+    <message>
+        <source>&amp;Discard changes</source>
+        <translation>Änderungen &amp;verwerfen</translation>
+    </message>
+    <message>
+        <source>&amp;Apply desired configuration</source>
+        <translation>Gewünschte Konfiguration &amp;anwenden</translation>
+    </message>
+    <message>
+        <source>Re&amp;load</source>
+        <translation>Neu &amp;laden</translation>
+    </message>
+    <message>
+        <source>Could not load the twin: %1</source>
+        <translation>Der Twin konnte nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>(nothing reported yet)</source>
+        <translation>(noch nichts gemeldet)</translation>
+    </message>
+    <message>
+        <source>No desired configuration set and nothing reported yet.</source>
+        <translation>Keine gewünschte Konfiguration festgelegt und noch nichts gemeldet.</translation>
+    </message>
+    <message>
+        <source>In sync: the device applied version %1.</source>
+        <translation>Synchron: Das Gerät hat Version %1 angewendet.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Not in sync: desired version %1, the device reported version %2; %n value(s) differ.</source>
+        <translation>
+            <numerusform>Nicht synchron: gewünschte Version %1, vom Gerät gemeldete Version %2; %n Wert weicht ab.</numerusform>
+            <numerusform>Nicht synchron: gewünschte Version %1, vom Gerät gemeldete Version %2; %n Werte weichen ab.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Last report %1.</source>
+        <translation>Letzte Meldung: %1.</translation>
+    </message>
+    <message>
+        <source>Applying…</source>
+        <translation>Wende an …</translation>
+    </message>
+    <message>
+        <source>Not applied: %1 Your edit is kept; reload to see the current version.</source>
+        <translation>Nicht angewendet: %1 Ihre Änderung bleibt erhalten; laden Sie neu, um die aktuelle Version zu sehen.</translation>
+    </message>
+    <message>
+        <source>Not applied: %1</source>
+        <translation>Nicht angewendet: %1</translation>
+    </message>
+    <message>
+        <source>Version %1 sent to the device.</source>
+        <translation>Version %1 an das Gerät gesendet.</translation>
     </message>
 </context>
 </TS>

@@ -85,6 +85,177 @@
     </message>
 </context>
 <context>
+    <name>CommandConsole</name>
+    <message>
+        <source>queued</source>
+        <translation>en cola</translation>
+    </message>
+    <message>
+        <source>sent</source>
+        <translation>enviado</translation>
+    </message>
+    <message>
+        <source>delivered</source>
+        <translation>entregado</translation>
+    </message>
+    <message>
+        <source>succeeded</source>
+        <translation>completado</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>fallido</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>rechazado</translation>
+    </message>
+    <message>
+        <source>timed out</source>
+        <translation>tiempo agotado</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>caducado</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>cancelado</translation>
+    </message>
+    <message>
+        <source>Sent at</source>
+        <translation>Enviado</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>Comando</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Took</source>
+        <translation>Duración</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Resultado</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>Por</translation>
+    </message>
+    <message>
+        <source>Payload: %1</source>
+        <translation>Carga útil: %1</translation>
+    </message>
+    <message>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>Ping</source>
+        <translation>Ping</translation>
+    </message>
+    <message>
+        <source>Answers at once; checks that the device runs commands.</source>
+        <translation>Responde de inmediato; comprueba que el dispositivo ejecuta comandos.</translation>
+    </message>
+    <message>
+        <source>Reboot</source>
+        <translation>Reiniciar</translation>
+    </message>
+    <message>
+        <source>Restarts the device; it goes offline for a while and comes back.</source>
+        <translation>Reinicia el dispositivo; queda sin conexión un rato y luego vuelve.</translation>
+    </message>
+    <message>
+        <source>Set reporting interval</source>
+        <translation>Definir intervalo de informe</translation>
+    </message>
+    <message>
+        <source>Seconds between telemetry readings (0.05 to 86400).</source>
+        <translation>Segundos entre lecturas de telemetría (0.05 a 86400).</translation>
+    </message>
+    <message>
+        <source>%1  (%2)</source>
+        <translation>%1  (%2)</translation>
+    </message>
+    <message>
+        <source>command type, e.g. reboot</source>
+        <translation>tipo de comando, p. ej. reboot</translation>
+    </message>
+    <message>
+        <source>&amp;Command:</source>
+        <translation>Co&amp;mando:</translation>
+    </message>
+    <message>
+        <source>&amp;Payload (JSON):</source>
+        <translation>Ca&amp;rga útil (JSON):</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>How long the device has to answer once the command reached it.</source>
+        <translation>Tiempo que tiene el dispositivo para responder una vez recibido el comando.</translation>
+    </message>
+    <message>
+        <source>How long the command may wait for an offline device before it expires.</source>
+        <translation>Tiempo que el comando puede esperar a un dispositivo sin conexión antes de caducar.</translation>
+    </message>
+    <message>
+        <source>Timeout:</source>
+        <translation>Tiempo límite:</translation>
+    </message>
+    <message>
+        <source>Waits while offline up to:</source>
+        <translation>Espera sin conexión hasta:</translation>
+    </message>
+    <message>
+        <source>&amp;Send command</source>
+        <translation>&amp;Enviar comando</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;History&lt;/b&gt; – double-click a command to send it again</source>
+        <translation>&lt;b&gt;Historial&lt;/b&gt; – haga doble clic en un comando para volver a enviarlo</translation>
+    </message>
+    <message>
+        <source>Cancel &amp;queued command</source>
+        <translation>Cancelar comando en c&amp;ola</translation>
+    </message>
+    <message>
+        <source>Sending %1…</source>
+        <translation>Enviando %1…</translation>
+    </message>
+    <message>
+        <source>The command was not sent: %1</source>
+        <translation>No se envió el comando: %1</translation>
+    </message>
+    <message>
+        <source>%1 is %2. The history below follows it live.</source>
+        <translation>%1: %2. El historial de abajo lo sigue en vivo.</translation>
+    </message>
+    <message>
+        <source>Could not cancel: %1</source>
+        <translation>No se pudo cancelar: %1</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Cancelado.</translation>
+    </message>
+    <message>
+        <source>Could not load the command history: %1</source>
+        <translation>No se pudo cargar el historial de comandos: %1</translation>
+    </message>
+</context>
+<context>
     <name>ConnectDialog</name>
     <message>
         <source>Fleetdeck – Connect to server</source>
@@ -247,6 +418,133 @@
     </message>
 </context>
 <context>
+    <name>DeviceView</name>
+    <message>
+        <source>never</source>
+        <translation>nunca</translation>
+    </message>
+    <message>
+        <source>online (last message)</source>
+        <translation>en línea (último mensaje)</translation>
+    </message>
+    <message>
+        <source>last seen</source>
+        <translation>visto por última vez</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Detalles</translation>
+    </message>
+    <message>
+        <source>Device ID</source>
+        <translation>ID de dispositivo</translation>
+    </message>
+    <message>
+        <source>Serial number</source>
+        <translation>Número de serie</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
+        <source>Firmware</source>
+        <translation>Firmware</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Connection</source>
+        <translation>Conexión</translation>
+    </message>
+    <message>
+        <source>Last seen</source>
+        <translation>Visto por última vez</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>Registrado</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>Etiquetas</translation>
+    </message>
+    <message>
+        <source>Tenant</source>
+        <translation>Inquilino</translation>
+    </message>
+    <message>
+        <source>Metadata</source>
+        <translation>Metadatos</translation>
+    </message>
+    <message>
+        <source>Connection timeline</source>
+        <translation>Historial de conexión</translation>
+    </message>
+    <message>
+        <source>Connection changes seen since this view was opened, newest first.</source>
+        <translation>Cambios de conexión vistos desde que se abrió esta vista, los más recientes primero.</translation>
+    </message>
+    <message>
+        <source>&amp;Telemetry</source>
+        <translation>&amp;Telemetría</translation>
+    </message>
+    <message>
+        <source>&amp;Commands</source>
+        <translation>&amp;Comandos</translation>
+    </message>
+    <message>
+        <source>T&amp;win</source>
+        <translation>&amp;Gemelo</translation>
+    </message>
+    <message>
+        <source>%1 · %2 · %3</source>
+        <translation>%1 · %2 · %3</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>desconocido</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>ninguno</translation>
+    </message>
+    <message>
+        <source>The device is %1: it takes no commands. Resume it first.</source>
+        <translation>Estado %1: el dispositivo no acepta comandos. Reactívelo primero.</translation>
+    </message>
+    <message>
+        <source>A decommissioned device&apos;s configuration can no longer change.</source>
+        <translation>La configuración de un dispositivo retirado ya no se puede cambiar.</translation>
+    </message>
+    <message>
+        <source>%1  %2</source>
+        <translation>%1  %2</translation>
+    </message>
+    <message>
+        <source>online</source>
+        <translation>en línea</translation>
+    </message>
+    <message>
+        <source>offline</source>
+        <translation>sin conexión</translation>
+    </message>
+    <message>
+        <source>online, firmware %1</source>
+        <translation>en línea, firmware %1</translation>
+    </message>
+    <message>
+        <source>Could not load the history: %1</source>
+        <translation>No se pudo cargar el historial: %1</translation>
+    </message>
+    <message>
+        <source>The server sent history the console does not understand: %1</source>
+        <translation>El servidor envió un historial que la consola no entiende: %1</translation>
+    </message>
+</context>
+<context>
     <name>FleetModel</name>
     <message>
         <source>Provisioned</source>
@@ -392,6 +690,25 @@
     </message>
 </context>
 <context>
+    <name>JsonEditor</name>
+    <message>
+        <source>Enter a JSON object, e.g. {&quot;key&quot;: 1}.</source>
+        <translation>Introduzca un objeto JSON, p. ej. {&quot;key&quot;: 1}.</translation>
+    </message>
+    <message>
+        <source>Line %1, column %2: %3</source>
+        <translation>Línea %1, columna %2: %3</translation>
+    </message>
+    <message>
+        <source>Must be a JSON object – in braces { … }.</source>
+        <translation>Debe ser un objeto JSON – entre llaves { … }.</translation>
+    </message>
+    <message>
+        <source>Valid JSON</source>
+        <translation>JSON válido</translation>
+    </message>
+</context>
+<context>
     <name>LinkMonitor</name>
     <message>
         <source>Connecting (failing since %1)</source>
@@ -416,6 +733,33 @@
     <message>
         <source>Signed out since %1</source>
         <translation>Sesión cerrada desde %1</translation>
+    </message>
+</context>
+<context>
+    <name>LiveClient</name>
+    <message>
+        <source>The server refused the request (code %1).</source>
+        <translation>El servidor rechazó la solicitud (código %1).</translation>
+    </message>
+    <message>
+        <source>The live link to the server is not up.</source>
+        <translation>La conexión en vivo con el servidor no está activa.</translation>
+    </message>
+    <message>
+        <source>The live link&apos;s certificate is not valid: %1</source>
+        <translation>El certificado de la conexión en vivo no es válido: %1</translation>
+    </message>
+    <message>
+        <source>The server closed the live link: %1</source>
+        <translation>El servidor cerró la conexión en vivo: %1</translation>
+    </message>
+    <message>
+        <source>The live link failed: %1</source>
+        <translation>Falló la conexión en vivo: %1</translation>
+    </message>
+    <message>
+        <source>The server closed the live link.</source>
+        <translation>El servidor cerró la conexión en vivo.</translation>
     </message>
 </context>
 <context>
@@ -573,6 +917,49 @@
         <source>No device matches the filter.</source>
         <translation>Ningún dispositivo coincide con el filtro.</translation>
     </message>
+    <message>
+        <source>Fleet</source>
+        <translation>Flota</translation>
+    </message>
+    <message>
+        <source>&amp;Open selected device</source>
+        <translation>&amp;Abrir dispositivo seleccionado</translation>
+    </message>
+    <message>
+        <source>&amp;Close device tab</source>
+        <translation>&amp;Cerrar pestaña del dispositivo</translation>
+    </message>
+    <message>
+        <source>Show &amp;fleet</source>
+        <translation>Mostrar f&amp;lota</translation>
+    </message>
+    <message>
+        <source>● Live</source>
+        <translation>● En vivo</translation>
+    </message>
+    <message>
+        <source>Changes are pushed by the server as they happen (%1).</source>
+        <translation>El servidor envía los cambios en cuanto se producen (%1).</translation>
+    </message>
+    <message>
+        <source>Live link: connecting…</source>
+        <translation>Conexión en vivo: conectando…</translation>
+    </message>
+    <message numerus="yes">
+        <source>No live link – refreshing every %n s</source>
+        <translation>
+            <numerusform>Sin conexión en vivo – actualizando cada %n s</numerusform>
+            <numerusform>Sin conexión en vivo – actualizando cada %n s</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The session ended.</source>
+        <translation>La sesión terminó.</translation>
+    </message>
+    <message>
+        <source>Loading the fleet… %1 devices so far</source>
+        <translation>Cargando la flota… %1 dispositivos hasta ahora</translation>
+    </message>
 </context>
 <context>
     <name>OverviewBar</name>
@@ -608,12 +995,157 @@
         <source>Unknown</source>
         <translation>Desconocido</translation>
     </message>
+    <message>
+        <source>Readings stored / s</source>
+        <translation>Lecturas guardadas / s</translation>
+    </message>
+    <message>
+        <source>Telemetry readings the server stored per second, between the last two health checks.</source>
+        <translation>Lecturas de telemetría que el servidor guardó por segundo, entre las dos últimas comprobaciones de estado.</translation>
+    </message>
+    <message>
+        <source>Commands in flight</source>
+        <translation>Comandos en curso</translation>
+    </message>
+    <message>
+        <source>Commands queued for a device or sent and not finished yet.</source>
+        <translation>Comandos en cola para un dispositivo o enviados y aún sin terminar.</translation>
+    </message>
 </context>
 <context>
     <name>OverviewTile</name>
     <message>
         <source>Show these devices in the table (filter: %1)</source>
         <translation>Mostrar estos dispositivos en la tabla (filtro: %1)</translation>
+    </message>
+</context>
+<context>
+    <name>TelemetryChart</name>
+    <message>
+        <source>Last 15 min</source>
+        <translation>Últimos 15 min</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>Última hora</translation>
+    </message>
+    <message>
+        <source>Last 6 hours</source>
+        <translation>Últimas 6 horas</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Últimas 24 horas</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Últimos 7 días</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Últimos 30 días</translation>
+    </message>
+    <message>
+        <source>Live</source>
+        <translation>En vivo</translation>
+    </message>
+    <message>
+        <source>Reset zoom</source>
+        <translation>Restablecer zoom</translation>
+    </message>
+    <message>
+        <source>Follow the current time</source>
+        <translation>Seguir la hora actual</translation>
+    </message>
+    <message>
+        <source>Back to the selected range, following the current time</source>
+        <translation>Volver al intervalo seleccionado, siguiendo la hora actual</translation>
+    </message>
+    <message>
+        <source>Show or hide %1</source>
+        <translation>Mostrar u ocultar %1</translation>
+    </message>
+    <message>
+        <source>Loading telemetry…</source>
+        <translation>Cargando telemetría…</translation>
+    </message>
+    <message>
+        <source>No telemetry in this time range.</source>
+        <translation>No hay telemetría en este intervalo de tiempo.</translation>
+    </message>
+    <message>
+        <source>The server sent only part of this range; zoom in to see every point.</source>
+        <translation>El servidor envió solo una parte de este intervalo; acerque el zoom para ver todos los puntos.</translation>
+    </message>
+</context>
+<context>
+    <name>TwinView</name>
+    <message>
+        <source>&lt;b&gt;Desired&lt;/b&gt; (what the device should apply)</source>
+        <translation>&lt;b&gt;Deseado&lt;/b&gt; (lo que el dispositivo debe aplicar)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Reported&lt;/b&gt; (what the device says it runs)</source>
+        <translation>&lt;b&gt;Notificado&lt;/b&gt; (lo que el dispositivo dice que ejecuta)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Delta&lt;/b&gt; (desired values not reported yet)</source>
+        <translation>&lt;b&gt;Delta&lt;/b&gt; (valores deseados aún no notificados)</translation>
+    </message>
+    <message>
+        <source>&amp;Discard changes</source>
+        <translation>&amp;Descartar cambios</translation>
+    </message>
+    <message>
+        <source>&amp;Apply desired configuration</source>
+        <translation>&amp;Aplicar configuración deseada</translation>
+    </message>
+    <message>
+        <source>Re&amp;load</source>
+        <translation>&amp;Recargar</translation>
+    </message>
+    <message>
+        <source>Could not load the twin: %1</source>
+        <translation>No se pudo cargar el gemelo: %1</translation>
+    </message>
+    <message>
+        <source>(nothing reported yet)</source>
+        <translation>(aún no se ha notificado nada)</translation>
+    </message>
+    <message>
+        <source>No desired configuration set and nothing reported yet.</source>
+        <translation>No hay configuración deseada y aún no se ha notificado nada.</translation>
+    </message>
+    <message>
+        <source>In sync: the device applied version %1.</source>
+        <translation>Sincronizado: el dispositivo aplicó la versión %1.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Not in sync: desired version %1, the device reported version %2; %n value(s) differ.</source>
+        <translation>
+            <numerusform>Sin sincronizar: versión deseada %1, el dispositivo notificó la versión %2; %n valor difiere.</numerusform>
+            <numerusform>Sin sincronizar: versión deseada %1, el dispositivo notificó la versión %2; %n valores difieren.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Last report %1.</source>
+        <translation>Último informe: %1.</translation>
+    </message>
+    <message>
+        <source>Applying…</source>
+        <translation>Aplicando…</translation>
+    </message>
+    <message>
+        <source>Not applied: %1 Your edit is kept; reload to see the current version.</source>
+        <translation>No aplicado: %1 Su cambio se conserva; recargue para ver la versión actual.</translation>
+    </message>
+    <message>
+        <source>Not applied: %1</source>
+        <translation>No aplicado: %1</translation>
+    </message>
+    <message>
+        <source>Version %1 sent to the device.</source>
+        <translation>Versión %1 enviada al dispositivo.</translation>
     </message>
 </context>
 </TS>
