@@ -176,6 +176,8 @@ shot 12-device-commands 5000 --server "$main" --email "$email" --ca-file "$main_
     --device-tab commands
 shot 13-device-twin 5000 --theme dark --server "$main" --email "$email" --ca-file "$main_ca" --connect \
     --open-device PUMP-00001 --device-tab twin
+shot 15-device-commands-german 5000 --lang de --server "$main" --email "$email" --ca-file "$main_ca" --connect \
+    --open-device PUMP-00001 --device-tab commands
 printf '[kiosk]\nrotateSeconds=5\n' >>"$settings_file"
 shot 14-kiosk-device 9000 --kiosk --theme dark --server "$main" --email "$email" --ca-file "$main_ca" \
     --open-device PUMP-00001

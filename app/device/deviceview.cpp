@@ -234,12 +234,20 @@ void DeviceView::onTelemetry(const QString &deviceId, const QJsonObject &metrics
 {
     if (deviceId != m_device.deviceId)
         return;
+    qint64 newest = 0;
     for (auto it = metrics.begin(); it != metrics.end(); ++it) {
         const QJsonObject point = it.value().toObject();
+        newest = std::max(newest, point.value(u"ts").toInteger());
         const QJsonValue value = point.value(u"value");
         if (!value.isDouble() && !value.isBool())
             continue;   // strings are shown in the details, not plotted
         m_chart->appendLive(it.key(), point.value(u"ts").toInteger(), value.isBool() ? (value.toBool() ? 1.0 : 0.0) : value.toDouble());
+    }
+    // A reading is a sign of life: "last seen" follows it here rather than waiting for the next list refresh.
+    const QDateTime at = QDateTime::fromMSecsSinceEpoch(newest, Qt::UTC);
+    if (newest > 0 && (!m_device.lastSeenAt.isValid() || at > m_device.lastSeenAt)) {
+        m_device.lastSeenAt = at;
+        m_fields[u"last_seen"_s]->setText(timeText(at));
     }
 }
 

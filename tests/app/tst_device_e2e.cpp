@@ -143,6 +143,7 @@ void TestDeviceEndToEnd::operatorWatchesAndCommandsADevice()
     QTRY_COMPARE_WITH_TIMEOUT(view->fieldText(u"firmware"_s), u"2.4.1"_s, 5000);
 
     // Live points arrive in the chart while the device sends (the history query alone would not grow it).
+    const QString lastSeenBefore = view->fieldText(u"last_seen"_s);
     Sim::TelemetryOptions telemetry;
     telemetry.ratePerSecond = 5;
     target.startTelemetry(telemetry);
@@ -150,6 +151,7 @@ void TestDeviceEndToEnd::operatorWatchesAndCommandsADevice()
     QTRY_VERIFY_WITH_TIMEOUT(chart->metrics().contains(u"temperature"_s), 15000);
     const int before = chart->pointCount(u"temperature"_s);
     QTRY_VERIFY_WITH_TIMEOUT(chart->pointCount(u"temperature"_s) >= before + 5, 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(view->fieldText(u"last_seen"_s) != lastSeenBefore, 5000);   // readings are signs of life
 
     // The command console: a broken payload cannot be sent, and says where it is broken.
     view->tabs()->setCurrentWidget(view->commandConsole());
