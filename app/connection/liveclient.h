@@ -40,6 +40,8 @@ public:
     void stop();
 
     State state() const { return m_state; }
+    /// Between start() and stop() (or a sign-in the server refused): connected, or reconnecting by itself.
+    bool isRunning() const { return m_running; }
     QUrl url() const { return m_url; }
     /// Why the last attempt failed (translated); empty while live.
     QString lastError() const { return m_lastError; }

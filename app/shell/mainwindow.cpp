@@ -443,11 +443,8 @@ void MainWindow::startLive(const HealthStatus &health)
     url.setHost(m_session.server.host());
     url.setPort(announced.port(8444));
     url.setPath(announced.path().isEmpty() ? u"/v1/ws"_s : announced.path());
-    if (m_live->url() == url && m_live->state() != LiveClient::State::Disconnected)
-        return;
-    if (m_live->url() == url && m_live->retryDelayMs() > 0 && m_live->state() == LiveClient::State::Disconnected
-        && !m_live->lastError().isEmpty())
-        return;   // it is retrying by itself
+    if (m_live->isRunning() && m_live->url() == url)
+        return;   // up, or reconnecting by itself
     m_live->start(url, m_session.token, m_session.trustedCa);
 }
 

@@ -238,6 +238,7 @@ void TestMainWindow::autoLoginRenewsARevokedSession()
     QTRY_COMPARE_WITH_TIMEOUT(m_window->linkMonitor().state(), LinkMonitor::State::Connected, 15000);
     QTRY_COMPARE_WITH_TIMEOUT(m_window->fleetModel()->rowCount(), deviceCount, 15000);
     QCOMPARE(auditCount(*m_server, u"auth.login"_s), loginsBefore + 1);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->liveClient()->state(), LiveClient::State::Live, 15000);
 
     QVERIFY(revokeAllSessions(*m_server));
     // Signed out for a moment at most, then back without anyone clicking: exactly one new sign-in.
@@ -247,6 +248,8 @@ void TestMainWindow::autoLoginRenewsARevokedSession()
     QTest::qWait(2500);   // two more polls: still connected, and no sign-in storm
     QCOMPARE(m_window->linkMonitor().state(), LinkMonitor::State::Connected);
     QCOMPARE(auditCount(*m_server, u"auth.login"_s), loginsBefore + 2);
+    // The live link follows the new session (signed in with the new token: the old one is refused).
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->liveClient()->state(), LiveClient::State::Live, 15000);
 }
 
 void TestMainWindow::degradedHealthIsAbnormal()
