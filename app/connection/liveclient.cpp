@@ -114,6 +114,7 @@ void LiveClient::open()
     }
     m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
     m_sslFailed = false;
+    m_signInRefused = false;
     QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
     if (!m_trustedCa.isNull())
         tls.setCaCertificates({m_trustedCa});
@@ -145,6 +146,7 @@ void LiveClient::onConnected()
         if (!result) {
             qCInfo(lcAppConnection) << "Live link: sign-in refused:" << result.error().message;
             m_lastError = result.error().message;
+            m_signInRefused = true;
             if (result.error().kind == ApiError::Kind::Unauthorized) {
                 // The same token will not do better next time: the owner signs in again and calls start().
                 m_running = false;
@@ -174,7 +176,9 @@ void LiveClient::onClosed()
     m_ping.stop();
     QString reason;
     if (m_socket) {
-        if (m_sslFailed)
+        if (m_signInRefused)
+            reason = m_lastError;   // the server's own words, not "closed"
+        else if (m_sslFailed)
             reason = m_lastError;
         else if (m_socket->closeCode() != QWebSocketProtocol::CloseCodeNormal && !m_socket->closeReason().isEmpty())
             reason = tr("The server closed the live link: %1").arg(m_socket->closeReason());

@@ -100,6 +100,7 @@ private:
     int m_nextId = 1;
     int m_loginId = 0;
     bool m_sslFailed = false;
+    bool m_signInRefused = false;
 
     struct Pending
     {

@@ -142,6 +142,7 @@ void TestLiveClient::refusedSessionEndsIt()
     QTest::qWait(2500);
     QCOMPARE(live.state(), LiveClient::State::Disconnected);
     QCOMPARE(ended.count(), 1);
+    QCOMPARE(live.lastError(), ended.first().first().toString());   // the server's reason, not "the link closed"
 }
 
 void TestLiveClient::foreignCaIsRefused()
