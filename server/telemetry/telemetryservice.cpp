@@ -14,6 +14,9 @@
 #include <QtCore/QLoggingCategory>
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <string>
 #include <chrono>
 
 Q_LOGGING_CATEGORY(lcTelemetry, "fleetdeck.server.telemetry", QtInfoMsg)
@@ -724,11 +727,20 @@ Result<QByteArray> TelemetryService::latestJson(const Principal &who, const QStr
     for (const QString &m : metrics)
         if (auto it = m_metricIds.constFind(m); it != m_metricIds.constEnd())
             wanted.insert(*it);
-    QByteArray out;
-    out.reserve(qsizetype(std::min<qsizetype>(limit, ids.size())) * 160 + 128);
+    // Written by hand into one std::string (its appends are inline; QByteArray's are not): at 10,000 devices x
+    // 3 metrics this is the whole cost of the request, and QJsonDocument costs several times as much.
+    std::string out;
+    out.reserve(size_t(std::min<qsizetype>(limit, ids.size())) * 200 + 128);
+    const auto appendString = [&out](const QString &text) {
+        QByteArray escaped;
+        appendJsonString(escaped, text);
+        out.append(escaped.constData(), size_t(escaped.size()));
+    };
     out += "{\"tenant_id\":";
-    appendJsonString(out, tenantId);
+    appendString(tenantId);
     out += ",\"items\":[";
+    QHash<int, std::string> metricKeys;   // "\"name\":{\"ts\":", once per metric
+    char number[32];
     int count = 0;
     QString next;
     for (auto it = from; it != ids.cend(); ++it) {
@@ -738,23 +750,38 @@ Result<QByteArray> TelemetryService::latestJson(const Principal &who, const QStr
         }
         if (count++)
             out += ',';
-        out += "{\"device_id\":\"" + it->toLatin1() + "\",\"metrics\":{";
+        out += "{\"device_id\":\"";
+        for (const QChar c : *it)   // a UUID: ASCII
+            out += char(c.unicode());
+        out += "\",\"metrics\":{";
         const Device *d = deviceFor(*it);
         bool first = true;
-        if (d && d->key) {
-            const QHash<int, LatestValue> &latest = m_latest.value(d->key);
-            for (auto v = latest.constBegin(); v != latest.constEnd(); ++v) {
+        const auto latest = d && d->key ? m_latest.constFind(d->key) : m_latest.cend();
+        if (latest != m_latest.cend()) {
+            for (auto v = latest->constBegin(); v != latest->constEnd(); ++v) {
                 if (!metrics.isEmpty() && !wanted.contains(v.key()))
                     continue;
                 if (!first)
                     out += ',';
                 first = false;
-                appendJsonString(out, m_metricNames.value(v.key()));
-                out += ":{\"ts\":" + QByteArray::number(v->ts) + ",\"value\":";
-                if (v->isText)
-                    appendJsonString(out, v->text);
-                else
-                    out += QByteArray::number(v->value, 'g', QLocale::FloatingPointShortest);
+                auto key = metricKeys.find(v.key());
+                if (key == metricKeys.end()) {
+                    QByteArray k;
+                    appendJsonString(k, m_metricNames.value(v.key()));
+                    k += ":{\"ts\":";
+                    key = metricKeys.insert(v.key(), k.toStdString());
+                }
+                out += *key;
+                out.append(number, size_t(std::to_chars(number, number + sizeof number, v->ts).ptr - number));
+                out += ",\"value\":";
+                if (v->isText) {
+                    appendString(v->text);
+                } else if (std::isfinite(v->value)) {
+                    // Shortest round-trip form, as QJsonDocument writes it ("21.5", "1e+21").
+                    out.append(number, size_t(std::to_chars(number, number + sizeof number, v->value).ptr - number));
+                } else {
+                    out += "null";   // never stored (refused at ingest), but never invalid JSON either
+                }
                 out += '}';
             }
         }
@@ -764,9 +791,9 @@ Result<QByteArray> TelemetryService::latestJson(const Principal &who, const QStr
     if (next.isEmpty())
         out += "null";
     else
-        appendJsonString(out, next);
+        appendString(next);
     out += '}';
-    return out;
+    return QByteArray(out.data(), qsizetype(out.size()));
 }
 
 } // namespace Fleetdeck
