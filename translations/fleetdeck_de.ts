@@ -960,6 +960,10 @@
         <source>Loading the fleet… %1 devices so far</source>
         <translation>Lade die Flotte … bisher %1 Geräte</translation>
     </message>
+    <message>
+        <source>%1 – active but offline</source>
+        <translation>%1 – aktiv, aber offline</translation>
+    </message>
 </context>
 <context>
     <name>OverviewBar</name>

@@ -960,6 +960,10 @@
         <source>Loading the fleet… %1 devices so far</source>
         <translation>Cargando la flota… %1 dispositivos hasta ahora</translation>
     </message>
+    <message>
+        <source>%1 – active but offline</source>
+        <translation>%1 – activo sin conexión</translation>
+    </message>
 </context>
 <context>
     <name>OverviewBar</name>

@@ -157,6 +157,7 @@ void DeviceView::setDevice(const Device &device)
                      device.lastSeenAt.isValid() ? device.lastSeenAt : QDateTime::currentDateTimeUtc(), {});
     if (title() != before)
         Q_EMIT titleChanged(title());
+    Q_EMIT deviceStateChanged();
 }
 
 void DeviceView::showDevice()

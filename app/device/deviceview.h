@@ -50,6 +50,8 @@ public:
 
 Q_SIGNALS:
     void titleChanged(const QString &title);
+    /// Status or connection changed (e.g. for a warning on the view's tab).
+    void deviceStateChanged();
 
 private:
     void buildUi(Access access);

@@ -126,7 +126,12 @@ MainWindow::~MainWindow() = default;
 
 void MainWindow::buildUi()
 {
-    m_tabs = new QTabWidget(this);
+    // The banner (and a kiosk's title and clock) sit above the tabs: a lost link must show on a device view too.
+    auto *root = new QWidget(this);
+    auto *rootLayout = new QVBoxLayout(root);
+    rootLayout->setContentsMargins(0, 0, 0, 0);
+    rootLayout->setSpacing(0);
+    m_tabs = new QTabWidget(root);
     m_tabs->setObjectName(u"mainTabs"_s);
     m_tabs->setDocumentMode(true);
     m_tabs->setTabsClosable(m_mode == Mode::Desktop);
@@ -141,22 +146,23 @@ void MainWindow::buildUi()
         f.setPointSizeF(f.pointSizeF() * 1.35);
         setFont(f);
         auto *header = new QHBoxLayout;
-        auto *title = new QLabel(tr("Fleetdeck – fleet overview"), central);
+        header->setContentsMargins(9, 6, 9, 6);
+        auto *title = new QLabel(tr("Fleetdeck – fleet overview"), root);
         QFont tf = title->font();
         tf.setBold(true);
         tf.setPointSizeF(tf.pointSizeF() * 1.3);
         title->setFont(tf);
-        m_kioskClock = new QLabel(central);
+        m_kioskClock = new QLabel(root);
         m_kioskClock->setFont(tf);
         header->addWidget(title, 1);
         header->addWidget(m_kioskClock);
-        layout->addLayout(header);
+        rootLayout->addLayout(header);
     }
 
     m_overview = new OverviewBar(central);
     layout->addWidget(m_overview);
 
-    m_banner = new QFrame(central);
+    m_banner = new QFrame(root);
     m_banner->setObjectName(u"staleBanner"_s);
     m_banner->setAutoFillBackground(true);
     m_banner->setVisible(false);
@@ -168,7 +174,8 @@ void MainWindow::buildUi()
     m_bannerText->setWordWrap(true);
     bannerLayout->addWidget(m_bannerIcon, 0, Qt::AlignTop);
     bannerLayout->addWidget(m_bannerText, 1);
-    layout->addWidget(m_banner);
+    rootLayout->addWidget(m_banner);
+    rootLayout->addWidget(m_tabs, 1);
 
     auto *filterRow = new QHBoxLayout;
     m_filter = new QLineEdit(central);
@@ -219,7 +226,7 @@ void MainWindow::buildUi()
     // The fleet is always there: its tab has no close button.
     m_tabs->tabBar()->setTabButton(0, QTabBar::RightSide, nullptr);
     m_tabs->tabBar()->setTabButton(0, QTabBar::LeftSide, nullptr);
-    setCentralWidget(m_tabs);
+    setCentralWidget(root);
     connect(m_tabs, &QTabWidget::tabCloseRequested, this, &MainWindow::closeDeviceTab);
     connect(m_table, &QTableView::activated, this, [this](const QModelIndex &index) {
         if (m_mode == Mode::Desktop)
@@ -566,10 +573,18 @@ DeviceView *MainWindow::openDevice(const QString &deviceId)
     auto *view = new DeviceView(m_api, m_live, m_model->device(row),
                                 m_mode == Mode::Kiosk ? DeviceView::Access::ReadOnly : DeviceView::Access::Operate, m_tabs);
     const int index = m_tabs->addTab(view, view->title());
-    m_tabs->setTabToolTip(index, m_model->device(row).serialNumber);
     connect(view, &DeviceView::titleChanged, this, [this, view](const QString &title) {
         m_tabs->setTabText(m_tabs->indexOf(view), title);
     });
+    // An active device that drops off shows on its tab too, wherever the operator is looking.
+    const auto markTab = [this, view]() {
+        const bool abnormal = view->device().isUnexpectedlyOffline();
+        m_tabs->setTabIcon(m_tabs->indexOf(view), abnormal ? style()->standardIcon(QStyle::SP_MessageBoxWarning) : QIcon());
+        m_tabs->setTabToolTip(m_tabs->indexOf(view), abnormal ? tr("%1 – active but offline").arg(view->device().serialNumber)
+                                                              : view->device().serialNumber);
+    };
+    connect(view, &DeviceView::deviceStateChanged, this, markTab);
+    markTab();
     m_tabs->setCurrentIndex(index);
     return view;
 }

@@ -139,6 +139,7 @@ void TestDeviceEndToEnd::operatorWatchesAndCommandsADevice()
     QCOMPARE(m_window->tabs()->currentWidget(), view);
     QCOMPARE(m_window->tabs()->tabText(m_window->tabs()->currentIndex()), u"Booster pump 2"_s);
     QCOMPARE(view->fieldText(u"serial"_s), target.identity().serialNumber);
+    QVERIFY(m_window->tabs()->tabIcon(m_window->tabs()->indexOf(view)).isNull());   // nothing abnormal
     QCOMPARE(view->fieldText(u"tags"_s), u"north"_s);
     QTRY_COMPARE_WITH_TIMEOUT(view->fieldText(u"firmware"_s), u"2.4.1"_s, 5000);
 
@@ -196,6 +197,7 @@ void TestDeviceEndToEnd::operatorWatchesAndCommandsADevice()
     target.client().abort();
     QTRY_COMPARE_WITH_TIMEOUT(view->fieldText(u"connection"_s), u"Offline"_s, 15000);
     QTRY_VERIFY_WITH_TIMEOUT(view->timelineCount() > timeline, 5000);
+    QVERIFY2(!m_window->tabs()->tabIcon(m_window->tabs()->indexOf(view)).isNull(), "active but offline: a warning on its tab");
     const int row = m_window->fleetModel()->rowOf(target.identity().deviceId);
     QCOMPARE(m_window->fleetModel()->device(row).connection, Device::Connection::Offline);
 
