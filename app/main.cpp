@@ -119,7 +119,9 @@ int main(int argc, char *argv[])
     const ConsoleOptions options = parseOptions(app);
     ConsoleSettings settings;
 
-    Theme::apply(app, Theme::fromName(options.theme.isEmpty() ? settings.theme() : options.theme));
+    // A wall screen is dark unless told otherwise: the desktop's saved choice is not the control room's.
+    const QString theme = !options.theme.isEmpty() ? options.theme : options.kiosk ? u"dark"_s : settings.theme();
+    Theme::apply(app, Theme::fromName(theme));
     Translations::install(app, options.language.isEmpty() ? settings.language() : options.language);
 
     const QUrl server = options.server.isValid() ? ConsoleSettings::normalisedOrigin(options.server)
