@@ -964,6 +964,10 @@
         <source>%1 – active but offline</source>
         <translation>%1 – activo sin conexión</translation>
     </message>
+    <message>
+        <source>Fleetdeck – %1</source>
+        <translation>Fleetdeck – %1</translation>
+    </message>
 </context>
 <context>
     <name>OverviewBar</name>

@@ -157,6 +157,10 @@ void MainWindow::buildUi()
         header->addWidget(title, 1);
         header->addWidget(m_kioskClock);
         rootLayout->addLayout(header);
+        // The wall says what it shows while it rotates.
+        connect(m_tabs, &QTabWidget::currentChanged, title, [this, title](int index) {
+            title->setText(index <= 0 ? tr("Fleetdeck – fleet overview") : tr("Fleetdeck – %1").arg(m_tabs->tabText(index)));
+        });
     }
 
     m_overview = new OverviewBar(central);
