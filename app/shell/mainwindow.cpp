@@ -148,6 +148,7 @@ void MainWindow::buildUi()
         auto *header = new QHBoxLayout;
         header->setContentsMargins(9, 6, 9, 6);
         auto *title = new QLabel(tr("Fleetdeck – fleet overview"), root);
+        title->setObjectName(u"kioskTitle"_s);
         QFont tf = title->font();
         tf.setBold(true);
         tf.setPointSizeF(tf.pointSizeF() * 1.3);

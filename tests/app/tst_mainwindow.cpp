@@ -3,6 +3,8 @@
 // sessions sign out (or in again, with credentials), and the server's own health is shown.
 
 #include "connection/liveclient.h"
+#include "device/deviceview.h"
+#include "device/telemetrychart.h"
 #include "broker/embeddedbroker.h"
 #include "core/consolesettings.h"
 #include "fleet/fleetfilterproxy.h"
@@ -15,6 +17,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QSettings>
+#include <QTabWidget>
 #include <QTableView>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -38,6 +41,7 @@ private Q_SLOTS:
     void autoLoginRenewsARevokedSession();
     void degradedHealthIsAbnormal();
     void emptyFleetSaysSo();
+    void kioskRotatesReadOnlyDeviceViews();
 
 private:
     QString label(const char *name) const;
@@ -67,6 +71,8 @@ void TestMainWindow::init()
         raw.setValue(u"fleet/pollIntervalSeconds"_s, 1);
         raw.setValue(u"fleet/pageSize"_s, pageSize);
         raw.setValue(u"link/lostAfterSeconds"_s, 5);
+        raw.setValue(u"kiosk/rotateSeconds"_s, 5);
+        raw.setValue(u"kiosk/devices"_s, u"MW-101, no-such-device, MW-102"_s);
     }
     m_settings = std::make_unique<ConsoleSettings>(ini);
     QCOMPARE(m_settings->lostAfterSeconds(), 5);
@@ -85,7 +91,8 @@ void TestMainWindow::init()
     }
     m_deviceIds.sort();
 
-    m_window = std::make_unique<MainWindow>(*m_settings, MainWindow::Mode::Desktop);
+    const bool kiosk = QTest::currentTestFunction() == "kioskRotatesReadOnlyDeviceViews"_ba;
+    m_window = std::make_unique<MainWindow>(*m_settings, kiosk ? MainWindow::Mode::Kiosk : MainWindow::Mode::Desktop);
     m_window->show();
 }
 
@@ -274,6 +281,30 @@ void TestMainWindow::emptyFleetSaysSo()
     QTRY_VERIFY_WITH_TIMEOUT(hint->isVisible(), 15000);
     QCOMPARE(hint->text(), u"No devices are registered on this server yet."_s);
     QCOMPARE(m_window->findChild<OverviewBar *>()->tileText(u"total"_s), u"0"_s);
+}
+
+void TestMainWindow::kioskRotatesReadOnlyDeviceViews()
+{
+    // The wall signs in by itself and opens the configured devices (an unknown name is skipped, not fatal).
+    m_window->setAutoLogin(serverUrl(*m_server), adminEmail(), m_server->adminPassword(), platformCa(*m_server));
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->tabs()->count(), 3, 15000);
+    QCOMPARE(m_window->tabs()->currentIndex(), 0);   // it starts on the fleet
+    auto *first = qobject_cast<DeviceView *>(m_window->tabs()->widget(1));
+    auto *second = qobject_cast<DeviceView *>(m_window->tabs()->widget(2));
+    QVERIFY(first && second);
+    QCOMPARE(first->device().serialNumber, u"MW-101"_s);
+    QCOMPARE(second->device().serialNumber, u"MW-102"_s);
+    // Read-only: the views show details, timeline and charts, nothing that changes a device.
+    QCOMPARE(first->tabs()->count(), 1);
+    QCOMPARE(first->tabs()->widget(0), static_cast<QWidget *>(first->chart()));
+    QVERIFY(!m_window->tabs()->tabsClosable());
+
+    // Every 5 s the next view, round and round, with the title saying which.
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->tabs()->currentIndex(), 1, 8000);
+    QVERIFY(m_window->findChild<QLabel *>(u"kioskTitle"_s)->text().endsWith(first->title()));
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->tabs()->currentIndex(), 2, 8000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->tabs()->currentIndex(), 0, 8000);
+    QCOMPARE(m_window->findChild<QLabel *>(u"kioskTitle"_s)->text(), u"Fleetdeck – fleet overview"_s);
 }
 
 QTEST_MAIN(TestMainWindow)
