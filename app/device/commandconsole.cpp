@@ -330,8 +330,31 @@ CommandConsole::CommandConsole(ApiClient *api, const QString &deviceId, QWidget 
             fetchCommand(id);
     });
 
+    m_poll.setInterval(2000);
+    connect(&m_poll, &QTimer::timeout, this, [this]() {
+        int asked = 0;
+        for (int r = 0; r < m_model->rowCount() && asked < 10; ++r) {
+            const QJsonObject &c = m_model->row(r);
+            if (!isFinal(c.value(u"status").toString())) {
+                fetchCommand(c.value(u"command_id").toString());
+                ++asked;
+            }
+        }
+    });
+
     onTypeChanged();
     reload();
+}
+
+void CommandConsole::setLive(bool live)
+{
+    if (live == m_live)
+        return;
+    m_live = live;
+    if (live)
+        m_poll.stop();
+    else
+        m_poll.start();
 }
 
 void CommandConsole::onTypeChanged()

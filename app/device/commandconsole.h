@@ -33,6 +33,8 @@ public:
     void onCommandChanged(const QString &commandId, const QString &status);
     /// Reloads the history (after a reconnect: events may have been missed).
     void reload();
+    /// Without the live link nobody pushes command states: the unfinished ones are then read every 2 s.
+    void setLive(bool live);
 
     /// The status of a command as the history shows it; empty if it is not listed.
     QString shownStatus(const QString &commandId) const;
@@ -79,4 +81,6 @@ private:
     QHash<QString, QJsonObject> m_editedPayloads;   ///< per type, what the operator typed last
     QTimer m_refetch;                               ///< coalesces bursts of events into one fetch per command
     QSet<QString> m_toFetch;
+    QTimer m_poll;                                  ///< while not live: unfinished commands read again
+    bool m_live = true;
 };

@@ -59,6 +59,9 @@ DeviceView::DeviceView(ApiClient *api, LiveClient *live, const Device &device, A
             m_commands->onCommandChanged(commandId, status);
     });
     m_live->followTelemetry(m_device.deviceId);
+    const auto followLinkState = [this]() { m_commands->setLive(m_live && m_live->state() == LiveClient::State::Live); };
+    connect(m_live, &LiveClient::stateChanged, this, followLinkState);
+    followLinkState();
 }
 
 DeviceView::~DeviceView()

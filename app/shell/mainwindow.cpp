@@ -88,8 +88,9 @@ MainWindow::MainWindow(ConsoleSettings &settings, Mode mode, QWidget *parent)
     });
     connect(m_link, &LinkMonitor::stateChanged, this, &MainWindow::onLinkStateChanged);
 
+    // Command states are followed only while a device view is open (openDevice, closeDeviceTab): a group command
+    // to 100,000 devices would otherwise push 400,000 events to every console.
     m_live->setFollowDevices(true);
-    m_live->setFollowCommands(true);
     connect(m_live, &LiveClient::stateChanged, this, &MainWindow::onLiveStateChanged);
     connect(m_live, &LiveClient::deviceConnection, this, &MainWindow::onLiveDeviceConnection);
     connect(m_live, &LiveClient::deviceChanged, this, &MainWindow::onLiveDeviceChanged);
@@ -578,6 +579,7 @@ DeviceView *MainWindow::openDevice(const QString &deviceId)
     auto *view = new DeviceView(m_api, m_live, m_model->device(row),
                                 m_mode == Mode::Kiosk ? DeviceView::Access::ReadOnly : DeviceView::Access::Operate, m_tabs);
     const int index = m_tabs->addTab(view, view->title());
+    m_live->setFollowCommands(true);
     connect(view, &DeviceView::titleChanged, this, [this, view](const QString &title) {
         m_tabs->setTabText(m_tabs->indexOf(view), title);
     });
@@ -601,6 +603,7 @@ void MainWindow::closeDeviceTab(int index)
     QWidget *page = m_tabs->widget(index);
     m_tabs->removeTab(index);
     page->deleteLater();
+    m_live->setFollowCommands(m_tabs->count() > 1);
 }
 
 void MainWindow::rotateKioskView()

@@ -43,6 +43,7 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase();
     void operatorWatchesAndCommandsADevice();
+    void commandStatesArePolledWithoutTheLiveLink();
 
 private:
     std::unique_ptr<Sim::SimDevice> provision(const QString &serial, const QString &name);
@@ -213,6 +214,28 @@ void TestDeviceEndToEnd::operatorWatchesAndCommandsADevice()
     QVERIFY(m_window->liveClient()->telemetryDevices().contains(target.identity().deviceId));
     m_window->tabs()->tabCloseRequested(m_window->tabs()->indexOf(view));
     QTRY_VERIFY_WITH_TIMEOUT(!m_window->liveClient()->telemetryDevices().contains(target.identity().deviceId), 5000);
+}
+
+void TestDeviceEndToEnd::commandStatesArePolledWithoutTheLiveLink()
+{
+    // The live link goes down (a firewall between console and port 8444, say): the console still follows the
+    // commands it sent, by reading the unfinished ones again.
+    QVERIFY(m_window);
+    Sim::SimDevice &device = *m_devices.at(2);
+    QVERIFY(device.isOnline());
+    DeviceView *view = m_window->openDevice(device.identity().deviceId);
+    QVERIFY(view);
+    m_window->liveClient()->stop();
+    QCOMPARE(m_window->liveClient()->state(), LiveClient::State::Disconnected);
+    view->tabs()->setCurrentWidget(view->commandConsole());
+    CommandConsole *console = view->commandConsole();
+    auto *type = console->findChild<QComboBox *>(u"commandType"_s);
+    type->setCurrentIndex(type->findData(u"ping"_s));
+    auto *send = console->findChild<QPushButton *>(u"sendCommand"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(send->isEnabled(), 5000);
+    QTest::mouseClick(send, Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(!console->lastCommandId().isEmpty(), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(console->shownStatus(console->lastCommandId()), u"succeeded"_s, 15000);
 }
 
 QTEST_MAIN(TestDeviceEndToEnd)
