@@ -11,6 +11,7 @@
 #include "device/jsoneditor.h"
 #include "device/telemetrychart.h"
 #include "device/twinview.h"
+#include "live/livehub.h"
 #include "fleet/fleetmodel.h"
 #include "pki/certificateauthority.h"
 #include "realserver.h"
@@ -225,8 +226,8 @@ void TestDeviceEndToEnd::commandStatesArePolledWithoutTheLiveLink()
     QVERIFY(device.isOnline());
     DeviceView *view = m_window->openDevice(device.identity().deviceId);
     QVERIFY(view);
-    m_window->liveClient()->stop();
-    QCOMPARE(m_window->liveClient()->state(), LiveClient::State::Disconnected);
+    m_server->app().live().stop();   // its port closes: every reconnect attempt is refused
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->liveClient()->state() != LiveClient::State::Live, 5000);
     view->tabs()->setCurrentWidget(view->commandConsole());
     CommandConsole *console = view->commandConsole();
     auto *type = console->findChild<QComboBox *>(u"commandType"_s);
@@ -236,6 +237,7 @@ void TestDeviceEndToEnd::commandStatesArePolledWithoutTheLiveLink()
     QTest::mouseClick(send, Qt::LeftButton);
     QTRY_VERIFY_WITH_TIMEOUT(!console->lastCommandId().isEmpty(), 10000);
     QTRY_COMPARE_WITH_TIMEOUT(console->shownStatus(console->lastCommandId()), u"succeeded"_s, 15000);
+    QVERIFY(m_window->liveClient()->state() != LiveClient::State::Live);   // it was the polling
 }
 
 QTEST_MAIN(TestDeviceEndToEnd)
