@@ -37,6 +37,20 @@ void FleetPoller::tick()
     }
     if (!m_healthBusy)
         fetchHealth();
+    if (!m_sessionBusy && !m_devicesBusy)
+        checkSession();
+}
+
+void FleetPoller::checkSession()
+{
+    m_sessionBusy = true;
+    m_api->get(u"/v1/auth/me"_s, {}, ApiClient::Auth::Bearer, this, [this](const ApiResult<QJsonDocument> &result) {
+        m_sessionBusy = false;
+        if (result)
+            Q_EMIT sessionChecked(QDateTime::currentDateTimeUtc());
+        else if (result.error().kind != ApiError::Kind::Cancelled)
+            Q_EMIT devicesFailed(result.error());
+    });
 }
 
 void FleetPoller::refreshNow()

@@ -44,11 +44,15 @@ Q_SIGNALS:
     void devicesFailed(const ApiError &error);
     /// While a list of several pages comes in: devices received so far.
     void devicesLoading(int received);
+    /// On the intervals without the list: the session is still valid (GET /v1/auth/me answered). A refused one
+    /// comes as devicesFailed(), like a refused list, so that a revoked session is noticed within one interval.
+    void sessionChecked(const QDateTime &at);
 
 private:
     void tick();
     void fetchPage(const QString &cursor);
     void fetchHealth();
+    void checkSession();
 
     ApiClient *m_api;
     QTimer m_timer;
@@ -57,6 +61,7 @@ private:
     int m_ticks = 0;
     bool m_devicesBusy = false;
     bool m_healthBusy = false;
+    bool m_sessionBusy = false;
     QList<Device> m_collecting;
     QStringList m_seenCursors;
 };

@@ -82,6 +82,14 @@ MainWindow::MainWindow(ConsoleSettings &settings, Mode mode, QWidget *parent)
     connect(m_poller, &FleetPoller::devicesFailed, this, &MainWindow::onDevicesFailed);
     connect(m_poller, &FleetPoller::healthRefreshed, this, &MainWindow::onHealthRefreshed);
     connect(m_poller, &FleetPoller::healthFailed, this, &MainWindow::onHealthFailed);
+    connect(m_poller, &FleetPoller::sessionChecked, this, [this](const QDateTime &at) {
+        // While live, the table is kept current by events: a confirmed session makes it as fresh as a full list.
+        if (m_live->state() != LiveClient::State::Live || !m_lastRefresh.isValid())
+            return;
+        m_lastRefresh = at;
+        m_link->recordSuccess(at);
+        updateStatusBar();
+    });
     connect(m_poller, &FleetPoller::devicesLoading, this, [this](int received) {
         m_loadingReceived = received;
         updateStatusBar();
