@@ -7,13 +7,19 @@
 #include "tenants/tenantservice.h"
 
 #include <QtCore/QDateTime>
+#include <QtSql/QSqlDriver>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QLocale>
 #include <QtCore/QSet>
 #include <QtCore/QLoggingCategory>
 
+#include <sqlite3.h>
+
 #include <algorithm>
+#include <limits>
+#include <memory>
+#include <optional>
 #include <charconv>
 #include <cmath>
 #include <string>
@@ -583,6 +589,84 @@ QJsonObject TelemetryService::health() const
     return h;
 }
 
+Result<std::pair<QJsonArray, bool>> TelemetryService::foldRollup(const QString &source, qint64 deviceKey, int metricId,
+                                                                  const TelemetryQuery &q)
+{
+    const QVariant handle = m_db.handle().driver()->handle();
+    sqlite3 *conn = handle.isValid() ? *static_cast<sqlite3 *const *>(handle.data()) : nullptr;
+    if (!conn)
+        return fail(Error::internal(QStringLiteral("no sqlite3 connection behind QSQLITE")));
+    const QByteArray sql = "SELECT bucket, count, min, max, sum, last, last_ts FROM telemetry_" + source.toLatin1()
+        + " WHERE device_key = ? AND metric_id = ? AND bucket >= ? AND bucket < ? ORDER BY bucket";
+    sqlite3_stmt *raw = nullptr;
+    if (sqlite3_prepare_v2(conn, sql.constData(), int(sql.size()), &raw, nullptr) != SQLITE_OK)
+        return fail(Error::unavailable(QStringLiteral("preparing the rollup query: %1").arg(QString::fromUtf8(sqlite3_errmsg(conn)))));
+    const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt *)> stmt(raw, sqlite3_finalize);
+    sqlite3_bind_int64(raw, 1, deviceKey);
+    sqlite3_bind_int(raw, 2, metricId);
+    sqlite3_bind_int64(raw, 3, q.fromMs);
+    sqlite3_bind_int64(raw, 4, q.toMs);
+
+    struct Bucket
+    {
+        qint64 start = 0, count = 0, lastTs = std::numeric_limits<qint64>::min();
+        double min = 0, max = 0, sum = 0, last = 0;
+    };
+    QJsonArray points;
+    bool truncated = false;
+    std::optional<Bucket> open;
+    const auto close = [&](const Bucket &b) {
+        if (points.size() == q.limit) {
+            truncated = true;
+            return;
+        }
+        double v = 0;
+        if (q.agg == u"avg")
+            v = b.sum / double(b.count);
+        else if (q.agg == u"min")
+            v = b.min;
+        else if (q.agg == u"max")
+            v = b.max;
+        else if (q.agg == u"sum")
+            v = b.sum;
+        else if (q.agg == u"count")
+            v = double(b.count);
+        else
+            v = b.last;
+        points.append(QJsonArray{b.start, v});
+    };
+    int rc;
+    while ((rc = sqlite3_step(raw)) == SQLITE_ROW && !truncated) {
+        const qint64 bucket = sqlite3_column_int64(raw, 0);
+        const qint64 start = (bucket / q.intervalMs) * q.intervalMs;
+        if (open && open->start != start) {
+            close(*open);
+            open.reset();
+        }
+        const qint64 count = sqlite3_column_int64(raw, 1);
+        const double mn = sqlite3_column_double(raw, 2), mx = sqlite3_column_double(raw, 3), sum = sqlite3_column_double(raw, 4);
+        const double last = sqlite3_column_double(raw, 5);
+        const qint64 lastTs = sqlite3_column_int64(raw, 6);
+        if (!open) {
+            open = Bucket{start, count, lastTs, mn, mx, sum, last};
+            continue;
+        }
+        open->count += count;
+        open->min = std::min(open->min, mn);
+        open->max = std::max(open->max, mx);
+        open->sum += sum;
+        if (lastTs > open->lastTs) {
+            open->lastTs = lastTs;
+            open->last = last;
+        }
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return fail(Error::unavailable(QStringLiteral("reading the rollup: %1").arg(QString::fromUtf8(sqlite3_errmsg(conn)))));
+    if (open && !truncated)
+        close(*open);
+    return std::pair{points, truncated};
+}
+
 Result<QJsonObject> TelemetryService::history(const Principal &who, const QString &deviceId, const TelemetryQuery &q)
 {
     Device *d = deviceFor(deviceId);
@@ -636,6 +720,20 @@ Result<QJsonObject> TelemetryService::history(const Principal &who, const QStrin
                 sql = QStringLiteral("SELECT (%1 / :iv) * :iv AS b, %2 FROM %3 WHERE device_key = :k AND metric_id = :m AND %1 >= :from AND %1 < :to%4 "
                                      "GROUP BY b ORDER BY b LIMIT :limit")
                           .arg(tsCol, expr, table, rollup ? QString() : QStringLiteral(" AND value IS NOT NULL"));
+            }
+            if (!pg && q.intervalMs > 0 && source != u"raw") {
+                // SQLite cannot know that (bucket / iv) * iv grows with bucket, so its GROUP BY sorts every rollup
+                // row (43,201 for 30 days of the 1-minute rollup); read them in index order and fold here instead.
+                auto folded = foldRollup(source, d->key, metric, q);
+                if (!folded)
+                    return fail(folded.error());
+                points = folded->first;
+                truncated = folded->second;
+                series.append(QJsonObject{{QStringLiteral("metric"), name},
+                                          {QStringLiteral("unit"), QJsonValue(QJsonValue::Null)},
+                                          {QStringLiteral("points"), points},
+                                          {QStringLiteral("truncated"), truncated}});
+                continue;
             }
             auto rows = m_db.exec(sql, b);
             if (!rows)

@@ -6,6 +6,7 @@
 #include "telemetry/telemetrytypes.h"
 
 #include <QtCore/QHash>
+#include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
 #include <QtCore/QObject>
 #include <QtCore/QSet>
@@ -154,6 +155,8 @@ private:
     void closeStaleGaps();
     /// Device ids of each tenant in id order, for paginating "latest"; rebuilt when the set of devices changes.
     QHash<QString, QStringList> m_tenantDevices;
+    /// SQLite: an aggregated history query served from a rollup, folded here from rows read in index order.
+    Result<std::pair<QJsonArray, bool>> foldRollup(const QString &source, qint64 deviceKey, int metricId, const TelemetryQuery &q);
     const QStringList &tenantDevices(const QString &tenantId);
     TelemetryStore::Batch m_batch;
     quint64 m_nextBatchId = 1;

@@ -295,6 +295,14 @@ private Q_SLOTS:
         const HttpReply cut = m_server->request("GET", QStringLiteral("/v1/devices/%1/telemetry?metric=p&limit=10").arg(m_id) + range, {}, {}, token());
         QCOMPARE(cut.json().value(QStringLiteral("series")).toArray().at(0).toObject().value(QStringLiteral("points")).toArray().size(), 10);
         QVERIFY(cut.json().value(QStringLiteral("series")).toArray().at(0).toObject().value(QStringLiteral("truncated")).toBool());
+        // So does an aggregate from a rollup, and it keeps the first buckets.
+        const HttpReply cutAgg = m_server->request("GET", QStringLiteral("/v1/devices/%1/telemetry?metric=p&interval=5m&agg=max&limit=3").arg(m_id) + range, {}, {}, token());
+        const QJsonObject aggSeries = cutAgg.json().value(QStringLiteral("series")).toArray().at(0).toObject();
+        QCOMPARE(aggSeries.value(QStringLiteral("points")).toArray().size(), 3);
+        QVERIFY(aggSeries.value(QStringLiteral("truncated")).toBool());
+        QCOMPARE(aggSeries.value(QStringLiteral("points")).toArray().at(0).toArray().at(0).toInteger(), start / 300000 * 300000);
+        const HttpReply whole = m_server->request("GET", QStringLiteral("/v1/devices/%1/telemetry?metric=p&interval=1h&agg=count&limit=3").arg(m_id) + range, {}, {}, token());
+        QVERIFY(!whole.json().value(QStringLiteral("series")).toArray().at(0).toObject().value(QStringLiteral("truncated")).toBool());
     }
 
     void retentionDropsOldRawDataBeforeRollups()
