@@ -199,6 +199,22 @@ bool FleetModel::applyConnection(const QString &deviceId, bool online, const QDa
     return true;
 }
 
+void FleetModel::upsertDevice(Device device)
+{
+    const int row = rowOf(device.deviceId);
+    if (row >= 0) {
+        m_devices[row] = std::move(device);
+        changed(row);
+        return;
+    }
+    const int at = int(m_devices.size());
+    beginInsertRows({}, at, at);
+    m_rowById.insert(device.deviceId, at);
+    m_devices.append(std::move(device));
+    m_devices.last().buildSearchText();
+    endInsertRows();
+}
+
 bool FleetModel::applyStatus(const QString &deviceId, const QString &status, const QString &connection)
 {
     const int row = rowOf(deviceId);

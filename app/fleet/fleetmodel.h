@@ -39,6 +39,8 @@ public:
     /// can reload the list.
     bool applyConnection(const QString &deviceId, bool online, const QDateTime &at, const QString &firmwareVersion);
     bool applyStatus(const QString &deviceId, const QString &status, const QString &connection);
+    /// One device as the server sent it: replaces its row, or appends it (a new registration).
+    void upsertDevice(Device device);
 
     void setStale(bool stale);
     bool isStale() const { return m_stale; }

@@ -113,6 +113,9 @@ MainWindow::MainWindow(ConsoleSettings &settings, Mode mode, QWidget *parent)
     m_refreshSoon.setSingleShot(true);
     m_refreshSoon.setInterval(500);
     connect(&m_refreshSoon, &QTimer::timeout, m_poller, &FleetPoller::refreshNow);
+    m_fetchSoon.setSingleShot(true);
+    m_fetchSoon.setInterval(200);
+    connect(&m_fetchSoon, &QTimer::timeout, this, &MainWindow::fetchDevices);
     m_kioskRotate.setInterval(std::max(5, settings.kioskRotateSeconds()) * 1000);
     connect(&m_kioskRotate, &QTimer::timeout, this, &MainWindow::rotateKioskView);
     if (m_mode == Mode::Kiosk) {
@@ -504,7 +507,7 @@ void MainWindow::onLiveDeviceConnection(const QString &deviceId, bool online, co
                                         const QString &firmware)
 {
     if (!m_model->applyConnection(deviceId, online, at, firmware)) {
-        refreshSoon();
+        fetchDeviceSoon(deviceId);
         return;
     }
     m_overviewDirty = true;
@@ -514,15 +517,52 @@ void MainWindow::onLiveDeviceConnection(const QString &deviceId, bool online, co
 
 void MainWindow::onLiveDeviceChanged(const QString &deviceId, const QString &status, const QString &connection)
 {
-    // A registration or a PATCH (name, tags, metadata) brings more than the event says: reload the list once.
-    if (!m_model->applyStatus(deviceId, status, connection) || status.isEmpty()) {
+    // The event carries status and connection; a registration or a PATCH (name, tags, metadata) brings more, so the
+    // device itself is read again.
+    if (m_model->applyStatus(deviceId, status, connection)) {
+        m_overviewDirty = true;
+        if (DeviceView *view = deviceView(deviceId))
+            view->setDevice(m_model->device(m_model->rowOf(deviceId)));
+    }
+    fetchDeviceSoon(deviceId);
+}
+
+void MainWindow::fetchDeviceSoon(const QString &deviceId)
+{
+    m_toFetch.insert(deviceId);
+    if (m_toFetch.size() > 200) {
+        // A burst of that size (a bulk import, say) is cheaper as one list.
+        m_toFetch.clear();
+        m_fetchSoon.stop();
         refreshSoon();
         return;
     }
-    refreshSoon();
-    m_overviewDirty = true;
-    if (DeviceView *view = deviceView(deviceId))
-        view->setDevice(m_model->device(m_model->rowOf(deviceId)));
+    if (!m_fetchSoon.isActive() && !m_refreshSoon.isActive())
+        m_fetchSoon.start();
+}
+
+void MainWindow::fetchDevices()
+{
+    const QSet<QString> ids = std::exchange(m_toFetch, {});
+    for (const QString &id : ids) {
+        m_api->get(u"/v1/devices/%1"_s.arg(id), {}, ApiClient::Auth::Bearer, this, [this, id](const ApiResult<QJsonDocument> &r) {
+            if (!r) {
+                if (r.error().httpStatus != 404)   // a device deleted meanwhile is simply not shown again
+                    refreshSoon();
+                return;
+            }
+            auto device = parseDevice(r->object());
+            if (!device) {
+                qCWarning(lcAppShell) << "Unusable device" << id << ":" << device.error();
+                return;
+            }
+            m_model->upsertDevice(std::move(*device));
+            m_overviewDirty = true;
+            if (DeviceView *view = deviceView(id))
+                view->setDevice(m_model->device(m_model->rowOf(id)));
+            updateStatusBar();
+        });
+    }
 }
 
 void MainWindow::onSessionEnded(const QString &reason)

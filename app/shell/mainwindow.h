@@ -7,6 +7,7 @@
 #include "fleet/health.h"
 
 #include <QMainWindow>
+#include <QSet>
 #include <QTimer>
 
 class ApiClient;
@@ -82,6 +83,10 @@ private:
     void onLiveDeviceChanged(const QString &deviceId, const QString &status, const QString &connection);
     void onSessionEnded(const QString &reason);
     void refreshSoon();
+    /// Reads these devices again, one request each, a burst of events at a time (a PATCH or a registration
+    /// brings more than the event says; reloading the whole list for it would not scale to 100,000 devices).
+    void fetchDeviceSoon(const QString &deviceId);
+    void fetchDevices();
     void closeDeviceTab(int index);
     void rotateKioskView();
     void openPending();
@@ -125,6 +130,8 @@ private:
     QTabWidget *m_tabs = nullptr;
     LiveClient *m_live = nullptr;
     QTimer m_refreshSoon;     ///< an event about a device not in the list: reload the list, once per burst
+    QTimer m_fetchSoon;
+    QSet<QString> m_toFetch;
     QTimer m_kioskRotate;
     bool m_overviewDirty = false;
     int m_loadingReceived = 0;   ///< devices of a first, multi-page list received so far

@@ -179,6 +179,17 @@ void TestDeviceEndToEnd::operatorWatchesAndCommandsADevice()
     auto *history = console->findChild<QTableView *>(u"commandTable"_s);
     QTRY_VERIFY_WITH_TIMEOUT(history->model()->index(0, 4).data().toString().contains(u"interval_s"_s), 5000);
 
+    // Someone renames the device and registers another one: both show within seconds, with the list polled once a
+    // minute (each changed device is read again on its own, not the whole list).
+    const auto renamed = m_server->requestJson("PATCH", u"/v1/devices/%1"_s.arg(target.identity().deviceId),
+                                               {{u"name"_s, u"Booster pump 2 (north)"_s}}, m_server->adminToken());
+    QCOMPARE(renamed.status, 200);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->tabs()->tabText(m_window->tabs()->indexOf(view)), u"Booster pump 2 (north)"_s, 5000);
+    QCOMPARE(m_window->fleetModel()->device(m_window->fleetModel()->rowOf(target.identity().deviceId)).name,
+             u"Booster pump 2 (north)"_s);
+    QVERIFY(!registerDevice(*m_server, u"DEV-0099"_s, u"meter"_s, u"New meter"_s).isEmpty());
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->fleetModel()->rowCount(), 4, 5000);
+
     // The twin: a desired configuration the device applies and reports.
     view->tabs()->setCurrentWidget(view->twinView());
     TwinView *twin = view->twinView();
