@@ -95,11 +95,7 @@ void LiveClient::stop()
         socket->abort();
         socket->deleteLater();
     }
-    const auto pending = std::exchange(m_pending, {});
-    for (const Pending &p : pending) {
-        if (!p.hasContext || p.context)
-            p.callback(std::unexpected(notLive()));
-    }
+    failPending();
     setState(State::Disconnected);
 }
 
@@ -141,8 +137,8 @@ void LiveClient::open()
 void LiveClient::onConnected()
 {
     setState(State::SigningIn);
-    m_loginId = m_nextId++;
-    m_pending.insert(m_loginId, Pending{nullptr, false, [this](const ApiResult<QJsonValue> &result) {
+    const int loginId = m_nextId++;
+    m_pending.insert(loginId, Pending{nullptr, false, [this](const ApiResult<QJsonValue> &result) {
         if (!result) {
             qCInfo(lcAppConnection) << "Live link: sign-in refused:" << result.error().message;
             m_lastError = result.error().message;
@@ -168,36 +164,37 @@ void LiveClient::onConnected()
             subscribe(u"telemetry"_s, true, m_telemetry.keys());
         Q_EMIT resynced();
     }});
-    sendRaw(m_loginId, u"auth.login"_s, {{u"token"_s, m_token}});
+    sendRaw(loginId, u"auth.login"_s, {{u"token"_s, m_token}});
 }
 
 void LiveClient::onClosed()
 {
     m_ping.stop();
+    if (!m_socket)
+        return;
     QString reason;
-    if (m_socket) {
-        if (m_signInRefused)
-            reason = m_lastError;   // the server's own words, not "closed"
-        else if (m_sslFailed)
-            reason = m_lastError;
-        else if (m_socket->closeCode() != QWebSocketProtocol::CloseCodeNormal && !m_socket->closeReason().isEmpty())
-            reason = tr("The server closed the live link: %1").arg(m_socket->closeReason());
-        else if (m_socket->error() != QAbstractSocket::UnknownSocketError)
-            reason = tr("The live link failed: %1").arg(m_socket->errorString());
-        else
-            reason = tr("The server closed the live link.");
-        m_socket->disconnect(this);
-        m_socket->deleteLater();
-        m_socket = nullptr;
-    }
+    if (m_signInRefused || m_sslFailed)
+        reason = m_lastError;   // the server's own words, or the certificate's problem, not "closed"
+    else if (m_socket->closeCode() != QWebSocketProtocol::CloseCodeNormal && !m_socket->closeReason().isEmpty())
+        reason = tr("The server closed the live link: %1").arg(m_socket->closeReason());
+    else if (m_socket->error() != QAbstractSocket::UnknownSocketError)
+        reason = tr("The live link failed: %1").arg(m_socket->errorString());
+    else
+        reason = tr("The server closed the live link.");
+    m_socket->disconnect(this);
+    m_socket->deleteLater();
+    m_socket = nullptr;
+    failPending();
+    scheduleRetry(reason);
+}
+
+void LiveClient::failPending()
+{
     const auto pending = std::exchange(m_pending, {});
     for (const Pending &p : pending) {
         if (!p.hasContext || p.context)
             p.callback(std::unexpected(notLive()));
     }
-    if (!m_lastError.isEmpty() && reason.isEmpty())
-        reason = m_lastError;
-    scheduleRetry(reason);
 }
 
 void LiveClient::scheduleRetry(const QString &error)

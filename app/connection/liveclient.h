@@ -59,9 +59,6 @@ public:
     /// One JSON-RPC call; callback runs unless context is gone. Fails at once when not live.
     void call(const QString &method, const QJsonObject &params, QObject *context, ResultCallback callback);
 
-    /// The delay before the next reconnect attempt.
-    int retryDelayMs() const { return m_retryDelayMs; }
-
 Q_SIGNALS:
     void stateChanged(LiveClient::State state);
     /// Signed in and subscribed again: whatever the console shows may have missed events in between.
@@ -86,6 +83,8 @@ private:
     void sendRaw(int id, const QString &method, const QJsonObject &params);
     void subscribe(const QString &topic, bool on, const QStringList &devices = {});
     void dispatch(const QString &method, const QJsonObject &params);
+    /// Every request still waiting gets "not live".
+    void failPending();
 
     QWebSocket *m_socket = nullptr;
     QUrl m_url;
@@ -98,7 +97,6 @@ private:
     QTimer m_ping;
     int m_retryDelayMs = 1000;
     int m_nextId = 1;
-    int m_loginId = 0;
     bool m_sslFailed = false;
     bool m_signInRefused = false;
 

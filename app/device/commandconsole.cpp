@@ -3,7 +3,6 @@
 #include "jsoneditor.h"
 
 #include "connection/apiclient.h"
-#include "core/logcategories.h"
 #include "core/theme.h"
 
 #include <QAbstractTableModel>

@@ -7,7 +7,6 @@
 
 #include "connection/apiclient.h"
 #include "connection/liveclient.h"
-#include "core/logcategories.h"
 #include "core/theme.h"
 #include "fleet/fleetmodel.h"
 

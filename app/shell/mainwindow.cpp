@@ -116,7 +116,7 @@ MainWindow::MainWindow(ConsoleSettings &settings, Mode mode, QWidget *parent)
     m_fetchSoon.setSingleShot(true);
     m_fetchSoon.setInterval(200);
     connect(&m_fetchSoon, &QTimer::timeout, this, &MainWindow::fetchDevices);
-    m_kioskRotate.setInterval(std::max(5, settings.kioskRotateSeconds()) * 1000);
+    m_kioskRotate.setInterval(settings.kioskRotateSeconds() * 1000);   // validated: 5..3600
     connect(&m_kioskRotate, &QTimer::timeout, this, &MainWindow::rotateKioskView);
     if (m_mode == Mode::Kiosk) {
         m_kioskRotate.start();
