@@ -51,7 +51,6 @@ DeviceView::DeviceView(ApiClient *api, LiveClient *live, const Device &device, A
                          m_device.isUnexpectedlyOffline());
 
     connect(m_live, &LiveClient::telemetry, this, &DeviceView::onTelemetry);
-    connect(m_live, &LiveClient::deviceConnection, this, &DeviceView::onConnection);
     connect(m_live, &LiveClient::commandChanged, this,
             [this](const QString &commandId, const QString &deviceId, const QString &status) {
         if (deviceId == m_device.deviceId)
@@ -154,9 +153,11 @@ void DeviceView::setDevice(const Device &device)
     const Device::Connection was = m_device.connection;
     m_device = device;
     showDevice();
+    // The one place the timeline learns of a change: a live event reaches the view through the fleet model (the
+    // window applies it there first), and so does a change found by a list refresh while the live link is down.
     if (was != Device::Connection::Unknown && was != device.connection && device.connection != Device::Connection::Unknown)
-        onConnection(device.deviceId, device.connection == Device::Connection::Online,
-                     device.lastSeenAt.isValid() ? device.lastSeenAt : QDateTime::currentDateTimeUtc(), {});
+        noteConnection(device.connection == Device::Connection::Online,
+                       device.lastSeenAt.isValid() ? device.lastSeenAt : QDateTime::currentDateTimeUtc(), device.firmwareVersion);
     if (title() != before)
         Q_EMIT titleChanged(title());
     Q_EMIT deviceStateChanged();
@@ -222,10 +223,8 @@ void DeviceView::addTimelineEntry(const QDateTime &at, const QString &text, bool
         delete m_timeline->takeItem(m_timeline->count() - 1);
 }
 
-void DeviceView::onConnection(const QString &deviceId, bool online, const QDateTime &at, const QString &firmware)
+void DeviceView::noteConnection(bool online, const QDateTime &at, const QString &firmware)
 {
-    if (deviceId != m_device.deviceId)
-        return;
     QString text = online ? tr("online") : tr("offline");
     if (online && !firmware.isEmpty())
         text = tr("online, firmware %1").arg(firmware);

@@ -58,7 +58,7 @@ private:
     void showDevice();
     void loadTelemetry(qint64 fromMs, qint64 toMs, qint64 intervalMs);
     void onTelemetry(const QString &deviceId, const QJsonObject &metrics);
-    void onConnection(const QString &deviceId, bool online, const QDateTime &at, const QString &firmware);
+    void noteConnection(bool online, const QDateTime &at, const QString &firmware);
     void addTimelineEntry(const QDateTime &at, const QString &text, bool abnormal);
 
     ApiClient *m_api;

@@ -210,6 +210,8 @@ void TestDeviceEndToEnd::operatorWatchesAndCommandsADevice()
     target.client().abort();
     QTRY_COMPARE_WITH_TIMEOUT(view->fieldText(u"connection"_s), u"Offline"_s, 15000);
     QTRY_VERIFY_WITH_TIMEOUT(view->timelineCount() > timeline, 5000);
+    QTest::qWait(300);
+    QCOMPARE(view->timelineCount(), timeline + 1);   // one change, one entry
     QVERIFY2(!m_window->tabs()->tabIcon(m_window->tabs()->indexOf(view)).isNull(), "active but offline: a warning on its tab");
     const int row = m_window->fleetModel()->rowOf(target.identity().deviceId);
     QCOMPARE(m_window->fleetModel()->device(row).connection, Device::Connection::Offline);
