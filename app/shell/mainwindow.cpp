@@ -510,6 +510,11 @@ void MainWindow::onLiveDeviceConnection(const QString &deviceId, bool online, co
         fetchDeviceSoon(deviceId);
         return;
     }
+    rowChanged(deviceId);
+}
+
+void MainWindow::rowChanged(const QString &deviceId)
+{
     m_overviewDirty = true;
     if (DeviceView *view = deviceView(deviceId))
         view->setDevice(m_model->device(m_model->rowOf(deviceId)));
@@ -519,16 +524,15 @@ void MainWindow::onLiveDeviceChanged(const QString &deviceId, const QString &sta
 {
     // The event carries status and connection; a registration or a PATCH (name, tags, metadata) brings more, so the
     // device itself is read again.
-    if (m_model->applyStatus(deviceId, status, connection)) {
-        m_overviewDirty = true;
-        if (DeviceView *view = deviceView(deviceId))
-            view->setDevice(m_model->device(m_model->rowOf(deviceId)));
-    }
+    if (m_model->applyStatus(deviceId, status, connection))
+        rowChanged(deviceId);
     fetchDeviceSoon(deviceId);
 }
 
 void MainWindow::fetchDeviceSoon(const QString &deviceId)
 {
+    if (m_refreshSoon.isActive())
+        return;   // the whole list is about to be read anyway
     m_toFetch.insert(deviceId);
     if (m_toFetch.size() > 200) {
         // A burst of that size (a bulk import, say) is cheaper as one list.
@@ -537,7 +541,7 @@ void MainWindow::fetchDeviceSoon(const QString &deviceId)
         refreshSoon();
         return;
     }
-    if (!m_fetchSoon.isActive() && !m_refreshSoon.isActive())
+    if (!m_fetchSoon.isActive())
         m_fetchSoon.start();
 }
 
@@ -557,9 +561,7 @@ void MainWindow::fetchDevices()
                 return;
             }
             m_model->upsertDevice(std::move(*device));
-            m_overviewDirty = true;
-            if (DeviceView *view = deviceView(id))
-                view->setDevice(m_model->device(m_model->rowOf(id)));
+            rowChanged(id);
             updateStatusBar();
         });
     }

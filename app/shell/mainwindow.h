@@ -87,6 +87,8 @@ private:
     /// brings more than the event says; reloading the whole list for it would not scale to 100,000 devices).
     void fetchDeviceSoon(const QString &deviceId);
     void fetchDevices();
+    /// One row changed: the overview is recounted at the next tick, the device's open view follows.
+    void rowChanged(const QString &deviceId);
     void closeDeviceTab(int index);
     void rotateKioskView();
     void openPending();
