@@ -14,10 +14,10 @@ namespace Fleetdeck {
 BrokerLink::BrokerLink(MqttClientOptions options, EmbeddedBroker *embedded, QObject *parent)
     : QObject(parent), m_client(std::move(options)), m_embedded(embedded), m_stateSince(QDateTime::currentDateTimeUtc())
 {
-    connect(&m_client, &MqttClient::connected, this, &BrokerLink::onConnected);
-    connect(&m_client, &MqttClient::messageReceived, this, &BrokerLink::onMessage);
-    connect(&m_client, &MqttClient::published, this, &BrokerLink::published);
-    connect(&m_client, &MqttClient::disconnected, this, [this](const QString &reason) {
+    connect(&m_client, &MqttConnection::connected, this, &BrokerLink::onConnected);
+    connect(&m_client, &MqttConnection::messageReceived, this, &BrokerLink::onMessage);
+    connect(&m_client, &MqttConnection::published, this, &BrokerLink::published);
+    connect(&m_client, &MqttConnection::disconnected, this, [this](const QString &reason) {
         m_stateSince = QDateTime::currentDateTimeUtc();
         m_lastError = reason;
         qCWarning(lcBroker) << "broker link down:" << reason;
@@ -128,7 +128,7 @@ QJsonObject BrokerLink::health() const
 {
     const MqttClientOptions &o = m_client.options();
     QJsonObject h{
-        {QStringLiteral("status"), isConnected() ? QStringLiteral("connected") : (m_client.state() == MqttClient::State::Connecting ? QStringLiteral("connecting") : QStringLiteral("disconnected"))},
+        {QStringLiteral("status"), isConnected() ? QStringLiteral("connected") : (m_client.state() == MqttConnection::State::Connecting ? QStringLiteral("connecting") : QStringLiteral("disconnected"))},
         {QStringLiteral("mode"), m_embedded ? QStringLiteral("embedded") : QStringLiteral("external")},
         {QStringLiteral("url"), QStringLiteral("mqtts://%1:%2").arg(o.host).arg(o.port)},
         {QStringLiteral("since"), Json::isoUtc(m_stateSince)},

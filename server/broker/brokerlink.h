@@ -2,7 +2,7 @@
 
 #include "commands/commandservice.h"
 #include "devices/brokercontrol.h"
-#include "mqtt/mqttclient.h"
+#include "mqtt/mqttconnection.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QJsonObject>
@@ -28,9 +28,9 @@ public:
     /// Supplies the ids the broker must refuse; asked at every (re)connect.
     void setBlockListProvider(std::function<QStringList()> provider) { m_blockList = std::move(provider); }
 
-    bool isConnected() const override { return m_client.state() == MqttClient::State::Connected; }
+    bool isConnected() const override { return m_client.state() == MqttConnection::State::Connected; }
     QJsonObject health() const;
-    MqttClient &client() { return m_client; }
+    MqttConnection &client() { return m_client; }
 
     /// devices/{id}/telemetry/ack {"seq":N}: everything up to N is stored.
     void publishTelemetryAck(const QString &deviceId, qint64 seq);
@@ -61,7 +61,7 @@ private:
     void onMessage(const QString &topic, const QByteArray &payload, int qos, bool retained);
     void syncBlockList();
 
-    MqttClient m_client;
+    MqttConnection m_client;
     EmbeddedBroker *m_embedded;
     std::function<QStringList()> m_blockList;
     QDateTime m_stateSince;

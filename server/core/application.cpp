@@ -224,7 +224,7 @@ Status Application::start()
     if (m_broker) {
         // Connect once mosquitto listens (and again at once after each restart of it).
         connect(m_broker.get(), &EmbeddedBroker::listening, this, [this] {
-            if (m_link->client().state() == MqttClient::State::Disconnected || !m_linkStarted) {
+            if (m_link->client().state() == MqttConnection::State::Disconnected || !m_linkStarted) {
                 if (!m_linkStarted) {
                     m_linkStarted = true;
                     if (auto st = m_link->start(); !st)
