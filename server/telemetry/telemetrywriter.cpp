@@ -136,13 +136,18 @@ Status TelemetryWriter::write(const Batch &batch)
 {
     if (auto st = m_db->transaction(); !st)
         return st;
-    Status st = m_db->dialect() == Storage::Dialect::Postgres ? copyRows(batch.rows) : writeRows(batch.rows);
-    if (st)
-        st = writeRollups(batch);
-    if (st)
-        st = writeLatest(batch);
-    if (st)
-        st = writeProgress(batch);
+    Status st;
+    if (m_db->dialect() == Storage::Dialect::Postgres) {
+        st = copyRows(batch.rows);
+        if (st)
+            st = writeRollups(batch);
+        if (st)
+            st = writeLatest(batch);
+        if (st)
+            st = writeProgress(batch);
+    } else {
+        st = writeSqlite(batch);
+    }
     if (st)
         st = m_db->commit();
     if (!st)
@@ -150,52 +155,247 @@ Status TelemetryWriter::write(const Batch &batch)
     return st;
 }
 
-Status TelemetryWriter::writeRows(const std::vector<Row> &rows)
+/// Multi-row statements on the SQLite C API: `head` + `row` repeated n times (comma-separated) + `tail`, prepared
+/// once per connection and chunk size. One statement of 64 rows costs SQLite little more than one of a single row.
+class SqliteChunked
 {
-    // The SQLite C API on the QSQLITE connection: one prepared statement kept for the connection's life, values
-    // bound directly. Qt's binding path (a QVariant per value, parameter names looked up per execution) cost more
-    // than SQLite itself here.
+public:
+    SqliteChunked(const char *head, const char *row, const char *tail, int arity, bool multiRow = true)
+        : m_head(head), m_row(row), m_tail(tail), m_arity(arity), m_multiRow(multiRow)
+    {
+    }
+    ~SqliteChunked() { reset(); }
+    SqliteChunked(const SqliteChunked &) = delete;
+    SqliteChunked &operator=(const SqliteChunked &) = delete;
+
+    void reset()
+    {
+        for (auto &[n, st] : m_statements)
+            sqlite3_finalize(st);
+        m_statements.clear();
+    }
+
+    /// Runs `count` items; bind(stmt, item, firstParameter) binds one item's values from parameter firstParameter on.
+    template<typename Bind>
+    Status run(sqlite3 *conn, size_t count, const char *what, Bind &&bind)
+    {
+        size_t done = 0;
+        while (done < count) {
+            const size_t left = count - done;
+            const int n = !m_multiRow ? 1 : left >= 64 ? 64 : left >= 8 ? 8 : 1;
+            sqlite3_stmt *st = statement(conn, n);
+            if (!st)
+                return fail(Error::unavailable(QStringLiteral("preparing %1: %2").arg(QString::fromLatin1(what), QString::fromUtf8(sqlite3_errmsg(conn)))));
+            for (int i = 0; i < n; ++i)
+                bind(st, done + size_t(i), i * m_arity + 1);
+            const int rc = sqlite3_step(st);
+            sqlite3_reset(st);
+            if (rc != SQLITE_DONE)
+                return fail(Error::unavailable(QStringLiteral("%1: %2").arg(QString::fromLatin1(what), QString::fromUtf8(sqlite3_errmsg(conn)))));
+            done += size_t(n);
+        }
+        return {};
+    }
+
+private:
+    sqlite3_stmt *statement(sqlite3 *conn, int n)
+    {
+        sqlite3_stmt *&st = m_statements[n];
+        if (!st) {
+            QByteArray sql = m_head;
+            for (int i = 0; i < n; ++i)
+                sql += (i ? "," : "") + m_row;
+            sql += m_tail;
+            if (sqlite3_prepare_v3(conn, sql.constData(), int(sql.size()), SQLITE_PREPARE_PERSISTENT, &st, nullptr) != SQLITE_OK) {
+                sqlite3_finalize(st);
+                st = nullptr;
+            }
+        }
+        return st;
+    }
+
+    QByteArray m_head, m_row, m_tail;
+    int m_arity;
+    bool m_multiRow;
+    std::map<int, sqlite3_stmt *> m_statements;
+};
+
+namespace {
+
+using AggregateKey = std::tuple<qint64, int, qint64>;
+
+/// The batch's contribution to one rollup: per device, metric and bucket of `width` ms (numbers only).
+std::map<AggregateKey, Aggregate> aggregatesOf(const std::vector<Row> &rows, qint64 width)
+{
+    std::map<AggregateKey, Aggregate> aggregates;
+    for (const Row &r : rows) {
+        if (r.isText)
+            continue;
+        Aggregate &a = aggregates[{r.deviceKey, r.metricId, r.ts - r.ts % width}];
+        if (a.count == 0) {
+            a.min = a.max = r.value;
+            a.lastTs = r.ts - 1;
+        }
+        ++a.count;
+        a.min = std::min(a.min, r.value);
+        a.max = std::max(a.max, r.value);
+        a.sum += r.value;
+        if (r.ts >= a.lastTs) {
+            a.last = r.value;
+            a.lastTs = r.ts;
+        }
+    }
+    return aggregates;
+}
+
+/// The newest reading per device and metric in the batch.
+std::map<std::pair<qint64, int>, const Row *> newestOf(const std::vector<Row> &rows)
+{
+    std::map<std::pair<qint64, int>, const Row *> newest;
+    for (const Row &r : rows) {
+        const Row *&slot = newest[{r.deviceKey, r.metricId}];
+        if (!slot || r.ts >= slot->ts)
+            slot = &r;
+    }
+    return newest;
+}
+
+QString rollupUpsertTail(const QString &table, const QString &least, const QString &greatest)
+{
+    return QStringLiteral(
+               " ON CONFLICT (device_key, metric_id, bucket) DO UPDATE SET count = %1.count + excluded.count, "
+               "min = %2(%1.min, excluded.min), max = %3(%1.max, excluded.max), sum = %1.sum + excluded.sum, "
+               "last = CASE WHEN excluded.last_ts >= %1.last_ts THEN excluded.last ELSE %1.last END, "
+               "last_ts = %3(%1.last_ts, excluded.last_ts)")
+        .arg(table, least, greatest);
+}
+
+const char kLatestUpsertTail[] = " ON CONFLICT (device_key, metric_id) DO UPDATE SET ts = excluded.ts, value = excluded.value, text = excluded.text "
+                                 "WHERE excluded.ts >= telemetry_latest.ts";
+
+} // namespace
+
+struct TelemetryWriter::SqliteStatements
+{
+    sqlite3 *connection = nullptr;
+    // OR IGNORE: a reading stored ahead of a gap and sent again after a restart of this server is kept once.
+    SqliteChunked rows{"INSERT OR IGNORE INTO telemetry (device_key, metric_id, ts, seq, value, text) VALUES ", "(?,?,?,?,?,?)", "", 6};
+    SqliteChunked rollup1m{"INSERT INTO telemetry_1m (device_key, metric_id, bucket, count, min, max, sum, last, last_ts) VALUES ",
+                           "(?,?,?,?,?,?,?,?,?)", rollupUpsertTail(QStringLiteral("telemetry_1m"), QStringLiteral("MIN"), QStringLiteral("MAX")).toLatin1(), 9};
+    SqliteChunked rollup1h{"INSERT INTO telemetry_1h (device_key, metric_id, bucket, count, min, max, sum, last, last_ts) VALUES ",
+                           "(?,?,?,?,?,?,?,?,?)", rollupUpsertTail(QStringLiteral("telemetry_1h"), QStringLiteral("MIN"), QStringLiteral("MAX")).toLatin1(), 9};
+    SqliteChunked latest{"INSERT INTO telemetry_latest (device_key, metric_id, ts, value, text) VALUES ", "(?,?,?,?,?)", kLatestUpsertTail, 5};
+    SqliteChunked progress{"UPDATE telemetry_devices SET last_seq = ?, last_ts = ? WHERE device_key = ? AND last_seq < ?", "", "", 4, false};
+    SqliteChunked lastSeen{"UPDATE devices SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)", "", "", 3, false};
+};
+
+Status TelemetryWriter::writeSqlite(const Batch &batch)
+{
     const QVariant handle = m_db->handle().driver()->handle();
     sqlite3 *conn = handle.isValid() ? *static_cast<sqlite3 *const *>(handle.data()) : nullptr;
     if (!conn)
         return fail(Error::internal(QStringLiteral("no sqlite3 connection behind QSQLITE")));
-    if (m_insert && m_insertConnection != conn)
-        dropStatements(); // a new connection: every statement of the old one goes
-    if (!m_insert) {
-        // OR IGNORE: a reading stored ahead of a gap and sent again after a restart of this server is kept once.
-        if (sqlite3_prepare_v3(conn, "INSERT OR IGNORE INTO telemetry (device_key, metric_id, ts, seq, value, text) VALUES (?, ?, ?, ?, ?, ?)", -1,
-                               SQLITE_PREPARE_PERSISTENT, &m_insert, nullptr) != SQLITE_OK)
-            return fail(Error::unavailable(QStringLiteral("preparing the telemetry insert: %1").arg(QString::fromUtf8(sqlite3_errmsg(conn)))));
-        m_insertConnection = conn;
+    if (!m_lite || m_lite->connection != conn) {
+        m_lite = std::make_unique<SqliteStatements>(); // a new connection: every statement of the old one goes
+        m_lite->connection = conn;
     }
-    for (const Row &r : rows) {
-        sqlite3_bind_int64(m_insert, 1, r.deviceKey);
-        sqlite3_bind_int64(m_insert, 2, r.metricId);
-        sqlite3_bind_int64(m_insert, 3, r.ts);
-        sqlite3_bind_int64(m_insert, 4, r.seq);
+    SqliteStatements &st = *m_lite;
+
+    // In key order, so that consecutive inserts land on the same B-tree pages.
+    std::vector<const Row *> sorted;
+    sorted.reserve(batch.rows.size());
+    for (const Row &r : batch.rows)
+        sorted.push_back(&r);
+    std::sort(sorted.begin(), sorted.end(), [](const Row *a, const Row *b) {
+        return std::tie(a->deviceKey, a->metricId, a->ts, a->seq) < std::tie(b->deviceKey, b->metricId, b->ts, b->seq);
+    });
+    Status s = st.rows.run(conn, sorted.size(), "inserting telemetry", [&](sqlite3_stmt *q, size_t i, int p) {
+        const Row &r = *sorted[i];
+        sqlite3_bind_int64(q, p, r.deviceKey);
+        sqlite3_bind_int64(q, p + 1, r.metricId);
+        sqlite3_bind_int64(q, p + 2, r.ts);
+        sqlite3_bind_int64(q, p + 3, r.seq);
         if (r.isText) {
-            sqlite3_bind_null(m_insert, 5);
-            sqlite3_bind_text16(m_insert, 6, r.text.utf16(), int(r.text.size() * 2), SQLITE_TRANSIENT);
+            sqlite3_bind_null(q, p + 4);
+            sqlite3_bind_text16(q, p + 5, r.text.utf16(), int(r.text.size() * 2), SQLITE_TRANSIENT);
         } else {
-            sqlite3_bind_double(m_insert, 5, r.value);
-            sqlite3_bind_null(m_insert, 6);
+            sqlite3_bind_double(q, p + 4, r.value);
+            sqlite3_bind_null(q, p + 5);
         }
-        const int rc = sqlite3_step(m_insert);
-        sqlite3_reset(m_insert);
-        if (rc != SQLITE_DONE)
-            return fail(Error::unavailable(QStringLiteral("inserting telemetry: %1").arg(QString::fromUtf8(sqlite3_errmsg(conn)))));
+    });
+    if (!s)
+        return s;
+
+    for (auto [statement, width] : {std::pair{&st.rollup1m, qint64(60000)}, std::pair{&st.rollup1h, qint64(3600000)}}) {
+        const auto aggregates = aggregatesOf(batch.rows, width);
+        std::vector<std::pair<const AggregateKey *, const Aggregate *>> items;
+        items.reserve(aggregates.size());
+        for (const auto &[key, a] : aggregates)
+            items.emplace_back(&key, &a);
+        s = statement->run(conn, items.size(), "updating rollups", [&](sqlite3_stmt *q, size_t i, int p) {
+            const auto &[key, a] = items[i];
+            sqlite3_bind_int64(q, p, std::get<0>(*key));
+            sqlite3_bind_int64(q, p + 1, std::get<1>(*key));
+            sqlite3_bind_int64(q, p + 2, std::get<2>(*key));
+            sqlite3_bind_int64(q, p + 3, a->count);
+            sqlite3_bind_double(q, p + 4, a->min);
+            sqlite3_bind_double(q, p + 5, a->max);
+            sqlite3_bind_double(q, p + 6, a->sum);
+            sqlite3_bind_double(q, p + 7, a->last);
+            sqlite3_bind_int64(q, p + 8, a->lastTs);
+        });
+        if (!s)
+            return s;
     }
-    return {};
+
+    const auto newest = newestOf(batch.rows);
+    std::vector<const Row *> latest;
+    latest.reserve(newest.size());
+    for (const auto &[key, r] : newest)
+        latest.push_back(r);
+    s = st.latest.run(conn, latest.size(), "updating latest values", [&](sqlite3_stmt *q, size_t i, int p) {
+        const Row &r = *latest[i];
+        sqlite3_bind_int64(q, p, r.deviceKey);
+        sqlite3_bind_int64(q, p + 1, r.metricId);
+        sqlite3_bind_int64(q, p + 2, r.ts);
+        if (r.isText) {
+            sqlite3_bind_null(q, p + 3);
+            sqlite3_bind_text16(q, p + 4, r.text.utf16(), int(r.text.size() * 2), SQLITE_TRANSIENT);
+        } else {
+            sqlite3_bind_double(q, p + 3, r.value);
+            sqlite3_bind_null(q, p + 4);
+        }
+    });
+    if (!s)
+        return s;
+
+    std::vector<const DeviceProgress *> progress;
+    progress.reserve(size_t(batch.progress.size()));
+    for (const DeviceProgress &p : batch.progress)
+        progress.push_back(&p);
+    s = st.progress.run(conn, progress.size(), "updating device progress", [&](sqlite3_stmt *q, size_t i, int) {
+        const DeviceProgress &p = *progress[i];
+        sqlite3_bind_int64(q, 1, p.lastSeq);
+        sqlite3_bind_int64(q, 2, p.lastTs);
+        sqlite3_bind_int64(q, 3, p.deviceKey);
+        sqlite3_bind_int64(q, 4, p.lastSeq);
+    });
+    if (!s)
+        return s;
+    return st.lastSeen.run(conn, progress.size(), "updating last_seen_at", [&](sqlite3_stmt *q, size_t i, int) {
+        const DeviceProgress &p = *progress[i];
+        sqlite3_bind_int64(q, 1, p.receivedMs);
+        sqlite3_bind_text16(q, 2, p.deviceId.utf16(), int(p.deviceId.size() * 2), SQLITE_TRANSIENT);
+        sqlite3_bind_int64(q, 3, p.receivedMs);
+    });
 }
 
 void TelemetryWriter::dropStatements()
 {
-    if (m_insert)
-        sqlite3_finalize(m_insert);
-    m_insert = nullptr;
-    m_insertConnection = nullptr;
+    m_lite.reset();
     for (auto &s : m_statements)
         s.reset();
+    m_chunked.clear();
 }
 
 Result<QSqlQuery *> TelemetryWriter::statement(int slot, const QString &sql)
@@ -254,88 +454,87 @@ Status TelemetryWriter::copyRows(const std::vector<Row> &rows)
     return {};
 }
 
-Status TelemetryWriter::writeRollups(const Batch &batch)
+Result<QSqlQuery *> TelemetryWriter::chunkStatement(int slot, int rows, const QString &head, const QString &row, const QString &tail)
 {
-    const bool pg = m_db->dialect() == Storage::Dialect::Postgres;
-    const QString least = pg ? QStringLiteral("LEAST") : QStringLiteral("MIN");
-    const QString greatest = pg ? QStringLiteral("GREATEST") : QStringLiteral("MAX");
-    int slot = kRollup1m;
-    for (const auto &[table, width] : {std::pair{QStringLiteral("telemetry_1m"), qint64(60000)}, std::pair{QStringLiteral("telemetry_1h"), qint64(3600000)}}) {
-        const int statementSlot = slot++;
-        std::map<std::tuple<qint64, int, qint64>, Aggregate> aggregates;
-        for (const Row &r : batch.rows) {
-            if (r.isText)
-                continue;
-            Aggregate &a = aggregates[{r.deviceKey, r.metricId, r.ts - r.ts % width}];
-            if (a.count == 0) {
-                a.min = a.max = r.value;
-                a.lastTs = r.ts - 1;
-            }
-            ++a.count;
-            a.min = std::min(a.min, r.value);
-            a.max = std::max(a.max, r.value);
-            a.sum += r.value;
-            if (r.ts >= a.lastTs) {
-                a.last = r.value;
-                a.lastTs = r.ts;
-            }
-        }
-        if (aggregates.empty())
-            continue;
-        const QString sql = QStringLiteral(
-            "INSERT INTO %1 (device_key, metric_id, bucket, count, min, max, sum, last, last_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (device_key, metric_id, bucket) DO UPDATE SET count = %1.count + excluded.count, "
-            "min = %2(%1.min, excluded.min), max = %3(%1.max, excluded.max), sum = %1.sum + excluded.sum, "
-            "last = CASE WHEN excluded.last_ts >= %1.last_ts THEN excluded.last ELSE %1.last END, "
-            "last_ts = %3(%1.last_ts, excluded.last_ts)").arg(table, least, greatest);
-        auto prepared = statement(statementSlot, sql);
+    auto &s = m_chunked[{slot, rows}];
+    if (!s) {
+        QString sql = head;
+        for (int i = 0; i < rows; ++i)
+            sql += (i ? QStringLiteral(",") : QString()) + row;
+        sql += tail;
+        auto q = std::make_unique<QSqlQuery>(m_db->handle());
+        if (!q->prepare(sql))
+            return fail(Error::unavailable(QStringLiteral("preparing a telemetry statement: %1").arg(q->lastError().text())));
+        s = std::move(q);
+    }
+    return s.get();
+}
+
+template<typename Item, typename Bind>
+Status TelemetryWriter::runChunked(int slot, const std::vector<Item> &items, const QString &head, const QString &row, int arity,
+                                   const QString &tail, const char *what, Bind &&bind)
+{
+    // PostgreSQL: each statement is a round trip; 64 rows per statement make a batch a handful of them.
+    size_t done = 0;
+    while (done < items.size()) {
+        const size_t left = items.size() - done;
+        const int n = left >= 64 ? 64 : left >= 8 ? 8 : 1;
+        auto prepared = chunkStatement(slot, n, head, row, tail);
         if (!prepared)
             return fail(prepared.error());
         QSqlQuery &q = **prepared;
-        for (const auto &[key, a] : aggregates) {
-            q.bindValue(0, std::get<0>(key));
-            q.bindValue(1, std::get<1>(key));
-            q.bindValue(2, std::get<2>(key));
-            q.bindValue(3, a.count);
-            q.bindValue(4, a.min);
-            q.bindValue(5, a.max);
-            q.bindValue(6, a.sum);
-            q.bindValue(7, a.last);
-            q.bindValue(8, a.lastTs);
-            if (!q.exec())
-                return sqlFailure(q, "updating rollups");
-        }
+        for (int i = 0; i < n; ++i)
+            bind(q, items[done + size_t(i)], i * arity);
+        if (!q.exec())
+            return sqlFailure(q, what);
+        done += size_t(n);
+    }
+    return {};
+}
+
+Status TelemetryWriter::writeRollups(const Batch &batch)
+{
+    int slot = kRollup1m;
+    for (const auto &[table, width] : {std::pair{QStringLiteral("telemetry_1m"), qint64(60000)}, std::pair{QStringLiteral("telemetry_1h"), qint64(3600000)}}) {
+        const auto aggregates = aggregatesOf(batch.rows, width);
+        std::vector<std::pair<AggregateKey, Aggregate>> items(aggregates.begin(), aggregates.end());
+        const QString head = QStringLiteral("INSERT INTO %1 (device_key, metric_id, bucket, count, min, max, sum, last, last_ts) VALUES ").arg(table);
+        Status st = runChunked(slot++, items, head, QStringLiteral("(?,?,?,?,?,?,?,?,?)"), 9,
+                               rollupUpsertTail(table, QStringLiteral("LEAST"), QStringLiteral("GREATEST")), "updating rollups",
+                               [](QSqlQuery &q, const std::pair<AggregateKey, Aggregate> &item, int p) {
+                                   const auto &[key, a] = item;
+                                   q.bindValue(p, std::get<0>(key));
+                                   q.bindValue(p + 1, std::get<1>(key));
+                                   q.bindValue(p + 2, std::get<2>(key));
+                                   q.bindValue(p + 3, a.count);
+                                   q.bindValue(p + 4, a.min);
+                                   q.bindValue(p + 5, a.max);
+                                   q.bindValue(p + 6, a.sum);
+                                   q.bindValue(p + 7, a.last);
+                                   q.bindValue(p + 8, a.lastTs);
+                               });
+        if (!st)
+            return st;
     }
     return {};
 }
 
 Status TelemetryWriter::writeLatest(const Batch &batch)
 {
-    // The newest reading per device and metric in this batch.
-    std::map<std::pair<qint64, int>, const Row *> newest;
-    for (const Row &r : batch.rows) {
-        const Row *&slot = newest[{r.deviceKey, r.metricId}];
-        if (!slot || r.ts >= slot->ts)
-            slot = &r;
-    }
-    if (newest.empty())
-        return {};
-    auto prepared = statement(kLatest, QStringLiteral("INSERT INTO telemetry_latest (device_key, metric_id, ts, value, text) VALUES (?, ?, ?, ?, ?) "
-                                                      "ON CONFLICT (device_key, metric_id) DO UPDATE SET ts = excluded.ts, value = excluded.value, text = excluded.text "
-                                                      "WHERE excluded.ts >= telemetry_latest.ts"));
-    if (!prepared)
-        return fail(prepared.error());
-    QSqlQuery &q = **prepared;
-    for (const auto &[key, r] : newest) {
-        q.bindValue(0, r->deviceKey);
-        q.bindValue(1, r->metricId);
-        q.bindValue(2, r->ts);
-        q.bindValue(3, r->isText ? QVariant() : QVariant(r->value));
-        q.bindValue(4, r->isText ? QVariant(r->text) : QVariant());
-        if (!q.exec())
-            return sqlFailure(q, "updating latest values");
-    }
-    return {};
+    const auto newest = newestOf(batch.rows);
+    std::vector<const Row *> items;
+    items.reserve(newest.size());
+    for (const auto &[key, r] : newest)
+        items.push_back(r);
+    return runChunked(kLatest, items, QStringLiteral("INSERT INTO telemetry_latest (device_key, metric_id, ts, value, text) VALUES "),
+                      QStringLiteral("(?,?,?,?,?)"), 5, QString::fromLatin1(kLatestUpsertTail), "updating latest values",
+                      [](QSqlQuery &q, const Row *r, int p) {
+                          q.bindValue(p, r->deviceKey);
+                          q.bindValue(p + 1, r->metricId);
+                          q.bindValue(p + 2, r->ts);
+                          q.bindValue(p + 3, r->isText ? QVariant() : QVariant(r->value));
+                          q.bindValue(p + 4, r->isText ? QVariant(r->text) : QVariant());
+                      });
 }
 
 Status TelemetryWriter::writeProgress(const Batch &batch)

@@ -8,6 +8,7 @@
 #include <QtSql/QSqlQuery>
 #include <array>
 #include <deque>
+#include <map>
 #include <memory>
 
 struct sqlite3;
@@ -38,20 +39,28 @@ Q_SIGNALS:
 private:
     void drain();
     Status write(const TelemetryStore::Batch &batch);
-    Status writeRows(const std::vector<TelemetryStore::Row> &rows);
+    /// SQLite: the whole batch on the C API with multi-row statements (Qt's binding, a QVariant per value and a
+    /// statement per row, cost more than SQLite's own work).
+    Status writeSqlite(const TelemetryStore::Batch &batch);
     Status copyRows(const std::vector<TelemetryStore::Row> &rows);
     Status writeRollups(const TelemetryStore::Batch &batch);
     Status writeLatest(const TelemetryStore::Batch &batch);
     Status writeProgress(const TelemetryStore::Batch &batch);
     void dropStatements();
     Result<QSqlQuery *> statement(int slot, const QString &sql);
+    /// PostgreSQL: `head` + `rows` times `row` + `tail`, prepared once per slot, size and connection.
+    Result<QSqlQuery *> chunkStatement(int slot, int rows, const QString &head, const QString &row, const QString &tail);
+    template<typename Item, typename Bind>
+    Status runChunked(int slot, const std::vector<Item> &items, const QString &head, const QString &row, int arity, const QString &tail,
+                      const char *what, Bind &&bind);
     enum StatementSlot { kRollup1m, kRollup1h, kLatest, kProgress, kLastSeen, kStatementCount };
 
     Storage::DatabaseUrl m_url;
     std::unique_ptr<Storage::Database> m_db;
-    sqlite3_stmt *m_insert = nullptr;   ///< SQLite: the raw insert, prepared once per connection
-    sqlite3 *m_insertConnection = nullptr;
+    struct SqliteStatements;
+    std::unique_ptr<SqliteStatements> m_lite; ///< SQLite: prepared once per connection
     std::array<std::unique_ptr<QSqlQuery>, kStatementCount> m_statements; ///< prepared once per connection
+    std::map<std::pair<int, int>, std::unique_ptr<QSqlQuery>> m_chunked;   ///< by slot and rows per statement
     std::deque<TelemetryStore::Batch> m_queue;
     QTimer m_retry{this}; ///< a child, so that moveToThread takes it along to the writer's thread
     /// SQLite: the WAL is checkpointed here, off the main thread (whose connection does not checkpoint itself, so
