@@ -4,7 +4,11 @@
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
+#include <cstring>
+#include <string_view>
 
 namespace Fleetdeck::Telemetry {
 
@@ -123,7 +127,7 @@ Decoded decodeOne(const QJsonValue &value, qint64 nowMs, const Limits &limits)
 
 } // namespace
 
-QList<Decoded> decode(const QByteArray &payload, qint64 nowMs, const Limits &limits)
+QList<Decoded> decodeWithQJson(const QByteArray &payload, qint64 nowMs, const Limits &limits)
 {
     if (payload.size() > limits.maxPayloadBytes)
         return {refuse(Reject::TooLarge, QStringLiteral("payload of %1 bytes; at most %2").arg(payload.size()).arg(limits.maxPayloadBytes))};
@@ -147,6 +151,267 @@ QList<Decoded> decode(const QByteArray &payload, qint64 nowMs, const Limits &lim
         return {refuse(Reject::Malformed, QStringLiteral("expected a message object or an array of them"))};
     }
     return out;
+}
+
+namespace {
+
+/// The fast path of decode(): a scanner for the payloads devices actually send (plain keys, numbers, booleans,
+/// ASCII strings without escapes). It gives up (nullopt) on anything else and on anything to refuse, and the
+/// QJsonDocument path then decides, with its error messages; so both always agree (tst_protocol compares them).
+class FastScanner
+{
+public:
+    FastScanner(const char *begin, const char *end) : p(begin), m_end(end) {}
+
+    void skipSpace()
+    {
+        while (p < m_end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+            ++p;
+    }
+    bool eat(char c)
+    {
+        skipSpace();
+        if (p < m_end && *p == c) {
+            ++p;
+            return true;
+        }
+        return false;
+    }
+    bool atEnd()
+    {
+        skipSpace();
+        return p == m_end;
+    }
+    /// A string of printable ASCII without escapes.
+    bool plainString(const char *&s, qsizetype &n)
+    {
+        skipSpace();
+        if (p >= m_end || *p != '"')
+            return false;
+        s = ++p;
+        while (p < m_end && *p != '"') {
+            const auto c = static_cast<unsigned char>(*p);
+            if (c == '\\' || c < 0x20 || c >= 0x80)
+                return false;
+            ++p;
+        }
+        if (p >= m_end)
+            return false;
+        n = p - s;
+        ++p;
+        return true;
+    }
+    bool literal(const char *word)
+    {
+        skipSpace();
+        const size_t n = std::strlen(word);
+        if (size_t(m_end - p) < n || std::memcmp(p, word, n) != 0)
+            return false;
+        p += n;
+        return true;
+    }
+    /// A JSON number (strict grammar), finite; "-0..." is left to the full parser.
+    bool number(double &d)
+    {
+        skipSpace();
+        const char *s = p;
+        if (p < m_end && *p == '-') {
+            ++p;
+            if (p < m_end && *p == '0')
+                return false;
+        }
+        if (p >= m_end)
+            return false;
+        if (*p == '0')
+            ++p;
+        else if (*p >= '1' && *p <= '9')
+            while (p < m_end && *p >= '0' && *p <= '9')
+                ++p;
+        else
+            return false;
+        if (p < m_end && *p == '.') {
+            ++p;
+            if (p >= m_end || *p < '0' || *p > '9')
+                return false;
+            while (p < m_end && *p >= '0' && *p <= '9')
+                ++p;
+        }
+        if (p < m_end && (*p == 'e' || *p == 'E')) {
+            ++p;
+            if (p < m_end && (*p == '+' || *p == '-'))
+                ++p;
+            if (p >= m_end || *p < '0' || *p > '9')
+                return false;
+            while (p < m_end && *p >= '0' && *p <= '9')
+                ++p;
+        }
+        const auto r = std::from_chars(s, p, d);
+        return r.ec == std::errc() && r.ptr == p && std::isfinite(d);
+    }
+    /// Skips a scalar of an unknown key (an object or array there is left to the full parser).
+    bool skipScalar()
+    {
+        skipSpace();
+        if (p >= m_end)
+            return false;
+        double d;
+        const char *s;
+        qsizetype n;
+        switch (*p) {
+        case '"': return plainString(s, n);
+        case 't': return literal("true");
+        case 'f': return literal("false");
+        case 'n': return literal("null");
+        default: return number(d);
+        }
+    }
+
+private:
+    const char *p;
+    const char *m_end;
+};
+
+std::optional<qint64> integerOfDouble(double d)
+{
+    if (!std::isfinite(d) || d != std::floor(d) || std::fabs(d) > 9007199254740992.0)
+        return std::nullopt;
+    return qint64(d);
+}
+
+bool validMetricName(const char *s, qsizetype n, int maxLength)
+{
+    if (n == 0 || n > maxLength)
+        return false;
+    for (qsizetype i = 0; i < n; ++i) {
+        const char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-' || c == '/'))
+            return false;
+    }
+    return true;
+}
+
+bool fastMessage(FastScanner &in, qint64 nowMs, const Limits &limits, Message &m)
+{
+    if (!in.eat('{'))
+        return false;
+    bool haveSeq = false, haveTs = false, haveMetrics = false;
+    double seq = 0;
+    std::optional<double> ts;
+    do {
+        const char *key;
+        qsizetype keyLength;
+        if (!in.plainString(key, keyLength) || !in.eat(':'))
+            return false;
+        const std::string_view k(key, size_t(keyLength));
+        if (k == "seq") {
+            if (haveSeq || !in.number(seq))
+                return false;
+            haveSeq = true;
+        } else if (k == "ts") {
+            if (haveTs)
+                return false;
+            haveTs = true;
+            if (!in.literal("null")) {
+                double t;
+                if (!in.number(t))
+                    return false;
+                ts = t;
+            }
+        } else if (k == "metrics") {
+            if (haveMetrics || !in.eat('{') || in.eat('}'))
+                return false;
+            haveMetrics = true;
+            do {
+                const char *name;
+                qsizetype nameLength;
+                if (!in.plainString(name, nameLength) || !in.eat(':') || !validMetricName(name, nameLength, limits.maxMetricNameLength))
+                    return false;
+                Reading r;
+                r.metric = QString::fromLatin1(name, nameLength);
+                for (const Reading &other : std::as_const(m.readings))
+                    if (other.metric == r.metric)
+                        return false; // a repeated name: the full parser's rules apply
+                const char *text;
+                qsizetype textLength;
+                if (in.literal("true")) {
+                    r.value = 1.0;
+                } else if (in.literal("false")) {
+                    r.value = 0.0;
+                } else if (in.number(r.value)) {
+                } else if (in.plainString(text, textLength)) {
+                    if (textLength > limits.maxTextLength)
+                        return false;
+                    r.isText = true;
+                    r.text = QString::fromLatin1(text, textLength);
+                } else {
+                    return false;
+                }
+                m.readings.append(std::move(r));
+                if (m.readings.size() > limits.maxMetricsPerMessage)
+                    return false;
+            } while (in.eat(','));
+            if (!in.eat('}'))
+                return false;
+        } else if (!in.skipScalar()) {
+            return false;
+        }
+    } while (in.eat(','));
+    if (!in.eat('}') || !haveSeq || !haveMetrics)
+        return false;
+    const auto s = integerOfDouble(seq);
+    if (!s || *s < 1)
+        return false;
+    m.seq = *s;
+    if (!ts) {
+        m.tsMs = nowMs;
+        m.serverTime = true;
+    } else {
+        const auto t = integerOfDouble(*ts);
+        if (!t || *t < 0 || *t > nowMs + limits.maxFutureMs || *t < nowMs - limits.maxPastMs)
+            return false;
+        m.tsMs = *t;
+    }
+    // In the order QJsonObject iterates (by key), as the full path gives them.
+    std::sort(m.readings.begin(), m.readings.end(), [](const Reading &a, const Reading &b) { return a.metric < b.metric; });
+    return true;
+}
+
+std::optional<QList<Decoded>> decodeFast(const QByteArray &payload, qint64 nowMs, const Limits &limits)
+{
+    FastScanner in(payload.constData(), payload.constData() + payload.size());
+    QList<Decoded> out;
+    auto one = [&]() {
+        Decoded d;
+        d.message.emplace();
+        if (!fastMessage(in, nowMs, limits, *d.message))
+            return false;
+        d.seq = d.message->seq;
+        out.append(std::move(d));
+        return true;
+    };
+    if (in.eat('[')) {
+        do {
+            if (out.size() >= limits.maxMessagesPerPayload || !one())
+                return std::nullopt;
+        } while (in.eat(','));
+        if (!in.eat(']'))
+            return std::nullopt;
+    } else if (!one()) {
+        return std::nullopt;
+    }
+    if (!in.atEnd())
+        return std::nullopt;
+    return out;
+}
+
+} // namespace
+
+QList<Decoded> decode(const QByteArray &payload, qint64 nowMs, const Limits &limits)
+{
+    if (payload.size() <= limits.maxPayloadBytes)
+        if (auto fast = decodeFast(payload, nowMs, limits))
+            return std::move(*fast);
+    return decodeWithQJson(payload, nowMs, limits);
 }
 
 QByteArray encode(const QList<Message> &messages)

@@ -68,6 +68,9 @@ struct Decoded
 
 /// Decodes and validates a payload. A payload-level error (malformed, too large) yields one entry with seq 0.
 QList<Decoded> decode(const QByteArray &payload, qint64 nowMs, const Limits &limits = {});
+/// The same on QJsonDocument alone: decode() uses it for whatever its fast scanner does not take (escapes, nested
+/// values, anything refused), and the tests compare the two.
+QList<Decoded> decodeWithQJson(const QByteArray &payload, qint64 nowMs, const Limits &limits = {});
 
 /// Encodes messages as the device protocol expects (used by the simulator and tests).
 QByteArray encode(const QList<Message> &messages);

@@ -4,6 +4,8 @@
 #include "protocol/topics.h"
 
 #include <QtTest/QtTest>
+#include <cstring>
+#include <random>
 
 using namespace Fleetdeck;
 
@@ -182,6 +184,98 @@ private Q_SLOTS:
         QCOMPARE(d.size(), 3);
         QVERIFY(d[0].message && !d[1].message && d[2].message);
         QCOMPARE(d[1].seq, 2);
+    }
+
+    /// decode() takes a fast scanner for plain payloads and QJsonDocument for the rest: on thousands of generated
+    /// payloads (valid, refused, cut short, mutated) both give exactly the same entries.
+    void telemetryFastPathAgreesWithQJson()
+    {
+        const qint64 now = 1732600000000;
+        QRandomGenerator rng(20261201);
+        const QList<QByteArray> numbers = {"0", "1", "42", "-3", "21.5", "-0.25", "1e3", "2E-2", "1.5e+2", "9007199254740993", "1e308", "1e999",
+                                           "-0", "-0.0", "01", "1.", ".5", "+1", "0x10", "1e", "3.14159265358979323846", "123456789012345678901234"};
+        const QList<QByteArray> strings = {"\"open\"", "\"\"", "\"a\\\"b\"", "\"caf\xc3\xa9\"", "\"\\u00e9\"", "\"tab\tin\"", "\"" + QByteArray(257, 'x') + "\"",
+                                           "\"" + QByteArray(256, 'y') + "\""};
+        const QList<QByteArray> names = {"temp", "door", "alarm", "a", "b/c", "x.y-z_1", "t e", "", "\\u0074emp", "temp", QByteArray(65, 'n'), QByteArray(64, 'm'), "\xc3\xa9"};
+        const QList<QByteArray> space = {"", " ", "\n", " \t\r\n "};
+        auto pick = [&](const QList<QByteArray> &l) { return l[int(rng.bounded(quint32(l.size())))]; };
+        auto value = [&]() -> QByteArray {
+            switch (rng.bounded(8)) {
+            case 0: return "true";
+            case 1: return "false";
+            case 2: return "null";
+            case 3: return pick(strings);
+            case 4: return "{\"n\":1}";
+            case 5: return "[1,2]";
+            default: return pick(numbers);
+            }
+        };
+        auto message = [&]() -> QByteArray {
+            QList<QByteArray> members;
+            if (rng.bounded(10) != 0)
+                members << "\"seq\":" + (rng.bounded(6) == 0 ? value() : QByteArray::number(rng.bounded(1, 1000)));
+            const quint32 tsKind = rng.bounded(6);
+            if (tsKind == 1)
+                members << "\"ts\":" + QByteArray::number(now - rng.bounded(100000));
+            else if (tsKind == 2)
+                members << "\"ts\":null";
+            else if (tsKind == 3)
+                members << "\"ts\":" + (rng.bounded(2) ? QByteArray::number(now + 10 * 60 * 1000) : value());
+            if (rng.bounded(12) != 0) {
+                QList<QByteArray> metrics;
+                const int n = rng.bounded(8) == 0 ? 70 : int(rng.bounded(5));
+                for (int i = 0; i < n; ++i)
+                    metrics << "\"" + (n > 10 ? "m" + QByteArray::number(i) : pick(names)) + "\"" + pick(space) + ":" + pick(space)
+                                   + (rng.bounded(3) ? pick(numbers) : value());
+                members << "\"metrics\":{" + metrics.join(",") + "}";
+            }
+            if (rng.bounded(4) == 0)
+                members << "\"extra\":" + value();
+            if (rng.bounded(10) == 0)
+                members << "\"seq\":7";
+            std::shuffle(members.begin(), members.end(), std::mt19937(rng.generate()));
+            return "{" + pick(space) + members.join("," + pick(space)) + pick(space) + "}";
+        };
+        int fastOnes = 0;
+        for (int i = 0; i < 20000; ++i) {
+            QByteArray payload;
+            if (rng.bounded(3) == 0) {
+                QList<QByteArray> list;
+                for (int j = int(rng.bounded(4)); j >= 0; --j)
+                    list << message();
+                payload = pick(space) + "[" + list.join(",") + "]" + pick(space);
+            } else {
+                payload = message();
+            }
+            if (rng.bounded(10) == 0)
+                payload.truncate(int(rng.bounded(quint32(payload.size()))));
+            else if (rng.bounded(10) == 0 && !payload.isEmpty())
+                payload[int(rng.bounded(quint32(payload.size())))] = char(rng.bounded(32, 127));
+            const auto a = Telemetry::decode(payload, now);
+            const auto b = Telemetry::decodeWithQJson(payload, now);
+            QCOMPARE(a.size(), b.size());
+            for (qsizetype k = 0; k < a.size(); ++k) {
+                QVERIFY2(a[k].message.has_value() == b[k].message.has_value(), payload.constData());
+                QCOMPARE(a[k].seq, b[k].seq);
+                QCOMPARE(int(a[k].reject), int(b[k].reject));
+                QCOMPARE(a[k].detail, b[k].detail);
+                if (!a[k].message)
+                    continue;
+                ++fastOnes;
+                const Telemetry::Message &x = *a[k].message, &y = *b[k].message;
+                QCOMPARE(x.seq, y.seq);
+                QCOMPARE(x.tsMs, y.tsMs);
+                QCOMPARE(x.serverTime, y.serverTime);
+                QCOMPARE(x.readings.size(), y.readings.size());
+                for (qsizetype r = 0; r < x.readings.size(); ++r) {
+                    QCOMPARE(x.readings[r].metric, y.readings[r].metric);
+                    QCOMPARE(x.readings[r].isText, y.readings[r].isText);
+                    QCOMPARE(x.readings[r].text, y.readings[r].text);
+                    QVERIFY2(std::memcmp(&x.readings[r].value, &y.readings[r].value, sizeof(double)) == 0, payload.constData());
+                }
+            }
+        }
+        QVERIFY2(fastOnes > 1000, qPrintable(QString::number(fastOnes))); // enough valid payloads among them
     }
 };
 
