@@ -266,16 +266,31 @@ void TelemetryService::handleMessage(const QString &deviceId, const QByteArray &
             continue;
         }
         bool stored = true;
-        for (const Telemetry::Reading &r : m.readings) {
-            auto metric = metricId(r.metric);
-            if (!metric) {
-                qCWarning(lcTelemetry) << "metric" << r.metric << "not registered:" << metric.error().message;
-                stored = false;
-                break;
+        for (qsizetype i = 0; i < m.readings.size(); ++i) {
+            const Telemetry::Reading &r = m.readings[i];
+            // A device sends the same metrics message after message: their ids by position, before any hashing.
+            int id = 0;
+            if (i < d->metricNames.size() && d->metricNames[i] == r.metric) {
+                id = d->metricIds[i];
+            } else {
+                auto metric = metricId(r.metric);
+                if (!metric) {
+                    qCWarning(lcTelemetry) << "metric" << r.metric << "not registered:" << metric.error().message;
+                    stored = false;
+                    break;
+                }
+                id = *metric;
+                if (i < d->metricNames.size()) {
+                    d->metricNames[i] = r.metric;
+                    d->metricIds[i] = id;
+                } else if (i == d->metricNames.size() && i < 64) {
+                    d->metricNames.append(r.metric);
+                    d->metricIds.append(id);
+                }
             }
             Row row;
             row.deviceKey = *key;
-            row.metricId = *metric;
+            row.metricId = id;
             row.ts = m.tsMs;
             row.seq = m.seq;
             row.value = r.value;
@@ -399,14 +414,24 @@ void TelemetryService::onCommitted(const BatchResult &result)
     m_storedReadings += qint64(result.rows.size());
     if (result.attempts > 1)
         m_retries += result.attempts - 1;
-    QHash<qint64, QHash<QString, LatestValue>> changed;
+    // The latest-value cache, and which (device, metric) pairs it changed: named once per device below, not per row.
+    std::vector<std::pair<qint64, int>> touched;
+    touched.reserve(result.rows.size());
+    QHash<int, LatestValue> *values = nullptr;
+    qint64 valuesKey = -1;
     for (const Row &r : result.rows) {
-        LatestValue &slot = m_latest[r.deviceKey][r.metricId];
+        if (r.deviceKey != valuesKey) {
+            values = &m_latest[r.deviceKey];
+            valuesKey = r.deviceKey;
+        }
+        LatestValue &slot = (*values)[r.metricId];
         if (r.ts >= slot.ts) {
             slot = LatestValue{r.ts, r.value, r.text, r.isText};
-            changed[r.deviceKey].insert(m_metricNames.value(r.metricId), slot);
+            touched.emplace_back(r.deviceKey, r.metricId);
         }
     }
+    std::sort(touched.begin(), touched.end());
+    touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
     for (const DeviceProgress &p : result.progress) {
         Device *d = deviceFor(p.deviceId);
         if (!d)
@@ -414,8 +439,14 @@ void TelemetryService::onCommitted(const BatchResult &result)
         d->committedSeq = std::max(d->committedSeq, p.lastSeq);
         d->inFlight = std::max(0, d->inFlight - 1);
         Q_EMIT ackReady(p.deviceId, d->committedSeq);
-        if (auto it = changed.constFind(p.deviceKey); it != changed.constEnd())
-            Q_EMIT readingsCommitted(p.deviceId, *it);
+        auto first = std::lower_bound(touched.begin(), touched.end(), std::pair<qint64, int>(p.deviceKey, std::numeric_limits<int>::min()));
+        if (first == touched.end() || first->first != p.deviceKey)
+            continue;
+        const QHash<int, LatestValue> &latest = m_latest[p.deviceKey];
+        QHash<QString, LatestValue> changed;
+        for (auto it = first; it != touched.end() && it->first == p.deviceKey; ++it)
+            changed.insert(m_metricNames.value(it->second), latest.value(it->second));
+        Q_EMIT readingsCommitted(p.deviceId, changed);
     }
 }
 

@@ -118,6 +118,9 @@ private:
         /// fills, because "ack N" means everything up to N.
         std::set<qint64> ahead;
         qint64 sessionStartMs = 0; ///< when the device last came online (a live status), 0 = not seen
+        /// The metric names of its last message, in their order, with their ids: the next one usually repeats them.
+        QList<QString> metricNames;
+        QList<int> metricIds;
     };
     /// Takes `seq` as handled (stored or refused); advances the contiguous mark or holds it ahead of a gap.
     void take(Device &d, qint64 seq);
