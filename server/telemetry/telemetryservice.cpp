@@ -320,7 +320,7 @@ void TelemetryService::handleMessage(const QString &deviceId, const QByteArray &
     if (int(m_batch.rows.size()) >= m_options.maxBatchRows)
         flush();
     else if (!m_batch.progress.isEmpty() && !m_flushTimer.isActive())
-        m_flushTimer.start(m_options.maxBatchDelayMs);
+        m_flushTimer.start(batchDelayMs());
 }
 
 void TelemetryService::take(Device &d, qint64 seq)
@@ -366,7 +366,7 @@ void TelemetryService::closeStaleGaps()
         progress.lastSeq = d->acceptedSeq;
         progress.receivedMs = now;
         if (!m_flushTimer.isActive())
-            m_flushTimer.start(m_options.maxBatchDelayMs);
+            m_flushTimer.start(batchDelayMs());
     }
 }
 
@@ -388,6 +388,7 @@ void TelemetryService::flush()
     if (m_batch.progress.isEmpty() || !m_writer)
         return;
     m_batch.id = m_nextBatchId++;
+    m_lastBatchRows = m_batch.rows.size();
     for (const DeviceProgress &p : std::as_const(m_batch.progress))
         if (Device *d = deviceFor(p.deviceId))
             ++d->inFlight;
