@@ -7,6 +7,8 @@
 #include <QtNetwork/QSslKey>
 #include <QtNetwork/QSslSocket>
 
+#include <sys/socket.h>
+
 Q_DECLARE_LOGGING_CATEGORY(lcMqtt)
 
 namespace Fleetdeck {
@@ -149,6 +151,20 @@ void MqttConnection::stop()
         flushAcks();
         send(QByteArray("\xe0\x00", 2));
         m_socket->flush();
+        // A half-close, not a reset: the broker reads everything written before the FIN (the last acknowledgements
+        // may still sit unread in its socket), then closes its side; what arrives meanwhile is discarded unread
+        // and, unacknowledged, delivered again to the next session.
+        QSslSocket *s = m_socket;
+        m_socket = nullptr;
+        s->disconnect(this);
+        ::shutdown(int(s->socketDescriptor()), SHUT_WR);
+        connect(s, &QIODevice::readyRead, s, [s] { s->readAll(); });
+        connect(s, &QAbstractSocket::disconnected, s, &QObject::deleteLater);
+        connect(s, &QAbstractSocket::errorOccurred, s, &QObject::deleteLater);
+        QTimer::singleShot(2000, s, [s] {
+            s->abort();
+            s->deleteLater();
+        });
     }
     drop(QStringLiteral("stopped"));
 }
