@@ -26,6 +26,7 @@
 #include <atomic>
 #include <mutex>
 #include <cstdio>
+#include <ctime>
 #include <unistd.h>
 
 using namespace Fleetdeck;
@@ -71,6 +72,17 @@ public:
         m_thread.wait();
     }
     qint64 received() const { return m_received.load(std::memory_order_relaxed); }
+    /// CPU seconds the subscriber's thread has used so far.
+    double cpuSeconds()
+    {
+        double s = 0;
+        QMetaObject::invokeMethod(&m_context, [&s] {
+            timespec ts{};
+            clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+            s = double(ts.tv_sec) + double(ts.tv_nsec) / 1e9;
+        }, Qt::BlockingQueuedConnection);
+        return s;
+    }
     bool isConnected() const { return m_connected; }
     QString lastError() const
     {
@@ -162,6 +174,7 @@ int main(int argc, char *argv[])
     QLoggingCategory::setFilterRules(QStringLiteral("fleetdeck.*.info=false\nqt.network.ssl.warning=false"));
 
     QTemporaryDir tmp;
+    tmp.setAutoRemove(qEnvironmentVariableIsEmpty("FLEETDECK_BENCH_KEEP")); // keep the server log and data for a look
     Bench::ServerProcess server;
     server.dataDir = tmp.filePath(QStringLiteral("data"));
     server.httpPort = Bench::freePort();
@@ -236,6 +249,7 @@ int main(int argc, char *argv[])
         if (!waitUntil([&] { return aOnline; }, 30000))
             { std::fprintf(stderr, "benchmark step 7 failed\n"); return 1; }
         const qint64 receivedBefore = nullSub.received();
+        const double subCpu0 = nullSub.cpuSeconds();
         QElapsedTimer clock;
         clock.start();
         const Flood fa = flood(a.devices(), T, window, 0, false, 1000);
@@ -244,7 +258,8 @@ int main(int argc, char *argv[])
         const double seconds = double(clock.nsecsElapsed()) / 1e9;
         const qint64 got = nullSub.received() - receivedBefore;
         std::printf("\nA. broker alone (null subscriber on its own thread, the server's transport, QoS 1, persistent session)\n");
-        std::printf("   published %lld, delivered %lld, %.0f msg/s over %.1f s\n", (long long)fa.published, (long long)got, double(got) / seconds, seconds);
+        std::printf("   published %lld, delivered %lld, %.0f msg/s over %.1f s; the subscriber's thread: %.1f us CPU per message\n", (long long)fa.published,
+                    (long long)got, double(got) / seconds, seconds, got ? (nullSub.cpuSeconds() - subCpu0) * 1e6 / double(got) : 0.0);
         ceiling = double(got) / seconds;
         a.stop();
         spin(300);
@@ -282,8 +297,8 @@ int main(int argc, char *argv[])
                     (long long)tel.value(QStringLiteral("rejected")).toObject().count(), storedRate, bSeconds);
         std::printf("   publish -> commit -> ack at the device: p50 %.1f ms  p99 %.1f ms   (target p99 < 250 ms)\n",
                     percentileMs(fb.latencies, 0.5), percentileMs(fb.latencies, 0.99));
-        std::printf("   server CPU %.1f s (%.0f%% of one core), peak RSS %lld MiB\n", cpu1 - cpu0, 100 * (cpu1 - cpu0) / bSeconds,
-                    (long long)Bench::peakRssKiB(pid) / 1024);
+        std::printf("   server CPU %.1f s (%.0f%% of one core, %.1f us per message), peak RSS %lld MiB\n", cpu1 - cpu0, 100 * (cpu1 - cpu0) / bSeconds,
+                    stored ? (cpu1 - cpu0) * 1e6 / double(stored) : 0.0, (long long)Bench::peakRssKiB(pid) / 1024);
         std::printf("\nbroker ceiling %.0f msg/s, stored %.0f msg/s, ratio %.2f (target >= %.2f), sent %lld vs stored %lld: %s\n", ceiling, storedRate,
                     ratio, server.database.isEmpty() ? 0.9 : 0.75, (long long)fb.published, (long long)stored,
                     stored == fb.published ? "nothing lost" : "MISMATCH");
