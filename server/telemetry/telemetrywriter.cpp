@@ -1,6 +1,7 @@
 #include "telemetry/telemetrywriter.h"
 
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QtEndian>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QThread>
 #include <QtSql/QSqlDriver>
@@ -11,6 +12,7 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <cstring>
 #include <map>
 #include <tuple>
 
@@ -37,20 +39,6 @@ struct Aggregate
 Status sqlFailure(const QSqlQuery &q, const char *what)
 {
     return fail(Error::unavailable(QStringLiteral("%1: %2").arg(QString::fromLatin1(what), q.lastError().text())));
-}
-
-void appendCopyText(QByteArray &out, const QString &text)
-{
-    const QByteArray utf8 = text.toUtf8();
-    for (char c : utf8) {
-        switch (c) {
-        case '\\': out += "\\\\"; break;
-        case '\t': out += "\\t"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        default: out += c;
-        }
-    }
 }
 
 } // namespace
@@ -411,6 +399,71 @@ Result<QSqlQuery *> TelemetryWriter::statement(int slot, const QString &sql)
     return s.get();
 }
 
+namespace {
+
+/// COPY's binary format: big-endian integers and IEEE doubles, no text to format here or to parse in the server.
+class CopyBinary
+{
+public:
+    explicit CopyBinary(size_t rows)
+    {
+        m_buf.reserve(qsizetype(rows) * 64 + 32);
+        m_buf.append("PGCOPY\n\377\r\n\0", 11);
+        int32(0); // flags
+        int32(0); // header extension
+    }
+    void tuple(qint16 fields) { int16(fields); }
+    void int8Field(qint64 v)
+    {
+        int32(8);
+        int64(v);
+    }
+    void int4Field(qint32 v)
+    {
+        int32(4);
+        int32(v);
+    }
+    void float8Field(double d)
+    {
+        quint64 bits;
+        std::memcpy(&bits, &d, sizeof bits);
+        int32(8);
+        int64(qint64(bits));
+    }
+    void textField(const QString &text)
+    {
+        const QByteArray utf8 = text.toUtf8();
+        int32(qint32(utf8.size()));
+        m_buf.append(utf8);
+    }
+    void nullField() { int32(-1); }
+    const QByteArray &finish()
+    {
+        int16(-1);
+        return m_buf;
+    }
+
+private:
+    void int16(qint16 v)
+    {
+        const quint16 u = qToBigEndian(quint16(v));
+        m_buf.append(reinterpret_cast<const char *>(&u), 2);
+    }
+    void int32(qint32 v)
+    {
+        const quint32 u = qToBigEndian(quint32(v));
+        m_buf.append(reinterpret_cast<const char *>(&u), 4);
+    }
+    void int64(qint64 v)
+    {
+        const quint64 u = qToBigEndian(quint64(v));
+        m_buf.append(reinterpret_cast<const char *>(&u), 8);
+    }
+    QByteArray m_buf;
+};
+
+} // namespace
+
 Status TelemetryWriter::copyRows(const std::vector<Row> &rows)
 {
     if (rows.empty())
@@ -420,25 +473,28 @@ Status TelemetryWriter::copyRows(const std::vector<Row> &rows)
     PGconn *conn = handle.isValid() ? *static_cast<PGconn *const *>(handle.data()) : nullptr;
     if (!conn)
         return fail(Error::internal(QStringLiteral("no libpq connection behind QPSQL")));
-    PGresult *res = PQexec(conn, "COPY telemetry (device_key, metric_id, ts, seq, value, text) FROM STDIN");
+    PGresult *res = PQexec(conn, "COPY telemetry (device_key, metric_id, ts, seq, value, text) FROM STDIN (FORMAT binary)");
     const bool started = PQresultStatus(res) == PGRES_COPY_IN;
     const QString startError = QString::fromUtf8(PQresultErrorMessage(res)).trimmed();
     PQclear(res);
     if (!started)
         return fail(Error::unavailable(QStringLiteral("COPY telemetry failed to start: %1").arg(startError)));
-    QByteArray buf;
-    buf.reserve(qsizetype(rows.size()) * 48);
+    CopyBinary copy(rows.size());
     for (const Row &r : rows) {
-        buf += QByteArray::number(r.deviceKey) + '\t' + QByteArray::number(r.metricId) + '\t' + QByteArray::number(r.ts) + '\t'
-               + QByteArray::number(r.seq) + '\t';
+        copy.tuple(6);
+        copy.int8Field(r.deviceKey);
+        copy.int4Field(r.metricId);
+        copy.int8Field(r.ts);
+        copy.int8Field(r.seq);
         if (r.isText) {
-            buf += "\\N\t";
-            appendCopyText(buf, r.text);
+            copy.nullField();
+            copy.textField(r.text);
         } else {
-            buf += QByteArray::number(r.value, 'g', 17) + "\t\\N";
+            copy.float8Field(r.value);
+            copy.nullField();
         }
-        buf += '\n';
     }
+    const QByteArray &buf = copy.finish();
     bool ok = PQputCopyData(conn, buf.constData(), int(buf.size())) == 1;
     ok = PQputCopyEnd(conn, ok ? nullptr : "client error") == 1 && ok;
     QString error;
