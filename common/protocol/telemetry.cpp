@@ -321,6 +321,7 @@ bool fastMessage(FastScanner &in, qint64 nowMs, const Limits &limits, Message &m
             if (haveMetrics || !in.eat('{') || in.eat('}'))
                 return false;
             haveMetrics = true;
+            m.readings.reserve(4);
             do {
                 const char *name;
                 qsizetype nameLength;

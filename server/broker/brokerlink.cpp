@@ -59,6 +59,16 @@ void BrokerLink::syncBlockList()
 
 void BrokerLink::onMessage(const QString &topic, const QByteArray &payload, int, bool retained)
 {
+    // The one topic that comes thousands of times a second, without splitting it: devices/{id}/telemetry.
+    constexpr qsizetype idLength = 36;
+    static const QString telemetrySuffix = QStringLiteral("/telemetry");
+    const qsizetype rootLength = Topics::kRoot.size() + 1;
+    if (topic.size() == rootLength + idLength + telemetrySuffix.size() && topic.endsWith(telemetrySuffix)
+        && QStringView(topic).left(rootLength - 1) == Topics::kRoot && topic.at(rootLength - 1) == u'/'
+        && Topics::isValidDeviceId(QStringView(topic).mid(rootLength, idLength))) {
+        Q_EMIT telemetryMessage(topic.mid(rootLength, idLength), payload);
+        return;
+    }
     const auto parsed = Topics::parse(topic);
     if (!parsed) {
         ++m_ignoredMessages;

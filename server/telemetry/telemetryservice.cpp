@@ -145,6 +145,7 @@ void TelemetryService::refreshDevice(const QString &deviceId)
     if (d.tenantId != q->value(0).toString()) {
         m_tenantDevices.remove(d.tenantId);
         m_tenantDevices.remove(q->value(0).toString());
+        d.rate = nullptr; // another tenant, another quota
     }
     d.id = deviceId;
     d.tenantId = q->value(0).toString();
@@ -186,9 +187,12 @@ Result<int> TelemetryService::metricId(const QString &name)
     return id;
 }
 
-bool TelemetryService::admit(const QString &tenantId, qint64 nowMs)
+bool TelemetryService::admit(Device &d, qint64 nowMs)
 {
-    TenantRate &r = m_rates[tenantId];
+    if (!d.rate)
+        d.rate = &m_rates[d.tenantId];
+    TenantRate &r = *d.rate;
+    const QString &tenantId = d.tenantId;
     if (r.loadedMs == 0 || nowMs - r.loadedMs > 10000) {
         const qint64 before = r.rate;
         r.rate = Tenants::telemetryRateLimit(m_db, tenantId).value_or(0);
@@ -258,7 +262,7 @@ void TelemetryService::handleMessage(const QString &deviceId, const QByteArray &
             continue;
         }
         const Telemetry::Message &m = *entry.message;
-        if (!admit(d->tenantId, nowMs)) {
+        if (!admit(*d, nowMs)) {
             // Over the tenant's quota: dropped by policy, counted, and acknowledged so that it is not resent.
             take(*d, m.seq);
             progress.lastSeq = d->acceptedSeq;
@@ -613,9 +617,9 @@ QJsonObject TelemetryService::health() const
     if (!m_storageError.isEmpty())
         h.insert(QStringLiteral("storage_error"), m_storageError);
     QJsonObject perTenant;
-    for (auto it = m_rates.constBegin(); it != m_rates.constEnd(); ++it)
-        if (it->dropped)
-            perTenant.insert(it.key(), it->dropped);
+    for (const auto &[tenant, rate] : m_rates)
+        if (rate.dropped)
+            perTenant.insert(tenant, rate.dropped);
     if (!perTenant.isEmpty())
         h.insert(QStringLiteral("rate_limited_by_tenant"), perTenant);
     return h;

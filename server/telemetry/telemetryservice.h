@@ -15,6 +15,7 @@
 #include <array>
 #include <memory>
 #include <set>
+#include <unordered_map>
 
 namespace Fleetdeck {
 
@@ -109,6 +110,7 @@ Q_SIGNALS:
     void pauseIngest(bool paused);
 
 private:
+    struct TenantRate;
     struct Device
     {
         QString id;
@@ -125,6 +127,7 @@ private:
         /// The metric names of its last message, in their order, with their ids: the next one usually repeats them.
         QList<QString> metricNames;
         QList<int> metricIds;
+        TenantRate *rate = nullptr; ///< its tenant's quota, found once
     };
     /// Takes `seq` as handled (stored or refused); advances the contiguous mark or holds it ahead of a gap.
     void take(Device &d, qint64 seq);
@@ -138,8 +141,8 @@ private:
         qint64 loadedMs = 0; ///< the limit is re-read from the tenant every 10 s
         qint64 dropped = 0;
     };
-    /// Whether one more message of this tenant fits its quota now.
-    bool admit(const QString &tenantId, qint64 nowMs);
+    /// Whether one more message of this device's tenant fits the tenant's quota now.
+    bool admit(Device &d, qint64 nowMs);
 
     Device *deviceFor(const QString &id);
     Result<qint64> ensureDeviceKey(Device &d);
@@ -174,7 +177,7 @@ private:
     bool m_paused = false;
 
     std::array<qint64, Telemetry::kRejectKinds> m_rejects{};
-    QHash<QString, TenantRate> m_rates;
+    std::unordered_map<QString, TenantRate> m_rates; ///< node-based: a device keeps a pointer to its tenant's
     qint64 m_rateLimited = 0;
     qint64 m_unknownDevice = 0;
     qint64 m_duplicates = 0;

@@ -236,6 +236,30 @@ std::map<AggregateKey, Aggregate> aggregatesOf(const std::vector<Row> &rows, qin
     return aggregates;
 }
 
+/// The same from rows sorted by device, metric and time: one pass, no map.
+std::vector<std::pair<AggregateKey, Aggregate>> aggregatesOfSorted(const std::vector<const Row *> &sorted, qint64 width)
+{
+    std::vector<std::pair<AggregateKey, Aggregate>> out;
+    for (const Row *r : sorted) {
+        if (r->isText)
+            continue;
+        const AggregateKey key{r->deviceKey, r->metricId, r->ts - r->ts % width};
+        if (out.empty() || out.back().first != key) {
+            Aggregate a;
+            a.min = a.max = r->value;
+            out.emplace_back(key, a);
+        }
+        Aggregate &a = out.back().second;
+        ++a.count;
+        a.min = std::min(a.min, r->value);
+        a.max = std::max(a.max, r->value);
+        a.sum += r->value;
+        a.last = r->value; // in time order: the last one seen is the newest
+        a.lastTs = r->ts;
+    }
+    return out;
+}
+
 /// The newest reading per device and metric in the batch.
 std::map<std::pair<qint64, int>, const Row *> newestOf(const std::vector<Row> &rows)
 {
@@ -315,32 +339,28 @@ Status TelemetryWriter::writeSqlite(const Batch &batch)
         return s;
 
     for (auto [statement, width] : {std::pair{&st.rollup1m, qint64(60000)}, std::pair{&st.rollup1h, qint64(3600000)}}) {
-        const auto aggregates = aggregatesOf(batch.rows, width);
-        std::vector<std::pair<const AggregateKey *, const Aggregate *>> items;
-        items.reserve(aggregates.size());
-        for (const auto &[key, a] : aggregates)
-            items.emplace_back(&key, &a);
+        const auto items = aggregatesOfSorted(sorted, width);
         s = statement->run(conn, items.size(), "updating rollups", [&](sqlite3_stmt *q, size_t i, int p) {
             const auto &[key, a] = items[i];
-            sqlite3_bind_int64(q, p, std::get<0>(*key));
-            sqlite3_bind_int64(q, p + 1, std::get<1>(*key));
-            sqlite3_bind_int64(q, p + 2, std::get<2>(*key));
-            sqlite3_bind_int64(q, p + 3, a->count);
-            sqlite3_bind_double(q, p + 4, a->min);
-            sqlite3_bind_double(q, p + 5, a->max);
-            sqlite3_bind_double(q, p + 6, a->sum);
-            sqlite3_bind_double(q, p + 7, a->last);
-            sqlite3_bind_int64(q, p + 8, a->lastTs);
+            sqlite3_bind_int64(q, p, std::get<0>(key));
+            sqlite3_bind_int64(q, p + 1, std::get<1>(key));
+            sqlite3_bind_int64(q, p + 2, std::get<2>(key));
+            sqlite3_bind_int64(q, p + 3, a.count);
+            sqlite3_bind_double(q, p + 4, a.min);
+            sqlite3_bind_double(q, p + 5, a.max);
+            sqlite3_bind_double(q, p + 6, a.sum);
+            sqlite3_bind_double(q, p + 7, a.last);
+            sqlite3_bind_int64(q, p + 8, a.lastTs);
         });
         if (!s)
             return s;
     }
 
-    const auto newest = newestOf(batch.rows);
+    // The newest per device and metric: the last of each run in key order.
     std::vector<const Row *> latest;
-    latest.reserve(newest.size());
-    for (const auto &[key, r] : newest)
-        latest.push_back(r);
+    for (size_t i = 0; i < sorted.size(); ++i)
+        if (i + 1 == sorted.size() || sorted[i + 1]->deviceKey != sorted[i]->deviceKey || sorted[i + 1]->metricId != sorted[i]->metricId)
+            latest.push_back(sorted[i]);
     s = st.latest.run(conn, latest.size(), "updating latest values", [&](sqlite3_stmt *q, size_t i, int p) {
         const Row &r = *latest[i];
         sqlite3_bind_int64(q, p, r.deviceKey);
