@@ -6,6 +6,7 @@
 #include <QtCore/QCoreApplication>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QEventLoop>
+#include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QProcess>
 #include <QtCore/QStringList>
@@ -69,6 +70,29 @@ inline double cpuSeconds(qint64 pid)
     // utime and stime are fields 14 and 15 of the line, 12 and 13 after "(comm) ".
     const QList<QByteArray> fields = s.mid(s.lastIndexOf(')') + 2).split(' ');
     return (fields.value(11).toDouble() + fields.value(12).toDouble()) / double(sysconf(_SC_CLK_TCK));
+}
+
+/// The first child process of `parent` whose command name is `comm` (e.g. the server's embedded mosquitto), 0 if none.
+inline qint64 childPid(qint64 parent, const QByteArray &comm)
+{
+    const QStringList entries = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &e : entries) {
+        bool numeric = false;
+        const qint64 pid = e.toLongLong(&numeric);
+        if (!numeric)
+            continue;
+        QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
+        if (!f.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray st = f.readAll();
+        const qsizetype open = st.indexOf('('), close = st.lastIndexOf(')');
+        if (open < 0 || close < open || st.mid(open + 1, close - open - 1) != comm)
+            continue;
+        // Fields after "(comm) ": state, ppid, ...
+        if (st.mid(close + 2).split(' ').value(1).toLongLong() == parent)
+            return pid;
+    }
+    return 0;
 }
 
 /// Peak resident set size of a process in KiB (VmHWM).

@@ -256,7 +256,7 @@ int main(int argc, char *argv[])
                 return 0;
             }
             const qint64 receivedBefore = nullSub.received();
-            const double subCpu0 = nullSub.cpuSeconds();
+            const double subCpu0 = nullSub.cpuSeconds(), selfCpu0 = Bench::cpuSeconds(getpid()), brokerCpu0 = Bench::cpuSeconds(broker.processId());
             QElapsedTimer clock;
             clock.start();
             const Flood fa = flood(a.devices(), T, window, 0, false, seed);
@@ -265,9 +265,14 @@ int main(int argc, char *argv[])
             const double seconds = double(clock.nsecsElapsed()) / 1e9;
             const qint64 got = nullSub.received() - receivedBefore;
             rate = double(got) / seconds;
+            const double sub = nullSub.cpuSeconds() - subCpu0;
+            const double load = Bench::cpuSeconds(getpid()) - selfCpu0 - sub;
+            const double brk = Bench::cpuSeconds(broker.processId()) - brokerCpu0;
             std::printf("\n%s broker alone (null subscriber on its own thread, the server's transport, QoS 1, persistent session)\n", label);
-            std::printf("   published %lld, delivered %lld, %.0f msg/s over %.1f s; the subscriber's thread: %.1f us CPU per message\n",
-                        (long long)fa.published, (long long)got, rate, seconds, got ? (nullSub.cpuSeconds() - subCpu0) * 1e6 / double(got) : 0.0);
+            std::printf("   published %lld, delivered %lld, %.0f msg/s over %.1f s\n", (long long)fa.published, (long long)got, rate, seconds);
+            if (got)
+                std::printf("   CPU per message: load generator %.1f us, broker %.1f us, null subscriber %.1f us; %.0f%% of the 2 cores busy\n",
+                            load * 1e6 / double(got), brk * 1e6 / double(got), sub * 1e6 / double(got), 100 * (load + brk + sub) / (2 * seconds));
             a.stop();
             spin(300);
         }
@@ -295,12 +300,14 @@ int main(int argc, char *argv[])
         if (!waitUntil([&] { return bOnline; }, 30000))
             { std::fprintf(stderr, "benchmark step 10 failed\n"); return 1; }
         const qint64 pid = server.process.processId();
-        const double cpu0 = Bench::cpuSeconds(pid);
+        const qint64 brokerPid = Bench::childPid(pid, "mosquitto");
+        const double cpu0 = Bench::cpuSeconds(pid), selfCpu0 = Bench::cpuSeconds(getpid()), brokerCpu0 = Bench::cpuSeconds(brokerPid);
         QElapsedTimer bc;
         bc.start();
         const Flood fb = flood(b.devices(), T, window, ackWindow, true, 2000);
         const double bSeconds = double(bc.nsecsElapsed()) / 1e9;
         const double cpu1 = Bench::cpuSeconds(pid);
+        const double load = Bench::cpuSeconds(getpid()) - selfCpu0, brk = brokerPid ? Bench::cpuSeconds(brokerPid) - brokerCpu0 : 0;
         const QJsonObject tel = health.requestSync("GET", QStringLiteral("/v1/health")).body.value(QStringLiteral("telemetry")).toObject();
         published = fb.published;
         stored = tel.value(QStringLiteral("stored_messages")).toInteger() - storedBefore;
@@ -313,6 +320,10 @@ int main(int argc, char *argv[])
                     percentileMs(fb.latencies, 0.5), percentileMs(fb.latencies, 0.99));
         std::printf("   server CPU %.1f s (%.0f%% of one core, %.1f us per message), peak RSS %lld MiB\n", cpu1 - cpu0, 100 * (cpu1 - cpu0) / bSeconds,
                     stored ? (cpu1 - cpu0) * 1e6 / double(stored) : 0.0, (long long)Bench::peakRssKiB(pid) / 1024);
+        if (stored)
+            std::printf("   CPU per message: load generator %.1f us, broker %.1f us, server %.1f us%s; %.0f%% of the 2 cores busy\n",
+                        load * 1e6 / double(stored), brk * 1e6 / double(stored), (cpu1 - cpu0) * 1e6 / double(stored),
+                        server.database.isEmpty() ? "" : " (PostgreSQL's own processes not counted)", 100 * (load + brk + cpu1 - cpu0) / (2 * bSeconds));
         b.stop();
         spin(300);
     }
