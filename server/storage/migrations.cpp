@@ -274,6 +274,22 @@ const QList<Migration> &migrations()
                  " reported_version BIGINT NOT NULL DEFAULT 0,"
                  " reported_at BIGINT)",
              }),
+        [] {
+            // SQLite: the rollups clustered on their key (WITHOUT ROWID), as the raw table already is: a 30-day range
+            // is then one range scan instead of an index walk plus a table lookup per bucket, and an upsert touches
+            // one B-tree instead of two. PostgreSQL keeps its heap and primary-key index.
+            Migration m{5, QStringLiteral("SQLite: rollup tables clustered on their key"), {}, {}};
+            for (const char *table : {"telemetry_1m", "telemetry_1h"}) {
+                const QString t = QString::fromLatin1(table);
+                m.sqlite << QStringLiteral("CREATE TABLE %1_clustered (device_key BIGINT NOT NULL, metric_id INTEGER NOT NULL, bucket BIGINT NOT NULL, "
+                                           "count BIGINT NOT NULL, min REAL NOT NULL, max REAL NOT NULL, sum REAL NOT NULL, last REAL NOT NULL, "
+                                           "last_ts BIGINT NOT NULL, PRIMARY KEY (device_key, metric_id, bucket)) WITHOUT ROWID").arg(t)
+                         << QStringLiteral("INSERT INTO %1_clustered SELECT device_key, metric_id, bucket, count, min, max, sum, last, last_ts FROM %1").arg(t)
+                         << QStringLiteral("DROP TABLE %1").arg(t)
+                         << QStringLiteral("ALTER TABLE %1_clustered RENAME TO %1").arg(t);
+            }
+            return m;
+        }(),
     };
     return all;
 }

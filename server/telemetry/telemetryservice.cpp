@@ -84,7 +84,7 @@ Status TelemetryService::start()
         v.isText = !latest->value(4).isNull();
         v.value = latest->value(3).toDouble();
         v.text = latest->value(4).toString();
-        m_latest[latest->value(0).toLongLong()].insert(latest->value(1).toInt(), v);
+        m_latest[latest->value(0).toLongLong()][latest->value(1).toInt()] = v;
     }
 
     if (auto st = ensurePartitions(QDateTime::currentMSecsSinceEpoch()); !st)
@@ -422,7 +422,7 @@ void TelemetryService::onCommitted(const BatchResult &result)
     // The latest-value cache, and which (device, metric) pairs it changed: named once per device below, not per row.
     std::vector<std::pair<qint64, int>> touched;
     touched.reserve(result.rows.size());
-    QHash<int, LatestValue> *values = nullptr;
+    LatestValues *values = nullptr;
     qint64 valuesKey = -1;
     for (const Row &r : result.rows) {
         if (r.deviceKey != valuesKey) {
@@ -447,7 +447,7 @@ void TelemetryService::onCommitted(const BatchResult &result)
         auto first = std::lower_bound(touched.begin(), touched.end(), std::pair<qint64, int>(p.deviceKey, std::numeric_limits<int>::min()));
         if (first == touched.end() || first->first != p.deviceKey)
             continue;
-        const QHash<int, LatestValue> &latest = m_latest[p.deviceKey];
+        const LatestValues &latest = m_latest[p.deviceKey];
         QHash<QString, LatestValue> changed;
         for (auto it = first; it != touched.end() && it->first == p.deviceKey; ++it)
             changed.insert(m_metricNames.value(it->second), latest.value(it->second));
@@ -711,8 +711,9 @@ Result<QJsonObject> TelemetryService::history(const Principal &who, const QStrin
     QList<int> metricIds;
     QStringList names = q.metrics;
     if (names.isEmpty() && d->key) {
-        for (auto it = m_latest.value(d->key).constBegin(); it != m_latest.value(d->key).constEnd(); ++it)
-            names << m_metricNames.value(it.key());
+        if (auto latest = m_latest.constFind(d->key); latest != m_latest.cend())
+            for (const auto &[id, value] : *latest)
+                names << m_metricNames.value(id);
         names.sort();
     }
     const bool pg = m_db.dialect() == Storage::Dialect::Postgres;
@@ -873,7 +874,7 @@ Result<QByteArray> TelemetryService::latestJson(const Principal &who, const QStr
     out += "{\"tenant_id\":";
     appendString(tenantId);
     out += ",\"items\":[";
-    QHash<int, std::string> metricKeys;   // "\"name\":{\"ts\":", once per metric
+    std::vector<std::string> metricKeys;   // "\"name\":{\"ts\":", once per metric, by metric id (small integers)
     char number[32];
     int count = 0;
     QString next;
@@ -892,20 +893,23 @@ Result<QByteArray> TelemetryService::latestJson(const Principal &who, const QStr
         bool first = true;
         const auto latest = d && d->key ? m_latest.constFind(d->key) : m_latest.cend();
         if (latest != m_latest.cend()) {
-            for (auto v = latest->constBegin(); v != latest->constEnd(); ++v) {
-                if (!metrics.isEmpty() && !wanted.contains(v.key()))
+            for (const auto &[metricId, value] : *latest) {
+                const LatestValue *v = &value;
+                if (!metrics.isEmpty() && !wanted.contains(metricId))
                     continue;
                 if (!first)
                     out += ',';
                 first = false;
-                auto key = metricKeys.find(v.key());
-                if (key == metricKeys.end()) {
+                if (size_t(metricId) >= metricKeys.size())
+                    metricKeys.resize(size_t(metricId) + 1);
+                std::string &key = metricKeys[size_t(metricId)];
+                if (key.empty()) {
                     QByteArray k;
-                    appendJsonString(k, m_metricNames.value(v.key()));
+                    appendJsonString(k, m_metricNames.value(metricId));
                     k += ":{\"ts\":";
-                    key = metricKeys.insert(v.key(), k.toStdString());
+                    key = k.toStdString();
                 }
-                out += *key;
+                out += key;
                 out.append(number, size_t(std::to_chars(number, number + sizeof number, v->ts).ptr - number));
                 out += ",\"value\":";
                 if (v->isText) {

@@ -12,9 +12,11 @@
 #include <QtCore/QSet>
 #include <QtCore/QThread>
 #include <QtCore/QTimer>
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <set>
+#include <vector>
 #include <unordered_map>
 
 namespace Fleetdeck {
@@ -29,6 +31,31 @@ struct LatestValue
     double value = 0;
     QString text;
     bool isText = false;
+};
+
+/// One device's latest values by metric id: a handful of entries kept sorted in a vector (a QHash per device costs a
+/// 128-slot span to walk, which was most of the tenant-wide "latest" request).
+class LatestValues
+{
+public:
+    LatestValue &operator[](int metricId)
+    {
+        auto it = std::lower_bound(m_items.begin(), m_items.end(), metricId, [](const auto &item, int id) { return item.first < id; });
+        if (it == m_items.end() || it->first != metricId)
+            it = m_items.insert(it, {metricId, LatestValue{}});
+        return it->second;
+    }
+    LatestValue value(int metricId) const
+    {
+        auto it = std::lower_bound(m_items.begin(), m_items.end(), metricId, [](const auto &item, int id) { return item.first < id; });
+        return it != m_items.end() && it->first == metricId ? it->second : LatestValue{};
+    }
+    auto begin() const { return m_items.begin(); }
+    auto end() const { return m_items.end(); }
+    bool isEmpty() const { return m_items.empty(); }
+
+private:
+    std::vector<std::pair<int, LatestValue>> m_items;
 };
 
 struct TelemetryQuery
@@ -159,7 +186,7 @@ private:
     QHash<qint64, QString> m_deviceByKey;
     QHash<QString, int> m_metricIds;
     QHash<int, QString> m_metricNames;
-    QHash<qint64, QHash<int, LatestValue>> m_latest;
+    QHash<qint64, LatestValues> m_latest;
     QSet<QString> m_gapDevices; ///< devices with messages held ahead of a gap
     QTimer m_gapTimer;
     void closeStaleGaps();
