@@ -205,14 +205,7 @@ void MqttConnection::connectNow()
 {
     if (!m_running)
         return;
-    if (m_socket) {
-        m_socket->disconnect(this);
-        m_socket->abort();
-        m_socket->deleteLater();
-    }
-    m_in.clear();
-    m_inPos = 0;
-    m_acks.clear();
+    releaseSocket();
     m_pingOutstanding = false;
     setState(State::Connecting);
     m_socket = new QSslSocket(this);
@@ -276,11 +269,8 @@ void MqttConnection::onSocketError()
     drop(why);
 }
 
-void MqttConnection::drop(const QString &reason)
+void MqttConnection::releaseSocket()
 {
-    const bool wasActive = m_state != State::Disconnected;
-    m_connectTimeout.stop();
-    m_keepAlive.stop();
     if (m_socket) {
         QSslSocket *s = m_socket;
         m_socket = nullptr;
@@ -291,6 +281,14 @@ void MqttConnection::drop(const QString &reason)
     m_in.clear();
     m_inPos = 0;
     m_acks.clear();
+}
+
+void MqttConnection::drop(const QString &reason)
+{
+    const bool wasActive = m_state != State::Disconnected;
+    m_connectTimeout.stop();
+    m_keepAlive.stop();
+    releaseSocket();
     m_lastError = reason;
     setState(State::Disconnected);
     if (wasActive) {

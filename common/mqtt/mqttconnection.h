@@ -80,6 +80,8 @@ private:
     void onSocketError();
     void onKeepAlive();
     void drop(const QString &reason);
+    /// Closes and forgets the socket (no DISCONNECT) and what was read or owed on it.
+    void releaseSocket();
     void setState(State s);
     /// Parses every complete packet in m_in; false when the connection was dropped on the way.
     bool parsePackets();
