@@ -373,6 +373,10 @@ bool MqttConnection::parsePackets()
         m_inPos = 0;
     }
     flushAcks();
+    // Data that arrived while a handler ran a nested event loop (readyRead was ignored then) is not left waiting for
+    // the next packet.
+    if (m_socket && !m_readPaused && m_socket->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(this, &MqttConnection::onReadyRead, Qt::QueuedConnection);
     return true;
 }
 

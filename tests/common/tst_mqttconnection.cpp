@@ -266,6 +266,32 @@ private Q_SLOTS:
         c.stop();
     }
 
+    void aNestedEventLoopInAHandlerLosesNothing()
+    {
+        // The second PUBLISH arrives while the handler of the first runs an event loop of its own; it must still be
+        // delivered although nothing else comes after it.
+        const QByteArray publish1("\x30\x04\x00\x01t1", 6), publish2("\x30\x04\x00\x01t2", 6);
+        FakeBroker fake;
+        fake.onData = [&](QTcpSocket *s, QByteArray &buffer, int) {
+            if (buffer.startsWith('\x10') && !buffer.contains("sent")) {
+                s->write(kConnackOk + publish1);
+                buffer.append("sent");
+                QTimer::singleShot(30, s, [s, publish2] { s->write(publish2); });
+            }
+        };
+        MqttConnection c(optionsFor(fake.port(), QStringLiteral("tst-nested")));
+        QList<QByteArray> got;
+        connect(&c, &MqttConnection::messageReceived, this, [&](const QString &, const QByteArray &payload) {
+            got.append(payload);
+            if (got.size() == 1)
+                waitFor([] { return false; }, 150);
+        });
+        QVERIFY(c.start().has_value());
+        QVERIFY(waitFor([&] { return got.size() == 2; }, 3000));
+        QCOMPARE(got, (QList<QByteArray>{"1", "2"}));
+        c.stop();
+    }
+
     void protocolErrorsEndTheConnectionCleanly_data()
     {
         QTest::addColumn<QByteArray>("reply");
