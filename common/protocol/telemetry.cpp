@@ -27,6 +27,9 @@ QString rejectName(Reject r)
     case Reject::BadMetricName: return QStringLiteral("bad_metric_name");
     case Reject::BadValue: return QStringLiteral("bad_value");
     case Reject::TextTooLong: return QStringLiteral("text_too_long");
+    case Reject::UnknownMetric: return QStringLiteral("unknown_metric");
+    case Reject::WrongType: return QStringLiteral("wrong_type");
+    case Reject::OutOfRange: return QStringLiteral("out_of_range");
     }
     return QStringLiteral("malformed");
 }
@@ -109,6 +112,7 @@ Decoded decodeOne(const QJsonValue &value, qint64 nowMs, const Limits &limits)
                 return refuse(Reject::BadValue, QStringLiteral("metric \"%1\" is not a finite number").arg(it.key()), m.seq);
         } else if (v.isBool()) {
             r.value = v.toBool() ? 1.0 : 0.0;
+            r.isBool = true;
         } else if (v.isString()) {
             r.isText = true;
             r.text = v.toString();
@@ -336,8 +340,10 @@ bool fastMessage(FastScanner &in, qint64 nowMs, const Limits &limits, Message &m
                 qsizetype textLength;
                 if (in.literal("true")) {
                     r.value = 1.0;
+                    r.isBool = true;
                 } else if (in.literal("false")) {
                     r.value = 0.0;
+                    r.isBool = true;
                 } else if (in.number(r.value)) {
                 } else if (in.plainString(text, textLength)) {
                     if (textLength > limits.maxTextLength)

@@ -36,9 +36,13 @@ enum class Reject {
     BadMetricName,
     BadValue,        ///< null, object, array, NaN or infinite
     TextTooLong,
+    // Against the device type's telemetry schema (checked by the server, not by decode()):
+    UnknownMetric,   ///< a metric the schema does not name, when it allows no others
+    WrongType,       ///< e.g. a string where the schema wants a number
+    OutOfRange,      ///< a number outside the schema's min/max
 };
 QString rejectName(Reject r);
-inline constexpr int kRejectKinds = int(Reject::TextTooLong) + 1;
+inline constexpr int kRejectKinds = int(Reject::OutOfRange) + 1;
 
 struct Reading
 {
@@ -46,6 +50,7 @@ struct Reading
     double value = 0;     ///< numbers; booleans as 0/1
     QString text;         ///< strings (value unused)
     bool isText = false;
+    bool isBool = false;  ///< sent as true/false (value 1/0)
 };
 
 struct Message

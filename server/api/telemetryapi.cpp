@@ -138,6 +138,38 @@ void registerTelemetryRoutes(Router &router, TelemetryService *telemetry)
         return Response::json(*history);
     });
 
+    // A device type's telemetry schema. Types are the device_type of the tenant's devices: a name of at most 64
+    // characters, anything else cannot exist.
+    const auto badType = [](const Request &req) -> std::optional<Response> {
+        const QString type = req.arg(QStringLiteral("device_type"));
+        if (type.isEmpty() || type.size() > 64)
+            return Response::problem(404, QStringLiteral("no device type \"%1\"").arg(type.left(64)));
+        return std::nullopt;
+    };
+    router.add("GET", QStringLiteral("/v1/device-types/{device_type}/telemetry-schema"), QStringLiteral("telemetry.read"),
+               QStringLiteral("The telemetry schema of a device type: each metric's type, unit and range"), [telemetry, badType](Request &req) {
+        if (auto bad = badType(req))
+            return *bad;
+        return jsonOr(telemetry->schema(req.who(), req.arg(QStringLiteral("device_type"))));
+    });
+    router.add("PUT", QStringLiteral("/v1/device-types/{device_type}/telemetry-schema"), QStringLiteral("telemetry.schema"),
+               QStringLiteral("Set the telemetry schema of a device type (checked at ingest from the next message on)"), [telemetry, badType](Request &req) {
+        if (auto bad = badType(req))
+            return *bad;
+        QJsonObject body;
+        if (auto bad = readBody(req, body))
+            return *bad;
+        return jsonOr(telemetry->setSchema(req.who(), req.arg(QStringLiteral("device_type")), body));
+    });
+    router.add("DELETE", QStringLiteral("/v1/device-types/{device_type}/telemetry-schema"), QStringLiteral("telemetry.schema"),
+               QStringLiteral("Remove the telemetry schema of a device type (every well-formed metric is taken again)"), [telemetry, badType](Request &req) {
+        if (auto bad = badType(req))
+            return *bad;
+        if (auto st = telemetry->removeSchema(req.who(), req.arg(QStringLiteral("device_type"))); !st)
+            return Response::fromError(st.error());
+        return Response::noContent();
+    });
+
     router.add("GET", QStringLiteral("/v1/tenants/{tenant_id}/telemetry/latest"), Access::Read,
                QStringLiteral("Latest values of every device of a tenant"), [telemetry](Request &req) {
         int limit = 1000;

@@ -290,6 +290,17 @@ const QList<Migration> &migrations()
             }
             return m;
         }(),
+        both(6, "telemetry schemas per device type",
+             {
+                 // Per tenant and device type: what each metric must be (document: {"metrics": {...}, "allow_unknown"}).
+                 "CREATE TABLE telemetry_schemas ("
+                 " tenant_id TEXT NOT NULL REFERENCES tenants(id),"
+                 " device_type TEXT NOT NULL,"
+                 " document TEXT NOT NULL,"
+                 " version BIGINT NOT NULL,"
+                 " updated_at TEXT NOT NULL,"
+                 " PRIMARY KEY (tenant_id, device_type))",
+             }),
     };
     return all;
 }

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <array>
 #include <memory>
+#include <optional>
 #include <set>
 #include <vector>
 #include <unordered_map>
@@ -31,6 +32,24 @@ struct LatestValue
     double value = 0;
     QString text;
     bool isText = false;
+};
+
+/// What one metric of a device type must be (its telemetry schema); min/max only for numbers.
+struct MetricRule
+{
+    enum class Type { Number, Boolean, String };
+    Type type = Type::Number;
+    QString unit;
+    std::optional<double> min, max;
+};
+
+/// A device type's telemetry schema within a tenant. Without one, every well-formed metric is taken.
+struct TelemetrySchema
+{
+    QHash<QString, MetricRule> metrics;
+    bool allowUnknown = true;
+    qint64 version = 0;
+    QString updatedAt;
 };
 
 /// One device's latest values by metric id: a handful of entries kept sorted in a vector (a QHash per device costs a
@@ -128,6 +147,14 @@ public:
     QJsonObject health() const;
     qint64 storedMessages() const { return m_storedMessages; }
 
+    /// The telemetry schema of a device type of the caller's tenant (an empty, permissive one when none is set).
+    /// 404 when the tenant has neither a device of that type nor a schema for it.
+    [[nodiscard]] Result<QJsonObject> schema(const Principal &who, const QString &deviceType);
+    /// Replaces it (`metrics`, `allow_unknown`); checked at ingest from the next message on.
+    [[nodiscard]] Result<QJsonObject> setSchema(const Principal &who, const QString &deviceType, const QJsonObject &body);
+    /// Removes it: the type takes every well-formed metric again.
+    [[nodiscard]] Status removeSchema(const Principal &who, const QString &deviceType);
+
 Q_SIGNALS:
     /// After COMMIT: the readings of one device (the event stream for rules and the live API).
     void readingsCommitted(const QString &deviceId, const QHash<QString, Fleetdeck::LatestValue> &values);
@@ -155,6 +182,9 @@ private:
         QList<QString> metricNames;
         QList<int> metricIds;
         TenantRate *rate = nullptr; ///< its tenant's quota, found once
+        QString deviceType;
+        const TelemetrySchema *schema = nullptr; ///< its type's schema, looked up again when the generation moves
+        quint64 schemaGeneration = 0;
     };
     /// Takes `seq` as handled (stored or refused); advances the contiguous mark or holds it ahead of a gap.
     void take(Device &d, qint64 seq);
@@ -172,6 +202,13 @@ private:
     bool admit(Device &d, qint64 nowMs);
 
     Device *deviceFor(const QString &id);
+    const TelemetrySchema *schemaFor(Device &d);
+    /// Why a message breaks the schema, or nothing.
+    static std::optional<std::pair<Telemetry::Reject, QString>> violation(const TelemetrySchema &schema, const Telemetry::Message &m);
+    QString unitOf(const Device &d, const QString &metric);
+    Result<bool> deviceTypeExists(const QString &tenantId, const QString &deviceType);
+    QHash<QString, TelemetrySchema> m_schemas; ///< by tenant id + '/' + device type
+    quint64 m_schemaGeneration = 1;
     Result<qint64> ensureDeviceKey(Device &d);
     Result<int> metricId(const QString &name);
     void flush();

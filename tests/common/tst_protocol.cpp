@@ -270,6 +270,7 @@ private Q_SLOTS:
                 for (qsizetype r = 0; r < x.readings.size(); ++r) {
                     QCOMPARE(x.readings[r].metric, y.readings[r].metric);
                     QCOMPARE(x.readings[r].isText, y.readings[r].isText);
+                    QCOMPARE(x.readings[r].isBool, y.readings[r].isBool);
                     QCOMPARE(x.readings[r].text, y.readings[r].text);
                     QVERIFY2(std::memcmp(&x.readings[r].value, &y.readings[r].value, sizeof(double)) == 0, payload.constData());
                 }

@@ -2,7 +2,7 @@
 // of another tenant and for a caller without a token, checked against the policy table (auth/policy.h).
 //
 // Generic by construction: routes are read from app().router().routes(); path parameters are filled with real
-// objects by parameter name (device_id, tenant_id, user_id, token_id, command_id, job_id); request bodies are the examples of
+// objects by parameter name (device_id, device_type, tenant_id, user_id, token_id, command_id, job_id); request bodies are the examples of
 // resources/openapi.json. A route whose action has no policy, or whose path parameter has no fixture here, fails
 // the test, so a new route cannot slip through unchecked. Runs on SQLite and on PostgreSQL.
 #include "auth/policy.h"
@@ -146,6 +146,17 @@ class TestAuthz : public QObject
             const QString id = r.json().value(QStringLiteral("device_id")).toString();
             w.idsOfA << id;
             return id;
+        }
+        if (param == u"device_type") {
+            // A type of its own, made by registering a device of it in tenant A (in another tenant it does not exist).
+            const QString type = QStringLiteral("matrix-type-%1").arg(++m_seq);
+            const HttpReply r = callJson("POST", QStringLiteral("/v1/devices"), admin.token,
+                                         {{QStringLiteral("serial_number"), QStringLiteral("MT-%1").arg(m_seq)}, {QStringLiteral("device_type"), type}},
+                                         w.tenantA);
+            if (r.status != 201)
+                return QString();
+            w.idsOfA << r.json().value(QStringLiteral("device_id")).toString();
+            return type;
         }
         if (param == u"command_id" || param == u"job_id") {
             // A command to a fresh device of A (it stays queued: the device never connects), or a job of one.

@@ -234,6 +234,101 @@ private Q_SLOTS:
         QCOMPARE(m_server->request("GET", QStringLiteral("/v1/health")).status, 200);
     }
 
+    void aDeviceTypeSchemaRefusesWhatBreaksIt()
+    {
+        const QString path = QStringLiteral("/v1/device-types/sensor/telemetry-schema");
+        // No schema yet: an empty, permissive one; an unknown type is 404.
+        HttpReply r = m_server->request("GET", path, {}, {}, token());
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json().value(QStringLiteral("version")).toInt(), 0);
+        QCOMPARE(m_server->request("GET", QStringLiteral("/v1/device-types/no-such-type/telemetry-schema"), {}, {}, token()).status, 404);
+        QCOMPARE(m_server->request("PUT", QStringLiteral("/v1/device-types/no-such-type/telemetry-schema"), R"({"metrics":{}})", "application/json", token()).status, 404);
+
+        // Bad documents are named.
+        const QList<std::pair<QByteArray, QString>> bad = {
+            {R"({})", QStringLiteral("\"metrics\" must be an object")},
+            {R"({"metrics":{},"extra":1})", QStringLiteral("unknown field \"extra\"")},
+            {R"({"metrics":{"temp":{"type":"float"}}})", QStringLiteral("\"type\" must be")},
+            {R"({"metrics":{"temp":{"type":"number","min":5,"max":1}}})", QStringLiteral("above \"max\"")},
+            {R"({"metrics":{"door":{"type":"string","min":0}}})", QStringLiteral("only for numbers")},
+            {R"({"metrics":{"t e":{"type":"number"}}})", QStringLiteral("is not 1-64")},
+            {R"({"metrics":{"temp":{"type":"number","colour":"red"}}})", QStringLiteral("unknown field \"colour\"")},
+            {R"({"metrics":{},"allow_unknown":"no"})", QStringLiteral("\"allow_unknown\" must be")},
+        };
+        for (const auto &[body, detail] : bad) {
+            r = m_server->request("PUT", path, body, "application/json", token());
+            QVERIFY2(r.status == 422 || r.status == 400, qPrintable(QString::number(r.status) + QString::fromUtf8(r.body)));
+            QVERIFY2(r.json().value(QStringLiteral("detail")).toString().contains(detail), r.body.constData());
+        }
+
+        r = m_server->request("PUT", path,
+                              QJsonDocument(QJsonObject{{QStringLiteral("metrics"),
+                                                         QJsonObject{{QStringLiteral("temp"), QJsonObject{{QStringLiteral("type"), QStringLiteral("number")},
+                                                                                                         {QStringLiteral("unit"), QStringLiteral("°C")},
+                                                                                                         {QStringLiteral("min"), -40},
+                                                                                                         {QStringLiteral("max"), 125}}},
+                                                                     {QStringLiteral("door"), QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}}},
+                                                                     {QStringLiteral("alarm"), QJsonObject{{QStringLiteral("type"), QStringLiteral("boolean")}}}}},
+                                                        {QStringLiteral("allow_unknown"), false}})
+                                  .toJson(),
+                              "application/json", token());
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json().value(QStringLiteral("version")).toInt(), 1);
+        QCOMPARE(r.json().value(QStringLiteral("metrics")).toObject().size(), 3);
+
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        publish(message(1, now - 5000, {{QStringLiteral("temp"), 21.5}, {QStringLiteral("door"), QStringLiteral("open")}, {QStringLiteral("alarm"), false}}));
+        publish(message(2, now - 4000, {{QStringLiteral("temp"), 200}}));                         // above max
+        publish(message(3, now - 3000, {{QStringLiteral("door"), 1}}));                           // a number for a string
+        publish(message(4, now - 2000, {{QStringLiteral("alarm"), 1}}));                          // a number for a boolean
+        publish(message(5, now - 1000, {{QStringLiteral("temp"), 22}, {QStringLiteral("humidity"), 40}})); // not in the schema
+        publish(message(6, now - 500, {{QStringLiteral("temp"), -40}}));                          // the bound itself is fine
+        QVERIFY(waitFor([&] { return m_lastAck == 6; }, 5000));                                   // refusals are acknowledged
+        const QJsonObject rejected = health().value(QStringLiteral("rejected")).toObject();
+        QCOMPARE(rejected.value(QStringLiteral("out_of_range")).toInt(), 1);
+        QCOMPARE(rejected.value(QStringLiteral("wrong_type")).toInt(), 2);
+        QCOMPARE(rejected.value(QStringLiteral("unknown_metric")).toInt(), 1);
+        const HttpReply series = m_server->request("GET", QStringLiteral("/v1/devices/%1/telemetry?metric=temp&from=%2").arg(m_id).arg(now - 10000), {}, {}, token());
+        const QJsonObject temp = series.json().value(QStringLiteral("series")).toArray().at(0).toObject();
+        QCOMPARE(temp.value(QStringLiteral("unit")).toString(), QStringLiteral("°C"));
+        QCOMPARE(temp.value(QStringLiteral("points")).toArray().size(), 2); // seq 1 and 6
+        QCOMPARE(points(QStringLiteral("metric=humidity&from=") + QString::number(now - 10000)).size(), 0);
+
+        // Removed: everything well-formed is taken again.
+        QCOMPARE(m_server->request("DELETE", path, {}, {}, token()).status, 204);
+        publish(message(7, now - 100, {{QStringLiteral("humidity"), 41}, {QStringLiteral("temp"), 500}}));
+        QVERIFY(waitFor([&] { return m_lastAck == 7; }, 5000));
+        QCOMPARE(points(QStringLiteral("metric=humidity&from=") + QString::number(now - 10000)).size(), 1);
+        QCOMPARE(m_server->request("GET", path, {}, {}, token()).json().value(QStringLiteral("version")).toInt(), 0);
+    }
+
+    void aSchemaSurvivesARestart()
+    {
+        const QString path = QStringLiteral("/v1/device-types/sensor/telemetry-schema");
+        QCOMPARE(m_server->request("PUT", path, R"({"metrics":{"temp":{"type":"number","max":10,"unit":"K"}}})", "application/json", token()).status, 200);
+        QCOMPARE(m_server->request("PUT", path, R"({"metrics":{"temp":{"type":"number","max":50,"unit":"K"}}})", "application/json", token()).status, 200);
+        m_client.reset();
+        m_server->app().stop();
+        Application second(m_server->app().options());
+        bool ready = false;
+        connect(&second, &Application::ready, this, [&] { ready = true; });
+        QVERIFY(second.start().has_value());
+        QVERIFY(waitFor([&] { return ready; }, 10000));
+        Principal viewer;
+        viewer.tenantId = m_tenant;
+        const QJsonObject doc = second.telemetry().schema(viewer, QStringLiteral("sensor")).value_or(QJsonObject());
+        QCOMPARE(doc.value(QStringLiteral("version")).toInt(), 2);
+        QCOMPARE(doc.value(QStringLiteral("metrics")).toObject().value(QStringLiteral("temp")).toObject().value(QStringLiteral("max")).toDouble(), 50.0);
+        reconnect();
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        publish(message(1, now - 1000, {{QStringLiteral("temp"), 60}}));
+        publish(message(2, now - 500, {{QStringLiteral("temp"), 40}}));
+        QVERIFY(waitFor([&] { return m_lastAck == 2; }, 5000));
+        QCOMPARE(second.telemetry().health().value(QStringLiteral("rejected")).toObject().value(QStringLiteral("out_of_range")).toInt(), 1);
+        m_client.reset();
+        second.stop();
+    }
+
     void rollupsMatchRawData()
     {
         // 3 hours of readings every 20 s, in the past, with seeded random values; sent in arrays of 30.
