@@ -138,6 +138,14 @@ void registerTelemetryRoutes(Router &router, TelemetryService *telemetry)
         return Response::json(*history);
     });
 
+    router.add("GET", QStringLiteral("/v1/devices/{device_id}/telemetry/rejects"), QStringLiteral("telemetry.read"),
+               QStringLiteral("A device's refused telemetry since the server started: counts by reason and the last refusal"), [telemetry](Request &req) {
+        const QString id = req.arg(QStringLiteral("device_id"));
+        if (QUuid::fromString(id).isNull())
+            return Response::problem(404, QStringLiteral("no device with id %1 (device ids are UUIDs)").arg(id.left(64)));
+        return jsonOr(telemetry->rejects(req.who(), id));
+    });
+
     // A device type's telemetry schema. Types are the device_type of the tenant's devices: a name of at most 64
     // characters, anything else cannot exist.
     const auto badType = [](const Request &req) -> std::optional<Response> {

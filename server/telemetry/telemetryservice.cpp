@@ -145,6 +145,7 @@ TelemetryService::~TelemetryService() { stop(); }
 
 Status TelemetryService::start()
 {
+    m_startedAt = QDateTime::currentDateTimeUtc();
     auto devices = m_db.exec(QStringLiteral("SELECT d.id, d.tenant_id, d.status, t.device_key, t.last_seq, d.device_type FROM devices d "
                                             "LEFT JOIN telemetry_devices t ON t.device_id = d.id"));
     if (!devices)
@@ -330,12 +331,42 @@ bool TelemetryService::admit(Device &d, qint64 nowMs)
     return true;
 }
 
-void TelemetryService::countReject(Telemetry::Reject r, const QString &deviceId, const QString &detail)
+void TelemetryService::countReject(Telemetry::Reject r, Device &d, const QString &detail, qint64 seq)
 {
     const qint64 n = ++m_rejects[size_t(r)];
+    if (!d.rejects)
+        d.rejects = std::make_shared<Device::Rejects>();
+    ++d.rejects->counts[size_t(r)];
+    d.rejects->lastReason = r;
+    d.rejects->lastDetail = detail;
+    d.rejects->lastAtMs = QDateTime::currentMSecsSinceEpoch();
+    d.rejects->lastSeq = seq;
     // Counted always; logged for the first few of each kind and then every thousandth.
     if (n <= 5 || n % 1000 == 0)
-        qCWarning(lcTelemetry).noquote() << QStringLiteral("refused telemetry from %1 (%2, %3 so far): %4").arg(deviceId, Telemetry::rejectName(r)).arg(n).arg(detail);
+        qCWarning(lcTelemetry).noquote() << QStringLiteral("refused telemetry from %1 (%2, %3 so far): %4").arg(d.id, Telemetry::rejectName(r)).arg(n).arg(detail);
+}
+
+Result<QJsonObject> TelemetryService::rejects(const Principal &who, const QString &deviceId)
+{
+    Device *d = deviceFor(deviceId);
+    if (!d || d->tenantId != who.tenantId)
+        return fail(Error::notFound(QStringLiteral("no device with id %1").arg(deviceId)));
+    QJsonObject counts;
+    qint64 total = 0;
+    QJsonValue last = QJsonValue::Null;
+    if (d->rejects) {
+        for (int i = 0; i < Telemetry::kRejectKinds; ++i)
+            if (const qint64 n = d->rejects->counts[size_t(i)]) {
+                counts.insert(Telemetry::rejectName(Telemetry::Reject(i)), n);
+                total += n;
+            }
+        last = QJsonObject{{QStringLiteral("reason"), Telemetry::rejectName(d->rejects->lastReason)},
+                           {QStringLiteral("detail"), d->rejects->lastDetail},
+                           {QStringLiteral("seq"), d->rejects->lastSeq ? QJsonValue(d->rejects->lastSeq) : QJsonValue(QJsonValue::Null)},
+                           {QStringLiteral("at"), Json::isoUtc(QDateTime::fromMSecsSinceEpoch(d->rejects->lastAtMs, Qt::UTC))}};
+    }
+    return QJsonObject{{QStringLiteral("device_id"), deviceId}, {QStringLiteral("rejected"), counts}, {QStringLiteral("total"), total},
+                       {QStringLiteral("last"), last}, {QStringLiteral("since"), Json::isoUtc(m_startedAt)}};
 }
 
 void TelemetryService::handleMessage(const QString &deviceId, const QByteArray &payload)
@@ -364,7 +395,7 @@ void TelemetryService::handleMessage(const QString &deviceId, const QByteArray &
             continue;
         }
         if (!entry.message) {
-            countReject(entry.reject, deviceId, entry.detail);
+            countReject(entry.reject, *d, entry.detail, entry.seq);
             if (entry.seq > 0) {
                 // A refused message with a readable seq is handled: acknowledged, never stored, not resent.
                 take(*d, entry.seq);
@@ -377,7 +408,7 @@ void TelemetryService::handleMessage(const QString &deviceId, const QByteArray &
         if (const TelemetrySchema *schema = schemaFor(*d)) {
             if (auto bad = violation(*schema, m)) {
                 // Refused by the type's schema: counted, logged, acknowledged, never stored (like any refusal).
-                countReject(bad->first, deviceId, bad->second);
+                countReject(bad->first, *d, bad->second, m.seq);
                 take(*d, m.seq);
                 progress.lastSeq = d->acceptedSeq;
                 progressed = true;

@@ -5,6 +5,7 @@
 #include "protocol/telemetry.h"
 #include "telemetry/telemetrytypes.h"
 
+#include <QtCore/QDateTime>
 #include <QtCore/QHash>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
@@ -154,6 +155,8 @@ public:
     [[nodiscard]] Result<QJsonObject> setSchema(const Principal &who, const QString &deviceType, const QJsonObject &body);
     /// Removes it: the type takes every well-formed metric again.
     [[nodiscard]] Status removeSchema(const Principal &who, const QString &deviceType);
+    /// A device's refused telemetry since the server started: counts by reason, and the last refusal with its detail.
+    [[nodiscard]] Result<QJsonObject> rejects(const Principal &who, const QString &deviceId);
 
 Q_SIGNALS:
     /// After COMMIT: the readings of one device (the event stream for rules and the live API).
@@ -183,6 +186,16 @@ private:
         QList<int> metricIds;
         TenantRate *rate = nullptr; ///< its tenant's quota, found once
         QString deviceType;
+        /// Refusals of this device since the server started; made at its first one.
+        struct Rejects
+        {
+            std::array<qint64, Telemetry::kRejectKinds> counts{};
+            Telemetry::Reject lastReason = Telemetry::Reject::Malformed;
+            QString lastDetail;
+            qint64 lastAtMs = 0;
+            qint64 lastSeq = 0;
+        };
+        std::shared_ptr<Rejects> rejects;
         const TelemetrySchema *schema = nullptr; ///< its type's schema, looked up again when the generation moves
         quint64 schemaGeneration = 0;
     };
@@ -208,12 +221,14 @@ private:
     QString unitOf(const Device &d, const QString &metric);
     Result<bool> deviceTypeExists(const QString &tenantId, const QString &deviceType);
     QHash<QString, TelemetrySchema> m_schemas; ///< by tenant id + '/' + device type
+    QDateTime m_startedAt;
     quint64 m_schemaGeneration = 1;
     Result<qint64> ensureDeviceKey(Device &d);
     Result<int> metricId(const QString &name);
     void flush();
     void onCommitted(const TelemetryStore::BatchResult &result);
-    void countReject(Telemetry::Reject r, const QString &deviceId, const QString &detail);
+    /// Counted per reason and per device, logged for the first few of each reason and then every thousandth.
+    void countReject(Telemetry::Reject r, Device &d, const QString &detail, qint64 seq);
 
     Storage::Database &m_db;
     Options m_options;

@@ -232,6 +232,19 @@ private Q_SLOTS:
         QCOMPARE(h.value(QStringLiteral("stored_messages")).toInt(), 1);
         QCOMPARE(points(QStringLiteral("metric=t")).size(), 1);
         QCOMPARE(m_server->request("GET", QStringLiteral("/v1/health")).status, 200);
+        // The same, for this device alone, with the last refusal's detail.
+        const HttpReply mine = m_server->request("GET", QStringLiteral("/v1/devices/%1/telemetry/rejects").arg(m_id), {}, {}, token());
+        QCOMPARE(mine.status, 200);
+        const QJsonObject counts = mine.json().value(QStringLiteral("rejected")).toObject();
+        QCOMPARE(counts.value(QStringLiteral("bad_metric_name")).toInt(), 1);
+        QCOMPARE(counts.value(QStringLiteral("future_timestamp")).toInt(), 1);
+        QCOMPARE(counts.value(QStringLiteral("malformed")).toInt(), 1);
+        QCOMPARE(mine.json().value(QStringLiteral("total")).toInt(), 3);
+        const QJsonObject last = mine.json().value(QStringLiteral("last")).toObject();
+        QCOMPARE(last.value(QStringLiteral("reason")).toString(), QStringLiteral("malformed"));
+        QVERIFY(last.value(QStringLiteral("seq")).isNull());
+        QVERIFY(last.value(QStringLiteral("detail")).toString().contains(QStringLiteral("malformed JSON")));
+        QCOMPARE(m_server->request("GET", QStringLiteral("/v1/devices/not-a-uuid/telemetry/rejects"), {}, {}, token()).status, 404);
     }
 
     void aDeviceTypeSchemaRefusesWhatBreaksIt()
