@@ -301,6 +301,12 @@ const QList<Migration> &migrations()
                  " updated_at TEXT NOT NULL,"
                  " PRIMARY KEY (tenant_id, device_type))",
              }),
+        both(7, "PostgreSQL: BRIN index on telemetry time",
+             {
+                 // Rows arrive in time order, so a block-range index on ts is tiny and cheap to keep; time-range work
+                 // across devices (retention in the default partition, scans by time) uses it. On every partition.
+                 "{PG_ONLY}CREATE INDEX telemetry_ts_brin ON telemetry USING BRIN (ts)",
+             }),
     };
     return all;
 }
