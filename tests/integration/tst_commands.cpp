@@ -453,16 +453,12 @@ private Q_SLOTS:
         const QDateTime sentAt = QDateTime::fromString(command(sent).value(QStringLiteral("sent_at")).toString(), Qt::ISODateWithMs);
         online->disconnectNow();
 
-        m_server->app().stop();
-        Application second(m_server->app().options());
-        bool ready = false;
-        connect(&second, &Application::ready, this, [&] { ready = true; });
-        QVERIFY(second.start().has_value());
-        QVERIFY(waitFor([&] { return ready; }, 10000));
+        const auto second = restartInProcess(*m_server);
+        QVERIFY(second);
         Principal admin;
         admin.tenantId = m_tenant;
         admin.email = QStringLiteral("admin@localhost");
-        const auto statusIn = [&](const QString &id) { return second.commands().get(admin, id).value_or(QJsonObject()).value(QStringLiteral("status")).toString(); };
+        const auto statusIn = [&](const QString &id) { return second->commands().get(admin, id).value_or(QJsonObject()).value(QStringLiteral("status")).toString(); };
         // Nothing moved while the server was down; no reply was made up.
         QCOMPARE(statusIn(sent), QStringLiteral("sent"));
         QCOMPARE(statusIn(replied), QStringLiteral("sent"));
@@ -474,7 +470,7 @@ private Q_SLOTS:
         QVERIFY(waitFor([&] { return statusIn(replied) == u"succeeded"; }, 5000));
         // The timeout counts from when it was sent before the restart, not from the restart.
         QVERIFY(waitFor([&] { return statusIn(sent) == u"timed_out"; }, 8000));
-        const QDateTime finished = QDateTime::fromString(second.commands().get(admin, sent)->value(QStringLiteral("finished_at")).toString(), Qt::ISODateWithMs);
+        const QDateTime finished = QDateTime::fromString(second->commands().get(admin, sent)->value(QStringLiteral("finished_at")).toString(), Qt::ISODateWithMs);
         QVERIFY2(sentAt.msecsTo(finished) >= 4000 && sentAt.msecsTo(finished) < 6000, qPrintable(QString::number(sentAt.msecsTo(finished))));
         QVERIFY(waitFor([&] { return statusIn(queued) == u"expired"; }, 5000));
         QCOMPARE(statusIn(later), QStringLiteral("queued"));
@@ -483,7 +479,7 @@ private Q_SLOTS:
         QVERIFY(waitFor([&] { return offline->commands.size() == 1; }, 5000));
         QCOMPARE(offline->commands.first().commandId, later);
         m_devices.clear();
-        second.stop();
+        second->stop();
     }
 
     void groupCommandsFanOutWithLiveCounts()

@@ -321,15 +321,11 @@ private Q_SLOTS:
         QCOMPARE(m_server->request("PUT", path, R"({"metrics":{"temp":{"type":"number","max":10,"unit":"K"}}})", "application/json", token()).status, 200);
         QCOMPARE(m_server->request("PUT", path, R"({"metrics":{"temp":{"type":"number","max":50,"unit":"K"}}})", "application/json", token()).status, 200);
         m_client.reset();
-        m_server->app().stop();
-        Application second(m_server->app().options());
-        bool ready = false;
-        connect(&second, &Application::ready, this, [&] { ready = true; });
-        QVERIFY(second.start().has_value());
-        QVERIFY(waitFor([&] { return ready; }, 10000));
+        const auto second = restartInProcess(*m_server);
+        QVERIFY(second);
         Principal viewer;
         viewer.tenantId = m_tenant;
-        const QJsonObject doc = second.telemetry().schema(viewer, QStringLiteral("sensor")).value_or(QJsonObject());
+        const QJsonObject doc = second->telemetry().schema(viewer, QStringLiteral("sensor")).value_or(QJsonObject());
         QCOMPARE(doc.value(QStringLiteral("version")).toInt(), 2);
         QCOMPARE(doc.value(QStringLiteral("metrics")).toObject().value(QStringLiteral("temp")).toObject().value(QStringLiteral("max")).toDouble(), 50.0);
         reconnect();
@@ -337,9 +333,9 @@ private Q_SLOTS:
         publish(message(1, now - 1000, {{QStringLiteral("temp"), 60}}));
         publish(message(2, now - 500, {{QStringLiteral("temp"), 40}}));
         QVERIFY(waitFor([&] { return m_lastAck == 2; }, 5000));
-        QCOMPARE(second.telemetry().health().value(QStringLiteral("rejected")).toObject().value(QStringLiteral("out_of_range")).toInt(), 1);
+        QCOMPARE(second->telemetry().health().value(QStringLiteral("rejected")).toObject().value(QStringLiteral("out_of_range")).toInt(), 1);
         m_client.reset();
-        second.stop();
+        second->stop();
     }
 
     void rollupsMatchRawData()
@@ -563,15 +559,11 @@ private Q_SLOTS:
             publish(message(seq, now - 10000 + seq, {{QStringLiteral("x"), double(seq)}}));
         QVERIFY(waitFor([&] { return m_lastAck == 3; }, 5000));
         m_client.reset();
-        m_server->app().stop();
-        Application second(m_server->app().options());
-        bool ready = false;
-        connect(&second, &Application::ready, this, [&] { ready = true; });
-        QVERIFY(second.start().has_value());
-        QVERIFY(waitFor([&] { return ready; }, 10000));
+        const auto second = restartInProcess(*m_server);
+        QVERIFY(second);
         Principal viewer;
         viewer.tenantId = m_tenant;
-        const QJsonObject latest = second.telemetry().latest(viewer, m_tenant, {}, {}, 10).value_or(QJsonObject());
+        const QJsonObject latest = second->telemetry().latest(viewer, m_tenant, {}, {}, 10).value_or(QJsonObject());
         QCOMPARE(latest.value(QStringLiteral("items")).toArray().at(0).toObject().value(QStringLiteral("metrics")).toObject()
                      .value(QStringLiteral("x")).toObject().value(QStringLiteral("value")).toDouble(), 3.0);
         // The high-water mark came back from storage: a re-send is recognised.
@@ -579,9 +571,9 @@ private Q_SLOTS:
         reconnect();
         publish(message(2, now - 10000 + 2, {{QStringLiteral("x"), 2.0}}));
         QVERIFY(waitFor([&] { return m_lastAck == 3; }, 5000));
-        QCOMPARE(second.telemetry().health().value(QStringLiteral("duplicates")).toInt(), 1);
+        QCOMPARE(second->telemetry().health().value(QStringLiteral("duplicates")).toInt(), 1);
         m_client.reset();
-        second.stop();
+        second->stop();
     }
 };
 

@@ -41,6 +41,23 @@ bool waitFor(const std::function<bool()> &predicate, int timeoutMs)
     return true;
 }
 
+std::unique_ptr<Application> restartInProcess(TestServer &server)
+{
+    server.app().stop();
+    auto second = std::make_unique<Application>(server.app().options());
+    bool ready = false;
+    QObject::connect(second.get(), &Application::ready, second.get(), [&ready] { ready = true; });
+    if (auto st = second->start(); !st) {
+        qWarning() << "the restarted server did not start:" << st.error().message;
+        return nullptr;
+    }
+    if (!waitFor([&] { return ready; }, 10000)) {
+        qWarning() << "the restarted server was not ready within 10 s";
+        return nullptr;
+    }
+    return second;
+}
+
 bool PgDatabase::available()
 {
     return !QProcessEnvironment::systemEnvironment().value(QStringLiteral("FLEETDECK_TEST_PG_URL")).isEmpty();

@@ -80,4 +80,8 @@ private:
 /// Runs the event loop until `predicate` holds or the timeout passes; returns the predicate's last value.
 bool waitFor(const std::function<bool()> &predicate, int timeoutMs);
 
+/// Stops the server's Application and starts a second one on the same data and ports, as a restart would; waits until
+/// it is ready. Null (and a failed QVERIFY message in the log) when it does not come up within 10 s.
+std::unique_ptr<Application> restartInProcess(TestServer &server);
+
 } // namespace Fleetdeck::Test
