@@ -36,6 +36,8 @@ struct Aggregate
     qint64 lastTs = 0;
 };
 
+std::vector<const Row *> inKeyOrder(const std::vector<Row> &rows); // below, with the other batch helpers
+
 Status sqlFailure(const QSqlQuery &q, const char *what)
 {
     return fail(Error::unavailable(QStringLiteral("%1: %2").arg(QString::fromLatin1(what), q.lastError().text())));
@@ -124,17 +126,18 @@ Status TelemetryWriter::write(const Batch &batch)
 {
     if (auto st = m_db->transaction(); !st)
         return st;
+    const std::vector<const Row *> sorted = inKeyOrder(batch.rows);
     Status st;
     if (m_db->dialect() == Storage::Dialect::Postgres) {
         st = copyRows(batch.rows);
         if (st)
-            st = writeRollups(batch);
+            st = writeRollups(sorted);
         if (st)
-            st = writeLatest(batch);
+            st = writeLatest(sorted);
         if (st)
             st = writeProgress(batch);
     } else {
-        st = writeSqlite(batch);
+        st = writeSqlite(batch, sorted);
     }
     if (st)
         st = m_db->commit();
@@ -212,32 +215,9 @@ namespace {
 
 using AggregateKey = std::tuple<qint64, int, qint64>;
 
-/// The batch's contribution to one rollup: per device, metric and bucket of `width` ms (numbers only).
-std::map<AggregateKey, Aggregate> aggregatesOf(const std::vector<Row> &rows, qint64 width)
-{
-    std::map<AggregateKey, Aggregate> aggregates;
-    for (const Row &r : rows) {
-        if (r.isText)
-            continue;
-        Aggregate &a = aggregates[{r.deviceKey, r.metricId, r.ts - r.ts % width}];
-        if (a.count == 0) {
-            a.min = a.max = r.value;
-            a.lastTs = r.ts - 1;
-        }
-        ++a.count;
-        a.min = std::min(a.min, r.value);
-        a.max = std::max(a.max, r.value);
-        a.sum += r.value;
-        if (r.ts >= a.lastTs) {
-            a.last = r.value;
-            a.lastTs = r.ts;
-        }
-    }
-    return aggregates;
-}
-
-/// The same from rows sorted by device, metric and time: one pass, no map.
-std::vector<std::pair<AggregateKey, Aggregate>> aggregatesOfSorted(const std::vector<const Row *> &sorted, qint64 width)
+/// The batch's contribution to one rollup, per device, metric and bucket of `width` ms (numbers only), from its rows
+/// in key order: one pass.
+std::vector<std::pair<AggregateKey, Aggregate>> aggregatesOf(const std::vector<const Row *> &sorted, qint64 width)
 {
     std::vector<std::pair<AggregateKey, Aggregate>> out;
     for (const Row *r : sorted) {
@@ -260,16 +240,40 @@ std::vector<std::pair<AggregateKey, Aggregate>> aggregatesOfSorted(const std::ve
     return out;
 }
 
-/// The newest reading per device and metric in the batch.
-std::map<std::pair<qint64, int>, const Row *> newestOf(const std::vector<Row> &rows)
+/// The batch's rows in key order (device, metric, time, seq): consecutive inserts land on the same B-tree pages, and
+/// rollups and latest values come out of one pass.
+std::vector<const Row *> inKeyOrder(const std::vector<Row> &rows)
 {
-    std::map<std::pair<qint64, int>, const Row *> newest;
-    for (const Row &r : rows) {
-        const Row *&slot = newest[{r.deviceKey, r.metricId}];
-        if (!slot || r.ts >= slot->ts)
-            slot = &r;
-    }
+    std::vector<const Row *> sorted;
+    sorted.reserve(rows.size());
+    for (const Row &r : rows)
+        sorted.push_back(&r);
+    std::sort(sorted.begin(), sorted.end(), [](const Row *a, const Row *b) {
+        return std::tie(a->deviceKey, a->metricId, a->ts, a->seq) < std::tie(b->deviceKey, b->metricId, b->ts, b->seq);
+    });
+    return sorted;
+}
+
+/// The newest reading per device and metric: the last of each run in key order.
+std::vector<const Row *> newestOf(const std::vector<const Row *> &sorted)
+{
+    std::vector<const Row *> newest;
+    for (size_t i = 0; i < sorted.size(); ++i)
+        if (i + 1 == sorted.size() || sorted[i + 1]->deviceKey != sorted[i]->deviceKey || sorted[i + 1]->metricId != sorted[i]->metricId)
+            newest.push_back(sorted[i]);
     return newest;
+}
+
+/// A value or a text, as the (value, text) column pair at parameters p and p + 1.
+void bindValueOrText(sqlite3_stmt *q, int p, const Row &r)
+{
+    if (r.isText) {
+        sqlite3_bind_null(q, p);
+        sqlite3_bind_text16(q, p + 1, r.text.utf16(), int(r.text.size() * 2), SQLITE_TRANSIENT);
+    } else {
+        sqlite3_bind_double(q, p, r.value);
+        sqlite3_bind_null(q, p + 1);
+    }
 }
 
 QString rollupUpsertTail(const QString &table, const QString &least, const QString &greatest)
@@ -301,7 +305,7 @@ struct TelemetryWriter::SqliteStatements
     SqliteChunked lastSeen{"UPDATE devices SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)", "", "", 3, false};
 };
 
-Status TelemetryWriter::writeSqlite(const Batch &batch)
+Status TelemetryWriter::writeSqlite(const Batch &batch, const std::vector<const Row *> &sorted)
 {
     const QVariant handle = m_db->handle().driver()->handle();
     sqlite3 *conn = handle.isValid() ? *static_cast<sqlite3 *const *>(handle.data()) : nullptr;
@@ -313,33 +317,19 @@ Status TelemetryWriter::writeSqlite(const Batch &batch)
     }
     SqliteStatements &st = *m_lite;
 
-    // In key order, so that consecutive inserts land on the same B-tree pages.
-    std::vector<const Row *> sorted;
-    sorted.reserve(batch.rows.size());
-    for (const Row &r : batch.rows)
-        sorted.push_back(&r);
-    std::sort(sorted.begin(), sorted.end(), [](const Row *a, const Row *b) {
-        return std::tie(a->deviceKey, a->metricId, a->ts, a->seq) < std::tie(b->deviceKey, b->metricId, b->ts, b->seq);
-    });
     Status s = st.rows.run(conn, sorted.size(), "inserting telemetry", [&](sqlite3_stmt *q, size_t i, int p) {
         const Row &r = *sorted[i];
         sqlite3_bind_int64(q, p, r.deviceKey);
         sqlite3_bind_int64(q, p + 1, r.metricId);
         sqlite3_bind_int64(q, p + 2, r.ts);
         sqlite3_bind_int64(q, p + 3, r.seq);
-        if (r.isText) {
-            sqlite3_bind_null(q, p + 4);
-            sqlite3_bind_text16(q, p + 5, r.text.utf16(), int(r.text.size() * 2), SQLITE_TRANSIENT);
-        } else {
-            sqlite3_bind_double(q, p + 4, r.value);
-            sqlite3_bind_null(q, p + 5);
-        }
+        bindValueOrText(q, p + 4, r);
     });
     if (!s)
         return s;
 
     for (auto [statement, width] : {std::pair{&st.rollup1m, qint64(60000)}, std::pair{&st.rollup1h, qint64(3600000)}}) {
-        const auto items = aggregatesOfSorted(sorted, width);
+        const auto items = aggregatesOf(sorted, width);
         s = statement->run(conn, items.size(), "updating rollups", [&](sqlite3_stmt *q, size_t i, int p) {
             const auto &[key, a] = items[i];
             sqlite3_bind_int64(q, p, std::get<0>(key));
@@ -356,23 +346,13 @@ Status TelemetryWriter::writeSqlite(const Batch &batch)
             return s;
     }
 
-    // The newest per device and metric: the last of each run in key order.
-    std::vector<const Row *> latest;
-    for (size_t i = 0; i < sorted.size(); ++i)
-        if (i + 1 == sorted.size() || sorted[i + 1]->deviceKey != sorted[i]->deviceKey || sorted[i + 1]->metricId != sorted[i]->metricId)
-            latest.push_back(sorted[i]);
+    const auto latest = newestOf(sorted);
     s = st.latest.run(conn, latest.size(), "updating latest values", [&](sqlite3_stmt *q, size_t i, int p) {
         const Row &r = *latest[i];
         sqlite3_bind_int64(q, p, r.deviceKey);
         sqlite3_bind_int64(q, p + 1, r.metricId);
         sqlite3_bind_int64(q, p + 2, r.ts);
-        if (r.isText) {
-            sqlite3_bind_null(q, p + 3);
-            sqlite3_bind_text16(q, p + 4, r.text.utf16(), int(r.text.size() * 2), SQLITE_TRANSIENT);
-        } else {
-            sqlite3_bind_double(q, p + 3, r.value);
-            sqlite3_bind_null(q, p + 4);
-        }
+        bindValueOrText(q, p + 3, r);
     });
     if (!s)
         return s;
@@ -568,12 +548,11 @@ Status TelemetryWriter::runChunked(int slot, const std::vector<Item> &items, con
     return {};
 }
 
-Status TelemetryWriter::writeRollups(const Batch &batch)
+Status TelemetryWriter::writeRollups(const std::vector<const Row *> &sorted)
 {
     int slot = kRollup1m;
     for (const auto &[table, width] : {std::pair{QStringLiteral("telemetry_1m"), qint64(60000)}, std::pair{QStringLiteral("telemetry_1h"), qint64(3600000)}}) {
-        const auto aggregates = aggregatesOf(batch.rows, width);
-        std::vector<std::pair<AggregateKey, Aggregate>> items(aggregates.begin(), aggregates.end());
+        const auto items = aggregatesOf(sorted, width);
         const QString head = QStringLiteral("INSERT INTO %1 (device_key, metric_id, bucket, count, min, max, sum, last, last_ts) VALUES ").arg(table);
         Status st = runChunked(slot++, items, head, QStringLiteral("(?,?,?,?,?,?,?,?,?)"), 9,
                                rollupUpsertTail(table, QStringLiteral("LEAST"), QStringLiteral("GREATEST")), "updating rollups",
@@ -595,14 +574,9 @@ Status TelemetryWriter::writeRollups(const Batch &batch)
     return {};
 }
 
-Status TelemetryWriter::writeLatest(const Batch &batch)
+Status TelemetryWriter::writeLatest(const std::vector<const Row *> &sorted)
 {
-    const auto newest = newestOf(batch.rows);
-    std::vector<const Row *> items;
-    items.reserve(newest.size());
-    for (const auto &[key, r] : newest)
-        items.push_back(r);
-    return runChunked(kLatest, items, QStringLiteral("INSERT INTO telemetry_latest (device_key, metric_id, ts, value, text) VALUES "),
+    return runChunked(kLatest, newestOf(sorted), QStringLiteral("INSERT INTO telemetry_latest (device_key, metric_id, ts, value, text) VALUES "),
                       QStringLiteral("(?,?,?,?,?)"), 5, QString::fromLatin1(kLatestUpsertTail), "updating latest values",
                       [](QSqlQuery &q, const Row *r, int p) {
                           q.bindValue(p, r->deviceKey);

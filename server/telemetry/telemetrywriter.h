@@ -41,10 +41,11 @@ private:
     Status write(const TelemetryStore::Batch &batch);
     /// SQLite: the whole batch on the C API with multi-row statements (Qt's binding, a QVariant per value and a
     /// statement per row, cost more than SQLite's own work).
-    Status writeSqlite(const TelemetryStore::Batch &batch);
+    Status writeSqlite(const TelemetryStore::Batch &batch, const std::vector<const TelemetryStore::Row *> &sorted);
     Status copyRows(const std::vector<TelemetryStore::Row> &rows);
-    Status writeRollups(const TelemetryStore::Batch &batch);
-    Status writeLatest(const TelemetryStore::Batch &batch);
+    /// PostgreSQL: from the batch's rows in key order, 64 rows per statement.
+    Status writeRollups(const std::vector<const TelemetryStore::Row *> &sorted);
+    Status writeLatest(const std::vector<const TelemetryStore::Row *> &sorted);
     Status writeProgress(const TelemetryStore::Batch &batch);
     void dropStatements();
     Result<QSqlQuery *> statement(int slot, const QString &sql);
