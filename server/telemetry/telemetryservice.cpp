@@ -388,6 +388,13 @@ void TelemetryService::handleMessage(const QString &deviceId, const QByteArray &
     bool progressed = false;
     bool duplicate = false;
     DeviceProgress &progress = m_batch.progress[*key];
+    // A message refused (by the protocol, the type's schema or the tenant's quota) is handled all the same:
+    // acknowledged, never stored, not resent.
+    const auto handled = [&](qint64 seq) {
+        take(*d, seq);
+        progress.lastSeq = d->acceptedSeq;
+        progressed = true;
+    };
     for (const Telemetry::Decoded &entry : decoded) {
         if (entry.seq > 0 && (entry.seq <= d->acceptedSeq || d->ahead.count(entry.seq))) {
             ++m_duplicates;
@@ -396,32 +403,23 @@ void TelemetryService::handleMessage(const QString &deviceId, const QByteArray &
         }
         if (!entry.message) {
             countReject(entry.reject, *d, entry.detail, entry.seq);
-            if (entry.seq > 0) {
-                // A refused message with a readable seq is handled: acknowledged, never stored, not resent.
-                take(*d, entry.seq);
-                progress.lastSeq = d->acceptedSeq;
-                progressed = true;
-            }
+            if (entry.seq > 0) // without a readable seq it cannot be acknowledged
+                handled(entry.seq);
             continue;
         }
         const Telemetry::Message &m = *entry.message;
         if (const TelemetrySchema *schema = schemaFor(*d)) {
             if (auto bad = violation(*schema, m)) {
-                // Refused by the type's schema: counted, logged, acknowledged, never stored (like any refusal).
                 countReject(bad->first, *d, bad->second, m.seq);
-                take(*d, m.seq);
-                progress.lastSeq = d->acceptedSeq;
-                progressed = true;
+                handled(m.seq);
                 continue;
             }
         }
         if (!admit(*d, nowMs)) {
-            // Over the tenant's quota: dropped by policy, counted, and acknowledged so that it is not resent.
-            take(*d, m.seq);
-            progress.lastSeq = d->acceptedSeq;
-            progressed = true;
+            handled(m.seq); // over the tenant's quota: dropped by policy, counted in admit()
             continue;
         }
+        const size_t rowsBefore = m_batch.rows.size();
         bool stored = true;
         for (qsizetype i = 0; i < m.readings.size(); ++i) {
             const Telemetry::Reading &r = m.readings[i];
@@ -455,8 +453,12 @@ void TelemetryService::handleMessage(const QString &deviceId, const QByteArray &
             row.text = r.text;
             m_batch.rows.push_back(std::move(row));
         }
-        if (!stored)
-            break; // the rest waits for the re-send
+        if (!stored) {
+            // The rest waits for the re-send, this message whole: none of its readings goes into the batch now
+            // (PostgreSQL's COPY would store them twice when the message comes again).
+            m_batch.rows.resize(rowsBefore);
+            break;
+        }
         take(*d, m.seq);
         progress.lastSeq = d->acceptedSeq;
         progress.lastTs = std::max(progress.lastTs, m.tsMs);
@@ -881,6 +883,8 @@ Result<QJsonObject> TelemetryService::history(const Principal &who, const QStrin
     for (const QString &name : std::as_const(names)) {
         QJsonArray points;
         bool truncated = false;
+        const QString unitName = unitOf(*d, name);
+        const QJsonValue unit = unitName.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(unitName);
         const int metric = m_metricIds.value(name, 0);
         if (d->key && metric) {
             QString sql;
@@ -920,7 +924,7 @@ Result<QJsonObject> TelemetryService::history(const Principal &who, const QStrin
                 points = folded->first;
                 truncated = folded->second;
                 series.append(QJsonObject{{QStringLiteral("metric"), name},
-                                          {QStringLiteral("unit"), unitOf(*d, name).isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(unitOf(*d, name))},
+                                          {QStringLiteral("unit"), unit},
                                           {QStringLiteral("points"), points},
                                           {QStringLiteral("truncated"), truncated}});
                 continue;
@@ -942,7 +946,7 @@ Result<QJsonObject> TelemetryService::history(const Principal &who, const QStrin
             }
         }
         series.append(QJsonObject{{QStringLiteral("metric"), name},
-                                  {QStringLiteral("unit"), unitOf(*d, name).isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(unitOf(*d, name))},
+                                  {QStringLiteral("unit"), unit},
                                   {QStringLiteral("points"), points},
                                   {QStringLiteral("truncated"), truncated}});
     }
