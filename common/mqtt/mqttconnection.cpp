@@ -402,7 +402,6 @@ bool MqttConnection::handlePacket(quint8 header, const char *body, qsizetype len
         const bool sessionPresent = body[0] & 1;
         m_connectTimeout.stop();
         m_backoffMs = 0;
-        ++m_connectCount;
         m_lastError.clear();
         setState(State::Connected);
         const int keepAlive = qBound(1, m_options.keepAliveSeconds, 65535);

@@ -44,7 +44,6 @@ public:
     void reconnectNow();
     /// Backpressure: stops taking packets from the connection; what the broker has not delivered waits there.
     void setReadPaused(bool paused);
-    bool isReadPaused() const { return m_readPaused; }
 
     [[nodiscard]] Result<int> publish(const QString &topic, const QByteArray &payload, int qos = 1, bool retain = false);
     [[nodiscard]] Result<int> subscribe(const QString &filter, int qos = 1);
@@ -52,7 +51,6 @@ public:
     State state() const { return m_state; }
     QString lastError() const { return m_lastError; }
     const MqttClientOptions &options() const { return m_options; }
-    int connectCount() const { return m_connectCount; }
     /// QoS 1 publishes sent and not yet acknowledged, plus those waiting for a free slot.
     int outstanding() const { return int(m_inflight.size() + m_waiting.size()); }
 
@@ -112,7 +110,6 @@ private:
     State m_state = State::Disconnected;
     QString m_lastError;
     int m_backoffMs = 0;
-    int m_connectCount = 0;
     bool m_running = false;
     bool m_readPaused = false;
     bool m_parsing = false;
