@@ -2,6 +2,8 @@
 
 #include "storage/migrations.h"
 
+#include "core/packedreadings.h"
+
 #include <QtCore/QDateTime>
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
@@ -9,13 +11,52 @@
 #include <QtCore/QSet>
 #include <QtCore/QUrl>
 #include <QtCore/QUrlQuery>
+#include <QtSql/QSqlDriver>
 #include <QtSql/QSqlError>
+
+#include <sqlite3.h>
 
 Q_LOGGING_CATEGORY(lcStorage, "fleetdeck.server.storage", QtInfoMsg)
 
 namespace Fleetdeck::Storage {
 
 qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
+
+namespace {
+
+/// SQLite aggregate fleetdeck_pack(metric_id, value, text): the readings of a group packed as the raw table stores
+/// them (core/packedreadings.h), for migration 8, which turns a row per reading into a row per message.
+void packStep(sqlite3_context *ctx, int, sqlite3_value **argv)
+{
+    auto **acc = static_cast<QByteArray **>(sqlite3_aggregate_context(ctx, sizeof(QByteArray *)));
+    if (!acc) {
+        sqlite3_result_error_nomem(ctx);
+        return;
+    }
+    if (!*acc)
+        *acc = new QByteArray;
+    const int metric = sqlite3_value_int(argv[0]);
+    if (sqlite3_value_type(argv[2]) != SQLITE_NULL) {
+        const auto *text = reinterpret_cast<const char *>(sqlite3_value_text(argv[2]));
+        Packed::appendText(**acc, metric, std::string_view(text ? text : "", size_t(sqlite3_value_bytes(argv[2]))));
+    } else {
+        Packed::appendNumber(**acc, metric, sqlite3_value_double(argv[1]));
+    }
+}
+
+void packFinal(sqlite3_context *ctx)
+{
+    auto **acc = static_cast<QByteArray **>(sqlite3_aggregate_context(ctx, 0));
+    if (!acc || !*acc) {
+        sqlite3_result_zeroblob(ctx, 0);
+        return;
+    }
+    sqlite3_result_blob(ctx, (*acc)->constData(), int((*acc)->size()), SQLITE_TRANSIENT);
+    delete *acc;
+    *acc = nullptr;
+}
+
+} // namespace
 
 Result<DatabaseUrl> DatabaseUrl::parse(const QString &text)
 {
@@ -122,6 +163,11 @@ Status Database::configure()
             if (!r)
                 return fail(r.error());
         }
+        const QVariant h = handle().driver()->handle();
+        sqlite3 *conn = h.isValid() ? *static_cast<sqlite3 *const *>(h.data()) : nullptr;
+        if (!conn || sqlite3_create_function_v2(conn, "fleetdeck_pack", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, nullptr, packStep,
+                                                packFinal, nullptr) != SQLITE_OK)
+            return fail(Error::unavailable(QStringLiteral("cannot register fleetdeck_pack() on %1").arg(m_url.redacted())));
     } else {
         auto r = exec(QStringLiteral("SET client_min_messages TO WARNING"));
         if (!r)

@@ -307,6 +307,20 @@ const QList<Migration> &migrations()
                  // across devices (retention in the default partition, scans by time) uses it. On every partition.
                  "{PG_ONLY}CREATE INDEX telemetry_ts_brin ON telemetry USING BRIN (ts)",
              }),
+        [] {
+            // SQLite: one raw row per message instead of one per reading, the readings packed in a blob
+            // (core/packedreadings.h; fleetdeck_pack() is registered on every connection). A message of three metrics
+            // is one B-tree insert instead of three, which is most of the writer's cost. Keyed on device, time and
+            // seq: a device's history is one range scan in time order. PostgreSQL keeps a row per reading (COPY).
+            Migration m{8, QStringLiteral("SQLite: one raw telemetry row per message, readings packed"), {}, {}};
+            m.sqlite << QStringLiteral("CREATE TABLE telemetry_packed (device_key BIGINT NOT NULL, ts BIGINT NOT NULL, seq BIGINT NOT NULL, "
+                                       "readings BLOB NOT NULL, PRIMARY KEY (device_key, ts, seq)) WITHOUT ROWID")
+                     << QStringLiteral("INSERT INTO telemetry_packed SELECT device_key, ts, seq, fleetdeck_pack(metric_id, value, text) FROM telemetry "
+                                       "GROUP BY device_key, ts, seq ORDER BY device_key, ts, seq")
+                     << QStringLiteral("DROP TABLE telemetry")
+                     << QStringLiteral("ALTER TABLE telemetry_packed RENAME TO telemetry");
+            return m;
+        }(),
     };
     return all;
 }

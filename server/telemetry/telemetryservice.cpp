@@ -2,6 +2,7 @@
 
 #include "auth/authservice.h"
 #include "core/jsonutil.h"
+#include "core/packedreadings.h"
 #include "protocol/messages.h"
 #include "storage/database.h"
 #include "telemetry/telemetrywriter.h"
@@ -780,11 +781,97 @@ QJsonObject TelemetryService::health() const
     return h;
 }
 
+namespace {
+
+sqlite3 *sqliteOf(Storage::Database &db)
+{
+    const QVariant handle = db.handle().driver()->handle();
+    return handle.isValid() ? *static_cast<sqlite3 *const *>(handle.data()) : nullptr;
+}
+
+/// Folds parts (a rollup row, or one raw reading) into buckets of q.intervalMs, in time order, into at most q.limit
+/// points of q.agg.
+class BucketFolder
+{
+public:
+    explicit BucketFolder(const TelemetryQuery &q) : m_q(q) {}
+
+    /// False once the series has more buckets than its limit (then `truncated`).
+    bool add(qint64 time, qint64 count, double mn, double mx, double sum, double last, qint64 lastTs)
+    {
+        if (truncated)
+            return false;
+        const qint64 start = (time / m_q.intervalMs) * m_q.intervalMs;
+        if (m_open && m_start != start)
+            close();
+        if (truncated)
+            return false;
+        if (!m_open) {
+            m_open = true;
+            m_start = start;
+            m_count = count;
+            m_min = mn;
+            m_max = mx;
+            m_sum = sum;
+            m_last = last;
+            m_lastTs = lastTs;
+            return true;
+        }
+        m_count += count;
+        m_min = std::min(m_min, mn);
+        m_max = std::max(m_max, mx);
+        m_sum += sum;
+        if (lastTs >= m_lastTs) { // ">=": of readings at the same ms the later one (in seq order) is the last
+            m_lastTs = lastTs;
+            m_last = last;
+        }
+        return true;
+    }
+    void finish()
+    {
+        if (m_open && !truncated)
+            close();
+    }
+
+    QJsonArray points;
+    bool truncated = false;
+
+private:
+    void close()
+    {
+        m_open = false;
+        if (points.size() == m_q.limit) {
+            truncated = true;
+            return;
+        }
+        double v;
+        if (m_q.agg == u"avg")
+            v = m_sum / double(m_count);
+        else if (m_q.agg == u"min")
+            v = m_min;
+        else if (m_q.agg == u"max")
+            v = m_max;
+        else if (m_q.agg == u"sum")
+            v = m_sum;
+        else if (m_q.agg == u"count")
+            v = double(m_count);
+        else
+            v = m_last;
+        points.append(QJsonArray{m_start, v});
+    }
+
+    const TelemetryQuery &m_q;
+    bool m_open = false;
+    qint64 m_start = 0, m_count = 0, m_lastTs = 0;
+    double m_min = 0, m_max = 0, m_sum = 0, m_last = 0;
+};
+
+} // namespace
+
 Result<std::pair<QJsonArray, bool>> TelemetryService::foldRollup(const QString &source, qint64 deviceKey, int metricId,
                                                                   const TelemetryQuery &q)
 {
-    const QVariant handle = m_db.handle().driver()->handle();
-    sqlite3 *conn = handle.isValid() ? *static_cast<sqlite3 *const *>(handle.data()) : nullptr;
+    sqlite3 *conn = sqliteOf(m_db);
     if (!conn)
         return fail(Error::internal(QStringLiteral("no sqlite3 connection behind QSQLITE")));
     const QByteArray sql = "SELECT bucket, count, min, max, sum, last, last_ts FROM telemetry_" + source.toLatin1()
@@ -797,65 +884,87 @@ Result<std::pair<QJsonArray, bool>> TelemetryService::foldRollup(const QString &
     sqlite3_bind_int(raw, 2, metricId);
     sqlite3_bind_int64(raw, 3, q.fromMs);
     sqlite3_bind_int64(raw, 4, q.toMs);
-
-    struct Bucket
-    {
-        qint64 start = 0, count = 0, lastTs = std::numeric_limits<qint64>::min();
-        double min = 0, max = 0, sum = 0, last = 0;
-    };
-    QJsonArray points;
-    bool truncated = false;
-    std::optional<Bucket> open;
-    const auto close = [&](const Bucket &b) {
-        if (points.size() == q.limit) {
-            truncated = true;
-            return;
-        }
-        double v = 0;
-        if (q.agg == u"avg")
-            v = b.sum / double(b.count);
-        else if (q.agg == u"min")
-            v = b.min;
-        else if (q.agg == u"max")
-            v = b.max;
-        else if (q.agg == u"sum")
-            v = b.sum;
-        else if (q.agg == u"count")
-            v = double(b.count);
-        else
-            v = b.last;
-        points.append(QJsonArray{b.start, v});
-    };
+    BucketFolder fold(q);
     int rc;
-    while ((rc = sqlite3_step(raw)) == SQLITE_ROW && !truncated) {
-        const qint64 bucket = sqlite3_column_int64(raw, 0);
-        const qint64 start = (bucket / q.intervalMs) * q.intervalMs;
-        if (open && open->start != start) {
-            close(*open);
-            open.reset();
-        }
-        const qint64 count = sqlite3_column_int64(raw, 1);
-        const double mn = sqlite3_column_double(raw, 2), mx = sqlite3_column_double(raw, 3), sum = sqlite3_column_double(raw, 4);
-        const double last = sqlite3_column_double(raw, 5);
-        const qint64 lastTs = sqlite3_column_int64(raw, 6);
-        if (!open) {
-            open = Bucket{start, count, lastTs, mn, mx, sum, last};
-            continue;
-        }
-        open->count += count;
-        open->min = std::min(open->min, mn);
-        open->max = std::max(open->max, mx);
-        open->sum += sum;
-        if (lastTs > open->lastTs) {
-            open->lastTs = lastTs;
-            open->last = last;
-        }
+    while ((rc = sqlite3_step(raw)) == SQLITE_ROW
+           && fold.add(sqlite3_column_int64(raw, 0), sqlite3_column_int64(raw, 1), sqlite3_column_double(raw, 2), sqlite3_column_double(raw, 3),
+                       sqlite3_column_double(raw, 4), sqlite3_column_double(raw, 5), sqlite3_column_int64(raw, 6))) {
     }
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return fail(Error::unavailable(QStringLiteral("reading the rollup: %1").arg(QString::fromUtf8(sqlite3_errmsg(conn)))));
-    if (open && !truncated)
-        close(*open);
-    return std::pair{points, truncated};
+    fold.finish();
+    return std::pair{fold.points, fold.truncated};
+}
+
+Result<std::vector<std::pair<QJsonArray, bool>>> TelemetryService::scanPacked(qint64 deviceKey, const std::vector<int> &metricIds,
+                                                                               const TelemetryQuery &q)
+{
+    sqlite3 *conn = sqliteOf(m_db);
+    if (!conn)
+        return fail(Error::internal(QStringLiteral("no sqlite3 connection behind QSQLITE")));
+    static const char sql[] = "SELECT ts, readings FROM telemetry WHERE device_key = ? AND ts >= ? AND ts < ? ORDER BY ts, seq";
+    sqlite3_stmt *raw = nullptr;
+    if (sqlite3_prepare_v2(conn, sql, int(sizeof sql - 1), &raw, nullptr) != SQLITE_OK)
+        return fail(Error::unavailable(QStringLiteral("preparing the telemetry query: %1").arg(QString::fromUtf8(sqlite3_errmsg(conn)))));
+    const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt *)> stmt(raw, sqlite3_finalize);
+    sqlite3_bind_int64(raw, 1, deviceKey);
+    sqlite3_bind_int64(raw, 2, q.fromMs);
+    sqlite3_bind_int64(raw, 3, q.toMs);
+
+    // One pass over the device's messages in time order serves every requested metric.
+    struct Series
+    {
+        QJsonArray points;
+        bool truncated = false;
+        std::optional<BucketFolder> fold;
+    };
+    std::vector<Series> series(metricIds.size());
+    if (q.intervalMs > 0)
+        for (Series &s : series)
+            s.fold.emplace(q);
+    size_t done = 0; // series at their limit
+    qint64 malformed = 0;
+    int rc = SQLITE_DONE;
+    while (done < series.size() && (rc = sqlite3_step(raw)) == SQLITE_ROW) {
+        const qint64 ts = sqlite3_column_int64(raw, 0);
+        const void *blob = sqlite3_column_blob(raw, 1);
+        const int size = sqlite3_column_bytes(raw, 1);
+        const bool ok = Packed::forEach(blob, size, [&](const Packed::Reading &r) {
+            for (size_t k = 0; k < metricIds.size(); ++k) {
+                if (metricIds[k] != r.metricId)
+                    continue;
+                Series &s = series[k];
+                if (s.fold) {
+                    if (!r.isText && !s.fold->truncated && !s.fold->add(ts, 1, r.value, r.value, r.value, r.value, ts))
+                        ++done;
+                } else if (!s.truncated) {
+                    if (s.points.size() == q.limit) {
+                        s.truncated = true;
+                        ++done;
+                    } else {
+                        s.points.append(QJsonArray{ts, r.isText ? QJsonValue(QString::fromUtf8(r.text.data(), qsizetype(r.text.size()))) : QJsonValue(r.value)});
+                    }
+                }
+            }
+        });
+        if (!ok)
+            ++malformed;
+    }
+    if (done < series.size() && rc != SQLITE_DONE)
+        return fail(Error::unavailable(QStringLiteral("reading telemetry: %1").arg(QString::fromUtf8(sqlite3_errmsg(conn)))));
+    if (malformed)
+        qCWarning(lcTelemetry) << malformed << "stored telemetry rows of device key" << deviceKey << "are damaged; their readings past the damage are skipped";
+    std::vector<std::pair<QJsonArray, bool>> out;
+    out.reserve(series.size());
+    for (Series &s : series) {
+        if (s.fold) {
+            s.fold->finish();
+            out.emplace_back(s.fold->points, s.fold->truncated);
+        } else {
+            out.emplace_back(s.points, s.truncated);
+        }
+    }
+    return out;
 }
 
 Result<QJsonObject> TelemetryService::history(const Principal &who, const QString &deviceId, const TelemetryQuery &q)
@@ -879,14 +988,29 @@ Result<QJsonObject> TelemetryService::history(const Principal &who, const QStrin
         else if (q.intervalMs % 60000 == 0)
             source = QStringLiteral("1m");
     }
+    // SQLite keeps a row per message (readings packed): raw points and raw aggregates of every metric asked for come
+    // from one scan of the device's rows.
+    std::vector<std::pair<QJsonArray, bool>> packed;
+    if (!pg && source == u"raw" && d->key) {
+        std::vector<int> ids;
+        for (const QString &name : std::as_const(names))
+            ids.push_back(m_metricIds.value(name, 0));
+        auto scanned = scanPacked(d->key, ids, q);
+        if (!scanned)
+            return fail(scanned.error());
+        packed = std::move(*scanned);
+    }
     QJsonArray series;
-    for (const QString &name : std::as_const(names)) {
+    for (qsizetype n = 0; n < names.size(); ++n) {
+        const QString &name = names[n];
         QJsonArray points;
         bool truncated = false;
         const QString unitName = unitOf(*d, name);
         const QJsonValue unit = unitName.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(unitName);
         const int metric = m_metricIds.value(name, 0);
-        if (d->key && metric) {
+        if (!packed.empty()) {
+            std::tie(points, truncated) = std::move(packed[size_t(n)]);
+        } else if (d->key && metric) {
             QString sql;
             const QVariantMap b{{QStringLiteral("k"), d->key}, {QStringLiteral("m"), metric}, {QStringLiteral("from"), q.fromMs},
                                 {QStringLiteral("to"), q.toMs}, {QStringLiteral("iv"), q.intervalMs}, {QStringLiteral("limit"), q.limit + 1}};

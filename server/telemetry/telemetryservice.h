@@ -246,6 +246,8 @@ private:
     QHash<QString, QStringList> m_tenantDevices;
     /// SQLite: an aggregated history query served from a rollup, folded here from rows read in index order.
     Result<std::pair<QJsonArray, bool>> foldRollup(const QString &source, qint64 deviceKey, int metricId, const TelemetryQuery &q);
+    /// SQLite: raw points or raw aggregates of several metrics from the packed rows, in one pass.
+    Result<std::vector<std::pair<QJsonArray, bool>>> scanPacked(qint64 deviceKey, const std::vector<int> &metricIds, const TelemetryQuery &q);
     const QStringList &tenantDevices(const QString &tenantId);
     TelemetryStore::Batch m_batch;
     quint64 m_nextBatchId = 1;

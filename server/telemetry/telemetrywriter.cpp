@@ -1,5 +1,7 @@
 #include "telemetry/telemetrywriter.h"
 
+#include "core/packedreadings.h"
+
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QtEndian>
 #include <QtCore/QLoggingCategory>
@@ -295,13 +297,15 @@ struct TelemetryWriter::SqliteStatements
 {
     sqlite3 *connection = nullptr;
     // OR IGNORE: a reading stored ahead of a gap and sent again after a restart of this server is kept once.
-    SqliteChunked rows{"INSERT OR IGNORE INTO telemetry (device_key, metric_id, ts, seq, value, text) VALUES ", "(?,?,?,?,?,?)", "", 6};
+    // One row per message, its readings packed (storage/packedreadings.h).
+    SqliteChunked rows{"INSERT OR IGNORE INTO telemetry (device_key, ts, seq, readings) VALUES ", "(?,?,?,?)", "", 4};
     SqliteChunked rollup1m{"INSERT INTO telemetry_1m (device_key, metric_id, bucket, count, min, max, sum, last, last_ts) VALUES ",
                            "(?,?,?,?,?,?,?,?,?)", rollupUpsertTail(QStringLiteral("telemetry_1m"), QStringLiteral("MIN"), QStringLiteral("MAX")).toLatin1(), 9};
     SqliteChunked rollup1h{"INSERT INTO telemetry_1h (device_key, metric_id, bucket, count, min, max, sum, last, last_ts) VALUES ",
                            "(?,?,?,?,?,?,?,?,?)", rollupUpsertTail(QStringLiteral("telemetry_1h"), QStringLiteral("MIN"), QStringLiteral("MAX")).toLatin1(), 9};
     SqliteChunked latest{"INSERT INTO telemetry_latest (device_key, metric_id, ts, value, text) VALUES ", "(?,?,?,?,?)", kLatestUpsertTail, 5};
     SqliteChunked progress{"UPDATE telemetry_devices SET last_seq = ?, last_ts = ? WHERE device_key = ? AND last_seq < ?", "", "", 4, false};
+    QByteArray packed; ///< the batch's packed readings, reused
     SqliteChunked lastSeen{"UPDATE devices SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)", "", "", 3, false};
 };
 
@@ -317,13 +321,37 @@ Status TelemetryWriter::writeSqlite(const Batch &batch, const std::vector<const 
     }
     SqliteStatements &st = *m_lite;
 
-    Status s = st.rows.run(conn, sorted.size(), "inserting telemetry", [&](sqlite3_stmt *q, size_t i, int p) {
-        const Row &r = *sorted[i];
-        sqlite3_bind_int64(q, p, r.deviceKey);
-        sqlite3_bind_int64(q, p + 1, r.metricId);
-        sqlite3_bind_int64(q, p + 2, r.ts);
-        sqlite3_bind_int64(q, p + 3, r.seq);
-        bindValueOrText(q, p + 4, r);
+    // A message's readings are consecutive in the batch (same device, seq and ts): pack each run into one row.
+    struct Message
+    {
+        qint64 deviceKey, ts, seq;
+        qsizetype offset, size;
+    };
+    std::vector<Message> messages;
+    messages.reserve(size_t(batch.messages));
+    QByteArray &packed = st.packed;
+    packed.resize(0); // keeps its capacity
+    for (size_t i = 0; i < batch.rows.size();) {
+        const Row &first = batch.rows[i];
+        const qsizetype offset = packed.size();
+        for (; i < batch.rows.size() && batch.rows[i].deviceKey == first.deviceKey && batch.rows[i].seq == first.seq && batch.rows[i].ts == first.ts; ++i) {
+            const Row &r = batch.rows[i];
+            if (r.isText)
+                Packed::appendText(packed, r.metricId, r.text);
+            else
+                Packed::appendNumber(packed, r.metricId, r.value);
+        }
+        messages.push_back({first.deviceKey, first.ts, first.seq, offset, packed.size() - offset});
+    }
+    std::sort(messages.begin(), messages.end(), [](const Message &a, const Message &b) {
+        return std::tie(a.deviceKey, a.ts, a.seq) < std::tie(b.deviceKey, b.ts, b.seq);
+    });
+    Status s = st.rows.run(conn, messages.size(), "inserting telemetry", [&](sqlite3_stmt *q, size_t i, int p) {
+        const Message &m = messages[i];
+        sqlite3_bind_int64(q, p, m.deviceKey);
+        sqlite3_bind_int64(q, p + 1, m.ts);
+        sqlite3_bind_int64(q, p + 2, m.seq);
+        sqlite3_bind_blob(q, p + 3, packed.constData() + m.offset, int(m.size), SQLITE_STATIC); // packed stays as is until the batch is written
     });
     if (!s)
         return s;

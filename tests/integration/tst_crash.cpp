@@ -1,6 +1,7 @@
 // "Nothing acknowledged is lost": devices stream telemetry, the server process is killed with SIGKILL mid-stream
 // (its broker dies with it) and started again; the devices re-send what was not acknowledged. Afterwards the
 // database holds every generated reading exactly once.
+#include "core/packedreadings.h"
 #include "fleet.h"
 #include "testsupport.h"
 
@@ -96,7 +97,7 @@ private Q_SLOTS:
         m_server.terminate();
         QVERIFY(m_server.waitForFinished(20000));
 
-        // Every generated message is stored exactly once (3 metrics each).
+        // Every generated message is stored exactly once: a row per message (SQLite), its 3 readings packed in it.
         {
             QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("crash-check"));
             db.setDatabaseName(dataDir() + QStringLiteral("/fleetdeck.db"));
@@ -104,13 +105,24 @@ private Q_SLOTS:
             QSqlQuery q(db);
             QVERIFY(q.exec(QStringLiteral("SELECT COUNT(*) FROM telemetry")));
             QVERIFY(q.next());
-            QCOMPARE(q.value(0).toLongLong(), totals.generated * 3);
+            QCOMPARE(q.value(0).toLongLong(), totals.generated);
             // Per device too: a re-send stored twice on one device cannot hide behind a loss on another.
             for (const auto &d : fleet.devices()) {
-                QVERIFY(q.prepare(QStringLiteral("SELECT COUNT(*) FROM telemetry t JOIN telemetry_devices k ON k.device_key = t.device_key WHERE k.device_id = ?")));
+                QVERIFY(q.prepare(QStringLiteral("SELECT t.seq, t.readings FROM telemetry t JOIN telemetry_devices k ON k.device_key = t.device_key "
+                                                 "WHERE k.device_id = ?")));
                 q.addBindValue(d->identity().deviceId);
-                QVERIFY(q.exec() && q.next());
-                QCOMPARE(q.value(0).toLongLong(), d->counters().generated * 3);
+                QVERIFY(q.exec());
+                qint64 messages = 0, readings = 0;
+                QSet<qint64> seqs;
+                while (q.next()) {
+                    ++messages;
+                    seqs.insert(q.value(0).toLongLong());
+                    const QByteArray packed = q.value(1).toByteArray();
+                    QVERIFY(Packed::forEach(packed.constData(), packed.size(), [&](const Packed::Reading &) { ++readings; }));
+                }
+                QCOMPARE(messages, d->counters().generated);
+                QCOMPARE(qint64(seqs.size()), messages);
+                QCOMPARE(readings, d->counters().generated * 3);
             }
             q.finish();
             db.close();

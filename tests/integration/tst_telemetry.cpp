@@ -409,6 +409,50 @@ private Q_SLOTS:
         QVERIFY(!whole.json().value(QStringLiteral("series")).toArray().at(0).toObject().value(QStringLiteral("truncated")).toBool());
     }
 
+    void rawQueriesOfSeveralMetricsKeepEachSeriesApart()
+    {
+        // Messages carry different subsets of the metrics (SQLite stores a row per message, the readings packed).
+        const qint64 t0 = (QDateTime::currentMSecsSinceEpoch() / 60000 - 30) * 60000;
+        publish(message(1, t0 + 1000, {{QStringLiteral("a"), 1.0}, {QStringLiteral("b"), 10.0}}));
+        publish(message(2, t0 + 2000, {{QStringLiteral("a"), 2.0}}));
+        publish(message(3, t0 + 3000, {{QStringLiteral("b"), 30.0}, {QStringLiteral("c"), QStringLiteral("on")}}));
+        publish(message(4, t0 + 31000, {{QStringLiteral("c"), QStringLiteral("off")}, {QStringLiteral("a"), 4.0}, {QStringLiteral("b"), true}}));
+        publish(message(5, t0 + 32000, {{QStringLiteral("a"), 5.0}}));
+        QVERIFY(waitFor([&] { return m_lastAck == 5; }, 5000));
+        const QString range = QStringLiteral("&from=%1&to=%2").arg(t0).arg(t0 + 60000);
+        const auto seriesOf = [&](const QString &query) {
+            const HttpReply r = m_server->request("GET", QStringLiteral("/v1/devices/%1/telemetry?%2").arg(m_id, query) + range, {}, {}, token());
+            QMap<QString, QString> out;
+            for (const QJsonValue &s : r.json().value(QStringLiteral("series")).toArray()) {
+                QStringList points;
+                for (const QJsonValue &p : s.toObject().value(QStringLiteral("points")).toArray())
+                    points << QStringLiteral("%1=%2").arg((p.toArray().at(0).toInteger() - t0) / 1000).arg(p.toArray().at(1).toVariant().toString());
+                out.insert(s.toObject().value(QStringLiteral("metric")).toString(),
+                           points.join(u' ') + (s.toObject().value(QStringLiteral("truncated")).toBool() ? QStringLiteral(" …") : QString()));
+            }
+            return out;
+        };
+        QMap<QString, QString> raw = seriesOf(QStringLiteral("metric=c,a,b,nothing"));
+        QCOMPARE(raw.value(QStringLiteral("a")), QStringLiteral("1=1 2=2 31=4 32=5"));
+        QCOMPARE(raw.value(QStringLiteral("b")), QStringLiteral("1=10 3=30 31=1"));
+        QCOMPARE(raw.value(QStringLiteral("c")), QStringLiteral("3=on 31=off"));
+        QCOMPARE(raw.value(QStringLiteral("nothing")), QString());
+        QCOMPARE(raw.size(), 4);
+        // The limit is per series: one that is full does not cut the others short.
+        raw = seriesOf(QStringLiteral("metric=a,b,c&limit=2"));
+        QCOMPARE(raw.value(QStringLiteral("a")), QStringLiteral("1=1 2=2 …"));
+        QCOMPARE(raw.value(QStringLiteral("b")), QStringLiteral("1=10 3=30 …"));
+        QCOMPARE(raw.value(QStringLiteral("c")), QStringLiteral("3=on 31=off"));
+        // Raw aggregates (30 s buckets are under the 1-minute rollup) per metric; text readings are not numbers.
+        raw = seriesOf(QStringLiteral("metric=a,b,c&interval=30s&agg=sum"));
+        QCOMPARE(raw.value(QStringLiteral("a")), QStringLiteral("0=3 30=9"));
+        QCOMPARE(raw.value(QStringLiteral("b")), QStringLiteral("0=40 30=1"));
+        QCOMPARE(raw.value(QStringLiteral("c")), QString());
+        raw = seriesOf(QStringLiteral("metric=a,b&interval=30s&agg=last&limit=1"));
+        QCOMPARE(raw.value(QStringLiteral("a")), QStringLiteral("0=2 …"));
+        QCOMPARE(raw.value(QStringLiteral("b")), QStringLiteral("0=30 …"));
+    }
+
     void retentionDropsOldRawDataBeforeRollups()
     {
         // Readings 3 days old and fresh ones; the tenant keeps raw data for 2 days.

@@ -1,4 +1,5 @@
 // Storage: database URLs, migrations on SQLite and PostgreSQL (fresh, repeated, data kept, newer schema refused).
+#include "core/packedreadings.h"
 #include "storage/database.h"
 #include "storage/migrations.h"
 #include "testsupport.h"
@@ -106,6 +107,82 @@ private Q_SLOTS:
             QVERIFY2(st.error().message.contains(QStringLiteral("newer")), qPrintable(st.error().message));
         }
         m_pg.reset();
+    }
+
+    void sqliteRawTelemetryIsPackedPerMessage()
+    {
+        // A database of schema 7 (a row per reading) is upgraded to a row per message with its readings packed.
+        const auto parsed = DatabaseUrl::parse(QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("v7.db")));
+        auto db = Database::open(*parsed, QStringLiteral("v7"));
+        QVERIFY(db.has_value());
+        Database &d = **db;
+        QVERIFY(d.exec(QStringLiteral("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)")).has_value());
+        QVERIFY(d.exec(QStringLiteral("INSERT INTO schema_migrations VALUES (8, 'held back', 1)")).has_value());
+        QVERIFY(d.migrate().has_value()); // 1 to 7
+        QVERIFY(d.exec(QStringLiteral("SELECT metric_id, value, text FROM telemetry")).has_value());
+        const QString text = QStringLiteral("Tür offen \u2013 ünten");
+        for (const auto &[key, metric, ts, seq, value, t] : std::initializer_list<std::tuple<int, int, qint64, qint64, double, QString>>{
+                 {1, 1, 1000, 1, 21.5, {}}, {1, 2, 1000, 1, 0, text}, {1, 3, 1000, 1, 1, {}},
+                 {1, 1, 2000, 2, -3.25, {}}, {2, 1, 1500, 7, 1e300, {}}, {1, 1, 500, 9, 0.1, {}}}) {
+            QVERIFY(d.exec(QStringLiteral("INSERT INTO telemetry (device_key, metric_id, ts, seq, value, text) VALUES (:k, :m, :ts, :seq, :v, :t)"),
+                           {{QStringLiteral("k"), key}, {QStringLiteral("m"), metric}, {QStringLiteral("ts"), ts}, {QStringLiteral("seq"), seq},
+                            {QStringLiteral("v"), t.isNull() ? QVariant(value) : QVariant()}, {QStringLiteral("t"), t.isNull() ? QVariant() : QVariant(t)}})
+                        .has_value());
+        }
+        QVERIFY(d.exec(QStringLiteral("DELETE FROM schema_migrations WHERE version = 8")).has_value());
+        QVERIFY(d.migrate().has_value());
+        QCOMPARE(d.schemaVersion(), Database::latestSchemaVersion());
+
+        auto rows = d.exec(QStringLiteral("SELECT device_key, ts, seq, readings FROM telemetry ORDER BY device_key, ts, seq"));
+        QVERIFY(rows.has_value());
+        QStringList got;
+        while (rows->next()) {
+            const QByteArray packed = rows->value(3).toByteArray();
+            QStringList readings;
+            QVERIFY(Packed::forEach(packed.constData(), packed.size(), [&](const Packed::Reading &r) {
+                readings << QStringLiteral("%1=%2").arg(r.metricId).arg(r.isText ? QString::fromUtf8(r.text.data(), qsizetype(r.text.size()))
+                                                                                  : QString::number(r.value, 'g', 17));
+            }));
+            readings.sort();
+            got << QStringLiteral("%1/%2/%3: %4").arg(rows->value(0).toString(), rows->value(1).toString(), rows->value(2).toString(), readings.join(u' '));
+        }
+        const QStringList expected{QStringLiteral("1/500/9: 1=0.10000000000000001"),
+                                   QStringLiteral("1/1000/1: 1=21.5 2=%1 3=1").arg(text),
+                                   QStringLiteral("1/2000/2: 1=-3.25"),
+                                   QStringLiteral("2/1500/7: 1=1.0000000000000001e+300")};
+        QCOMPARE(got, expected);
+        // The old layout is gone; a message stored again is ignored by its key.
+        QVERIFY(!d.exec(QStringLiteral("SELECT metric_id FROM telemetry")).has_value());
+        QVERIFY(d.exec(QStringLiteral("INSERT OR IGNORE INTO telemetry (device_key, ts, seq, readings) VALUES (1, 2000, 2, x'00')")).has_value());
+        auto count = d.exec(QStringLiteral("SELECT COUNT(*) FROM telemetry"));
+        QVERIFY(count.has_value() && count->next());
+        QCOMPARE(count->value(0).toInt(), 4);
+    }
+
+    void packedReadingsRoundTripAndRefuseDamage()
+    {
+        QByteArray packed;
+        Packed::appendNumber(packed, 1, 21.5);
+        Packed::appendText(packed, 300, QStringView(u"h\u00e9llo"));
+        Packed::appendNumber(packed, 1 << 20, -1.5e-7);
+        Packed::appendText(packed, 5, QStringView());
+        QStringList seen;
+        QVERIFY(Packed::forEach(packed.constData(), packed.size(), [&](const Packed::Reading &r) {
+            seen << QStringLiteral("%1:%2:%3").arg(r.metricId).arg(r.isText).arg(r.isText ? QString::fromUtf8(r.text.data(), qsizetype(r.text.size()))
+                                                                                       : QString::number(r.value));
+        }));
+        QCOMPARE(seen, (QStringList{QStringLiteral("1:0:21.5"), QStringLiteral("300:1:h\u00e9llo"), QStringLiteral("1048576:0:-1.5e-07"), QStringLiteral("5:1:")}));
+        // Every cut-short prefix is refused (after the readings before the cut), never read past its end.
+        for (qsizetype n = 0; n < packed.size(); ++n) {
+            const QByteArray cut = packed.left(n);
+            int readings = 0;
+            const bool ok = Packed::forEach(cut.constData(), cut.size(), [&](const Packed::Reading &) { ++readings; });
+            QVERIFY(readings < 4);
+            QVERIFY2(ok == (n == 0 || n == 9 || n == 9 + 2 + 1 + 6 || n == 9 + 9 + 4 + 8), qPrintable(QString::number(n)));
+        }
+        // A varint that never ends, and a text length past the end.
+        QVERIFY(!Packed::forEach("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff", 11, [](const Packed::Reading &) {}));
+        QVERIFY(!Packed::forEach("\x03\x7f" "ab", 4, [](const Packed::Reading &) {}));
     }
 
     void unreachablePostgresIsAClearError()
