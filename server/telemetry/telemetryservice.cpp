@@ -451,7 +451,8 @@ void TelemetryService::handleMessage(const QString &deviceId, const QByteArray &
             row.seq = m.seq;
             row.value = r.value;
             row.isText = r.isText;
-            row.text = r.text;
+            if (r.isText)
+                row.text = r.text;
             m_batch.rows.push_back(std::move(row));
         }
         if (!stored) {
@@ -554,6 +555,7 @@ void TelemetryService::flush()
             ++d->inFlight;
     auto batch = std::make_shared<Batch>(std::move(m_batch));
     m_batch = Batch();
+    m_batch.rows.reserve(std::min(m_lastBatchRows + m_lastBatchRows / 4, size_t(m_options.maxBatchRows) + 64));
     ++m_queuedBatches;
     QMetaObject::invokeMethod(m_writer, [w = m_writer, batch] { w->enqueue(std::move(*batch)); }, Qt::QueuedConnection);
     if (!m_paused && m_queuedBatches > m_options.maxQueuedBatches) {
@@ -587,12 +589,18 @@ void TelemetryService::onCommitted(const BatchResult &result)
         }
         LatestValue &slot = (*values)[r.metricId];
         if (r.ts >= slot.ts) {
-            slot = LatestValue{r.ts, r.value, r.text, r.isText};
-            touched.emplace_back(r.deviceKey, r.metricId);
+            slot.ts = r.ts;
+            slot.value = r.value;
+            slot.isText = r.isText;
+            if (r.isText || !slot.text.isNull())
+                slot.text = r.text;
+            if (slot.batch != result.id) { // each pair once, however many of its readings the batch has
+                slot.batch = result.id;
+                touched.emplace_back(r.deviceKey, r.metricId);
+            }
         }
     }
     std::sort(touched.begin(), touched.end());
-    touched.erase(std::unique(touched.begin(), touched.end()), touched.end());
     for (const DeviceProgress &p : result.progress) {
         Device *d = deviceFor(p.deviceId);
         if (!d)

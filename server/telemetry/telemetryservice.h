@@ -33,6 +33,7 @@ struct LatestValue
     double value = 0;
     QString text;
     bool isText = false;
+    quint64 batch = 0; ///< the batch that last changed it (after-commit bookkeeping)
 };
 
 /// What one metric of a device type must be (its telemetry schema); min/max only for numbers.

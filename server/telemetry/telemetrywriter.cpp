@@ -246,13 +246,30 @@ std::vector<std::pair<AggregateKey, Aggregate>> aggregatesOf(const std::vector<c
 /// rollups and latest values come out of one pass.
 std::vector<const Row *> inKeyOrder(const std::vector<Row> &rows)
 {
+    // Sorted by value, not through the pointers: a comparison then touches no row.
+    struct Key
+    {
+        qint64 deviceKey;
+        qint64 ts;
+        qint64 seq;
+        int metricId;
+        const Row *row;
+    };
+    std::vector<Key> keys;
+    keys.reserve(rows.size());
+    for (const Row &r : rows)
+        keys.push_back({r.deviceKey, r.ts, r.seq, r.metricId, &r});
+    std::sort(keys.begin(), keys.end(), [](const Key &a, const Key &b) {
+        if (a.deviceKey != b.deviceKey)
+            return a.deviceKey < b.deviceKey;
+        if (a.metricId != b.metricId)
+            return a.metricId < b.metricId;
+        return a.ts != b.ts ? a.ts < b.ts : a.seq < b.seq;
+    });
     std::vector<const Row *> sorted;
     sorted.reserve(rows.size());
-    for (const Row &r : rows)
-        sorted.push_back(&r);
-    std::sort(sorted.begin(), sorted.end(), [](const Row *a, const Row *b) {
-        return std::tie(a->deviceKey, a->metricId, a->ts, a->seq) < std::tie(b->deviceKey, b->metricId, b->ts, b->seq);
-    });
+    for (const Key &k : keys)
+        sorted.push_back(k.row);
     return sorted;
 }
 
