@@ -1,9 +1,9 @@
 // Ingest benchmark: K simulated devices publish QoS 1 telemetry (3 metrics) as fast as their in-flight window
-// allows for T seconds, three times in the same run:
-//   A1, A2. the broker alone, before and after B: the embedded broker's own configuration run as a plain mosquitto,
-//      one null subscriber (the server's identity and transport, persistent session, QoS 1, a thread of its own)
-//      that only counts; the mean of the two is the ceiling;
-//   B. the real server: parse, validate, batch, COMMIT, acknowledge.
+// allows for T seconds per phase, the two kinds of phase alternating in the same run (A1 B1 A2 B2 A3 by default):
+//   A. the broker alone: the embedded broker's own configuration run as a plain mosquitto, one null subscriber (the
+//      server's identity and transport, persistent session, QoS 1, a thread of its own) that only counts; the mean
+//      of the A phases is the ceiling;
+//   B. the real server: parse, validate, batch, COMMIT, acknowledge; the mean of the B phases is the stored rate.
 // Prints the broker ceiling, stored msg/s and their ratio, publish -> commit (-> ack at the device) latency,
 // server CPU and peak RSS, and sent vs stored counts (a broker that drops messages shows up there).
 #include "benchsupport.h"
@@ -165,12 +165,15 @@ int main(int argc, char *argv[])
         QStringLiteral("Phase B: messages per device not yet acknowledged by the server (end-to-end flow control, default 400; 0 = none)."),
         QStringLiteral("N"), QStringLiteral("400"));
     const QCommandLineOption database(QStringLiteral("database"), QStringLiteral("PostgreSQL URL of an empty database (default: SQLite)."), QStringLiteral("URL"));
-    p.addOptions({devicesOpt, secondsOpt, windowOpt, ackWindowOpt, database});
+    const QCommandLineOption roundsOpt(QStringLiteral("rounds"),
+        QStringLiteral("Server phases (B), each between two broker-alone phases (A): A1 B1 A2 ... (default 2)."), QStringLiteral("N"), QStringLiteral("2"));
+    p.addOptions({devicesOpt, secondsOpt, windowOpt, ackWindowOpt, roundsOpt, database});
     p.process(app);
     const int K = p.value(devicesOpt).toInt();
     const int T = p.value(secondsOpt).toInt();
     const int window = p.value(windowOpt).toInt();
     const int ackWindow = p.value(ackWindowOpt).toInt();
+    const int nRounds = std::max(1, p.value(roundsOpt).toInt());
     qputenv("FLEETDECK_ADMIN_PASSWORD", "bench-password-1");
     QLoggingCategory::setFilterRules(QStringLiteral("fleetdeck.*.info=false\nqt.network.ssl.warning=false"));
 
@@ -280,59 +283,102 @@ int main(int argc, char *argv[])
         broker.waitForFinished(5000);
         return rate;
     };
-    const double ceilingBefore = brokerAlone("A1.", 1000);
-    if (ceilingBefore <= 0)
-        { std::fprintf(stderr, "benchmark step 5 failed\n"); return 1; }
-
-    // B. The real server.
-    if (!server.start())
-        { std::fprintf(stderr, "benchmark step 8 failed\n"); return 1; }
-    if (!waitUntil([&] { return health.requestSync("GET", QStringLiteral("/v1/health")).status == 200; }, 20000))
-        { std::fprintf(stderr, "benchmark step 9 failed\n"); return 1; }
-    const qint64 storedBefore = health.requestSync("GET", QStringLiteral("/v1/health")).body.value(QStringLiteral("telemetry")).toObject().value(QStringLiteral("stored_messages")).toInteger();
-    qint64 published = 0, stored = 0;
-    double storedRate = 0;
+    // B. The real server, started for each round on the same data (its database grows from round to round).
+    struct Round
     {
-        Sim::Fleet b(fo);
-        bool bOnline = false;
-        QObject::connect(&b, &Sim::Fleet::allOnline, [&] { bOnline = true; });
-        b.start();
-        if (!waitUntil([&] { return bOnline; }, 30000))
-            { std::fprintf(stderr, "benchmark step 10 failed\n"); return 1; }
-        const qint64 pid = server.process.processId();
-        const qint64 brokerPid = Bench::childPid(pid, "mosquitto");
-        const double cpu0 = Bench::cpuSeconds(pid), selfCpu0 = Bench::cpuSeconds(getpid()), brokerCpu0 = Bench::cpuSeconds(brokerPid);
-        QElapsedTimer bc;
-        bc.start();
-        const Flood fb = flood(b.devices(), T, window, ackWindow, true, 2000);
-        const double bSeconds = double(bc.nsecsElapsed()) / 1e9;
-        const double cpu1 = Bench::cpuSeconds(pid);
-        const double load = Bench::cpuSeconds(getpid()) - selfCpu0, brk = brokerPid ? Bench::cpuSeconds(brokerPid) - brokerCpu0 : 0;
-        const QJsonObject tel = health.requestSync("GET", QStringLiteral("/v1/health")).body.value(QStringLiteral("telemetry")).toObject();
-        published = fb.published;
-        stored = tel.value(QStringLiteral("stored_messages")).toInteger() - storedBefore;
-        storedRate = double(stored) / bSeconds;
-        std::printf("\nB. fleetdeck-server (%s)\n", server.database.isEmpty() ? "SQLite" : "PostgreSQL");
-        std::printf("   published %lld, acknowledged %lld, stored %lld (duplicates %lld, refused %lld), %.0f msg/s over %.1f s incl. drain\n",
-                    (long long)fb.published, (long long)fb.acked, (long long)stored, (long long)tel.value(QStringLiteral("duplicates")).toInteger(),
-                    (long long)tel.value(QStringLiteral("rejected")).toObject().count(), storedRate, bSeconds);
-        std::printf("   publish -> commit -> ack at the device: p50 %.1f ms  p99 %.1f ms   (target p99 < 250 ms)\n",
-                    percentileMs(fb.latencies, 0.5), percentileMs(fb.latencies, 0.99));
-        std::printf("   server CPU %.1f s (%.0f%% of one core, %.1f us per message), peak RSS %lld MiB\n", cpu1 - cpu0, 100 * (cpu1 - cpu0) / bSeconds,
-                    stored ? (cpu1 - cpu0) * 1e6 / double(stored) : 0.0, (long long)Bench::peakRssKiB(pid) / 1024);
-        if (stored)
-            std::printf("   CPU per message: load generator %.1f us, broker %.1f us, server %.1f us%s; %.0f%% of the 2 cores busy\n",
-                        load * 1e6 / double(stored), brk * 1e6 / double(stored), (cpu1 - cpu0) * 1e6 / double(stored),
-                        server.database.isEmpty() ? "" : " (PostgreSQL's own processes not counted)", 100 * (load + brk + cpu1 - cpu0) / (2 * bSeconds));
-        b.stop();
-        spin(300);
-    }
-    server.stop();
+        double rate = 0;
+        qint64 published = 0, stored = 0;
+        bool ok = false;
+    };
+    auto serverRound = [&](const char *label, quint64 seed) -> Round {
+        Round out;
+        if (!server.start() || !waitUntil([&] { return health.requestSync("GET", QStringLiteral("/v1/health")).status == 200; }, 20000)) {
+            std::fprintf(stderr, "the server does not start; see %s-server.log\n", qPrintable(server.dataDir));
+            return out;
+        }
+        const qint64 storedBefore = health.requestSync("GET", QStringLiteral("/v1/health")).body.value(QStringLiteral("telemetry")).toObject().value(QStringLiteral("stored_messages")).toInteger();
+        {
+            Sim::Fleet b(fo);
+            bool bOnline = false;
+            QObject::connect(&b, &Sim::Fleet::allOnline, [&] { bOnline = true; });
+            b.start();
+            if (!waitUntil([&] { return bOnline; }, 30000)) {
+                std::fprintf(stderr, "the devices do not come online on the server\n");
+                return out;
+            }
+            const qint64 pid = server.process.processId();
+            const qint64 brokerPid = Bench::childPid(pid, "mosquitto");
+            const double cpu0 = Bench::cpuSeconds(pid), selfCpu0 = Bench::cpuSeconds(getpid()), brokerCpu0 = Bench::cpuSeconds(brokerPid);
+            QElapsedTimer bc;
+            bc.start();
+            const Flood fb = flood(b.devices(), T, window, ackWindow, true, seed);
+            const double bSeconds = double(bc.nsecsElapsed()) / 1e9;
+            const double cpu1 = Bench::cpuSeconds(pid);
+            const double load = Bench::cpuSeconds(getpid()) - selfCpu0, brk = brokerPid ? Bench::cpuSeconds(brokerPid) - brokerCpu0 : 0;
+            const QJsonObject tel = health.requestSync("GET", QStringLiteral("/v1/health")).body.value(QStringLiteral("telemetry")).toObject();
+            out.published = fb.published;
+            out.stored = tel.value(QStringLiteral("stored_messages")).toInteger() - storedBefore;
+            out.rate = double(out.stored) / bSeconds;
+            const qint64 stored = out.stored;
+            std::printf("\n%s fleetdeck-server (%s)\n", label, server.database.isEmpty() ? "SQLite" : "PostgreSQL");
+            std::printf("   published %lld, acknowledged %lld, stored %lld (duplicates %lld, refused %lld), %.0f msg/s over %.1f s incl. drain\n",
+                        (long long)fb.published, (long long)fb.acked, (long long)stored, (long long)tel.value(QStringLiteral("duplicates")).toInteger(),
+                        (long long)tel.value(QStringLiteral("rejected")).toObject().count(), out.rate, bSeconds);
+            std::printf("   publish -> commit -> ack at the device: p50 %.1f ms  p99 %.1f ms   (target p99 < 250 ms)\n",
+                        percentileMs(fb.latencies, 0.5), percentileMs(fb.latencies, 0.99));
+            std::printf("   server CPU %.1f s (%.0f%% of one core, %.1f us per message), peak RSS %lld MiB\n", cpu1 - cpu0, 100 * (cpu1 - cpu0) / bSeconds,
+                        stored ? (cpu1 - cpu0) * 1e6 / double(stored) : 0.0, (long long)Bench::peakRssKiB(pid) / 1024);
+            if (stored)
+                std::printf("   CPU per message: load generator %.1f us, broker %.1f us, server %.1f us%s; %.0f%% of the 2 cores busy\n",
+                            load * 1e6 / double(stored), brk * 1e6 / double(stored), (cpu1 - cpu0) * 1e6 / double(stored),
+                            server.database.isEmpty() ? "" : " (PostgreSQL's own processes not counted)", 100 * (load + brk + cpu1 - cpu0) / (2 * bSeconds));
+            b.stop();
+            spin(300);
+        }
+        server.stop();
+        out.ok = true;
+        return out;
+    };
 
-    const double ceilingAfter = brokerAlone("A2.", 3000);
-    const double ceiling = ceilingAfter > 0 ? (ceilingBefore + ceilingAfter) / 2 : ceilingBefore;
-    std::printf("\nbroker ceiling %.0f msg/s (A1 %.0f, A2 %.0f), stored %.0f msg/s, ratio %.2f (target >= %.2f), sent %lld vs stored %lld: %s\n", ceiling,
-                ceilingBefore, ceilingAfter, storedRate, storedRate / ceiling, server.database.isEmpty() ? 0.9 : 0.75, (long long)published,
+    // A and B alternate, A first and last (A1 B1 A2 B2 A3 for two rounds): this host's speed drifts with its
+    // neighbours by up to a third within a run, and each B is compared with the A phases on either side of it.
+    std::vector<double> ceilings;
+    std::vector<Round> rounds;
+    for (int i = 0; i <= nRounds; ++i) {
+        const QByteArray a = "A" + QByteArray::number(i + 1) + ".";
+        const double c = brokerAlone(a.constData(), 1000 + 2000 * quint64(i));
+        if (c <= 0) {
+            std::fprintf(stderr, "benchmark phase %s failed\n", a.constData());
+            return 1;
+        }
+        ceilings.push_back(c);
+        if (i == nRounds)
+            break;
+        const QByteArray b = "B" + QByteArray::number(i + 1) + ".";
+        const Round r = serverRound(b.constData(), 2000 + 2000 * quint64(i));
+        if (!r.ok) {
+            std::fprintf(stderr, "benchmark phase %s failed\n", b.constData());
+            return 1;
+        }
+        rounds.push_back(r);
+    }
+    double ceilingSum = 0, storedSum = 0;
+    qint64 published = 0, stored = 0;
+    for (const double c : ceilings)
+        ceilingSum += c;
+    std::printf("\n");
+    for (size_t i = 0; i < rounds.size(); ++i) {
+        storedSum += rounds[i].rate;
+        published += rounds[i].published;
+        stored += rounds[i].stored;
+        const double around = (ceilings[i] + ceilings[i + 1]) / 2;
+        std::printf("round %zu: ceiling %.0f msg/s (A%zu %.0f, A%zu %.0f), stored %.0f msg/s, ratio %.2f\n", i + 1, around, i + 1, ceilings[i], i + 2,
+                    ceilings[i + 1], rounds[i].rate, rounds[i].rate / around);
+    }
+    const double ceiling = ceilingSum / double(ceilings.size()), storedRate = storedSum / double(rounds.size());
+    std::printf("broker ceiling %.0f msg/s (mean of %zu A phases), stored %.0f msg/s (mean of %zu B phases), ratio %.2f (target >= %.2f), "
+                "sent %lld vs stored %lld: %s\n",
+                ceiling, ceilings.size(), storedRate, rounds.size(), storedRate / ceiling, server.database.isEmpty() ? 0.9 : 0.75, (long long)published,
                 (long long)stored, stored == published ? "nothing lost" : "MISMATCH");
     return stored == published ? 0 : 2;
 }

@@ -486,6 +486,15 @@ void TelemetryService::handleMessage(const QString &deviceId, const QByteArray &
 
 void TelemetryService::take(Device &d, qint64 seq)
 {
+    // A device resends what it holds oldest first after it comes online. So when the first message of a session is
+    // beyond the mark, the device has nothing below it: its counter jumped (a restart; the simulator counts from the
+    // clock), and waiting 30 s for a resend that cannot come would only hold its acks.
+    const bool firstOfSession = d.freshSession;
+    d.freshSession = false;
+    if (firstOfSession && d.acceptedSeq > 0 && seq > d.acceptedSeq + 1) {
+        qCInfo(lcTelemetry) << "device" << d.id << "continues at seq" << seq << "after" << d.acceptedSeq << "(its first message since it came online)";
+        d.acceptedSeq = seq - 1;
+    }
     if (seq == d.acceptedSeq + 1 || d.acceptedSeq == 0) {
         // The next one (or the first ever): the contiguous mark moves, through whatever was held ahead of a gap.
         d.acceptedSeq = std::max(d.acceptedSeq, seq);
@@ -539,8 +548,10 @@ void TelemetryService::noteStatus(const QString &deviceId, const QByteArray &pay
     if (!d)
         return;
     const auto status = Messages::decodeStatus(payload);
-    if (status && status->state == Messages::DeviceStatus::State::Online)
+    if (status && status->state == Messages::DeviceStatus::State::Online) {
         d->sessionStartMs = QDateTime::currentMSecsSinceEpoch();
+        d->freshSession = true;
+    }
 }
 
 void TelemetryService::flush()

@@ -182,6 +182,8 @@ private:
         /// fills, because "ack N" means everything up to N.
         std::set<qint64> ahead;
         qint64 sessionStartMs = 0; ///< when the device last came online (a live status), 0 = not seen
+        /// Came online (a live status) and has sent no telemetry since: its next message is the oldest it holds.
+        bool freshSession = false;
         /// The metric names of its last message, in their order, with their ids: the next one usually repeats them.
         QList<QString> metricNames;
         QList<int> metricIds;

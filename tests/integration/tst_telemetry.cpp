@@ -5,6 +5,7 @@
 #include "storage/database.h"
 #include "mqtt/mqttclient.h"
 #include "pki/certificateauthority.h"
+#include "protocol/messages.h"
 #include "protocol/telemetry.h"
 #include "protocol/topics.h"
 #include "telemetry/telemetryservice.h"
@@ -214,6 +215,35 @@ private Q_SLOTS:
         publish(message(4, now - 2000, {{QStringLiteral("g"), 4.0}})); // a resend of a message held ahead
         waitFor([] { return false; }, 300);
         QCOMPARE(points(QStringLiteral("metric=g")).size(), 5);
+    }
+
+    void aCounterThatJumpsAtReconnectIsAcknowledgedAtOnce()
+    {
+        // A device that restarted counts on from far ahead (the simulator from its clock). Its first message after it
+        // came online is the oldest it holds, so nothing below it can come: no 30 s wait for a resend.
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        publish(message(1, now - 5000, {{QStringLiteral("j"), 1.0}}));
+        publish(message(2, now - 4000, {{QStringLiteral("j"), 2.0}}));
+        QVERIFY(waitFor([&] { return m_lastAck == 2; }, 5000));
+        // The same session: a jump is a gap, and holds the ack.
+        publish(message(10, now - 3000, {{QStringLiteral("j"), 10.0}}));
+        QVERIFY(waitFor([&] { return points(QStringLiteral("metric=j")).size() == 3; }, 5000));
+        waitFor([] { return false; }, 300);
+        QCOMPARE(m_lastAck, 2);
+        // It comes online again (as a restarted device does, before its telemetry) and continues at 1,000,000.
+        reconnect();
+        Messages::DeviceStatus online;
+        online.state = Messages::DeviceStatus::State::Online;
+        QVERIFY(m_client->publish(Topics::status(m_id), Messages::encode(online), 1, true).has_value());
+        publish(message(1000000, now - 2000, {{QStringLiteral("j"), 4.0}}));
+        publish(message(1000001, now - 1000, {{QStringLiteral("j"), 5.0}}));
+        QVERIFY(waitFor([&] { return m_lastAck == 1000001; }, 5000));
+        QCOMPARE(points(QStringLiteral("metric=j")).size(), 5);
+        // Later in that session a gap holds the ack again.
+        publish(message(1000005, now - 500, {{QStringLiteral("j"), 6.0}}));
+        QVERIFY(waitFor([&] { return points(QStringLiteral("metric=j")).size() == 6; }, 5000));
+        waitFor([] { return false; }, 300);
+        QCOMPARE(m_lastAck, 1000001);
     }
 
     void refusedReadingsAreCountedAndAcknowledged()
