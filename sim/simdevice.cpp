@@ -409,10 +409,22 @@ void SimDevice::stopTelemetry()
 
 void SimDevice::generate()
 {
-    if (!m_generator || (m_telemetry.flood && m_inFlight >= m_telemetry.window))
-        return;
-    if (m_telemetry.flood && m_telemetry.ackWindow > 0 && int(m_buffer.size()) >= m_telemetry.ackWindow)
-        return; // end-to-end flow control: wait for the server to confirm what it has
+    // Flood: as many as the windows allow, so that after a wait for the server's ack the device has its whole QoS 1
+    // window in flight again (its PUBACKs drained it meanwhile), not one message at a time.
+    for (;;) {
+        if (!m_generator || (m_telemetry.flood && m_inFlight >= m_telemetry.window))
+            return;
+        if (m_telemetry.flood && m_telemetry.ackWindow > 0 && int(m_buffer.size()) >= m_telemetry.ackWindow)
+            return; // end-to-end flow control: wait for the server to confirm what it has
+        const int inFlight = m_inFlight;
+        generateOne();
+        if (!m_telemetry.flood || m_inFlight == inFlight)
+            return; // not flooding, or nothing could go out (not connected)
+    }
+}
+
+void SimDevice::generateOne()
+{
     const int count = std::max(1, m_telemetry.batch);
     for (int i = 0; i < count; ++i) {
         Telemetry::Message m;

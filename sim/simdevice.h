@@ -136,6 +136,7 @@ private:
     void cancelPendingCommands(const char *why);
 
     void generate();
+    void generateOne(); ///< one message (or one batch of them) into the buffer, then sends what it can
     void sendPending();
     void onAck(qint64 seq);
 
