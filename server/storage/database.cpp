@@ -6,6 +6,7 @@
 
 #include <QtCore/QDateTime>
 #include <QtCore/QDir>
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QFileInfo>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QSet>
@@ -337,6 +338,10 @@ Status Database::migrate()
             pending << m;
     std::sort(pending.begin(), pending.end(), [](const Migration &a, const Migration &b) { return a.version < b.version; });
     for (const Migration &m : pending) {
+        QElapsedTimer clock;
+        clock.start();
+        if (!applied.isEmpty()) // an upgrade: a migration that rewrites a big table can take minutes; say so first
+            qCInfo(lcStorage).noquote() << QStringLiteral("upgrading the database: applying migration %1 \"%2\" on %3 ...").arg(m.version).arg(m.name, m_url.redacted());
         if (auto st = transaction(); !st)
             return st;
         const QStringList &statements = m_url.dialect == Dialect::Postgres ? m.postgres : m.sqlite;
@@ -355,7 +360,7 @@ Status Database::migrate()
         }
         if (auto st = commit(); !st)
             return st;
-        qCInfo(lcStorage) << "applied migration" << m.version << m.name << "on" << m_url.redacted();
+        qCInfo(lcStorage).noquote() << QStringLiteral("applied migration %1 \"%2\" on %3 in %4 ms").arg(m.version).arg(m.name, m_url.redacted()).arg(clock.elapsed());
     }
     return {};
 }
