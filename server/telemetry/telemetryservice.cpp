@@ -585,15 +585,15 @@ void TelemetryService::onCommitted(const BatchResult &result)
         Q_EMIT pauseIngest(false);
     }
     m_storedMessages += result.messages;
-    m_storedReadings += qint64(result.rows.size());
+    m_storedReadings += qint64(result.rows->size());
     if (result.attempts > 1)
         m_retries += result.attempts - 1;
     // The latest-value cache, and which (device, metric) pairs it changed: named once per device below, not per row.
     std::vector<std::pair<qint64, int>> touched;
-    touched.reserve(result.rows.size());
+    touched.reserve(result.rows->size());
     LatestValues *values = nullptr;
     qint64 valuesKey = -1;
-    for (const Row &r : result.rows) {
+    for (const Row &r : *result.rows) {
         if (r.deviceKey != valuesKey) {
             values = &m_latest[r.deviceKey];
             valuesKey = r.deviceKey;

@@ -4,6 +4,7 @@
 #include <QtCore/QList>
 #include <QtCore/QMetaType>
 #include <QtCore/QString>
+#include <memory>
 #include <vector>
 
 namespace Fleetdeck::TelemetryStore {
@@ -43,7 +44,8 @@ struct BatchResult
 {
     quint64 id = 0;
     QHash<qint64, DeviceProgress> progress;
-    std::vector<Row> rows; ///< handed back for the latest-value cache and the event stream
+    /// Handed back for the latest-value cache and the event stream; shared, as the queued signal copies the result.
+    std::shared_ptr<const std::vector<Row>> rows;
     int messages = 0;
     qint64 commitNs = 0;   ///< steady clock at COMMIT
     qint64 firstEnqueuedNs = 0;

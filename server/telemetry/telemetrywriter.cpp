@@ -108,7 +108,7 @@ void TelemetryWriter::drain()
         BatchResult r;
         r.id = done.id;
         r.progress = std::move(done.progress);
-        r.rows = std::move(done.rows);
+        r.rows = std::make_shared<const std::vector<Row>>(std::move(done.rows));
         r.messages = done.messages;
         r.firstEnqueuedNs = done.firstEnqueuedNs;
         r.commitNs = steadyNs();
