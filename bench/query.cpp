@@ -188,11 +188,8 @@ int main(int argc, char *argv[])
         return 1;
     // Device 1: 30 days at one reading per 10 s, with its rollups.
     const qint64 start = now - 30LL * 86400000;
-    // As the server stores them: SQLite a row per message with its readings packed, PostgreSQL a row per reading.
-    const bool packed = !p.isSet(database);
-    BulkInsert raw(db, packed ? QStringLiteral("INSERT INTO telemetry (device_key, ts, seq, readings) VALUES ")
-                              : QStringLiteral("INSERT INTO telemetry (device_key, metric_id, ts, seq, value) VALUES "),
-                   packed ? 4 : 5, 200);
+    // As the server stores them: a row per message, its readings packed.
+    BulkInsert raw(db, QStringLiteral("INSERT INTO telemetry (device_key, ts, seq, readings) VALUES "), 4, 200);
     std::map<qint64, std::array<double, 6>> m1, h1; // count, min, max, sum, last, last_ts
     const auto roll = [](std::map<qint64, std::array<double, 6>> &m, qint64 bucket, qint64 ts, double v) {
         auto &a = m[bucket];
@@ -209,14 +206,10 @@ int main(int argc, char *argv[])
     qint64 readings = 0;
     for (qint64 ts = start; ts < now; ts += 10000, ++readings) {
         const double v = 20 + 5 * std::sin(double(ts) / 3.6e6);
-        if (packed) {
-            QByteArray readingsOfMessage;
-            Packed::appendNumber(readingsOfMessage, metric[QStringLiteral("temp")], v);
-            if (!raw.add({1, ts, readings + 1, readingsOfMessage}))
-                return 1;
-        } else if (!raw.add({1, metric[QStringLiteral("temp")], ts, readings + 1, v})) {
+        QByteArray readingsOfMessage;
+        Packed::appendNumber(readingsOfMessage, metric[QStringLiteral("temp")], v);
+        if (!raw.add({1, ts, readings + 1, readingsOfMessage}))
             return 1;
-        }
         roll(m1, ts - ts % 60000, ts, v);
         roll(h1, ts - ts % 3600000, ts, v);
     }

@@ -321,6 +321,50 @@ const QList<Migration> &migrations()
                      << QStringLiteral("ALTER TABLE telemetry_packed RENAME TO telemetry");
             return m;
         }(),
+        [] {
+            // PostgreSQL: the same row per message, readings packed (bytea), range-partitioned by day on ts as before.
+            // The old table and its partitions are renamed out of the way, the new partitions get the old names and
+            // bounds, the readings are packed in SQL (the same bytes as core/packedreadings.h writes), the old
+            // table goes.
+            Migration m{9, QStringLiteral("PostgreSQL: one raw telemetry row per message, readings packed"), {}, {}};
+            m.postgres << QStringLiteral(
+                "CREATE FUNCTION pg_temp.fleetdeck_varint(v bigint) RETURNS bytea LANGUAGE plpgsql IMMUTABLE STRICT AS $f$ "
+                "DECLARE out bytea := ''::bytea; BEGIN "
+                "LOOP IF v < 128 THEN RETURN out || set_byte('\\x00'::bytea, 0, v::int); END IF; "
+                "out := out || set_byte('\\x00'::bytea, 0, ((v & 127) | 128)::int); v := v >> 7; END LOOP; END $f$")
+                       << QStringLiteral(
+                "CREATE FUNCTION pg_temp.fleetdeck_reading(metric int, value double precision, txt text) RETURNS bytea LANGUAGE plpgsql IMMUTABLE AS $f$ "
+                "DECLARE be bytea; utf8 bytea; le bytea := ''::bytea; BEGIN "
+                "IF txt IS NOT NULL THEN utf8 := convert_to(txt, 'UTF8'); "
+                "RETURN pg_temp.fleetdeck_varint((metric::bigint << 1) | 1) || pg_temp.fleetdeck_varint(length(utf8)) || utf8; END IF; "
+                "be := float8send(value); "
+                "FOR i IN REVERSE 7..0 LOOP le := le || substring(be FROM i + 1 FOR 1); END LOOP; "
+                "RETURN pg_temp.fleetdeck_varint(metric::bigint << 1) || le; END $f$")
+                       << QStringLiteral(
+                "DO $d$ DECLARE r record; BEGIN "
+                "FOR r IN SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent "
+                "WHERE p.relname = 'telemetry' LOOP "
+                "EXECUTE format('ALTER TABLE %I RENAME TO %I', r.relname, 'v8_' || r.relname); END LOOP; END $d$")
+                       << QStringLiteral("ALTER TABLE telemetry RENAME TO v8_telemetry")
+                       << QStringLiteral("ALTER INDEX telemetry_device_metric_ts RENAME TO v8_telemetry_device_metric_ts")
+                       << QStringLiteral("ALTER INDEX telemetry_ts_brin RENAME TO v8_telemetry_ts_brin")
+                       << QStringLiteral("CREATE TABLE telemetry (device_key BIGINT NOT NULL, ts BIGINT NOT NULL, seq BIGINT NOT NULL, "
+                                         "readings BYTEA NOT NULL) PARTITION BY RANGE (ts)")
+                       << QStringLiteral(
+                "DO $d$ DECLARE r record; BEGIN "
+                "FOR r IN SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) AS bound FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'v8_telemetry' LOOP "
+                "EXECUTE format('CREATE TABLE %I PARTITION OF telemetry %s', substring(r.relname FROM 4), r.bound); END LOOP; END $d$")
+                       << QStringLiteral("CREATE INDEX telemetry_device_ts ON telemetry (device_key, ts)")
+                       << QStringLiteral("CREATE INDEX telemetry_ts_brin ON telemetry USING BRIN (ts)")
+                       << QStringLiteral("INSERT INTO telemetry (device_key, ts, seq, readings) "
+                                         "SELECT device_key, ts, seq, string_agg(pg_temp.fleetdeck_reading(metric_id, value, text), ''::bytea) "
+                                         "FROM v8_telemetry GROUP BY device_key, ts, seq")
+                       << QStringLiteral("DROP TABLE v8_telemetry")
+                       << QStringLiteral("DROP FUNCTION pg_temp.fleetdeck_reading(int, double precision, text)")
+                       << QStringLiteral("DROP FUNCTION pg_temp.fleetdeck_varint(bigint)");
+            return m;
+        }(),
     };
     return all;
 }

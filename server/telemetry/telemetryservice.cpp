@@ -9,6 +9,7 @@
 #include "tenants/tenantservice.h"
 
 #include <QtCore/QDateTime>
+#include <QtCore/QtEndian>
 #include <QtSql/QSqlDriver>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
@@ -16,6 +17,7 @@
 #include <QtCore/QSet>
 #include <QtCore/QLoggingCategory>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -915,10 +917,13 @@ Result<std::pair<QJsonArray, bool>> TelemetryService::foldRollup(const QString &
     return std::pair{fold.points, fold.truncated};
 }
 
-Result<std::vector<std::pair<QJsonArray, bool>>> TelemetryService::scanPacked(qint64 deviceKey, const std::vector<int> &metricIds,
-                                                                               const TelemetryQuery &q)
+namespace {
+
+/// SQLite: a device's raw rows in [from, to) in time order; onRow(ts, data, size) returns false to stop.
+template<typename OnRow>
+Status sqliteRows(Storage::Database &db, qint64 deviceKey, const TelemetryQuery &q, OnRow &&onRow)
 {
-    sqlite3 *conn = sqliteOf(m_db);
+    sqlite3 *conn = sqliteOf(db);
     if (!conn)
         return fail(Error::internal(QStringLiteral("no sqlite3 connection behind QSQLITE")));
     static const char sql[] = "SELECT ts, readings FROM telemetry WHERE device_key = ? AND ts >= ? AND ts < ? ORDER BY ts, seq";
@@ -929,7 +934,65 @@ Result<std::vector<std::pair<QJsonArray, bool>>> TelemetryService::scanPacked(qi
     sqlite3_bind_int64(raw, 1, deviceKey);
     sqlite3_bind_int64(raw, 2, q.fromMs);
     sqlite3_bind_int64(raw, 3, q.toMs);
+    int rc;
+    while ((rc = sqlite3_step(raw)) == SQLITE_ROW)
+        if (!onRow(sqlite3_column_int64(raw, 0), sqlite3_column_blob(raw, 1), sqlite3_column_bytes(raw, 1)))
+            return {};
+    if (rc != SQLITE_DONE)
+        return fail(Error::unavailable(QStringLiteral("reading telemetry: %1").arg(QString::fromUtf8(sqlite3_errmsg(conn)))));
+    return {};
+}
 
+/// PostgreSQL: the same on the libpq connection behind QPSQL, binary results, 20,000 rows per query (keyset pages,
+/// so that a long range never sits in memory whole).
+template<typename OnRow>
+Status postgresRows(Storage::Database &db, qint64 deviceKey, const TelemetryQuery &q, OnRow &&onRow)
+{
+    const QVariant handle = db.handle().driver()->handle();
+    PGconn *conn = handle.isValid() ? *static_cast<PGconn *const *>(handle.data()) : nullptr;
+    if (!conn)
+        return fail(Error::internal(QStringLiteral("no libpq connection behind QPSQL")));
+    static const char sql[] = "SELECT ts, seq, readings FROM telemetry WHERE device_key = $1 AND (ts, seq) > ($2, $3) AND ts < $4 "
+                              "ORDER BY ts, seq LIMIT 20000";
+    qint64 afterTs = q.fromMs, afterSeq = std::numeric_limits<qint64>::min();
+    for (;;) {
+        const quint64 params[4] = {qToBigEndian(quint64(deviceKey)), qToBigEndian(quint64(afterTs)), qToBigEndian(quint64(afterSeq)),
+                                   qToBigEndian(quint64(q.toMs))};
+        const char *values[4];
+        int lengths[4], formats[4];
+        const Oid types[4] = {20, 20, 20, 20}; // int8
+        for (int i = 0; i < 4; ++i) {
+            values[i] = reinterpret_cast<const char *>(&params[i]);
+            lengths[i] = 8;
+            formats[i] = 1;
+        }
+        const std::unique_ptr<PGresult, void (*)(PGresult *)> res(PQexecParams(conn, sql, 4, types, values, lengths, formats, 1), PQclear);
+        if (PQresultStatus(res.get()) != PGRES_TUPLES_OK)
+            return fail(Error::unavailable(QStringLiteral("reading telemetry: %1").arg(QString::fromUtf8(PQresultErrorMessage(res.get())).trimmed())));
+        const int n = PQntuples(res.get());
+        const auto int8At = [&](int row, int col) {
+            quint64 v;
+            std::memcpy(&v, PQgetvalue(res.get(), row, col), 8);
+            return qint64(qFromBigEndian(v));
+        };
+        for (int i = 0; i < n; ++i) {
+            afterTs = int8At(i, 0);
+            afterSeq = int8At(i, 1);
+            if (!onRow(afterTs, PQgetvalue(res.get(), i, 2), PQgetlength(res.get(), i, 2)))
+                return {};
+        }
+        if (n < 20000)
+            return {};
+        if (afterSeq == std::numeric_limits<qint64>::max())
+            return {};
+    }
+}
+
+} // namespace
+
+Result<std::vector<std::pair<QJsonArray, bool>>> TelemetryService::scanPacked(qint64 deviceKey, const std::vector<int> &metricIds,
+                                                                               const TelemetryQuery &q)
+{
     // One pass over the device's messages in time order serves every requested metric.
     struct Series
     {
@@ -943,11 +1006,7 @@ Result<std::vector<std::pair<QJsonArray, bool>>> TelemetryService::scanPacked(qi
             s.fold.emplace(q);
     size_t done = 0; // series at their limit
     qint64 malformed = 0;
-    int rc = SQLITE_DONE;
-    while (done < series.size() && (rc = sqlite3_step(raw)) == SQLITE_ROW) {
-        const qint64 ts = sqlite3_column_int64(raw, 0);
-        const void *blob = sqlite3_column_blob(raw, 1);
-        const int size = sqlite3_column_bytes(raw, 1);
+    const auto onRow = [&](qint64 ts, const void *blob, int size) {
         const bool ok = Packed::forEach(blob, size, [&](const Packed::Reading &r) {
             for (size_t k = 0; k < metricIds.size(); ++k) {
                 if (metricIds[k] != r.metricId)
@@ -968,9 +1027,13 @@ Result<std::vector<std::pair<QJsonArray, bool>>> TelemetryService::scanPacked(qi
         });
         if (!ok)
             ++malformed;
+        return done < series.size();
+    };
+    if (!series.empty()) {
+        const Status st = m_db.dialect() == Storage::Dialect::Postgres ? postgresRows(m_db, deviceKey, q, onRow) : sqliteRows(m_db, deviceKey, q, onRow);
+        if (!st)
+            return fail(st.error());
     }
-    if (done < series.size() && rc != SQLITE_DONE)
-        return fail(Error::unavailable(QStringLiteral("reading telemetry: %1").arg(QString::fromUtf8(sqlite3_errmsg(conn)))));
     if (malformed)
         qCWarning(lcTelemetry) << malformed << "stored telemetry rows of device key" << deviceKey << "are damaged; their readings past the damage are skipped";
     std::vector<std::pair<QJsonArray, bool>> out;
@@ -1007,10 +1070,10 @@ Result<QJsonObject> TelemetryService::history(const Principal &who, const QStrin
         else if (q.intervalMs % 60000 == 0)
             source = QStringLiteral("1m");
     }
-    // SQLite keeps a row per message (readings packed): raw points and raw aggregates of every metric asked for come
-    // from one scan of the device's rows.
+    // A row per message (readings packed): raw points and raw aggregates of every metric asked for come from one
+    // scan of the device's rows.
     std::vector<std::pair<QJsonArray, bool>> packed;
-    if (!pg && source == u"raw" && d->key) {
+    if (source == u"raw" && d->key) {
         std::vector<int> ids;
         for (const QString &name : std::as_const(names))
             ids.push_back(m_metricIds.value(name, 0));
@@ -1029,50 +1092,33 @@ Result<QJsonObject> TelemetryService::history(const Principal &who, const QStrin
         const int metric = m_metricIds.value(name, 0);
         if (!packed.empty()) {
             std::tie(points, truncated) = std::move(packed[size_t(n)]);
+        } else if (d->key && metric && !pg) {
+            // From a rollup. SQLite cannot know that (bucket / iv) * iv grows with bucket, so a GROUP BY would sort
+            // every rollup row (43,201 for 30 days of the 1-minute rollup); read them in index order and fold here.
+            auto folded = foldRollup(source, d->key, metric, q);
+            if (!folded)
+                return fail(folded.error());
+            std::tie(points, truncated) = std::move(*folded);
         } else if (d->key && metric) {
-            QString sql;
-            const QVariantMap b{{QStringLiteral("k"), d->key}, {QStringLiteral("m"), metric}, {QStringLiteral("from"), q.fromMs},
-                                {QStringLiteral("to"), q.toMs}, {QStringLiteral("iv"), q.intervalMs}, {QStringLiteral("limit"), q.limit + 1}};
-            if (q.intervalMs == 0) {
-                sql = QStringLiteral("SELECT ts, value, text FROM telemetry WHERE device_key = :k AND metric_id = :m AND ts >= :from AND ts < :to "
-                                     "ORDER BY ts LIMIT :limit");
-            } else {
-                const bool rollup = source != u"raw";
-                const QString table = rollup ? QStringLiteral("telemetry_") + source : QStringLiteral("telemetry");
-                const QString tsCol = rollup ? QStringLiteral("bucket") : QStringLiteral("ts");
-                QString expr;
-                if (q.agg == u"avg")
-                    expr = rollup ? QStringLiteral("SUM(sum) / SUM(count)") : QStringLiteral("AVG(value)");
-                else if (q.agg == u"min")
-                    expr = rollup ? QStringLiteral("MIN(min)") : QStringLiteral("MIN(value)");
-                else if (q.agg == u"max")
-                    expr = rollup ? QStringLiteral("MAX(max)") : QStringLiteral("MAX(value)");
-                else if (q.agg == u"sum")
-                    expr = rollup ? QStringLiteral("SUM(sum)") : QStringLiteral("SUM(value)");
-                else if (q.agg == u"count")
-                    expr = rollup ? QStringLiteral("SUM(count)") : QStringLiteral("COUNT(value)");
-                else // last: SQLite returns the bare column of the row that holds MAX(); PostgreSQL orders an array
-                    expr = pg ? (rollup ? QStringLiteral("(array_agg(last ORDER BY last_ts DESC))[1]") : QStringLiteral("(array_agg(value ORDER BY ts DESC))[1]"))
-                              : (rollup ? QStringLiteral("last, MAX(last_ts)") : QStringLiteral("value, MAX(ts)"));
-                sql = QStringLiteral("SELECT (%1 / :iv) * :iv AS b, %2 FROM %3 WHERE device_key = :k AND metric_id = :m AND %1 >= :from AND %1 < :to%4 "
-                                     "GROUP BY b ORDER BY b LIMIT :limit")
-                          .arg(tsCol, expr, table, rollup ? QString() : QStringLiteral(" AND value IS NOT NULL"));
-            }
-            if (!pg && q.intervalMs > 0 && source != u"raw") {
-                // SQLite cannot know that (bucket / iv) * iv grows with bucket, so its GROUP BY sorts every rollup
-                // row (43,201 for 30 days of the 1-minute rollup); read them in index order and fold here instead.
-                auto folded = foldRollup(source, d->key, metric, q);
-                if (!folded)
-                    return fail(folded.error());
-                points = folded->first;
-                truncated = folded->second;
-                series.append(QJsonObject{{QStringLiteral("metric"), name},
-                                          {QStringLiteral("unit"), unit},
-                                          {QStringLiteral("points"), points},
-                                          {QStringLiteral("truncated"), truncated}});
-                continue;
-            }
-            auto rows = m_db.exec(sql, b);
+            // From a rollup, aggregated by PostgreSQL.
+            QString expr;
+            if (q.agg == u"avg")
+                expr = QStringLiteral("SUM(sum) / SUM(count)");
+            else if (q.agg == u"min")
+                expr = QStringLiteral("MIN(min)");
+            else if (q.agg == u"max")
+                expr = QStringLiteral("MAX(max)");
+            else if (q.agg == u"sum")
+                expr = QStringLiteral("SUM(sum)");
+            else if (q.agg == u"count")
+                expr = QStringLiteral("SUM(count)");
+            else
+                expr = QStringLiteral("(array_agg(last ORDER BY last_ts DESC))[1]");
+            const QString sql = QStringLiteral("SELECT (bucket / :iv) * :iv AS b, %1 FROM telemetry_%2 WHERE device_key = :k AND metric_id = :m "
+                                               "AND bucket >= :from AND bucket < :to GROUP BY b ORDER BY b LIMIT :limit")
+                                    .arg(expr, source);
+            auto rows = m_db.exec(sql, {{QStringLiteral("k"), d->key}, {QStringLiteral("m"), metric}, {QStringLiteral("from"), q.fromMs},
+                                        {QStringLiteral("to"), q.toMs}, {QStringLiteral("iv"), q.intervalMs}, {QStringLiteral("limit"), q.limit + 1}});
             if (!rows)
                 return fail(rows.error());
             while (rows->next()) {
@@ -1080,12 +1126,7 @@ Result<QJsonObject> TelemetryService::history(const Principal &who, const QStrin
                     truncated = true;
                     break;
                 }
-                QJsonValue value;
-                if (q.intervalMs == 0)
-                    value = rows->value(2).isNull() ? QJsonValue(rows->value(1).toDouble()) : QJsonValue(rows->value(2).toString());
-                else
-                    value = rows->value(1).isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(rows->value(1).toDouble());
-                points.append(QJsonArray{rows->value(0).toLongLong(), value});
+                points.append(QJsonArray{rows->value(0).toLongLong(), rows->value(1).isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(rows->value(1).toDouble())});
             }
         }
         series.append(QJsonObject{{QStringLiteral("metric"), name},

@@ -131,7 +131,7 @@ Status TelemetryWriter::write(const Batch &batch)
     const std::vector<const Row *> sorted = inKeyOrder(batch.rows);
     Status st;
     if (m_db->dialect() == Storage::Dialect::Postgres) {
-        st = copyRows(batch.rows);
+        st = copyRows(batch);
         if (st)
             st = writeRollups(sorted);
         if (st)
@@ -283,6 +283,38 @@ std::vector<const Row *> newestOf(const std::vector<const Row *> &sorted)
     return newest;
 }
 
+/// One message of a batch as the raw table stores it: its readings packed (core/packedreadings.h) at `offset`.
+struct PackedMessage
+{
+    qint64 deviceKey, ts, seq;
+    qsizetype offset, size;
+};
+
+/// The batch's messages in key order (device, time, seq), each one's readings packed into `packed`. A message's
+/// readings are consecutive in the batch (same device, seq and ts).
+std::vector<PackedMessage> packMessages(const Batch &batch, QByteArray &packed)
+{
+    std::vector<PackedMessage> messages;
+    messages.reserve(size_t(batch.messages));
+    packed.resize(0); // keeps its capacity
+    for (size_t i = 0; i < batch.rows.size();) {
+        const Row &first = batch.rows[i];
+        const qsizetype offset = packed.size();
+        for (; i < batch.rows.size() && batch.rows[i].deviceKey == first.deviceKey && batch.rows[i].seq == first.seq && batch.rows[i].ts == first.ts; ++i) {
+            const Row &r = batch.rows[i];
+            if (r.isText)
+                Packed::appendText(packed, r.metricId, r.text);
+            else
+                Packed::appendNumber(packed, r.metricId, r.value);
+        }
+        messages.push_back({first.deviceKey, first.ts, first.seq, offset, packed.size() - offset});
+    }
+    std::sort(messages.begin(), messages.end(), [](const PackedMessage &a, const PackedMessage &b) {
+        return std::tie(a.deviceKey, a.ts, a.seq) < std::tie(b.deviceKey, b.ts, b.seq);
+    });
+    return messages;
+}
+
 /// A value or a text, as the (value, text) column pair at parameters p and p + 1.
 void bindValueOrText(sqlite3_stmt *q, int p, const Row &r)
 {
@@ -338,33 +370,10 @@ Status TelemetryWriter::writeSqlite(const Batch &batch, const std::vector<const 
     }
     SqliteStatements &st = *m_lite;
 
-    // A message's readings are consecutive in the batch (same device, seq and ts): pack each run into one row.
-    struct Message
-    {
-        qint64 deviceKey, ts, seq;
-        qsizetype offset, size;
-    };
-    std::vector<Message> messages;
-    messages.reserve(size_t(batch.messages));
-    QByteArray &packed = st.packed;
-    packed.resize(0); // keeps its capacity
-    for (size_t i = 0; i < batch.rows.size();) {
-        const Row &first = batch.rows[i];
-        const qsizetype offset = packed.size();
-        for (; i < batch.rows.size() && batch.rows[i].deviceKey == first.deviceKey && batch.rows[i].seq == first.seq && batch.rows[i].ts == first.ts; ++i) {
-            const Row &r = batch.rows[i];
-            if (r.isText)
-                Packed::appendText(packed, r.metricId, r.text);
-            else
-                Packed::appendNumber(packed, r.metricId, r.value);
-        }
-        messages.push_back({first.deviceKey, first.ts, first.seq, offset, packed.size() - offset});
-    }
-    std::sort(messages.begin(), messages.end(), [](const Message &a, const Message &b) {
-        return std::tie(a.deviceKey, a.ts, a.seq) < std::tie(b.deviceKey, b.ts, b.seq);
-    });
+    const std::vector<PackedMessage> messages = packMessages(batch, st.packed);
+    const QByteArray &packed = st.packed;
     Status s = st.rows.run(conn, messages.size(), "inserting telemetry", [&](sqlite3_stmt *q, size_t i, int p) {
-        const Message &m = messages[i];
+        const PackedMessage &m = messages[i];
         sqlite3_bind_int64(q, p, m.deviceKey);
         sqlite3_bind_int64(q, p + 1, m.ts);
         sqlite3_bind_int64(q, p + 2, m.seq);
@@ -463,25 +472,11 @@ public:
         int32(8);
         int64(v);
     }
-    void int4Field(qint32 v)
+    void byteaField(const char *data, qsizetype size)
     {
-        int32(4);
-        int32(v);
+        int32(qint32(size));
+        m_buf.append(data, size);
     }
-    void float8Field(double d)
-    {
-        quint64 bits;
-        std::memcpy(&bits, &d, sizeof bits);
-        int32(8);
-        int64(qint64(bits));
-    }
-    void textField(const QString &text)
-    {
-        const QByteArray utf8 = text.toUtf8();
-        int32(qint32(utf8.size()));
-        m_buf.append(utf8);
-    }
-    void nullField() { int32(-1); }
     const QByteArray &finish()
     {
         int16(-1);
@@ -509,35 +504,29 @@ private:
 
 } // namespace
 
-Status TelemetryWriter::copyRows(const std::vector<Row> &rows)
+Status TelemetryWriter::copyRows(const Batch &batch)
 {
-    if (rows.empty())
+    if (batch.rows.empty())
         return {};
     // QPSQL has no real batch insert; COPY on its libpq connection is one round trip for the whole batch.
     const QVariant handle = m_db->handle().driver()->handle();
     PGconn *conn = handle.isValid() ? *static_cast<PGconn *const *>(handle.data()) : nullptr;
     if (!conn)
         return fail(Error::internal(QStringLiteral("no libpq connection behind QPSQL")));
-    PGresult *res = PQexec(conn, "COPY telemetry (device_key, metric_id, ts, seq, value, text) FROM STDIN (FORMAT binary)");
+    const std::vector<PackedMessage> messages = packMessages(batch, m_packed);
+    PGresult *res = PQexec(conn, "COPY telemetry (device_key, ts, seq, readings) FROM STDIN (FORMAT binary)");
     const bool started = PQresultStatus(res) == PGRES_COPY_IN;
     const QString startError = QString::fromUtf8(PQresultErrorMessage(res)).trimmed();
     PQclear(res);
     if (!started)
         return fail(Error::unavailable(QStringLiteral("COPY telemetry failed to start: %1").arg(startError)));
-    CopyBinary copy(rows.size());
-    for (const Row &r : rows) {
-        copy.tuple(6);
-        copy.int8Field(r.deviceKey);
-        copy.int4Field(r.metricId);
-        copy.int8Field(r.ts);
-        copy.int8Field(r.seq);
-        if (r.isText) {
-            copy.nullField();
-            copy.textField(r.text);
-        } else {
-            copy.float8Field(r.value);
-            copy.nullField();
-        }
+    CopyBinary copy(messages.size());
+    for (const PackedMessage &m : messages) {
+        copy.tuple(4);
+        copy.int8Field(m.deviceKey);
+        copy.int8Field(m.ts);
+        copy.int8Field(m.seq);
+        copy.byteaField(m_packed.constData() + m.offset, m.size);
     }
     const QByteArray &buf = copy.finish();
     bool ok = PQputCopyData(conn, buf.constData(), int(buf.size())) == 1;

@@ -42,7 +42,8 @@ private:
     /// SQLite: the whole batch on the C API with multi-row statements (Qt's binding, a QVariant per value and a
     /// statement per row, cost more than SQLite's own work).
     Status writeSqlite(const TelemetryStore::Batch &batch, const std::vector<const TelemetryStore::Row *> &sorted);
-    Status copyRows(const std::vector<TelemetryStore::Row> &rows);
+    /// PostgreSQL: the batch's messages, readings packed, in one binary COPY.
+    Status copyRows(const TelemetryStore::Batch &batch);
     /// PostgreSQL: from the batch's rows in key order, 64 rows per statement.
     Status writeRollups(const std::vector<const TelemetryStore::Row *> &sorted);
     Status writeLatest(const std::vector<const TelemetryStore::Row *> &sorted);
@@ -63,6 +64,7 @@ private:
     std::array<std::unique_ptr<QSqlQuery>, kStatementCount> m_statements; ///< prepared once per connection
     std::map<std::pair<int, int>, std::unique_ptr<QSqlQuery>> m_chunked;   ///< by slot and rows per statement
     std::deque<TelemetryStore::Batch> m_queue;
+    QByteArray m_packed; ///< PostgreSQL: the batch's packed readings, reused
     QTimer m_retry{this}; ///< a child, so that moveToThread takes it along to the writer's thread
     /// SQLite: the WAL is checkpointed here, off the main thread (whose connection does not checkpoint itself, so
     /// that a REST request never waits for thousands of pages to be copied back).

@@ -109,17 +109,38 @@ private Q_SLOTS:
         m_pg.reset();
     }
 
-    void sqliteRawTelemetryIsPackedPerMessage()
+    void rawTelemetryIsPackedPerMessage_data()
     {
-        // A database of schema 7 (a row per reading) is upgraded to a row per message with its readings packed.
-        const auto parsed = DatabaseUrl::parse(QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("v7.db")));
-        auto db = Database::open(*parsed, QStringLiteral("v7"));
+        QTest::addColumn<QString>("backend");
+        QTest::newRow("sqlite") << QStringLiteral("sqlite");
+        QTest::newRow("postgresql") << QStringLiteral("postgresql");
+    }
+
+    void rawTelemetryIsPackedPerMessage()
+    {
+        // A database with a row per reading (SQLite schema 7, PostgreSQL schema 8, day partitions) is upgraded to a
+        // row per message with its readings packed: SQLite's migration 8, PostgreSQL's 9.
+        QFETCH(QString, backend);
+        const bool pg = backend == u"postgresql";
+        QString url = QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("v7.db"));
+        if (pg) {
+            if (!Test::PgDatabase::available())
+                QSKIP("FLEETDECK_TEST_PG_URL is not set (./test.sh starts PostgreSQL and sets it)");
+            m_pg = std::make_unique<Test::PgDatabase>();
+            QVERIFY2(!m_pg->url().isEmpty(), qPrintable(m_pg->error()));
+            url = m_pg->url();
+        }
+        const auto parsed = DatabaseUrl::parse(url);
+        auto db = Database::open(*parsed, QStringLiteral("v7-") + backend);
         QVERIFY(db.has_value());
         Database &d = **db;
+        const int packing = pg ? 9 : 8;
         QVERIFY(d.exec(QStringLiteral("CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)")).has_value());
-        QVERIFY(d.exec(QStringLiteral("INSERT INTO schema_migrations VALUES (8, 'held back', 1)")).has_value());
-        QVERIFY(d.migrate().has_value()); // 1 to 7
+        QVERIFY(d.exec(QStringLiteral("INSERT INTO schema_migrations VALUES (%1, 'held back', 1)").arg(packing)).has_value());
+        QVERIFY(d.migrate().has_value()); // all but the packing one
         QVERIFY(d.exec(QStringLiteral("SELECT metric_id, value, text FROM telemetry")).has_value());
+        if (pg) // the first day of 1970 gets a partition of its own, as the server makes them
+            QVERIFY(d.exec(QStringLiteral("CREATE TABLE telemetry_p19700101 PARTITION OF telemetry FOR VALUES FROM (0) TO (86400000)")).has_value());
         const QString text = QStringLiteral("Tür offen \u2013 ünten");
         for (const auto &[key, metric, ts, seq, value, t] : std::initializer_list<std::tuple<int, int, qint64, qint64, double, QString>>{
                  {1, 1, 1000, 1, 21.5, {}}, {1, 2, 1000, 1, 0, text}, {1, 3, 1000, 1, 1, {}},
@@ -129,8 +150,9 @@ private Q_SLOTS:
                             {QStringLiteral("v"), t.isNull() ? QVariant(value) : QVariant()}, {QStringLiteral("t"), t.isNull() ? QVariant() : QVariant(t)}})
                         .has_value());
         }
-        QVERIFY(d.exec(QStringLiteral("DELETE FROM schema_migrations WHERE version = 8")).has_value());
-        QVERIFY(d.migrate().has_value());
+        QVERIFY(d.exec(QStringLiteral("DELETE FROM schema_migrations WHERE version = %1").arg(packing)).has_value());
+        const auto migrated = d.migrate();
+        QVERIFY2(migrated.has_value(), migrated ? "" : qPrintable(migrated.error().message));
         QCOMPARE(d.schemaVersion(), Database::latestSchemaVersion());
 
         auto rows = d.exec(QStringLiteral("SELECT device_key, ts, seq, readings FROM telemetry ORDER BY device_key, ts, seq"));
@@ -151,12 +173,28 @@ private Q_SLOTS:
                                    QStringLiteral("1/2000/2: 1=-3.25"),
                                    QStringLiteral("2/1500/7: 1=1.0000000000000001e+300")};
         QCOMPARE(got, expected);
-        // The old layout is gone; a message stored again is ignored by its key.
+        // The old layout is gone.
         QVERIFY(!d.exec(QStringLiteral("SELECT metric_id FROM telemetry")).has_value());
-        QVERIFY(d.exec(QStringLiteral("INSERT OR IGNORE INTO telemetry (device_key, ts, seq, readings) VALUES (1, 2000, 2, x'00')")).has_value());
-        auto count = d.exec(QStringLiteral("SELECT COUNT(*) FROM telemetry"));
-        QVERIFY(count.has_value() && count->next());
-        QCOMPARE(count->value(0).toInt(), 4);
+        if (pg) {
+            // The day's partition is there again, with the rows of that day; the old tables are gone.
+            auto inDay = d.exec(QStringLiteral("SELECT COUNT(*) FROM telemetry_p19700101"));
+            QVERIFY(inDay.has_value() && inDay->next());
+            QCOMPARE(inDay->value(0).toInt(), 4);
+            auto old = d.exec(QStringLiteral("SELECT COUNT(*) FROM pg_class WHERE relname LIKE 'v8\\_%'"));
+            QVERIFY(old.has_value() && old->next());
+            QCOMPARE(old->value(0).toInt(), 0);
+            auto partitions = d.exec(QStringLiteral("SELECT COUNT(*) FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'telemetry'"));
+            QVERIFY(partitions.has_value() && partitions->next());
+            QCOMPARE(partitions->value(0).toInt(), 2); // the day and the default
+        } else {
+            // A message stored again is ignored by its key.
+            QVERIFY(d.exec(QStringLiteral("INSERT OR IGNORE INTO telemetry (device_key, ts, seq, readings) VALUES (1, 2000, 2, x'00')")).has_value());
+            auto count = d.exec(QStringLiteral("SELECT COUNT(*) FROM telemetry"));
+            QVERIFY(count.has_value() && count->next());
+            QCOMPARE(count->value(0).toInt(), 4);
+        }
+        db->reset();
+        m_pg.reset();
     }
 
     void packedReadingsRoundTripAndRefuseDamage()
