@@ -355,7 +355,7 @@ const QList<Migration> &migrations()
                 "FOR r IN SELECT c.relname, pg_get_expr(c.relpartbound, c.oid) AS bound FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
                 "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'v8_telemetry' LOOP "
                 "EXECUTE format('CREATE TABLE %I PARTITION OF telemetry %s', substring(r.relname FROM 4), r.bound); END LOOP; END $d$")
-                       << QStringLiteral("CREATE INDEX telemetry_device_ts ON telemetry (device_key, ts)")
+                       << QStringLiteral("CREATE INDEX telemetry_device_ts ON telemetry (device_key, ts, seq)") // keyset pages of history in index order
                        << QStringLiteral("CREATE INDEX telemetry_ts_brin ON telemetry USING BRIN (ts)")
                        << QStringLiteral("INSERT INTO telemetry (device_key, ts, seq, readings) "
                                          "SELECT device_key, ts, seq, string_agg(pg_temp.fleetdeck_reading(metric_id, value, text), ''::bytea) "
