@@ -892,49 +892,7 @@ private:
 Result<std::pair<QJsonArray, bool>> TelemetryService::foldRollup(const QString &source, qint64 deviceKey, int metricId,
                                                                   const TelemetryQuery &q)
 {
-    // A GROUP BY would sort or hash every rollup row (43,201 for 30 days of the 1-minute rollup; SQLite cannot know
-    // that (bucket / iv) * iv grows with bucket): they are read in key order and folded here, on both backends.
     BucketFolder fold(q);
-    if (m_db.dialect() == Storage::Dialect::Postgres) {
-        const QVariant handle = m_db.handle().driver()->handle();
-        PGconn *conn = handle.isValid() ? *static_cast<PGconn *const *>(handle.data()) : nullptr;
-        if (!conn)
-            return fail(Error::internal(QStringLiteral("no libpq connection behind QPSQL")));
-        const QByteArray sql = "SELECT bucket, count, min, max, sum, last, last_ts FROM telemetry_" + source.toLatin1()
-            + " WHERE device_key = $1 AND metric_id = $2 AND bucket >= $3 AND bucket < $4 ORDER BY bucket LIMIT 50000";
-        qint64 from = q.fromMs;
-        for (;;) {
-            const quint64 key = qToBigEndian(quint64(deviceKey)), lo = qToBigEndian(quint64(from)), hi = qToBigEndian(quint64(q.toMs));
-            const quint32 metric = qToBigEndian(quint32(metricId));
-            const char *values[4] = {reinterpret_cast<const char *>(&key), reinterpret_cast<const char *>(&metric), reinterpret_cast<const char *>(&lo),
-                                     reinterpret_cast<const char *>(&hi)};
-            const int lengths[4] = {8, 4, 8, 8}, formats[4] = {1, 1, 1, 1};
-            const Oid types[4] = {20, 23, 20, 20}; // int8, int4
-            const std::unique_ptr<PGresult, void (*)(PGresult *)> res(PQexecParams(conn, sql.constData(), 4, types, values, lengths, formats, 1), PQclear);
-            if (PQresultStatus(res.get()) != PGRES_TUPLES_OK)
-                return fail(Error::unavailable(QStringLiteral("reading the rollup: %1").arg(QString::fromUtf8(PQresultErrorMessage(res.get())).trimmed())));
-            const auto int8At = [&](int row, int col) {
-                quint64 v;
-                std::memcpy(&v, PQgetvalue(res.get(), row, col), 8);
-                return qint64(qFromBigEndian(v));
-            };
-            const auto float8At = [&](int row, int col) {
-                const quint64 bits = quint64(int8At(row, col));
-                double d;
-                std::memcpy(&d, &bits, 8);
-                return d;
-            };
-            const int n = PQntuples(res.get());
-            for (int i = 0; i < n; ++i)
-                if (!fold.add(int8At(i, 0), int8At(i, 1), float8At(i, 2), float8At(i, 3), float8At(i, 4), float8At(i, 5), int8At(i, 6)))
-                    return std::pair{fold.points, fold.truncated};
-            if (n < 50000)
-                break;
-            from = int8At(n - 1, 0) + 1;
-        }
-        fold.finish();
-        return std::pair{fold.points, fold.truncated};
-    }
     sqlite3 *conn = sqliteOf(m_db);
     if (!conn)
         return fail(Error::internal(QStringLiteral("no sqlite3 connection behind QSQLITE")));
@@ -1104,6 +1062,7 @@ Result<QJsonObject> TelemetryService::history(const Principal &who, const QStrin
                 names << m_metricNames.value(id);
         names.sort();
     }
+    const bool pg = m_db.dialect() == Storage::Dialect::Postgres;
     QString source = QStringLiteral("raw");
     if (q.intervalMs > 0) {
         if (q.intervalMs % 3600000 == 0)
@@ -1133,11 +1092,42 @@ Result<QJsonObject> TelemetryService::history(const Principal &who, const QStrin
         const int metric = m_metricIds.value(name, 0);
         if (!packed.empty()) {
             std::tie(points, truncated) = std::move(packed[size_t(n)]);
-        } else if (d->key && metric) {
+        } else if (d->key && metric && !pg) {
+            // From a rollup. SQLite cannot know that (bucket / iv) * iv grows with bucket, so a GROUP BY would sort
+            // every rollup row (43,201 for 30 days of the 1-minute rollup); read them in index order and fold here.
             auto folded = foldRollup(source, d->key, metric, q);
             if (!folded)
                 return fail(folded.error());
             std::tie(points, truncated) = std::move(*folded);
+        } else if (d->key && metric) {
+            // From a rollup, aggregated by PostgreSQL (measured: faster than sending every rollup row to fold here).
+            QString expr;
+            if (q.agg == u"avg")
+                expr = QStringLiteral("SUM(sum) / SUM(count)");
+            else if (q.agg == u"min")
+                expr = QStringLiteral("MIN(min)");
+            else if (q.agg == u"max")
+                expr = QStringLiteral("MAX(max)");
+            else if (q.agg == u"sum")
+                expr = QStringLiteral("SUM(sum)");
+            else if (q.agg == u"count")
+                expr = QStringLiteral("SUM(count)");
+            else
+                expr = QStringLiteral("(array_agg(last ORDER BY last_ts DESC))[1]");
+            const QString sql = QStringLiteral("SELECT (bucket / :iv) * :iv AS b, %1 FROM telemetry_%2 WHERE device_key = :k AND metric_id = :m "
+                                               "AND bucket >= :from AND bucket < :to GROUP BY b ORDER BY b LIMIT :limit")
+                                    .arg(expr, source);
+            auto rows = m_db.exec(sql, {{QStringLiteral("k"), d->key}, {QStringLiteral("m"), metric}, {QStringLiteral("from"), q.fromMs},
+                                        {QStringLiteral("to"), q.toMs}, {QStringLiteral("iv"), q.intervalMs}, {QStringLiteral("limit"), q.limit + 1}});
+            if (!rows)
+                return fail(rows.error());
+            while (rows->next()) {
+                if (points.size() == q.limit) {
+                    truncated = true;
+                    break;
+                }
+                points.append(QJsonArray{rows->value(0).toLongLong(), rows->value(1).isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(rows->value(1).toDouble())});
+            }
         }
         series.append(QJsonObject{{QStringLiteral("metric"), name},
                                   {QStringLiteral("unit"), unit},

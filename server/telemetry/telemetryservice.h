@@ -247,7 +247,7 @@ private:
     void closeStaleGaps();
     /// Device ids of each tenant in id order, for paginating "latest"; rebuilt when the set of devices changes.
     QHash<QString, QStringList> m_tenantDevices;
-    /// An aggregated history query served from a rollup, folded here from rows read in key order (both backends).
+    /// SQLite: an aggregated history query served from a rollup, folded here from rows read in index order.
     Result<std::pair<QJsonArray, bool>> foldRollup(const QString &source, qint64 deviceKey, int metricId, const TelemetryQuery &q);
     /// Raw points or raw aggregates of several metrics from the packed rows, in one pass (both backends).
     Result<std::vector<std::pair<QJsonArray, bool>>> scanPacked(qint64 deviceKey, const std::vector<int> &metricIds, const TelemetryQuery &q);
