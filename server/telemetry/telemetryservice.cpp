@@ -1114,11 +1114,19 @@ Result<QJsonObject> TelemetryService::history(const Principal &who, const QStrin
                 expr = QStringLiteral("SUM(count)");
             else
                 expr = QStringLiteral("(array_agg(last ORDER BY last_ts DESC))[1]");
-            const QString sql = QStringLiteral("SELECT (bucket / :iv) * :iv AS b, %1 FROM telemetry_%2 WHERE device_key = :k AND metric_id = :m "
-                                               "AND bucket >= :from AND bucket < :to GROUP BY b ORDER BY b LIMIT :limit")
-                                    .arg(expr, source);
-            auto rows = m_db.exec(sql, {{QStringLiteral("k"), d->key}, {QStringLiteral("m"), metric}, {QStringLiteral("from"), q.fromMs},
-                                        {QStringLiteral("to"), q.toMs}, {QStringLiteral("iv"), q.intervalMs}, {QStringLiteral("limit"), q.limit + 1}});
+            // The numbers are written into the statement, not bound: a prepared statement gets PostgreSQL's generic
+            // plan after five runs, which walks the index and sorts every rollup row (29 ms for 30 days of the
+            // 1-minute rollup) where the plan for the actual values scans and hashes (19 ms). All are integers.
+            const QString sql = QStringLiteral("SELECT (bucket / %3) * %3 AS b, %1 FROM telemetry_%2 WHERE device_key = %4 AND metric_id = %5 "
+                                               "AND bucket >= %6 AND bucket < %7 GROUP BY b ORDER BY b LIMIT %8")
+                                    .arg(expr, source)
+                                    .arg(q.intervalMs)
+                                    .arg(d->key)
+                                    .arg(metric)
+                                    .arg(q.fromMs)
+                                    .arg(q.toMs)
+                                    .arg(q.limit + 1);
+            auto rows = m_db.exec(sql);
             if (!rows)
                 return fail(rows.error());
             while (rows->next()) {
