@@ -101,6 +101,15 @@ private:
     QString m_lastError;
 };
 
+/// Starts the fleet and waits up to 30 s for every device to be online.
+bool bringOnline(Sim::Fleet &fleet)
+{
+    bool online = false;
+    QObject::connect(&fleet, &Sim::Fleet::allOnline, [&] { online = true; });
+    fleet.start();
+    return waitUntil([&] { return online; }, 30000);
+}
+
 /// Latency percentiles in ms from ns samples.
 double percentileMs(const std::vector<qint64> &v, double p) { return Bench::percentile(v, p) / 1e6; }
 
@@ -251,10 +260,7 @@ int main(int argc, char *argv[])
             }
             spin(200);
             Sim::Fleet a(fo);
-            bool aOnline = false;
-            QObject::connect(&a, &Sim::Fleet::allOnline, [&] { aOnline = true; });
-            a.start();
-            if (!waitUntil([&] { return aOnline; }, 30000)) {
+            if (!bringOnline(a)) {
                 std::fprintf(stderr, "the devices do not come online on the broker alone\n");
                 return 0;
             }
@@ -299,10 +305,7 @@ int main(int argc, char *argv[])
         const qint64 storedBefore = health.requestSync("GET", QStringLiteral("/v1/health")).body.value(QStringLiteral("telemetry")).toObject().value(QStringLiteral("stored_messages")).toInteger();
         {
             Sim::Fleet b(fo);
-            bool bOnline = false;
-            QObject::connect(&b, &Sim::Fleet::allOnline, [&] { bOnline = true; });
-            b.start();
-            if (!waitUntil([&] { return bOnline; }, 30000)) {
+            if (!bringOnline(b)) {
                 std::fprintf(stderr, "the devices do not come online on the server\n");
                 return out;
             }

@@ -51,17 +51,16 @@ private Q_SLOTS:
         }
     }
 
-    void migrations_data()
+    static void backends()
     {
         QTest::addColumn<QString>("backend");
         QTest::newRow("sqlite") << QStringLiteral("sqlite");
         QTest::newRow("postgresql") << QStringLiteral("postgresql");
     }
 
-    void migrations()
+    /// The URL of a fresh database of `backend` (SQLite: `file` in the test's directory); QSKIP without PostgreSQL.
+    void freshDatabase(const QString &backend, const QString &file, QString &url)
     {
-        QFETCH(QString, backend);
-        QString url;
         if (backend == u"postgresql") {
             if (!Test::PgDatabase::available())
                 QSKIP("FLEETDECK_TEST_PG_URL is not set (./test.sh starts PostgreSQL and sets it)");
@@ -69,8 +68,19 @@ private Q_SLOTS:
             QVERIFY2(!m_pg->url().isEmpty(), qPrintable(m_pg->error()));
             url = m_pg->url();
         } else {
-            url = QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("m.db"));
+            url = QStringLiteral("sqlite:") + m_dir.filePath(file);
         }
+    }
+
+    void migrations_data() { backends(); }
+
+    void migrations()
+    {
+        QFETCH(QString, backend);
+        QString url;
+        freshDatabase(backend, QStringLiteral("m.db"), url);
+        if (url.isEmpty())
+            return; // skipped or failed in freshDatabase()
         const auto parsed = DatabaseUrl::parse(url);
         QVERIFY(parsed.has_value());
         {
@@ -109,12 +119,7 @@ private Q_SLOTS:
         m_pg.reset();
     }
 
-    void rawTelemetryIsPackedPerMessage_data()
-    {
-        QTest::addColumn<QString>("backend");
-        QTest::newRow("sqlite") << QStringLiteral("sqlite");
-        QTest::newRow("postgresql") << QStringLiteral("postgresql");
-    }
+    void rawTelemetryIsPackedPerMessage_data() { backends(); }
 
     void rawTelemetryIsPackedPerMessage()
     {
@@ -122,14 +127,10 @@ private Q_SLOTS:
         // row per message with its readings packed: SQLite's migration 8, PostgreSQL's 9.
         QFETCH(QString, backend);
         const bool pg = backend == u"postgresql";
-        QString url = QStringLiteral("sqlite:") + m_dir.filePath(QStringLiteral("v7.db"));
-        if (pg) {
-            if (!Test::PgDatabase::available())
-                QSKIP("FLEETDECK_TEST_PG_URL is not set (./test.sh starts PostgreSQL and sets it)");
-            m_pg = std::make_unique<Test::PgDatabase>();
-            QVERIFY2(!m_pg->url().isEmpty(), qPrintable(m_pg->error()));
-            url = m_pg->url();
-        }
+        QString url;
+        freshDatabase(backend, QStringLiteral("v7.db"), url);
+        if (url.isEmpty())
+            return; // skipped or failed in freshDatabase()
         const auto parsed = DatabaseUrl::parse(url);
         auto db = Database::open(*parsed, QStringLiteral("v7-") + backend);
         QVERIFY(db.has_value());
