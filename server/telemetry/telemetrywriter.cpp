@@ -346,7 +346,7 @@ struct TelemetryWriter::SqliteStatements
 {
     sqlite3 *connection = nullptr;
     // OR IGNORE: a reading stored ahead of a gap and sent again after a restart of this server is kept once.
-    // One row per message, its readings packed (storage/packedreadings.h).
+    // One row per message, its readings packed (core/packedreadings.h).
     SqliteChunked rows{"INSERT OR IGNORE INTO telemetry (device_key, ts, seq, readings) VALUES ", "(?,?,?,?)", "", 4};
     SqliteChunked rollup1m{"INSERT INTO telemetry_1m (device_key, metric_id, bucket, count, min, max, sum, last, last_ts) VALUES ",
                            "(?,?,?,?,?,?,?,?,?)", rollupUpsertTail(QStringLiteral("telemetry_1m"), QStringLiteral("MIN"), QStringLiteral("MAX")).toLatin1(), 9};
@@ -354,7 +354,6 @@ struct TelemetryWriter::SqliteStatements
                            "(?,?,?,?,?,?,?,?,?)", rollupUpsertTail(QStringLiteral("telemetry_1h"), QStringLiteral("MIN"), QStringLiteral("MAX")).toLatin1(), 9};
     SqliteChunked latest{"INSERT INTO telemetry_latest (device_key, metric_id, ts, value, text) VALUES ", "(?,?,?,?,?)", kLatestUpsertTail, 5};
     SqliteChunked progress{"UPDATE telemetry_devices SET last_seq = ?, last_ts = ? WHERE device_key = ? AND last_seq < ?", "", "", 4, false};
-    QByteArray packed; ///< the batch's packed readings, reused
     SqliteChunked lastSeen{"UPDATE devices SET last_seen_at = ? WHERE id = ? AND (last_seen_at IS NULL OR last_seen_at < ?)", "", "", 3, false};
 };
 
@@ -370,8 +369,8 @@ Status TelemetryWriter::writeSqlite(const Batch &batch, const std::vector<const 
     }
     SqliteStatements &st = *m_lite;
 
-    const std::vector<PackedMessage> messages = packMessages(batch, st.packed);
-    const QByteArray &packed = st.packed;
+    const std::vector<PackedMessage> messages = packMessages(batch, m_packed);
+    const QByteArray &packed = m_packed;
     Status s = st.rows.run(conn, messages.size(), "inserting telemetry", [&](sqlite3_stmt *q, size_t i, int p) {
         const PackedMessage &m = messages[i];
         sqlite3_bind_int64(q, p, m.deviceKey);

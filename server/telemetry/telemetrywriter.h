@@ -64,7 +64,7 @@ private:
     std::array<std::unique_ptr<QSqlQuery>, kStatementCount> m_statements; ///< prepared once per connection
     std::map<std::pair<int, int>, std::unique_ptr<QSqlQuery>> m_chunked;   ///< by slot and rows per statement
     std::deque<TelemetryStore::Batch> m_queue;
-    QByteArray m_packed; ///< PostgreSQL: the batch's packed readings, reused
+    QByteArray m_packed; ///< the batch's packed readings (core/packedreadings.h), reused
     QTimer m_retry{this}; ///< a child, so that moveToThread takes it along to the writer's thread
     /// SQLite: the WAL is checkpointed here, off the main thread (whose connection does not checkpoint itself, so
     /// that a REST request never waits for thousands of pages to be copied back).
