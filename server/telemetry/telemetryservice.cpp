@@ -769,7 +769,7 @@ Result<QJsonObject> TelemetryService::applyRetention(qint64 nowMs)
         }
     }
     if (raw + minute + hour + droppedPartitions > 0)
-        qCInfo(lcTelemetry) << "dropped" << droppedPartitions << "partitions;" << "retention removed" << raw << "readings," << minute << "1-minute and" << hour << "1-hour rollup rows";
+        qCInfo(lcTelemetry) << "dropped" << droppedPartitions << "partitions;" << "retention removed" << raw << "raw rows (messages)," << minute << "1-minute and" << hour << "1-hour rollup rows";
     return QJsonObject{{QStringLiteral("telemetry"), raw}, {QStringLiteral("telemetry_1m"), minute}, {QStringLiteral("telemetry_1h"), hour},
                        {QStringLiteral("partitions_dropped"), droppedPartitions}};
 }
