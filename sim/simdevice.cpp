@@ -494,6 +494,7 @@ void SimDevice::onAck(qint64 seq)
     }
     if (m_telemetry.flood && m_telemetry.ackWindow > 0)
         generate();
+    Q_EMIT telemetryAcked(seq);
 }
 
 } // namespace Fleetdeck::Sim

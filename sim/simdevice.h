@@ -92,6 +92,8 @@ public:
     void stopTelemetry();
     const TelemetryCounters &counters() const { return m_counters; }
     qint64 buffered() const { return qint64(m_buffer.size()); }
+    /// Telemetry publishes the broker has not acknowledged yet (QoS 1).
+    int inFlight() const { return m_inFlight; }
     /// Publish -> acknowledgement latencies in ns, when recorded.
     const std::vector<qint64> &latencies() const { return m_latencies; }
     /// What telemetry runs with; a set_reporting_interval command or a desired reporting_interval_s changes the rate.
@@ -114,6 +116,9 @@ Q_SIGNALS:
     void commandFinished(const QString &commandId, const QString &type, Fleetdeck::Commands::Reply::Status status);
     /// A desired configuration was applied and the reported one published (or queued while offline).
     void configApplied(qint64 version);
+    /// The server acknowledged telemetry up to `seq` (stored); emitted after the device forgot it and, flooding,
+    /// sent what its windows allow again.
+    void telemetryAcked(qint64 seq);
 
 private:
     std::unique_ptr<MqttClient> makeClient();

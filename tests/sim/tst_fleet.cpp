@@ -74,6 +74,43 @@ private Q_SLOTS:
         QCOMPARE(all.size(), 8);
     }
 
+    void floodFillsItsWindowAgainAfterEachAck()
+    {
+        // Flooding, a device keeps `window` QoS 1 publishes in flight. While it waits for the server's ack (its ack
+        // window full) the broker's PUBACKs drain them; each ack must fill the window again, not add one message
+        // (the ingest benchmark's devices then crawled at one message per broker round trip).
+        TestServer server;
+        QVERIFY2(server.start(), qPrintable(server.error()));
+        QTemporaryDir state;
+        Sim::Fleet fleet(options(server, state.path(), 1));
+        bool allOnline = false;
+        connect(&fleet, &Sim::Fleet::allOnline, this, [&] { allOnline = true; });
+        fleet.start();
+        QVERIFY(waitFor([&] { return allOnline; }, 20000));
+        Sim::SimDevice &d = *fleet.devices().front();
+        constexpr int kWindow = 8, kAckWindow = 16;
+        bool flooding = true;
+        int acks = 0, shortfalls = 0;
+        connect(&d, &Sim::SimDevice::telemetryAcked, this, [&] {
+            if (!flooding)
+                return;
+            ++acks;
+            if (d.inFlight() < kWindow && d.buffered() < kAckWindow)
+                ++shortfalls;
+        });
+        Sim::TelemetryOptions o;
+        o.flood = true;
+        o.window = kWindow;
+        o.ackWindow = kAckWindow;
+        o.seed = 7;
+        d.startTelemetry(o);
+        QVERIFY(waitFor([&] { return acks >= 30; }, 20000));
+        flooding = false;
+        d.stopTelemetry();
+        QCOMPARE(shortfalls, 0);
+        fleet.stop();
+    }
+
     void wrongPasswordIsReported()
     {
         TestServer server;
