@@ -4,6 +4,7 @@
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtCore/QLoggingCategory>
+#include <QtCore/QPointer>
 #include <QtCore/QTimer>
 #include <QtHttpServer/QHttpServerRequest>
 #include <QtHttpServer/QHttpServerResponder>
@@ -11,6 +12,8 @@
 #include <QtNetwork/QSslKey>
 #include <QtNetwork/QSslServer>
 #include <QtNetwork/QSslSocket>
+
+#include <map>
 
 Q_DECLARE_LOGGING_CATEGORY(lcApi)
 
@@ -32,6 +35,38 @@ QByteArray methodName(QHttpServerRequest::Method m)
     case QHttpServerRequest::Method::Trace: return "TRACE";
     default: return "UNKNOWN";
     }
+}
+
+/// The order of the responses on one connection. A handler may answer later (Response::deferred()); HTTP/1.1 answers
+/// in request order, so a response that is ready while an earlier one is still out waits here. Lives as a child of
+/// its socket, so it goes with it.
+class ResponseOrder : public QObject
+{
+public:
+    explicit ResponseOrder(QObject *socket) : QObject(socket) { setObjectName(QString::fromLatin1(kName)); }
+    /// Found by name: the class has no meta-object of its own, so findChild<ResponseOrder *> would match any child.
+    static ResponseOrder *of(QObject *socket)
+    {
+        return static_cast<ResponseOrder *>(socket->findChild<QObject *>(QString::fromLatin1(kName), Qt::FindDirectChildrenOnly));
+    }
+    static constexpr char kName[] = "fleetdeck-response-order";
+    quint64 next = 0;     ///< the number the next request gets
+    quint64 written = 0;  ///< requests answered so far
+    std::map<quint64, Response> ready;
+};
+
+/// The whole response, as QHttpServerResponder writes it (status line, our headers, body).
+QByteArray serialise(const Response &resp)
+{
+    QByteArray out = "HTTP/1.1 " + QByteArray::number(resp.status) + ' ' + statusTitle(resp.status).toLatin1() + "\r\n";
+    if (!resp.contentType.isEmpty())
+        out += "Content-Type: " + resp.contentType + "\r\n";
+    out += "Content-Length: " + QByteArray::number(resp.body.size()) + "\r\nCache-Control: no-store\r\n";
+    for (const auto &h : resp.headers)
+        out += h.first + ": " + h.second + "\r\n";
+    out += "\r\n";
+    out += resp.body;
+    return out;
 }
 
 /// Follows the byte stream of one connection just far enough to see each request's header block and
@@ -201,11 +236,36 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
     for (const auto &h : request.headers())
         req.headers.insert(h.first.toLower(), h.second);
 
+    ResponseOrder *order = ResponseOrder::of(socket);
+    if (!order)
+        order = new ResponseOrder(socket);
+    const quint64 id = order->next++;
+    const QPointer<ResponseOrder> orderAlive(order);
+    const QPointer<QTcpSocket> socketAlive(socket);
+    // A later answer (the handler's work ran elsewhere) comes back on this thread; the client may be gone by then.
+    req.respondLater = [orderAlive, socketAlive, id](Response later) {
+        if (!orderAlive || !socketAlive)
+            return;
+        orderAlive->ready.emplace(id, std::move(later));
+        while (!orderAlive->ready.empty() && orderAlive->ready.begin()->first == orderAlive->written) {
+            socketAlive->write(serialise(orderAlive->ready.begin()->second));
+            orderAlive->ready.erase(orderAlive->ready.begin());
+            ++orderAlive->written;
+        }
+    };
+
     Response resp;
     if (req.path.size() > 2048)
         resp = Response::problem(414, QStringLiteral("the request path is too long"));
     else
         resp = m_router.dispatch(req);
+    if (resp.isDeferred())
+        return true;
+    if (order->written != id) { // an earlier answer is still out: this one waits its turn
+        req.respondLater(std::move(resp));
+        return true;
+    }
+    ++order->written;
 
     QHttpServerResponder responder = makeResponder(request, socket);
     responder.writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(resp.status));

@@ -14,6 +14,10 @@ namespace Fleetdeck::Api {
 QString statusTitle(int status)
 {
     switch (status) {
+    case 200: return QStringLiteral("OK");
+    case 201: return QStringLiteral("Created");
+    case 202: return QStringLiteral("Accepted");
+    case 204: return QStringLiteral("No Content");
     case 400: return QStringLiteral("Bad Request");
     case 401: return QStringLiteral("Unauthorized");
     case 403: return QStringLiteral("Forbidden");
@@ -75,6 +79,13 @@ Response Response::fromError(const Error &e)
         return problem(500, QStringLiteral("internal error; the server log has the details"));
     }
     return problem(500, e.message);
+}
+
+Response Response::deferred()
+{
+    Response r;
+    r.status = 0;
+    return r;
 }
 
 Response Response::noContent()

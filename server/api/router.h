@@ -24,6 +24,9 @@ struct Response
     static Response problem(int status, const QString &detail, const QString &title = {});
     static Response fromError(const Error &e);
     static Response noContent();
+    /// A handler that answers later, through Request::respondLater, returns this (status 0).
+    static Response deferred();
+    bool isDeferred() const { return status == 0; }
 };
 
 struct Request
@@ -36,6 +39,9 @@ struct Request
     QHash<QString, QString> args;    ///< path parameters by name
     QString peer;
     std::optional<Principal> principal;
+    /// Set by the HTTP server: a handler whose work runs elsewhere calls it once, on the main thread, with its
+    /// response, and returns Response::deferred(). Empty when the caller needs an answer at once (then answer so).
+    std::function<void(Response)> respondLater;
 
     QString arg(const QString &name) const { return args.value(name); }
     QString queryValue(const QString &key) const { return query.queryItemValue(key, QUrl::FullyDecoded); }

@@ -130,12 +130,20 @@ void registerTelemetryRoutes(Router &router, TelemetryService *telemetry)
             if (!ok || q.limit < 1 || q.limit > 100000)
                 return Response::problem(400, QStringLiteral("\"limit\" must be an integer from 1 to 100000"));
         }
+        const bool wantsCsv = req.header("accept").contains("text/csv");
+        if (req.respondLater) { // read on the history reader's thread: a long range does not hold ingest
+            telemetry->historyLater(req.who(), id, q, [respond = req.respondLater, wantsCsv](Result<QJsonObject> history) {
+                if (!history)
+                    respond(Response::fromError(history.error()));
+                else
+                    respond(wantsCsv ? csv(*history) : Response::json(*history));
+            });
+            return Response::deferred();
+        }
         auto history = telemetry->history(req.who(), id, q);
         if (!history)
             return Response::fromError(history.error());
-        if (req.header("accept").contains("text/csv"))
-            return csv(*history);
-        return Response::json(*history);
+        return wantsCsv ? csv(*history) : Response::json(*history);
     });
 
     router.add("GET", QStringLiteral("/v1/devices/{device_id}/telemetry/rejects"), QStringLiteral("telemetry.read"),

@@ -144,7 +144,11 @@ QJsonObject schemaDocument(const TelemetrySchema &schema)
 
 } // namespace
 
-TelemetryService::~TelemetryService() { stop(); }
+TelemetryService::~TelemetryService()
+{
+    stopReader();
+    stop();
+}
 
 Status TelemetryService::start()
 {
@@ -889,11 +893,24 @@ private:
 
 } // namespace
 
-Result<std::pair<QJsonArray, bool>> TelemetryService::foldRollup(const QString &source, qint64 deviceKey, int metricId,
-                                                                  const TelemetryQuery &q)
+/// What a history query reads, worked out on the main thread from what the service keeps in memory.
+struct HistoryPlan
+{
+    QString deviceId;
+    qint64 deviceKey = 0;
+    QString source = QStringLiteral("raw"); ///< raw, 1m or 1h
+    QStringList names;
+    std::vector<int> metricIds;             ///< 0 for a metric nobody ever sent
+    QStringList units;
+};
+
+namespace {
+
+/// SQLite: an aggregated history query served from a rollup, folded here from rows read in index order.
+Result<std::pair<QJsonArray, bool>> foldRollup(Storage::Database &db, const QString &source, qint64 deviceKey, int metricId, const TelemetryQuery &q)
 {
     BucketFolder fold(q);
-    sqlite3 *conn = sqliteOf(m_db);
+    sqlite3 *conn = sqliteOf(db);
     if (!conn)
         return fail(Error::internal(QStringLiteral("no sqlite3 connection behind QSQLITE")));
     const QByteArray sql = "SELECT bucket, count, min, max, sum, last, last_ts FROM telemetry_" + source.toLatin1()
@@ -916,8 +933,6 @@ Result<std::pair<QJsonArray, bool>> TelemetryService::foldRollup(const QString &
     fold.finish();
     return std::pair{fold.points, fold.truncated};
 }
-
-namespace {
 
 /// SQLite: a device's raw rows in [from, to) in time order; onRow(ts, data, size) returns false to stop.
 template<typename OnRow>
@@ -988,10 +1003,9 @@ Status postgresRows(Storage::Database &db, qint64 deviceKey, const TelemetryQuer
     }
 }
 
-} // namespace
-
-Result<std::vector<std::pair<QJsonArray, bool>>> TelemetryService::scanPacked(qint64 deviceKey, const std::vector<int> &metricIds,
-                                                                               const TelemetryQuery &q)
+/// Raw points or raw aggregates of several metrics from the packed rows, in one pass (both backends).
+Result<std::vector<std::pair<QJsonArray, bool>>> scanPacked(Storage::Database &db, qint64 deviceKey, const std::vector<int> &metricIds,
+                                                            const TelemetryQuery &q)
 {
     // One pass over the device's messages in time order serves every requested metric.
     struct Series
@@ -1030,7 +1044,7 @@ Result<std::vector<std::pair<QJsonArray, bool>>> TelemetryService::scanPacked(qi
         return done < series.size();
     };
     if (!series.empty()) {
-        const Status st = m_db.dialect() == Storage::Dialect::Postgres ? postgresRows(m_db, deviceKey, q, onRow) : sqliteRows(m_db, deviceKey, q, onRow);
+        const Status st = db.dialect() == Storage::Dialect::Postgres ? postgresRows(db, deviceKey, q, onRow) : sqliteRows(db, deviceKey, q, onRow);
         if (!st)
             return fail(st.error());
     }
@@ -1049,109 +1063,190 @@ Result<std::vector<std::pair<QJsonArray, bool>>> TelemetryService::scanPacked(qi
     return out;
 }
 
-Result<QJsonObject> TelemetryService::history(const Principal &who, const QString &deviceId, const TelemetryQuery &q)
+
+/// The reading part of a history query: every series' points and whether they were cut. Runs on any connection.
+Result<std::vector<std::pair<QJsonArray, bool>>> readHistory(Storage::Database &db, const HistoryPlan &plan, const TelemetryQuery &q)
 {
-    Device *d = deviceFor(deviceId);
-    if (!d || d->tenantId != who.tenantId)
-        return fail(Error::notFound(QStringLiteral("no device with id %1").arg(deviceId)));
-    QList<int> metricIds;
-    QStringList names = q.metrics;
-    if (names.isEmpty() && d->key) {
-        if (auto latest = m_latest.constFind(d->key); latest != m_latest.cend())
-            for (const auto &[id, value] : *latest)
-                names << m_metricNames.value(id);
-        names.sort();
-    }
-    const bool pg = m_db.dialect() == Storage::Dialect::Postgres;
-    QString source = QStringLiteral("raw");
-    if (q.intervalMs > 0) {
-        if (q.intervalMs % 3600000 == 0)
-            source = QStringLiteral("1h");
-        else if (q.intervalMs % 60000 == 0)
-            source = QStringLiteral("1m");
-    }
+    if (!plan.deviceKey)
+        return std::vector<std::pair<QJsonArray, bool>>(size_t(plan.names.size()));
     // A row per message (readings packed): raw points and raw aggregates of every metric asked for come from one
     // scan of the device's rows.
-    std::vector<std::pair<QJsonArray, bool>> packed;
-    if (source == u"raw" && d->key) {
-        std::vector<int> ids;
-        for (const QString &name : std::as_const(names))
-            ids.push_back(m_metricIds.value(name, 0));
-        auto scanned = scanPacked(d->key, ids, q);
-        if (!scanned)
-            return fail(scanned.error());
-        packed = std::move(*scanned);
-    }
-    QJsonArray series;
-    for (qsizetype n = 0; n < names.size(); ++n) {
-        const QString &name = names[n];
-        QJsonArray points;
-        bool truncated = false;
-        const QString unitName = unitOf(*d, name);
-        const QJsonValue unit = unitName.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(unitName);
-        const int metric = m_metricIds.value(name, 0);
-        if (!packed.empty()) {
-            std::tie(points, truncated) = std::move(packed[size_t(n)]);
-        } else if (d->key && metric && !pg) {
-            // From a rollup. SQLite cannot know that (bucket / iv) * iv grows with bucket, so a GROUP BY would sort
-            // every rollup row (43,201 for 30 days of the 1-minute rollup); read them in index order and fold here.
-            auto folded = foldRollup(source, d->key, metric, q);
+    if (plan.source == u"raw")
+        return scanPacked(db, plan.deviceKey, plan.metricIds, q);
+    std::vector<std::pair<QJsonArray, bool>> out;
+    for (const int metric : plan.metricIds) {
+        if (!metric) {
+            out.emplace_back();
+            continue;
+        }
+        if (db.dialect() != Storage::Dialect::Postgres) {
+            // SQLite cannot know that (bucket / iv) * iv grows with bucket, so a GROUP BY would sort every rollup
+            // row (43,201 for 30 days of the 1-minute rollup); read them in index order and fold here.
+            auto folded = foldRollup(db, plan.source, plan.deviceKey, metric, q);
             if (!folded)
                 return fail(folded.error());
-            std::tie(points, truncated) = std::move(*folded);
-        } else if (d->key && metric) {
-            // From a rollup, aggregated by PostgreSQL (measured: faster than sending every rollup row to fold here).
-            QString expr;
-            if (q.agg == u"avg")
-                expr = QStringLiteral("SUM(sum) / SUM(count)");
-            else if (q.agg == u"min")
-                expr = QStringLiteral("MIN(min)");
-            else if (q.agg == u"max")
-                expr = QStringLiteral("MAX(max)");
-            else if (q.agg == u"sum")
-                expr = QStringLiteral("SUM(sum)");
-            else if (q.agg == u"count")
-                expr = QStringLiteral("SUM(count)");
-            else
-                expr = QStringLiteral("(array_agg(last ORDER BY last_ts DESC))[1]");
-            // The numbers are written into the statement, not bound: a prepared statement gets PostgreSQL's generic
-            // plan after five runs, which walks the index and sorts every rollup row (29 ms for 30 days of the
-            // 1-minute rollup) where the plan for the actual values scans and hashes (19 ms). All are integers.
-            const QString sql = QStringLiteral("SELECT (bucket / %3) * %3 AS b, %1 FROM telemetry_%2 WHERE device_key = %4 AND metric_id = %5 "
-                                               "AND bucket >= %6 AND bucket < %7 GROUP BY b ORDER BY b LIMIT %8")
-                                    .arg(expr, source)
-                                    .arg(q.intervalMs)
-                                    .arg(d->key)
-                                    .arg(metric)
-                                    .arg(q.fromMs)
-                                    .arg(q.toMs)
-                                    .arg(q.limit + 1);
-            auto rows = m_db.exec(sql);
-            if (!rows)
-                return fail(rows.error());
-            while (rows->next()) {
-                if (points.size() == q.limit) {
-                    truncated = true;
-                    break;
-                }
-                points.append(QJsonArray{rows->value(0).toLongLong(), rows->value(1).isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(rows->value(1).toDouble())});
-            }
+            out.push_back(std::move(*folded));
+            continue;
         }
-        series.append(QJsonObject{{QStringLiteral("metric"), name},
-                                  {QStringLiteral("unit"), unit},
-                                  {QStringLiteral("points"), points},
+        // PostgreSQL aggregates its rollups itself (measured: faster than sending every rollup row to fold here).
+        QString expr;
+        if (q.agg == u"avg")
+            expr = QStringLiteral("SUM(sum) / SUM(count)");
+        else if (q.agg == u"min")
+            expr = QStringLiteral("MIN(min)");
+        else if (q.agg == u"max")
+            expr = QStringLiteral("MAX(max)");
+        else if (q.agg == u"sum")
+            expr = QStringLiteral("SUM(sum)");
+        else if (q.agg == u"count")
+            expr = QStringLiteral("SUM(count)");
+        else
+            expr = QStringLiteral("(array_agg(last ORDER BY last_ts DESC))[1]");
+        // The numbers are written into the statement, not bound: a prepared statement gets PostgreSQL's generic
+        // plan after five runs, which walks the index and sorts every rollup row (29 ms for 30 days of the
+        // 1-minute rollup) where the plan for the actual values scans and hashes (19 ms). All are integers.
+        const QString sql = QStringLiteral("SELECT (bucket / %3) * %3 AS b, %1 FROM telemetry_%2 WHERE device_key = %4 AND metric_id = %5 "
+                                           "AND bucket >= %6 AND bucket < %7 GROUP BY b ORDER BY b LIMIT %8")
+                                .arg(expr, plan.source)
+                                .arg(q.intervalMs)
+                                .arg(plan.deviceKey)
+                                .arg(metric)
+                                .arg(q.fromMs)
+                                .arg(q.toMs)
+                                .arg(q.limit + 1);
+        auto rows = db.exec(sql);
+        if (!rows)
+            return fail(rows.error());
+        QJsonArray points;
+        bool truncated = false;
+        while (rows->next()) {
+            if (points.size() == q.limit) {
+                truncated = true;
+                break;
+            }
+            points.append(QJsonArray{rows->value(0).toLongLong(), rows->value(1).isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(rows->value(1).toDouble())});
+        }
+        out.emplace_back(points, truncated);
+    }
+    return out;
+}
+
+QJsonObject historyJson(const HistoryPlan &plan, const TelemetryQuery &q, std::vector<std::pair<QJsonArray, bool>> read)
+{
+    QJsonArray series;
+    for (qsizetype n = 0; n < plan.names.size(); ++n) {
+        auto &[points, truncated] = read[size_t(n)];
+        series.append(QJsonObject{{QStringLiteral("metric"), plan.names[n]},
+                                  {QStringLiteral("unit"), plan.units[n].isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(plan.units[n])},
+                                  {QStringLiteral("points"), std::move(points)},
                                   {QStringLiteral("truncated"), truncated}});
     }
-    QJsonObject out{{QStringLiteral("device_id"), deviceId},
+    QJsonObject out{{QStringLiteral("device_id"), plan.deviceId},
                     {QStringLiteral("from"), Json::isoUtc(QDateTime::fromMSecsSinceEpoch(q.fromMs, Qt::UTC))},
                     {QStringLiteral("to"), Json::isoUtc(QDateTime::fromMSecsSinceEpoch(q.toMs, Qt::UTC))},
-                    {QStringLiteral("source"), source},
+                    {QStringLiteral("source"), plan.source},
                     {QStringLiteral("series"), series}};
     if (q.intervalMs > 0) {
         out.insert(QStringLiteral("interval_ms"), q.intervalMs);
         out.insert(QStringLiteral("agg"), q.agg);
     }
     return out;
+}
+
+} // namespace
+
+Result<HistoryPlan> TelemetryService::planHistory(const Principal &who, const QString &deviceId, const TelemetryQuery &q)
+{
+    Device *d = deviceFor(deviceId);
+    if (!d || d->tenantId != who.tenantId)
+        return fail(Error::notFound(QStringLiteral("no device with id %1").arg(deviceId)));
+    HistoryPlan plan;
+    plan.deviceId = deviceId;
+    plan.deviceKey = d->key;
+    plan.names = q.metrics;
+    if (plan.names.isEmpty() && d->key) {
+        if (auto latest = m_latest.constFind(d->key); latest != m_latest.cend())
+            for (const auto &[id, value] : *latest)
+                plan.names << m_metricNames.value(id);
+        plan.names.sort();
+    }
+    if (q.intervalMs > 0) {
+        if (q.intervalMs % 3600000 == 0)
+            plan.source = QStringLiteral("1h");
+        else if (q.intervalMs % 60000 == 0)
+            plan.source = QStringLiteral("1m");
+    }
+    for (const QString &name : std::as_const(plan.names)) {
+        plan.metricIds.push_back(m_metricIds.value(name, 0));
+        plan.units << unitOf(*d, name);
+    }
+    return plan;
+}
+
+Result<QJsonObject> TelemetryService::history(const Principal &who, const QString &deviceId, const TelemetryQuery &q)
+{
+    auto plan = planHistory(who, deviceId, q);
+    if (!plan)
+        return fail(plan.error());
+    auto read = readHistory(m_db, *plan, q);
+    if (!read)
+        return fail(read.error());
+    return historyJson(*plan, q, std::move(*read));
+}
+
+/// History queries read on a thread of their own with its own connection (WAL lets SQLite read beside the writer),
+/// so that a long one does not hold the main thread, which also takes the devices' telemetry.
+struct TelemetryService::Reader
+{
+    QThread thread;
+    QObject context; ///< lives in `thread`
+    std::unique_ptr<Storage::Database> db;
+};
+
+void TelemetryService::historyLater(const Principal &who, const QString &deviceId, const TelemetryQuery &q,
+                                    std::function<void(Result<QJsonObject>)> done)
+{
+    auto plan = planHistory(who, deviceId, q);
+    if (!plan) {
+        done(fail(plan.error()));
+        return;
+    }
+    if (!m_reader) {
+        m_reader = std::make_unique<Reader>();
+        m_reader->thread.setObjectName(QStringLiteral("telemetry-reader"));
+        m_reader->context.moveToThread(&m_reader->thread);
+        m_reader->thread.start();
+    }
+    const Storage::DatabaseUrl url = m_db.url();
+    QMetaObject::invokeMethod(&m_reader->context, [this, reader = m_reader.get(), url, plan = std::move(*plan), q, done = std::move(done)]() mutable {
+        if (!reader->db) {
+            auto db = Storage::Database::open(url, QStringLiteral("fleetdeck-telemetry-reader-%1").arg(quintptr(reader)));
+            if (db)
+                reader->db = std::move(*db);
+        }
+        Result<std::vector<std::pair<QJsonArray, bool>>> read = reader->db
+            ? readHistory(*reader->db, plan, q)
+            : Result<std::vector<std::pair<QJsonArray, bool>>>(fail(Error::unavailable(QStringLiteral("the history reader cannot open the database"))));
+        if (!read && reader->db && !reader->db->ping())
+            reader->db.reset(); // opened again for the next query
+        // Back on the main thread (dropped there if the service is gone by then).
+        QMetaObject::invokeMethod(this, [plan = std::move(plan), q, done = std::move(done), read = std::move(read)]() mutable {
+            if (!read)
+                done(fail(read.error()));
+            else
+                done(historyJson(plan, q, std::move(*read)));
+        }, Qt::QueuedConnection);
+    }, Qt::QueuedConnection);
+}
+
+void TelemetryService::stopReader()
+{
+    if (!m_reader)
+        return;
+    QMetaObject::invokeMethod(&m_reader->context, [reader = m_reader.get()] { reader->db.reset(); }, Qt::BlockingQueuedConnection);
+    m_reader->thread.quit();
+    m_reader->thread.wait();
+    m_reader.reset();
 }
 
 const QStringList &TelemetryService::tenantDevices(const QString &tenantId)

@@ -79,6 +79,8 @@ private:
     std::vector<std::pair<int, LatestValue>> m_items;
 };
 
+struct HistoryPlan;
+
 struct TelemetryQuery
 {
     QStringList metrics;   ///< empty = every metric the device has
@@ -125,6 +127,9 @@ public:
     void refreshDevice(const QString &deviceId);
 
     [[nodiscard]] Result<QJsonObject> history(const Principal &who, const QString &deviceId, const TelemetryQuery &q);
+    /// The same, read on the history reader's thread and connection; `done` runs on this thread (not at all if the
+    /// service is gone by then). The main thread, which also takes the devices' telemetry, is not held meanwhile.
+    void historyLater(const Principal &who, const QString &deviceId, const TelemetryQuery &q, std::function<void(Result<QJsonObject>)> done);
     /// Latest values of every device of a tenant, paginated by device id.
     [[nodiscard]] Result<QJsonObject> latest(const Principal &who, const QString &tenantId, const QStringList &metrics,
                                              const QString &cursor, int limit);
@@ -247,10 +252,10 @@ private:
     void closeStaleGaps();
     /// Device ids of each tenant in id order, for paginating "latest"; rebuilt when the set of devices changes.
     QHash<QString, QStringList> m_tenantDevices;
-    /// SQLite: an aggregated history query served from a rollup, folded here from rows read in index order.
-    Result<std::pair<QJsonArray, bool>> foldRollup(const QString &source, qint64 deviceKey, int metricId, const TelemetryQuery &q);
-    /// Raw points or raw aggregates of several metrics from the packed rows, in one pass (both backends).
-    Result<std::vector<std::pair<QJsonArray, bool>>> scanPacked(qint64 deviceKey, const std::vector<int> &metricIds, const TelemetryQuery &q);
+    Result<HistoryPlan> planHistory(const Principal &who, const QString &deviceId, const TelemetryQuery &q);
+    void stopReader();
+    struct Reader;
+    std::unique_ptr<Reader> m_reader; ///< made at the first history query answered later
     const QStringList &tenantDevices(const QString &tenantId);
     TelemetryStore::Batch m_batch;
     quint64 m_nextBatchId = 1;

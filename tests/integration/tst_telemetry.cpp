@@ -17,6 +17,7 @@
 #include <QtCore/QTemporaryDir>
 #include <QtNetwork/QNetworkAccessManager>
 #include <QtNetwork/QNetworkReply>
+#include <QtNetwork/QSslSocket>
 #include <QtTest/QtTest>
 
 #include <cmath>
@@ -481,6 +482,65 @@ private Q_SLOTS:
         raw = seriesOf(QStringLiteral("metric=a,b&interval=30s&agg=last&limit=1"));
         QCOMPARE(raw.value(QStringLiteral("a")), QStringLiteral("0=2 …"));
         QCOMPARE(raw.value(QStringLiteral("b")), QStringLiteral("0=30 …"));
+    }
+
+    void historyReadElsewhereKeepsTheConnectionsOrder()
+    {
+        // History is read on a thread of its own and answered later; HTTP/1.1 answers in request order, so a
+        // request pipelined behind it on the same connection waits for it. A client gone first is no harm.
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        for (int seq = 1; seq <= 20; ++seq)
+            publish(message(seq, now - 30000 + seq * 1000, {{QStringLiteral("o"), double(seq)}}));
+        QVERIFY(waitFor([&] { return m_lastAck == 20; }, 5000));
+        const auto open = [&](QSslSocket &socket) {
+            QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
+            ssl.setCaCertificates(QSslCertificate::fromPath(m_server->caFile()));
+            socket.setSslConfiguration(ssl);
+            socket.connectToHostEncrypted(QStringLiteral("localhost"), m_server->app().httpPort());
+            return waitFor([&] { return socket.isEncrypted(); }, 5000); // the server runs on this thread: no blocking waits
+        };
+        const QByteArray history = "GET /v1/devices/" + m_id.toLatin1() + "/telemetry?metric=o&from=" + QByteArray::number(now - 60000)
+            + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token() + "\r\n\r\n";
+        const QByteArray health = "GET /v1/health HTTP/1.1\r\nHost: localhost\r\n\r\n";
+        {
+            QSslSocket socket;
+            QVERIFY(open(socket));
+            socket.write(history + health + history);
+            // The complete responses so far, in the order they came: status line and body by Content-Length.
+            QByteArray got;
+            QList<QPair<QByteArray, QJsonObject>> responses;
+            QVERIFY(waitFor([&] {
+                got += socket.readAll();
+                for (;;) {
+                    const qsizetype end = got.indexOf("\r\n\r\n");
+                    const qsizetype at = got.toLower().indexOf("content-length: ");
+                    if (end < 0 || at < 0 || at > end)
+                        break;
+                    const qsizetype length = got.mid(at + 16, got.indexOf("\r\n", at) - at - 16).toLongLong();
+                    if (got.size() < end + 4 + length)
+                        break;
+                    responses.append({got.left(got.indexOf("\r\n")), QJsonDocument::fromJson(got.mid(end + 4, length)).object()});
+                    got.remove(0, end + 4 + length);
+                }
+                return responses.size() == 3;
+            }, 10000));
+            for (const auto &r : std::as_const(responses))
+                QCOMPARE(r.first, QByteArray("HTTP/1.1 200 OK"));
+            QCOMPARE(responses[0].second.value(QStringLiteral("device_id")).toString(), m_id);
+            QVERIFY(responses[1].second.contains(QStringLiteral("telemetry"))); // the health answer, second as asked
+            QCOMPARE(responses[2].second.value(QStringLiteral("device_id")).toString(), m_id);
+            for (const int i : {0, 2})
+                QCOMPARE(responses[i].second.value(QStringLiteral("series")).toArray().at(0).toObject().value(QStringLiteral("points")).toArray().size(), 20);
+        }
+        {
+            QSslSocket gone;
+            QVERIFY(open(gone));
+            gone.write(history);
+            QVERIFY(waitFor([&] { return gone.encryptedBytesToWrite() == 0 && gone.bytesToWrite() == 0; }, 5000));
+            gone.abort(); // before the answer
+        }
+        waitFor([] { return false; }, 300);
+        QCOMPARE(points(QStringLiteral("metric=o&from=%1").arg(now - 60000)).size(), 20);
     }
 
     void retentionDropsOldRawDataBeforeRollups()
