@@ -116,6 +116,22 @@ Database::~Database()
 
 QSqlDatabase Database::handle() const { return QSqlDatabase::database(m_connectionName, false); }
 
+sqlite3 *Database::sqliteConnection() const
+{
+    if (m_url.dialect != Dialect::Sqlite)
+        return nullptr;
+    const QVariant h = handle().driver()->handle();
+    return h.isValid() ? *static_cast<sqlite3 *const *>(h.data()) : nullptr;
+}
+
+pg_conn *Database::postgresConnection() const
+{
+    if (m_url.dialect != Dialect::Postgres)
+        return nullptr;
+    const QVariant h = handle().driver()->handle();
+    return h.isValid() ? *static_cast<pg_conn *const *>(h.data()) : nullptr;
+}
+
 Result<std::unique_ptr<Database>> Database::open(const DatabaseUrl &url, const QString &connectionName)
 {
     std::unique_ptr<Database> self(new Database(url, connectionName));
@@ -164,8 +180,7 @@ Status Database::configure()
             if (!r)
                 return fail(r.error());
         }
-        const QVariant h = handle().driver()->handle();
-        sqlite3 *conn = h.isValid() ? *static_cast<sqlite3 *const *>(h.data()) : nullptr;
+        sqlite3 *conn = sqliteConnection();
         if (!conn || sqlite3_create_function_v2(conn, "fleetdeck_pack", 3, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr, nullptr, packStep,
                                                 packFinal, nullptr) != SQLITE_OK)
             return fail(Error::unavailable(QStringLiteral("cannot register fleetdeck_pack() on %1").arg(m_url.redacted())));

@@ -9,6 +9,9 @@
 #include <QtSql/QSqlError>
 #include <QtSql/QSqlQuery>
 
+struct sqlite3;
+struct pg_conn;
+
 namespace Fleetdeck::Storage {
 
 enum class Dialect { Sqlite, Postgres };
@@ -45,6 +48,10 @@ public:
     Dialect dialect() const { return m_url.dialect; }
     const DatabaseUrl &url() const { return m_url; }
     QSqlDatabase handle() const;
+    /// The driver's own connection, for work Qt's API makes slow (multi-row statements, COPY, binary results);
+    /// nullptr on the other backend or when the driver has none.
+    sqlite3 *sqliteConnection() const;
+    pg_conn *postgresConnection() const;
 
     /// Applies every migration newer than the schema's version, each in its own transaction.
     [[nodiscard]] Status migrate();

@@ -10,7 +10,6 @@
 
 #include <QtCore/QDateTime>
 #include <QtCore/QtEndian>
-#include <QtSql/QSqlDriver>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QLocale>
@@ -808,12 +807,6 @@ QJsonObject TelemetryService::health() const
 
 namespace {
 
-sqlite3 *sqliteOf(Storage::Database &db)
-{
-    const QVariant handle = db.handle().driver()->handle();
-    return handle.isValid() ? *static_cast<sqlite3 *const *>(handle.data()) : nullptr;
-}
-
 /// Folds parts (a rollup row, or one raw reading) into buckets of q.intervalMs, in time order, into at most q.limit
 /// points of q.agg.
 class BucketFolder
@@ -910,7 +903,7 @@ namespace {
 Result<std::pair<QJsonArray, bool>> foldRollup(Storage::Database &db, const QString &source, qint64 deviceKey, int metricId, const TelemetryQuery &q)
 {
     BucketFolder fold(q);
-    sqlite3 *conn = sqliteOf(db);
+    sqlite3 *conn = db.sqliteConnection();
     if (!conn)
         return fail(Error::internal(QStringLiteral("no sqlite3 connection behind QSQLITE")));
     const QByteArray sql = "SELECT bucket, count, min, max, sum, last, last_ts FROM telemetry_" + source.toLatin1()
@@ -938,7 +931,7 @@ Result<std::pair<QJsonArray, bool>> foldRollup(Storage::Database &db, const QStr
 template<typename OnRow>
 Status sqliteRows(Storage::Database &db, qint64 deviceKey, const TelemetryQuery &q, OnRow &&onRow)
 {
-    sqlite3 *conn = sqliteOf(db);
+    sqlite3 *conn = db.sqliteConnection();
     if (!conn)
         return fail(Error::internal(QStringLiteral("no sqlite3 connection behind QSQLITE")));
     static const char sql[] = "SELECT ts, readings FROM telemetry WHERE device_key = ? AND ts >= ? AND ts < ? ORDER BY ts, seq";
@@ -963,8 +956,7 @@ Status sqliteRows(Storage::Database &db, qint64 deviceKey, const TelemetryQuery 
 template<typename OnRow>
 Status postgresRows(Storage::Database &db, qint64 deviceKey, const TelemetryQuery &q, OnRow &&onRow)
 {
-    const QVariant handle = db.handle().driver()->handle();
-    PGconn *conn = handle.isValid() ? *static_cast<PGconn *const *>(handle.data()) : nullptr;
+    PGconn *conn = db.postgresConnection();
     if (!conn)
         return fail(Error::internal(QStringLiteral("no libpq connection behind QPSQL")));
     static const char sql[] = "SELECT ts, seq, readings FROM telemetry WHERE device_key = $1 AND (ts, seq) > ($2, $3) AND ts < $4 "

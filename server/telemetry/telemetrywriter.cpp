@@ -6,7 +6,6 @@
 #include <QtCore/QtEndian>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QThread>
-#include <QtSql/QSqlDriver>
 #include <QtSql/QSqlError>
 #include <QtSql/QSqlQuery>
 
@@ -359,8 +358,7 @@ struct TelemetryWriter::SqliteStatements
 
 Status TelemetryWriter::writeSqlite(const Batch &batch, const std::vector<const Row *> &sorted)
 {
-    const QVariant handle = m_db->handle().driver()->handle();
-    sqlite3 *conn = handle.isValid() ? *static_cast<sqlite3 *const *>(handle.data()) : nullptr;
+    sqlite3 *conn = m_db->sqliteConnection();
     if (!conn)
         return fail(Error::internal(QStringLiteral("no sqlite3 connection behind QSQLITE")));
     if (!m_lite || m_lite->connection != conn) {
@@ -508,8 +506,7 @@ Status TelemetryWriter::copyRows(const Batch &batch)
     if (batch.rows.empty())
         return {};
     // QPSQL has no real batch insert; COPY on its libpq connection is one round trip for the whole batch.
-    const QVariant handle = m_db->handle().driver()->handle();
-    PGconn *conn = handle.isValid() ? *static_cast<PGconn *const *>(handle.data()) : nullptr;
+    PGconn *conn = m_db->postgresConnection();
     if (!conn)
         return fail(Error::internal(QStringLiteral("no libpq connection behind QPSQL")));
     const std::vector<PackedMessage> messages = packMessages(batch, m_packed);
