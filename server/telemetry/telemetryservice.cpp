@@ -1211,14 +1211,16 @@ void TelemetryService::historyLater(const Principal &who, const QString &deviceI
     }
     const Storage::DatabaseUrl url = m_db.url();
     QMetaObject::invokeMethod(&m_reader->context, [this, reader = m_reader.get(), url, plan = std::move(*plan), q, done = std::move(done)]() mutable {
+        Result<std::vector<std::pair<QJsonArray, bool>>> read = std::vector<std::pair<QJsonArray, bool>>();
         if (!reader->db) {
             auto db = Storage::Database::open(url, QStringLiteral("fleetdeck-telemetry-reader-%1").arg(quintptr(reader)));
             if (db)
                 reader->db = std::move(*db);
+            else
+                read = fail(db.error()); // says which database and why ("cannot open ...: ...")
         }
-        Result<std::vector<std::pair<QJsonArray, bool>>> read = reader->db
-            ? readHistory(*reader->db, plan, q)
-            : Result<std::vector<std::pair<QJsonArray, bool>>>(fail(Error::unavailable(QStringLiteral("the history reader cannot open the database"))));
+        if (reader->db)
+            read = readHistory(*reader->db, plan, q);
         if (!read && reader->db && !reader->db->ping())
             reader->db.reset(); // opened again for the next query
         // Back on the main thread (dropped there if the service is gone by then).
