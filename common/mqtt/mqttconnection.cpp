@@ -281,6 +281,7 @@ void MqttConnection::releaseSocket()
     m_in.clear();
     m_inPos = 0;
     m_acks.clear();
+    m_skipRemaining = 0;
 }
 
 void MqttConnection::drop(const QString &reason)
@@ -305,6 +306,10 @@ void MqttConnection::onReadyRead()
 {
     if (!m_socket || m_readPaused || m_parsing)
         return;
+    if (m_skipRemaining > 0 && !discardSkipped()) {
+        flushAcks(); // the skipped PUBLISH's PUBACK need not wait for its last byte
+        return;
+    }
     const qint64 available = m_socket->bytesAvailable();
     if (available > 0) {
         if (m_inPos == m_in.size()) {
@@ -349,10 +354,15 @@ bool MqttConnection::parsePackets()
             }
             break;
         }
-        if (length > kMaxPacketBytes) {
-            drop(QStringLiteral("protocol error from the broker: a packet of %1 bytes (limit %2)").arg(length).arg(kMaxPacketBytes));
-            alive = false;
-            break;
+        if (length > m_maxIncoming) {
+            const SkipStart started = startSkipping(at, length);
+            if (started == SkipStart::Dropped) {
+                alive = false;
+                break;
+            }
+            if (started == SkipStart::NeedMore || m_skipRemaining > 0)
+                break;
+            continue; // the whole packet was already here and is gone
         }
         if (available - at < length)
             break; // the rest is still on its way
@@ -378,6 +388,78 @@ bool MqttConnection::parsePackets()
     if (m_socket && !m_readPaused && m_socket->bytesAvailable() > 0)
         QMetaObject::invokeMethod(this, &MqttConnection::onReadyRead, Qt::QueuedConnection);
     return true;
+}
+
+MqttConnection::SkipStart MqttConnection::startSkipping(qsizetype headerBytes, qint64 length)
+{
+    const char *p = m_in.constData() + m_inPos;
+    const quint8 header = quint8(p[0]);
+    const quint8 type = header >> 4;
+    const qsizetype buffered = m_in.size() - m_inPos - headerBytes; // of the packet's body
+    const char *body = p + headerBytes;
+    QString topic;
+    if (m_state != State::Connected) {
+        drop(QStringLiteral("protocol error from the broker: a packet before CONNACK (packet type %1)").arg(type));
+        return SkipStart::Dropped;
+    }
+    if (type == Publish) {
+        // Topic and packet id come first; they are all that is needed to acknowledge it.
+        const int qos = (header >> 1) & 3;
+        if (qos == 3) {
+            drop(QStringLiteral("protocol error from the broker: malformed PUBLISH (packet type 3)"));
+            return SkipStart::Dropped;
+        }
+        if (buffered < 2)
+            return SkipStart::NeedMore;
+        const qsizetype topicLength = be16(body);
+        const qsizetype variable = 2 + topicLength + (qos > 0 ? 2 : 0);
+        if (variable > length) {
+            drop(QStringLiteral("protocol error from the broker: malformed PUBLISH (packet type 3)"));
+            return SkipStart::Dropped;
+        }
+        if (buffered < variable)
+            return SkipStart::NeedMore;
+        topic = QString::fromUtf8(body + 2, topicLength);
+        if (qos > 0) {
+            const quint16 mid = be16(body + 2 + topicLength);
+            if (mid == 0) {
+                drop(QStringLiteral("protocol error from the broker: PUBLISH with packet id 0 (packet type 3)"));
+                return SkipStart::Dropped;
+            }
+            m_acks.append(char(qos == 1 ? 0x40 : 0x50));
+            m_acks.append('\x02');
+            append16(m_acks, mid);
+        }
+    } else {
+        // Nothing else a broker sends is ever this large; a CONNACK or PUBACK of megabytes is no protocol we speak.
+        drop(QStringLiteral("protocol error from the broker: a packet of type %1 and %2 bytes").arg(type).arg(length));
+        return SkipStart::Dropped;
+    }
+    ++m_skippedPackets;
+    m_skippedBytes += length;
+    qCWarning(lcMqtt).noquote() << m_options.clientId << QStringLiteral("skipped a packet of %1 bytes on '%2' (limit %3); the connection stays up")
+                                                               .arg(length).arg(topic).arg(m_maxIncoming);
+    if (buffered >= length) {
+        m_inPos += headerBytes + qsizetype(length);
+    } else {
+        m_skipRemaining = length - buffered;
+        m_inPos = m_in.size();
+    }
+    Q_EMIT packetSkipped(topic, length);
+    if (m_state != State::Connected)
+        return SkipStart::Dropped;
+    return SkipStart::Started;
+}
+
+bool MqttConnection::discardSkipped()
+{
+    while (m_skipRemaining > 0 && m_socket) {
+        const qint64 n = m_socket->skip(qMin(m_skipRemaining, m_socket->bytesAvailable()));
+        if (n <= 0)
+            break;
+        m_skipRemaining -= n;
+    }
+    return m_skipRemaining == 0;
 }
 
 bool MqttConnection::handlePacket(quint8 header, const char *body, qsizetype length)

@@ -54,13 +54,23 @@ public:
     /// QoS 1 publishes sent and not yet acknowledged, plus those waiting for a free slot.
     int outstanding() const { return int(m_inflight.size() + m_waiting.size()); }
 
-    /// The largest packet accepted from the broker; a larger one ends the connection as a protocol error.
+    /// The default for the largest packet taken from the broker (and the largest payload publish() sends).
     static constexpr qint64 kMaxPacketBytes = 16 * 1024 * 1024;
+    /// A packet from the broker larger than this is skipped, never buffered: its bytes are read and discarded as
+    /// they arrive, a QoS 1 PUBLISH among them is acknowledged (or the persistent session would deliver it again
+    /// after every reconnect), and packetSkipped() says so. The connection stays up.
+    void setMaxIncomingPacketBytes(qint64 bytes) { m_maxIncoming = qMax<qint64>(64, bytes); }
+    qint64 maxIncomingPacketBytes() const { return m_maxIncoming; }
+    /// Oversized packets skipped since construction, and their bytes.
+    qint64 skippedPackets() const { return m_skippedPackets; }
+    qint64 skippedBytes() const { return m_skippedBytes; }
 
 Q_SIGNALS:
     void connected(bool sessionPresent);
     void disconnected(const QString &reason);
     void messageReceived(const QString &topic, const QByteArray &payload, int qos, bool retained);
+    /// An oversized packet was skipped (see setMaxIncomingPacketBytes()); topic is empty unless it was a PUBLISH.
+    void packetSkipped(const QString &topic, qint64 bytes);
     void published(int mid);
     void subscribed(int mid);
     void stateChanged(Fleetdeck::MqttConnection::State state);
@@ -84,6 +94,12 @@ private:
     /// Parses every complete packet in m_in; false when the connection was dropped on the way.
     bool parsePackets();
     bool handlePacket(quint8 header, const char *body, qsizetype length);
+    /// Starts skipping the oversized packet at m_inPos (fixed header of `headerBytes`); false to wait for more of
+    /// its variable header, or when the connection was dropped (malformed).
+    enum class SkipStart { Started, NeedMore, Dropped };
+    SkipStart startSkipping(qsizetype headerBytes, qint64 length);
+    /// Discards what the socket holds of a packet being skipped; true when nothing of it is left to discard.
+    bool discardSkipped();
     void send(const QByteArray &packet);
     void flushAcks();
     void sendWaiting();
@@ -103,6 +119,10 @@ private:
     QTimer m_keepAlive;
     QTimer m_reconnect;
     QTimer m_connectTimeout;
+    qint64 m_maxIncoming = kMaxPacketBytes;
+    qint64 m_skipRemaining = 0; ///< bytes of a skipped packet still to come on the socket
+    qint64 m_skippedPackets = 0;
+    qint64 m_skippedBytes = 0;
     qint64 m_lastSentMs = 0;
     qint64 m_lastReceivedMs = 0;
     qint64 m_pingSentMs = 0;

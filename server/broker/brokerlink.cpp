@@ -2,6 +2,7 @@
 
 #include "broker/embeddedbroker.h"
 #include "core/jsonutil.h"
+#include "protocol/messages.h"
 #include "protocol/telemetry.h"
 #include "protocol/topics.h"
 
@@ -17,6 +18,16 @@ BrokerLink::BrokerLink(MqttClientOptions options, EmbeddedBroker *embedded, QObj
     connect(&m_client, &MqttConnection::connected, this, &BrokerLink::onConnected);
     connect(&m_client, &MqttConnection::messageReceived, this, &BrokerLink::onMessage);
     connect(&m_client, &MqttConnection::published, this, &BrokerLink::published);
+    // A packet the broker can still deliver never costs the session (and every tenant the link): anything beyond
+    // the largest legal device packet is skipped, acknowledged and counted (MqttConnection::packetSkipped).
+    m_client.setMaxIncomingPacketBytes(Messages::kMaxDevicePacketBytes + 64);
+    connect(&m_client, &MqttConnection::packetSkipped, this, [this](const QString &topic, qint64 bytes) {
+        const auto parsed = Topics::parse(topic);
+        const QString device = parsed ? parsed->deviceId : QString();
+        m_lastOversize = QJsonObject{{QStringLiteral("topic"), topic}, {QStringLiteral("bytes"), bytes},
+                                     {QStringLiteral("at"), Json::isoUtc(QDateTime::currentDateTimeUtc())}};
+        Q_EMIT oversizeRefused(device, 1, false);
+    });
     connect(&m_client, &MqttConnection::disconnected, this, [this](const QString &reason) {
         m_stateSince = QDateTime::currentDateTimeUtc();
         m_lastError = reason;
@@ -52,9 +63,42 @@ void BrokerLink::syncBlockList()
             qCWarning(lcBroker) << "block list not written:" << st.error().message;
     }
     // The whole list, so that blocks and unblocks made while the link was down take effect now.
-    const QByteArray payload = "set\n" + ids.join(u'\n').toLatin1();
-    if (auto r = m_client.publish(QString::fromLatin1(kControlTopic), payload, 1); !r)
-        qCWarning(lcBroker) << "block list not sent:" << r.error().message;
+    // The whole list, so that blocks and unblocks made while the link was down take effect now; in parts each well
+    // under the broker's max_packet_size, which applies to the server's own publishes too. The plugin applies the
+    // list with its last part, so no device is unblocked in between.
+    constexpr qsizetype kPartBytes = 128 * 1024;
+    QList<QByteArray> parts{QByteArray()};
+    for (const QString &id : ids) {
+        if (parts.last().size() + id.size() + 1 > kPartBytes)
+            parts.append(QByteArray());
+        parts.last().append('\n').append(id.toLatin1());
+    }
+    for (qsizetype i = 0; i < parts.size(); ++i) {
+        const char *verb = parts.size() == 1 ? "set" : (i == 0 ? "set-begin" : (i + 1 == parts.size() ? "set-end" : "set-part"));
+        if (auto r = m_client.publish(QString::fromLatin1(kControlTopic), QByteArray(verb) + parts[i], 1); !r) {
+            qCWarning(lcBroker) << "block list not sent:" << r.error().message;
+            return;
+        }
+    }
+}
+
+void BrokerLink::onBrokerReport(const QByteArray &payload)
+{
+    // "oversize <device id> <count>" lines from the plugin: messages it refused for their size, per device.
+    for (const QByteArray &line : payload.split('\n')) {
+        const QList<QByteArray> f = line.split(' ');
+        if (f.size() != 3 || f[0] != "oversize")
+            continue;
+        bool ok = false;
+        const qint64 n = f[2].toLongLong(&ok);
+        if (!ok || n <= 0)
+            continue;
+        const QString device = QString::fromLatin1(f[1]);
+        m_brokerOversize += n;
+        qCWarning(lcBroker).noquote() << QStringLiteral("the broker refused %1 message(s) of device %2 over %3 bytes")
+                                             .arg(n).arg(device).arg(Messages::kMaxDevicePayloadBytes);
+        Q_EMIT oversizeRefused(Topics::isValidDeviceId(device) ? device : QString(), n, true);
+    }
 }
 
 void BrokerLink::onMessage(const QString &topic, const QByteArray &payload, int, bool retained)
@@ -71,6 +115,10 @@ void BrokerLink::onMessage(const QString &topic, const QByteArray &payload, int,
     }
     const auto parsed = Topics::parse(topic);
     if (!parsed) {
+        if (topic == QLatin1String(kRejectsTopic) && m_embedded) {
+            onBrokerReport(payload);
+            return;
+        }
         ++m_ignoredMessages;
         qCDebug(lcBroker) << "ignored message on" << topic;
         return;
@@ -143,7 +191,12 @@ QJsonObject BrokerLink::health() const
         {QStringLiteral("url"), QStringLiteral("mqtts://%1:%2").arg(o.host).arg(o.port)},
         {QStringLiteral("since"), Json::isoUtc(m_stateSince)},
         {QStringLiteral("ignored_messages"), m_ignoredMessages},
+        {QStringLiteral("oversized_skipped"), m_client.skippedPackets()},
+        {QStringLiteral("oversized_refused_by_broker"), m_brokerOversize},
+        {QStringLiteral("max_device_payload_bytes"), qint64(Messages::kMaxDevicePayloadBytes)},
     };
+    if (!m_lastOversize.isEmpty())
+        h.insert(QStringLiteral("last_oversized"), m_lastOversize);
     if (!m_lastError.isEmpty())
         h.insert(QStringLiteral("last_error"), m_lastError);
     if (m_embedded) {

@@ -45,6 +45,8 @@ public:
     void revocationListChanged() override;
 
     static constexpr const char *kControlTopic = "$CONTROL/fleetdeck/v1";
+    /// Where the embedded broker's plugin reports devices it disconnected for an oversized packet.
+    static constexpr const char *kRejectsTopic = "fleetdeck/v1/broker/rejects";
 
 Q_SIGNALS:
     void statusMessage(const QString &deviceId, const QByteArray &payload, bool retained);
@@ -53,6 +55,9 @@ Q_SIGNALS:
     void configReported(const QString &deviceId, const QByteArray &payload);
     /// The broker acknowledged (PUBACK) our QoS 1 publish with this message id.
     void published(int mid);
+    /// A device's message was too large: refused by the broker's plugin (`count` of them since its last report) or
+    /// skipped on the link. deviceId is empty when it is not known.
+    void oversizeRefused(const QString &deviceId, qint64 count, bool byBroker);
     void linkUp();
     void linkDown(const QString &reason);
 
@@ -60,6 +65,7 @@ private:
     void onConnected(bool sessionPresent);
     void onMessage(const QString &topic, const QByteArray &payload, int qos, bool retained);
     void syncBlockList();
+    void onBrokerReport(const QByteArray &payload);
 
     MqttConnection m_client;
     EmbeddedBroker *m_embedded;
@@ -67,6 +73,8 @@ private:
     QDateTime m_stateSince;
     QString m_lastError;
     qint64 m_ignoredMessages = 0;
+    qint64 m_brokerOversize = 0;
+    QJsonObject m_lastOversize;
 };
 
 } // namespace Fleetdeck

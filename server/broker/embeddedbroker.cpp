@@ -1,6 +1,7 @@
 #include "broker/embeddedbroker.h"
 
 #include "pki/certificateauthority.h"
+#include "protocol/messages.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QFile>
@@ -92,10 +93,14 @@ Status EmbeddedBroker::writeConfig() const
       << "max_queued_messages 0\n"
       << "max_queued_bytes 0\n"
       << "max_inflight_messages 100\n"
+      // One device's oversized message must not reach the server (it would cost every tenant the link): the plugin
+      // refuses and counts payloads over the device limit; a packet over the hard cap disconnects the device.
+      << "max_packet_size " << Messages::kMaxBrokerPacketBytes << "\n"
       << "persistent_client_expiration " << m_config.offlineSessionExpiryDays << "d\n"
       << "plugin " << m_config.pluginPath << "\n"
       << "plugin_opt_server_identity " << m_config.serverIdentity << "\n"
       << "plugin_opt_blocked_file " << blockListPath() << "\n"
+      << "plugin_opt_max_device_payload " << Messages::kMaxDevicePayloadBytes << "\n"
       << "\n"
       << "listener " << m_config.port;
     if (!m_config.bindAddress.isEmpty())

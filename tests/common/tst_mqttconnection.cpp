@@ -292,13 +292,134 @@ private Q_SLOTS:
         c.stop();
     }
 
+    void anOversizedPublishIsSkippedAndAcknowledged_data()
+    {
+        QTest::addColumn<int>("chunk");
+        QTest::newRow("all at once") << 0;
+        QTest::newRow("in 7,001-byte pieces") << 7001;
+    }
+
+    void anOversizedPublishIsSkippedAndAcknowledged()
+    {
+        // A QoS 1 PUBLISH of 300 KB against a 64 KiB limit, then a small one: the big one is acknowledged (else a
+        // persistent session gets it again after every reconnect), reported and never handed on; the connection
+        // stays up and the small one arrives.
+        QByteArray big("\x32", 1);
+        const QByteArray payload(300000, 'x');
+        QByteArray body = QByteArray("\x00\x03" "a/b" "\x12\x34", 7) + payload;
+        qsizetype n = body.size();
+        do {
+            quint8 b = quint8(n % 128);
+            n /= 128;
+            big.append(char(n > 0 ? b | 0x80 : b));
+        } while (n > 0);
+        big.append(body);
+        const QByteArray small("\x30\x07\x00\x03" "a/b" "ok", 9);
+        FakeBroker fake;
+        QByteArray afterConnect;
+        QFETCH(int, chunk);
+        fake.onData = [&](QTcpSocket *s, QByteArray &buffer, int) {
+            if (buffer.startsWith('\x10') && !buffer.contains("sent")) {
+                buffer.clear();
+                buffer.append("sent");
+                s->write(kConnackOk);
+                if (chunk == 0) {
+                    s->write(big + small);
+                } else {
+                    auto rest = std::make_shared<QByteArray>(big + small);
+                    auto timer = new QTimer(s);
+                    connect(timer, &QTimer::timeout, s, [s, rest, chunk, timer] {
+                        s->write(rest->left(chunk));
+                        rest->remove(0, chunk);
+                        if (rest->isEmpty())
+                            timer->stop();
+                    });
+                    timer->start(1);
+                }
+                return;
+            }
+            afterConnect = buffer.mid(4);
+        };
+        MqttConnection c(optionsFor(fake.port(), QStringLiteral("tst-oversize")));
+        c.setMaxIncomingPacketBytes(64 * 1024);
+        QList<QByteArray> got;
+        QStringList reasons;
+        QList<qint64> skipped;
+        QString skippedTopic;
+        connect(&c, &MqttConnection::messageReceived, this, [&](const QString &, const QByteArray &p) { got.append(p); });
+        connect(&c, &MqttConnection::disconnected, this, [&](const QString &why) { reasons << why; });
+        connect(&c, &MqttConnection::packetSkipped, this, [&](const QString &topic, qint64 bytes) {
+            skippedTopic = topic;
+            skipped.append(bytes);
+        });
+        QVERIFY(c.start().has_value());
+        QVERIFY2(waitFor([&] { return !got.isEmpty(); }, 10000), qPrintable(reasons.join(QStringLiteral("; "))));
+        QCOMPARE(got, QList<QByteArray>{"ok"});
+        QCOMPARE(skipped, QList<qint64>{body.size()});
+        QCOMPARE(skippedTopic, QStringLiteral("a/b"));
+        QCOMPARE(c.skippedPackets(), 1);
+        QVERIFY(waitFor([&] { return afterConnect.contains(QByteArray("\x40\x02\x12\x34", 4)); }, 3000));
+        QVERIFY2(reasons.isEmpty(), qPrintable(reasons.join(QStringLiteral("; "))));
+        QCOMPARE(c.state(), MqttConnection::State::Connected);
+        QCOMPARE(fake.connections, 1);
+        c.stop();
+    }
+
+    void aRealBrokersHugeMessageCostsNeitherTheSessionNorTheNextMessages()
+    {
+        // As the issue saw it: a 20 MB QoS 1 message (over the 16 MiB default) to a persistent subscriber. Before,
+        // the connection dropped as a protocol error and the broker delivered the same message after every
+        // reconnect, so nothing behind it ever arrived.
+        MqttConnection sub(optionsFor(m_port, QStringLiteral("tst-huge-sub")));
+        QList<QByteArray> got;
+        QStringList reasons;
+        bool subscribed = false;
+        connect(&sub, &MqttConnection::connected, this, [&] { (void)sub.subscribe(QStringLiteral("h/#"), 1); });
+        connect(&sub, &MqttConnection::subscribed, this, [&] { subscribed = true; });
+        connect(&sub, &MqttConnection::disconnected, this, [&](const QString &why) { reasons << why; });
+        connect(&sub, &MqttConnection::messageReceived, this, [&](const QString &, const QByteArray &p) { got.append(p.left(16)); });
+        QVERIFY(sub.start().has_value());
+        QVERIFY(waitFor([&] { return subscribed; }, 5000));
+
+        MqttClient pub(optionsFor(m_port, QStringLiteral("tst-huge-pub")));
+        QVERIFY(pub.start().has_value());
+        QVERIFY(waitFor([&] { return pub.state() == MqttClient::State::Connected; }, 5000));
+        int acked = 0;
+        connect(&pub, &MqttClient::published, this, [&] { ++acked; });
+        QVERIFY(pub.publish(QStringLiteral("h/1"), "before", 1).has_value());
+        QVERIFY(pub.publish(QStringLiteral("h/1"), QByteArray(20 * 1000 * 1000, 'z'), 1).has_value());
+        for (int i = 0; i < 100; ++i)
+            QVERIFY(pub.publish(QStringLiteral("h/1"), "after " + QByteArray::number(i), 1).has_value());
+        QVERIFY2(waitFor([&] { return got.size() == 101; }, 30000), qPrintable(QStringLiteral("%1 messages; %2").arg(got.size()).arg(reasons.join(QStringLiteral("; ")))));
+        QCOMPARE(got.first(), QByteArray("before"));
+        QCOMPARE(got.last(), QByteArray("after 99"));
+        QCOMPARE(sub.skippedPackets(), 1);
+        QVERIFY2(reasons.isEmpty(), qPrintable(reasons.join(QStringLiteral("; "))));
+
+        // The session resumed later holds nothing of it: it was acknowledged.
+        sub.stop();
+        waitFor([] { return false; }, 500);
+        got.clear();
+        QVERIFY(pub.publish(QStringLiteral("h/1"), "later", 1).has_value());
+        QVERIFY(waitFor([&] { return acked == 103; }, 10000));
+        QVERIFY(sub.start().has_value());
+        QVERIFY(waitFor([&] { return !got.isEmpty(); }, 10000));
+        waitFor([] { return false; }, 500);
+        QCOMPARE(got, QList<QByteArray>{"later"});
+        QCOMPARE(sub.skippedPackets(), 1);
+        pub.stop();
+        sub.stop();
+    }
+
     void protocolErrorsEndTheConnectionCleanly_data()
     {
         QTest::addColumn<QByteArray>("reply");
         QTest::addColumn<QString>("reason");
         QTest::newRow("packet before CONNACK") << QByteArray("\x30\x05\x00\x01t\x00\x00", 7) << "before CONNACK";
         QTest::newRow("length of five bytes") << kConnackOk + QByteArray("\x30\xff\xff\xff\xff\x01", 6) << "malformed packet length";
-        QTest::newRow("oversize packet") << kConnackOk + QByteArray("\x30\xff\xff\xff\x7f", 5) << "bytes (limit";
+        QTest::newRow("oversize PUBACK") << kConnackOk + QByteArray("\x40\xff\xff\xff\x7f", 5) << "a packet of type 4";
+        QTest::newRow("oversize PUBLISH of QoS 3") << kConnackOk + QByteArray("\x36\xff\xff\xff\x7f", 5) << "malformed PUBLISH";
+        QTest::newRow("oversize PUBLISH, packet id 0") << kConnackOk + QByteArray("\x32\xff\xff\xff\x0f\x00\x01t\x00\x00", 10) << "packet id 0";
         QTest::newRow("unknown packet type") << kConnackOk + QByteArray("\xf0\x00", 2) << "unexpected packet";
         QTest::newRow("topic beyond the packet") << kConnackOk + QByteArray("\x30\x03\x00\x09t", 5) << "malformed PUBLISH";
         QTest::newRow("QoS 3") << kConnackOk + QByteArray("\x36\x03\x00\x01t", 5) << "malformed PUBLISH";

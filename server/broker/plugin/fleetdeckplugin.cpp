@@ -6,30 +6,46 @@
 //  - a block list that takes effect at once: the server sends "block <id>" / "unblock <id>" / "set\n<id>\n..." on
 //    $CONTROL/fleetdeck/v1 and a blocked device is disconnected immediately and denied everything afterwards
 //    (revoked certificates are also refused at the TLS handshake through the CRL);
-//  - the block list survives broker restarts through the file the server keeps (plugin_opt_blocked_file).
+//  - the block list survives broker restarts through the file the server keeps (plugin_opt_blocked_file);
+//  - a device's message larger than the device protocol allows (plugin_opt_max_device_payload) is refused here,
+//    before anyone receives it, and counted: counts per device go to the server's own session at most once a
+//    second on kRejectsTopic as "oversize <id> <n>" lines. (Beyond max_packet_size the broker itself disconnects
+//    the device before the message is read; that is in the broker's log only.)
 #include <mosquitto.h>
 #include <mosquitto_broker.h>
 #include <mosquitto_plugin.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace {
 
 constexpr const char *kControlTopic = "$CONTROL/fleetdeck/v1";
+constexpr const char *kRejectsTopic = "fleetdeck/v1/broker/rejects";
+/// Devices whose counts wait for the next report; beyond it, further offenders are only counted in `othersLost`.
+constexpr size_t kMaxReportedDevices = 1000;
 
 struct PluginState
 {
     mosquitto_plugin_id_t *id = nullptr;
     std::string serverIdentity = "fleetdeck-server";
     std::string blockedFile;
+    long maxDevicePayload = 0; ///< 0 = no limit of ours
     std::unordered_set<std::string> blocked;
     // Blocked clients seen while a packet of theirs was being handled; kicked on the next tick, because kicking
     // from inside the ACL check would free the client under the broker's feet.
     std::unordered_set<std::string> pendingKick;
+    // The block list while the server sends it in parts ("set-begin", "set-part"..., "set-end"): kept under max_packet_size.
+    std::unordered_set<std::string> incoming;
+    std::unordered_map<std::string, long> oversize; ///< disconnects for an oversized packet since the last report
+    long othersLost = 0;
+    std::chrono::steady_clock::time_point lastReport;
 };
 
 PluginState g_state;
@@ -58,6 +74,8 @@ void readOptions(mosquitto_opt *options, int count)
             g_state.serverIdentity = options[i].value;
         else if (std::strcmp(options[i].key, "blocked_file") == 0)
             g_state.blockedFile = options[i].value;
+        else if (std::strcmp(options[i].key, "max_device_payload") == 0)
+            g_state.maxDevicePayload = std::strtol(options[i].value, nullptr, 10);
     }
 }
 
@@ -74,6 +92,17 @@ bool topicBelongsTo(std::string_view topic, std::string_view identity)
     return topic.empty() || topic.front() == '/';
 }
 
+void countOversize(const std::string &identity)
+{
+    auto it = g_state.oversize.find(identity);
+    if (it != g_state.oversize.end())
+        ++it->second;
+    else if (g_state.oversize.size() < kMaxReportedDevices)
+        g_state.oversize.emplace(identity, 1);
+    else
+        ++g_state.othersLost;
+}
+
 int onAclCheck(int, void *event, void *)
 {
     auto *ev = static_cast<mosquitto_evt_acl_check *>(event);
@@ -85,6 +114,14 @@ int onAclCheck(int, void *event, void *)
         return MOSQ_ERR_SUCCESS;
     if (g_state.blocked.count(std::string(identity))) {
         g_state.pendingKick.insert(std::string(identity));
+        return MOSQ_ERR_ACL_DENIED;
+    }
+    if (ev->access == MOSQ_ACL_WRITE && g_state.maxDevicePayload > 0 && long(ev->payloadlen) > g_state.maxDevicePayload) {
+        // Refused before it is queued for anyone: for QoS 1 the device still gets its PUBACK (MQTT 3.1.1 has no
+        // refusal), and the server its count.
+        countOversize(std::string(identity));
+        mosquitto_log_printf(MOSQ_LOG_NOTICE, "fleetdeck: refused a message of %u bytes on '%s' from device %s (limit %ld)",
+                             unsigned(ev->payloadlen), ev->topic ? ev->topic : "", user, g_state.maxDevicePayload);
         return MOSQ_ERR_ACL_DENIED;
     }
     if (ev->topic && topicBelongsTo(ev->topic, identity))
@@ -102,20 +139,26 @@ int onControl(int, void *event, void *)
     if (!user || g_state.serverIdentity != user)
         return MOSQ_ERR_ACL_DENIED;
     const std::string payload(static_cast<const char *>(ev->payload), ev->payloadlen);
-    if (payload.rfind("set", 0) == 0 && (payload.size() == 3 || payload[3] == '\n')) {
+    const std::string_view firstLine = std::string_view(payload).substr(0, payload.find('\n'));
+    if (firstLine == "set" || firstLine == "set-begin" || firstLine == "set-part" || firstLine == "set-end") {
         // The whole list, one id per line, sent by the server whenever its link to us comes up: changes made
-        // while the link was down (blocks and unblocks) arrive this way.
-        std::unordered_set<std::string> next;
-        size_t start = 4;
+        // while the link was down (blocks and unblocks) arrive this way. A long list comes in parts, each under
+        // max_packet_size, and takes effect with the last.
+        if (firstLine == "set" || firstLine == "set-begin")
+            g_state.incoming.clear();
+        size_t start = firstLine.size() + 1;
         while (start < payload.size()) {
             size_t end = payload.find('\n', start);
             if (end == std::string::npos)
                 end = payload.size();
             if (end > start)
-                next.insert(payload.substr(start, end - start));
+                g_state.incoming.insert(payload.substr(start, end - start));
             start = end + 1;
         }
-        g_state.blocked = std::move(next);
+        if (firstLine == "set-begin" || firstLine == "set-part")
+            return MOSQ_ERR_SUCCESS;
+        g_state.blocked = std::move(g_state.incoming);
+        g_state.incoming.clear();
         for (const std::string &device : g_state.blocked)
             mosquitto_kick_client_by_username(device.c_str(), false);
         mosquitto_log_printf(MOSQ_LOG_INFO, "fleetdeck: block list set, %zu devices", g_state.blocked.size());
@@ -140,8 +183,29 @@ int onControl(int, void *event, void *)
     return MOSQ_ERR_SUCCESS;
 }
 
+void reportRejects()
+{
+    if (g_state.oversize.empty() && g_state.othersLost == 0)
+        return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - g_state.lastReport < std::chrono::seconds(1))
+        return;
+    g_state.lastReport = now;
+    std::string report;
+    for (const auto &[identity, count] : g_state.oversize)
+        report += "oversize " + identity + " " + std::to_string(count) + "\n";
+    if (g_state.othersLost > 0)
+        report += "oversize * " + std::to_string(g_state.othersLost) + "\n";
+    // To the server's session only (its client id is its identity); dropped if it is not connected just now.
+    if (mosquitto_broker_publish_copy(g_state.serverIdentity.c_str(), kRejectsTopic, int(report.size()), report.data(), 1, false, nullptr) == MOSQ_ERR_SUCCESS) {
+        g_state.oversize.clear();
+        g_state.othersLost = 0;
+    }
+}
+
 int onTick(int, void *, void *)
 {
+    reportRejects();
     if (g_state.pendingKick.empty())
         return MOSQ_ERR_SUCCESS;
     for (const std::string &device : g_state.pendingKick) {
