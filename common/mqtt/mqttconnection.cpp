@@ -436,7 +436,6 @@ MqttConnection::SkipStart MqttConnection::startSkipping(qsizetype headerBytes, q
         return SkipStart::Dropped;
     }
     ++m_skippedPackets;
-    m_skippedBytes += length;
     qCWarning(lcMqtt).noquote() << m_options.clientId << QStringLiteral("skipped a packet of %1 bytes on '%2' (limit %3); the connection stays up")
                                                                .arg(length).arg(topic).arg(m_maxIncoming);
     if (buffered >= length) {

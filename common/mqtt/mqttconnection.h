@@ -61,9 +61,8 @@ public:
     /// after every reconnect), and packetSkipped() says so. The connection stays up.
     void setMaxIncomingPacketBytes(qint64 bytes) { m_maxIncoming = qMax<qint64>(64, bytes); }
     qint64 maxIncomingPacketBytes() const { return m_maxIncoming; }
-    /// Oversized packets skipped since construction, and their bytes.
+    /// Oversized packets skipped since construction.
     qint64 skippedPackets() const { return m_skippedPackets; }
-    qint64 skippedBytes() const { return m_skippedBytes; }
 
 Q_SIGNALS:
     void connected(bool sessionPresent);
@@ -94,8 +93,8 @@ private:
     /// Parses every complete packet in m_in; false when the connection was dropped on the way.
     bool parsePackets();
     bool handlePacket(quint8 header, const char *body, qsizetype length);
-    /// Starts skipping the oversized packet at m_inPos (fixed header of `headerBytes`); false to wait for more of
-    /// its variable header, or when the connection was dropped (malformed).
+    /// Starts skipping the oversized packet at m_inPos (fixed header of `headerBytes`): NeedMore to wait for the
+    /// rest of its topic and packet id, Dropped when it was malformed and the connection ended.
     enum class SkipStart { Started, NeedMore, Dropped };
     SkipStart startSkipping(qsizetype headerBytes, qint64 length);
     /// Discards what the socket holds of a packet being skipped; true when nothing of it is left to discard.
@@ -122,7 +121,6 @@ private:
     qint64 m_maxIncoming = kMaxPacketBytes;
     qint64 m_skipRemaining = 0; ///< bytes of a skipped packet still to come on the socket
     qint64 m_skippedPackets = 0;
-    qint64 m_skippedBytes = 0;
     qint64 m_lastSentMs = 0;
     qint64 m_lastReceivedMs = 0;
     qint64 m_pingSentMs = 0;

@@ -62,7 +62,6 @@ void BrokerLink::syncBlockList()
         if (auto st = m_embedded->writeBlockList(ids); !st)
             qCWarning(lcBroker) << "block list not written:" << st.error().message;
     }
-    // The whole list, so that blocks and unblocks made while the link was down take effect now.
     // The whole list, so that blocks and unblocks made while the link was down take effect now; in parts each well
     // under the broker's max_packet_size, which applies to the server's own publishes too. The plugin applies the
     // list with its last part, so no device is unblocked in between.

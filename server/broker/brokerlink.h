@@ -45,7 +45,7 @@ public:
     void revocationListChanged() override;
 
     static constexpr const char *kControlTopic = "$CONTROL/fleetdeck/v1";
-    /// Where the embedded broker's plugin reports devices it disconnected for an oversized packet.
+    /// Where the embedded broker's plugin reports, per device, the messages it refused for their size.
     static constexpr const char *kRejectsTopic = "fleetdeck/v1/broker/rejects";
 
 Q_SIGNALS:
