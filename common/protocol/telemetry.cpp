@@ -30,6 +30,7 @@ QString rejectName(Reject r)
     case Reject::UnknownMetric: return QStringLiteral("unknown_metric");
     case Reject::WrongType: return QStringLiteral("wrong_type");
     case Reject::OutOfRange: return QStringLiteral("out_of_range");
+    case Reject::MetricQuota: return QStringLiteral("metric_quota");
     }
     return QStringLiteral("malformed");
 }

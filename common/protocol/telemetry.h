@@ -40,9 +40,11 @@ enum class Reject {
     UnknownMetric,   ///< a metric the schema does not name, when it allows no others
     WrongType,       ///< e.g. a string where the schema wants a number
     OutOfRange,      ///< a number outside the schema's min/max
+    // Against the tenant's quotas (checked by the server):
+    MetricQuota,     ///< a metric name new to the tenant when it already has max_metrics names
 };
 QString rejectName(Reject r);
-inline constexpr int kRejectKinds = int(Reject::OutOfRange) + 1;
+inline constexpr int kRejectKinds = int(Reject::MetricQuota) + 1;
 
 struct Reading
 {

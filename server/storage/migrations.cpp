@@ -365,6 +365,13 @@ const QList<Migration> &migrations()
                        << QStringLiteral("DROP FUNCTION pg_temp.fleetdeck_varint(bigint)");
             return m;
         }(),
+        // Issue 18: a tenant's distinct metric names are a quota (each is a row and two map entries for ever).
+        both(10, "tenant quota max_metrics",
+             {
+                 "ALTER TABLE tenants ADD COLUMN max_metrics INTEGER",
+                 "UPDATE tenants SET max_metrics = CASE subscription_plan WHEN 'free' THEN 50 WHEN 'standard' THEN 1000 "
+                 "WHEN 'enterprise' THEN 10000 ELSE NULL END",
+             }),
     };
     return all;
 }

@@ -14,6 +14,7 @@
 #include <QtCore/QJsonDocument>
 #include <QtCore/QLocale>
 #include <QtCore/QSet>
+#include <QtCore/QVarLengthArray>
 #include <QtCore/QLoggingCategory>
 
 #include <libpq-fe.h>
@@ -174,7 +175,16 @@ Status TelemetryService::start()
     while (metrics->next()) {
         m_metricIds.insert(metrics->value(1).toString(), metrics->value(0).toInt());
         m_metricNames.insert(metrics->value(0).toInt(), metrics->value(1).toString());
+        m_nextMetricId = std::max(m_nextMetricId, metrics->value(0).toInt() + 1);
     }
+    // Which metric names each tenant uses (its max_metrics quota counts them): every name a device of it ever sent
+    // has its latest value.
+    auto used = m_db.exec(QStringLiteral("SELECT DISTINCT t.tenant_id, l.metric_id FROM telemetry_latest l "
+                                         "JOIN telemetry_devices t ON t.device_key = l.device_key"));
+    if (!used)
+        return fail(used.error());
+    while (used->next())
+        m_rates[used->value(0).toString()].metrics.insert(used->value(1).toInt());
     auto latest = m_db.exec(QStringLiteral("SELECT device_key, metric_id, ts, value, text FROM telemetry_latest"));
     if (!latest)
         return fail(latest.error());
@@ -261,6 +271,8 @@ void TelemetryService::refreshDevice(const QString &deviceId)
         m_tenantDevices.remove(q->value(0).toString());
         d.rate = nullptr; // another tenant, another quota
         d.schemaGeneration = 0;
+        d.metricNames.clear(); // known to the old tenant, perhaps not to the new one
+        d.metricIds.clear();
     }
     d.id = deviceId;
     d.tenantId = q->value(0).toString();
@@ -290,19 +302,16 @@ Result<qint64> TelemetryService::ensureDeviceKey(Device &d)
     return d.key;
 }
 
-Result<int> TelemetryService::metricId(const QString &name)
+int TelemetryService::registerMetric(const QString &name)
 {
     if (auto it = m_metricIds.constFind(name); it != m_metricIds.constEnd())
         return *it;
-    auto ins = m_db.exec(QStringLiteral("INSERT INTO metrics (name) VALUES (:n) ON CONFLICT (name) DO NOTHING"), {{QStringLiteral("n"), name}});
-    if (!ins)
-        return fail(ins.error());
-    auto q = m_db.exec(QStringLiteral("SELECT metric_id FROM metrics WHERE name = :n"), {{QStringLiteral("n"), name}});
-    if (!q || !q->next())
-        return fail(q ? Error::internal(QStringLiteral("metric %1 vanished").arg(name)) : q.error());
-    const int id = q->value(0).toInt();
+    // Named here, stored by the writer in the transaction of the first batch that uses it: no database round trip on
+    // the ingest path. This server is the only one that adds metric names, and it read them all at start.
+    const int id = m_nextMetricId++;
     m_metricIds.insert(name, id);
     m_metricNames.insert(id, name);
+    m_batch.newMetrics.emplace_back(id, name);
     return id;
 }
 
@@ -314,7 +323,9 @@ bool TelemetryService::admit(Device &d, qint64 nowMs)
     const QString &tenantId = d.tenantId;
     if (r.loadedMs == 0 || nowMs - r.loadedMs > 10000) {
         const qint64 before = r.rate;
-        r.rate = Tenants::telemetryRateLimit(m_db, tenantId).value_or(0);
+        const Tenants::TelemetryQuotas quotas = Tenants::telemetryQuotas(m_db, tenantId).value_or(Tenants::TelemetryQuotas{});
+        r.rate = quotas.msgsPerS;
+        r.maxMetrics = quotas.maxMetrics;
         r.loadedMs = nowMs;
         if (r.rate != before) {
             r.tokens = double(r.rate);
@@ -425,22 +436,44 @@ void TelemetryService::handleMessage(const QString &deviceId, const QByteArray &
             handled(m.seq); // over the tenant's quota: dropped by policy, counted in admit()
             continue;
         }
-        const size_t rowsBefore = m_batch.rows.size();
-        bool stored = true;
+        // A device sends the same metrics message after message: their ids by position, before any hashing. A name
+        // not in that list is looked up; one its tenant has never sent counts against the tenant's max_metrics.
+        QVarLengthArray<int, 16> ids(m.readings.size());
+        qsizetype newToTenant = 0;
+        for (qsizetype i = 0; i < m.readings.size(); ++i) {
+            const QString &name = m.readings[i].metric;
+            if (i < d->metricNames.size() && d->metricNames[i] == name) {
+                ids[i] = d->metricIds[i];
+                continue;
+            }
+            ids[i] = m_metricIds.value(name, 0);
+            if (!ids[i] || !d->rate->metrics.contains(ids[i])) {
+                ids[i] = 0;
+                ++newToTenant;
+            }
+        }
+        if (newToTenant > 0) {
+            TenantRate &tenant = *d->rate;
+            if (tenant.maxMetrics > 0 && tenant.metrics.size() + newToTenant > tenant.maxMetrics) {
+                ++tenant.metricsRefused;
+                const qsizetype first = std::find(ids.begin(), ids.end(), 0) - ids.begin();
+                countReject(Telemetry::Reject::MetricQuota, *d,
+                            QStringLiteral("%1 metric name(s) new to tenant %2 (first \"%3\"), which has %4 of the %5 its max_metrics quota allows")
+                                .arg(newToTenant).arg(d->tenantId, m.readings[first].metric).arg(tenant.metrics.size()).arg(tenant.maxMetrics),
+                            m.seq);
+                handled(m.seq);
+                continue;
+            }
+            for (qsizetype i = 0; i < m.readings.size(); ++i)
+                if (!ids[i]) {
+                    ids[i] = registerMetric(m.readings[i].metric);
+                    tenant.metrics.insert(ids[i]);
+                }
+        }
         for (qsizetype i = 0; i < m.readings.size(); ++i) {
             const Telemetry::Reading &r = m.readings[i];
-            // A device sends the same metrics message after message: their ids by position, before any hashing.
-            int id = 0;
-            if (i < d->metricNames.size() && d->metricNames[i] == r.metric) {
-                id = d->metricIds[i];
-            } else {
-                auto metric = metricId(r.metric);
-                if (!metric) {
-                    qCWarning(lcTelemetry) << "metric" << r.metric << "not registered:" << metric.error().message;
-                    stored = false;
-                    break;
-                }
-                id = *metric;
+            const int id = ids[i];
+            if (i >= d->metricNames.size() || d->metricNames[i] != r.metric) {
                 if (i < d->metricNames.size()) {
                     d->metricNames[i] = r.metric;
                     d->metricIds[i] = id;
@@ -459,12 +492,6 @@ void TelemetryService::handleMessage(const QString &deviceId, const QByteArray &
             if (r.isText)
                 row.text = r.text;
             m_batch.rows.push_back(std::move(row));
-        }
-        if (!stored) {
-            // The rest waits for the re-send, this message whole: none of its readings goes into the batch now
-            // (PostgreSQL's COPY would store them twice when the message comes again).
-            m_batch.rows.resize(rowsBefore);
-            break;
         }
         take(*d, m.seq);
         progress.lastSeq = d->acceptedSeq;

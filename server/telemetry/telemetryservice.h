@@ -210,14 +210,18 @@ private:
     /// Takes `seq` as handled (stored or refused); advances the contiguous mark or holds it ahead of a gap.
     void take(Device &d, qint64 seq);
 
-    /// A tenant's telemetry quota: a token bucket of `rate` messages per second with one second of burst.
+    /// A tenant's telemetry quotas: a token bucket of `rate` messages per second with one second of burst, and at
+    /// most `maxMetrics` distinct metric names.
     struct TenantRate
     {
         qint64 rate = 0;     ///< 0 = no limit
         double tokens = 0;
         qint64 refilledMs = 0;
-        qint64 loadedMs = 0; ///< the limit is re-read from the tenant every 10 s
+        qint64 loadedMs = 0; ///< the limits are re-read from the tenant every 10 s
         qint64 dropped = 0;
+        qint64 maxMetrics = 0; ///< 0 = no limit
+        QSet<int> metrics;     ///< the metric ids its devices have sent
+        qint64 metricsRefused = 0;
     };
     /// Whether one more message of this device's tenant fits the tenant's quota now.
     bool admit(Device &d, qint64 nowMs);
@@ -232,7 +236,9 @@ private:
     QDateTime m_startedAt;
     quint64 m_schemaGeneration = 1;
     Result<qint64> ensureDeviceKey(Device &d);
-    Result<int> metricId(const QString &name);
+    /// The id of a metric name; a new one is numbered at once and stored with the next batch.
+    int registerMetric(const QString &name);
+    int m_nextMetricId = 1;
     void flush();
     void onCommitted(const TelemetryStore::BatchResult &result);
     /// Counted per reason and per device, logged for the first few of each reason and then every thousandth.

@@ -5,6 +5,7 @@
 #include <QtCore/QMetaType>
 #include <QtCore/QString>
 #include <memory>
+#include <utility>
 #include <vector>
 
 namespace Fleetdeck::TelemetryStore {
@@ -36,6 +37,7 @@ struct Batch
     quint64 id = 0;
     std::vector<Row> rows;
     QHash<qint64, DeviceProgress> progress; ///< by device key
+    std::vector<std::pair<int, QString>> newMetrics; ///< metric names first used in this batch (id, name): stored with it
     int messages = 0;
     qint64 firstEnqueuedNs = 0;             ///< steady clock, for publish -> commit latency
 };

@@ -129,6 +129,15 @@ Status TelemetryWriter::write(const Batch &batch)
         return st;
     const std::vector<const Row *> sorted = inKeyOrder(batch.rows);
     Status st;
+    // Metric names new in this batch: numbered by the service, stored before the rows that use them.
+    for (const auto &[id, name] : batch.newMetrics) {
+        auto ins = m_db->exec(QStringLiteral("INSERT INTO metrics (metric_id, name) VALUES (:i, :n) ON CONFLICT DO NOTHING"),
+                              {{QStringLiteral("i"), id}, {QStringLiteral("n"), name}});
+        if (!ins) {
+            m_db->rollback();
+            return fail(ins.error());
+        }
+    }
     if (m_db->dialect() == Storage::Dialect::Postgres) {
         st = copyRows(batch);
         if (st)

@@ -21,9 +21,12 @@ const QString kColumns = QStringLiteral(
     "t.id, t.name, t.contact_email, t.subscription_plan, t.max_devices, t.max_telemetry_msgs_per_s, t.retention_days, t.active, "
     "t.created_at, t.updated_at, t.deactivated_at, "
     "(SELECT COUNT(*) FROM devices d WHERE d.tenant_id = t.id AND d.status <> 'decommissioned'), "
-    "(SELECT COUNT(*) FROM users u WHERE u.tenant_id = t.id)");
+    "(SELECT COUNT(*) FROM users u WHERE u.tenant_id = t.id), t.max_metrics, "
+    "(SELECT COUNT(DISTINCT l.metric_id) FROM telemetry_latest l JOIN telemetry_devices td ON td.device_key = l.device_key "
+    "WHERE td.tenant_id = t.id)");
 
-const QStringList kQuotaKeys{QStringLiteral("max_devices"), QStringLiteral("max_telemetry_msgs_per_s"), QStringLiteral("retention_days")};
+const QStringList kQuotaKeys{QStringLiteral("max_devices"), QStringLiteral("max_telemetry_msgs_per_s"), QStringLiteral("retention_days"),
+                             QStringLiteral("max_metrics")};
 
 QJsonObject readTenant(const QSqlQuery &q)
 {
@@ -34,13 +37,15 @@ QJsonObject readTenant(const QSqlQuery &q)
         {QStringLiteral("plan"), q.value(3).toString()},
         {QStringLiteral("quotas"), QJsonObject{{QStringLiteral("max_devices"), nullableInt(q.value(4))},
                                                {QStringLiteral("max_telemetry_msgs_per_s"), nullableInt(q.value(5))},
-                                               {QStringLiteral("retention_days"), nullableInt(q.value(6))}}},
+                                               {QStringLiteral("retention_days"), nullableInt(q.value(6))},
+                                               {QStringLiteral("max_metrics"), nullableInt(q.value(13))}}},
         {QStringLiteral("active"), q.value(7).toBool()},
         {QStringLiteral("created_at"), Json::timestamp(msToTime(q.value(8)))},
         {QStringLiteral("updated_at"), Json::timestamp(msToTime(q.value(9)))},
         {QStringLiteral("deactivated_at"), Json::timestamp(msToTime(q.value(10)))},
         {QStringLiteral("usage"), QJsonObject{{QStringLiteral("devices"), q.value(11).toLongLong()},
                                               {QStringLiteral("users"), q.value(12).toLongLong()},
+                                              {QStringLiteral("metrics"), q.value(14).toLongLong()}, // stored names (max_metrics)
                                               // Measured by the telemetry pipeline; not known here yet.
                                               {QStringLiteral("telemetry_msgs_per_s"), QJsonValue(QJsonValue::Null)}}},
     };
@@ -67,7 +72,7 @@ Status checkFields(const QJsonObject &o, bool creating)
         return fail(Error::invalid(QStringLiteral("\"plan\" must be one of %1").arg(TenantService::planNames().join(QStringLiteral(", ")))));
     if (o.contains(QStringLiteral("quotas"))) {
         if (!o.value(QStringLiteral("quotas")).isObject())
-            return fail(Error::invalid(QStringLiteral("\"quotas\" must be an object with max_devices, max_telemetry_msgs_per_s, retention_days")));
+            return fail(Error::invalid(QStringLiteral("\"quotas\" must be an object with max_devices, max_telemetry_msgs_per_s, retention_days, max_metrics")));
         const QJsonObject q = o.value(QStringLiteral("quotas")).toObject();
         if (auto st = checkKnownKeys(q, QSet<QString>(kQuotaKeys.begin(), kQuotaKeys.end())); !st)
             return st;
@@ -76,6 +81,8 @@ Status checkFields(const QJsonObject &o, bool creating)
         if (auto st = checkCount(q, QStringLiteral("max_telemetry_msgs_per_s"), 10'000'000, true); !st)
             return st;
         if (auto st = checkCount(q, QStringLiteral("retention_days"), 36500, true); !st)
+            return st;
+        if (auto st = checkCount(q, QStringLiteral("max_metrics"), 1'000'000, true); !st)
             return st;
         if (q.value(QStringLiteral("retention_days")).toInt(1) == 0 && q.value(QStringLiteral("retention_days")).isDouble())
             return fail(Error::invalid(QStringLiteral("\"retention_days\" must be at least 1, or null to keep data forever")));
@@ -98,16 +105,17 @@ QStringList TenantService::planNames()
 
 QJsonObject TenantService::planDefaults(const QString &plan)
 {
-    const auto q = [](QJsonValue devices, QJsonValue rate, QJsonValue days) {
-        return QJsonObject{{QStringLiteral("max_devices"), devices}, {QStringLiteral("max_telemetry_msgs_per_s"), rate}, {QStringLiteral("retention_days"), days}};
+    const auto q = [](QJsonValue devices, QJsonValue rate, QJsonValue days, QJsonValue metrics) {
+        return QJsonObject{{QStringLiteral("max_devices"), devices}, {QStringLiteral("max_telemetry_msgs_per_s"), rate},
+                           {QStringLiteral("retention_days"), days}, {QStringLiteral("max_metrics"), metrics}};
     };
     if (plan == u"free")
-        return q(10, 10, 7);
+        return q(10, 10, 7, 50);
     if (plan == u"standard")
-        return q(1000, 1000, 90);
+        return q(1000, 1000, 90, 1000);
     if (plan == u"enterprise")
-        return q(100000, 50000, 365);
-    return q(QJsonValue::Null, QJsonValue::Null, QJsonValue::Null); // custom: only what is given
+        return q(100000, 50000, 365, 10000);
+    return q(QJsonValue::Null, QJsonValue::Null, QJsonValue::Null, QJsonValue::Null); // custom: only what is given
 }
 
 Result<QJsonArray> TenantService::list(const Principal &)
@@ -147,12 +155,13 @@ Result<QJsonObject> TenantService::create(const Principal &who, const QJsonObjec
     const QString id = newUuid();
     const qint64 now = Storage::nowMs();
     auto ins = m_db.exec(QStringLiteral("INSERT INTO tenants (id, name, subscription_plan, contact_email, max_devices, max_telemetry_msgs_per_s, "
-                                        "retention_days, active, created_at, updated_at) VALUES (:id, :n, :p, :c, :md, :mr, :rd, TRUE, :now, :now)"),
+                                        "retention_days, max_metrics, active, created_at, updated_at) VALUES (:id, :n, :p, :c, :md, :mr, :rd, :mm, TRUE, :now, :now)"),
                          {{QStringLiteral("id"), id}, {QStringLiteral("n"), name}, {QStringLiteral("p"), plan},
                           {QStringLiteral("c"), body.value(QStringLiteral("contact_email")).toString()},
                           {QStringLiteral("md"), quotaValue(quotas.value(QStringLiteral("max_devices")))},
                           {QStringLiteral("mr"), quotaValue(quotas.value(QStringLiteral("max_telemetry_msgs_per_s")))},
                           {QStringLiteral("rd"), quotaValue(quotas.value(QStringLiteral("retention_days")))},
+                          {QStringLiteral("mm"), quotaValue(quotas.value(QStringLiteral("max_metrics")))},
                           {QStringLiteral("now"), now}});
     if (!ins)
         return fail(ins.error().code == ErrorCode::Conflict ? Error::conflict(QStringLiteral("a tenant named \"%1\" already exists").arg(name)) : ins.error());
@@ -282,14 +291,17 @@ Status checkDeviceQuota(Storage::Database &db, const QString &tenantId)
     return {};
 }
 
-Result<qint64> telemetryRateLimit(Storage::Database &db, const QString &tenantId)
+Result<TelemetryQuotas> telemetryQuotas(Storage::Database &db, const QString &tenantId)
 {
-    auto q = db.exec(QStringLiteral("SELECT max_telemetry_msgs_per_s FROM tenants WHERE id = :id"), {{QStringLiteral("id"), tenantId}});
+    auto q = db.exec(QStringLiteral("SELECT max_telemetry_msgs_per_s, max_metrics FROM tenants WHERE id = :id"), {{QStringLiteral("id"), tenantId}});
     if (!q)
         return fail(q.error());
     if (!q->next())
         return fail(Error::notFound(QStringLiteral("no tenant with id %1").arg(tenantId)));
-    return q->value(0).isNull() ? 0 : q->value(0).toLongLong();
+    TelemetryQuotas out;
+    out.msgsPerS = q->value(0).isNull() ? 0 : q->value(0).toLongLong();
+    out.maxMetrics = q->value(1).isNull() ? 0 : q->value(1).toLongLong();
+    return out;
 }
 
 } // namespace Tenants

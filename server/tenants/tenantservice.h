@@ -42,8 +42,13 @@ namespace Tenants {
 /// Whether the tenant may register one more device: active, and under `max_devices` (decommissioned devices do not
 /// count). Refusals are Conflict (409) with a detail naming the limit.
 [[nodiscard]] Status checkDeviceQuota(Storage::Database &db, const QString &tenantId);
-/// The tenant's telemetry rate limit in messages per second, or 0 for none (for the telemetry pipeline).
-[[nodiscard]] Result<qint64> telemetryRateLimit(Storage::Database &db, const QString &tenantId);
+/// What the telemetry pipeline enforces of a tenant's quotas; 0 = no limit.
+struct TelemetryQuotas
+{
+    qint64 msgsPerS = 0;
+    qint64 maxMetrics = 0; ///< distinct metric names the tenant's devices may send
+};
+[[nodiscard]] Result<TelemetryQuotas> telemetryQuotas(Storage::Database &db, const QString &tenantId);
 } // namespace Tenants
 
 } // namespace Fleetdeck

@@ -608,6 +608,51 @@ private Q_SLOTS:
         QCOMPARE(points(QStringLiteral("metric=q")).size(), 6);
     }
 
+    void aTenantsMetricNamesAreAQuota()
+    {
+        // Three names allowed: a message naming a fourth is refused whole (acknowledged, counted), the known ones go on.
+        HttpReply r = m_server->requestJson("PATCH", QStringLiteral("/v1/tenants/%1").arg(m_tenant),
+                                            {{QStringLiteral("quotas"), QJsonObject{{QStringLiteral("max_metrics"), 3}}}}, token());
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.json().value(QStringLiteral("quotas")).toObject().value(QStringLiteral("max_metrics")).toInt(), 3);
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        publish(message(1, now - 4000, {{QStringLiteral("a"), 1}, {QStringLiteral("b"), 1}}));
+        publish(message(2, now - 3000, {{QStringLiteral("c"), 2}}));
+        publish(message(3, now - 2000, {{QStringLiteral("a"), 3}, {QStringLiteral("d"), 3}})); // d would be the fourth
+        publish(message(4, now - 1000, {{QStringLiteral("a"), 4}, {QStringLiteral("b"), 4}, {QStringLiteral("c"), 4}}));
+        QVERIFY(waitFor([&] { return m_lastAck == 4; }, 5000));
+        QCOMPARE(health().value(QStringLiteral("rejected")).toObject().value(QStringLiteral("metric_quota")).toInt(), 1);
+        r = m_server->request("GET", QStringLiteral("/v1/devices/%1/telemetry/rejects").arg(m_id), {}, {}, token());
+        QVERIFY2(r.json().value(QStringLiteral("last")).toObject().value(QStringLiteral("detail")).toString().contains(QStringLiteral("max_metrics quota")), r.body.constData());
+        QCOMPARE(points(QStringLiteral("metric=a&from=%1").arg(now - 10000)).size(), 2); // seq 3 was refused whole
+        QCOMPARE(points(QStringLiteral("metric=d&from=%1").arg(now - 10000)).size(), 0);
+        r = m_server->request("GET", QStringLiteral("/v1/tenants/%1").arg(m_tenant), {}, {}, token());
+        QCOMPARE(r.json().value(QStringLiteral("usage")).toObject().value(QStringLiteral("metrics")).toInt(), 3);
+
+        // The names were stored by the writer with the rows (not on the ingest path): after a restart they are still
+        // known by name, and still counted against the quota.
+        m_client.reset();
+        const auto second = restartInProcess(*m_server);
+        QVERIFY(second);
+        QStringList stored;
+        for (auto q = second->database().exec(QStringLiteral("SELECT name FROM metrics ORDER BY name")); q && q->next();)
+            stored << q->value(0).toString();
+        QCOMPARE(stored, (QStringList{QStringLiteral("a"), QStringLiteral("b"), QStringLiteral("c")}));
+        reconnect();
+        publish(message(5, now - 500, {{QStringLiteral("e"), 5}}));
+        publish(message(6, now - 400, {{QStringLiteral("b"), 6}}));
+        QVERIFY(waitFor([&] { return m_lastAck == 6; }, 5000));
+        QCOMPARE(second->telemetry().health().value(QStringLiteral("rejected")).toObject().value(QStringLiteral("metric_quota")).toInt(), 1);
+        Principal viewer;
+        viewer.tenantId = m_tenant;
+        const QJsonObject latest = second->telemetry().latest(viewer, m_tenant, {}, {}, 10).value_or(QJsonObject());
+        const QJsonObject values = latest.value(QStringLiteral("items")).toArray().at(0).toObject().value(QStringLiteral("metrics")).toObject();
+        QCOMPARE(values.value(QStringLiteral("b")).toObject().value(QStringLiteral("value")).toDouble(), 6.0);
+        QVERIFY(!values.contains(QStringLiteral("e")));
+        m_client.reset();
+        second->stop();
+    }
+
     void sizeLimitRemovesTheOldestDaysButNeverToday()
     {
         const qint64 day = 86400000;
