@@ -177,6 +177,15 @@ Result<quint16> ApiServer::listenTls(const QHostAddress &address, quint16 port, 
 
 void ApiServer::guard(QSslSocket *socket)
 {
+    QString why;
+    if (!m_limiter.admit(socket->peerAddress(), socket, &why)) {
+        // Answered once TLS is up (nothing can be said before), and never handed to QtHttpServer.
+        qCWarning(lcApi).noquote() << "HTTPS connection from" << socket->peerAddress().toString() << "refused:" << why;
+        connect(socket, &QSslSocket::encrypted, socket, [socket, why] { writeRaw(socket, 503, why); });
+        connect(socket, &QIODevice::readyRead, socket, [socket] { socket->readAll(); });
+        QTimer::singleShot(10000, socket, [socket] { socket->abort(); });
+        return;
+    }
     // Connected before QtHttpServer's own readyRead handler (which it adds after the handshake), so this sees each
     // chunk first. QtHttpServer reads everything available on each readyRead, so peeking sees every byte once.
     auto framer = std::make_shared<RequestFramer>();

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "api/router.h"
+#include "api/connectionlimiter.h"
 #include "core/result.h"
 
 #include <QtHttpServer/QAbstractHttpServer>
@@ -30,6 +31,10 @@ public:
     /// quietly when it was idle between requests.
     void setIdleTimeout(int ms) { m_idleTimeoutMs = ms; }
     qint64 maxBodyBytes() const { return m_maxBodyBytes; }
+    /// Open HTTPS connections allowed overall and per source (IPv4 address, IPv6 /64); beyond them a new connection
+    /// gets 503 and is closed. 0 = no limit.
+    void setConnectionLimits(int total, int perSource) { m_limiter.setLimits(total, perSource); }
+    const ConnectionLimiter &connections() const { return m_limiter; }
 
     /// Loads the chain (server certificate first, then the CA) and the key, and listens. Port 0 picks a free port.
     [[nodiscard]] Result<quint16> listenTls(const QHostAddress &address, quint16 port, const QString &chainPemFile, const QString &keyPemFile);
@@ -51,6 +56,7 @@ private:
     int m_idleTimeoutMs = 60000;
     qint64 m_requests = 0;
     qint64 m_rejected = 0;
+    ConnectionLimiter m_limiter{2000, 200};
 };
 
 } // namespace Fleetdeck::Api

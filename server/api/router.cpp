@@ -260,7 +260,10 @@ Response Router::dispatch(Request &req) const
             }
             req.principal = std::move(*principal);
         }
-        return route.handler(req);
+        Response answer = route.handler(req);
+        if (m_changed && route.action != Policy::kPublic && req.method != "GET" && req.method != "HEAD")
+            m_changed(route.action);
+        return answer;
     }
     if (!allowedMethods.isEmpty()) {
         Response r = Response::problem(405, QStringLiteral("%1 is not supported on %2; allowed: %3")

@@ -86,6 +86,10 @@ public:
     void add(QByteArray method, QString pattern, QString action, QString summary, std::function<Response(Request &)> handler);
     void setAuthenticator(Authenticator a) { m_authenticate = std::move(a); }
     void setTenantSelector(TenantSelector s) { m_selectTenant = std::move(s); }
+    /// Told of every authenticated request that may change state (not GET/HEAD) once its handler ran, with the route's
+    /// action, whatever it answered: e.g. the live hub re-checks open connections after user, token and tenant changes.
+    using ChangeListener = std::function<void(const QString &action)>;
+    void setChangeListener(ChangeListener l) { m_changed = std::move(l); }
     Response dispatch(Request &request) const;
     const QList<Route> &routes() const { return m_routes; }
 
@@ -95,6 +99,7 @@ private:
     QList<Route> m_routes;
     Authenticator m_authenticate;
     TenantSelector m_selectTenant;
+    ChangeListener m_changed;
 };
 
 QString statusTitle(int status);

@@ -15,6 +15,7 @@
 #include "storage/database.h"
 #include "telemetry/telemetryservice.h"
 
+#include <QtCore/QSet>
 #include <QtCore/QCoreApplication>
 
 #include <atomic>
@@ -246,12 +247,17 @@ Status Application::start()
     m_api = std::make_unique<Api::ApiServer>(*m_router);
     m_api->setMaxBodyBytes(m_options.maxBodyBytes);
     m_api->setIdleTimeout(m_options.httpIdleTimeoutMs);
+    m_api->setConnectionLimits(m_options.maxConnections, m_options.maxConnectionsPerSource);
     auto port = m_api->listenTls(QHostAddress(m_options.bindAddress), m_options.httpPort, pkiDir + QStringLiteral("/server-chain.pem"), pkiDir + QStringLiteral("/server.key"));
     if (!port)
         return fail(port.error());
 
     // The WebSocket API: the same router and tokens; live events after commit.
-    m_live = std::make_unique<LiveHub>(*m_router, *m_db, LiveHub::Options{});
+    LiveHub::Options live;
+    live.maxConnections = m_options.maxConnections;
+    live.maxConnectionsPerSource = m_options.maxConnectionsPerSource;
+    live.maxClientOutputBytes = m_options.wsMaxClientOutputBytes;
+    m_live = std::make_unique<LiveHub>(*m_router, *m_db, live);
     auto wsPort = m_live->listen(QHostAddress(m_options.bindAddress), m_options.wsPort, pkiDir + QStringLiteral("/server-chain.pem"), pkiDir + QStringLiteral("/server.key"));
     if (!wsPort)
         return fail(wsPort.error());
@@ -259,6 +265,14 @@ Status Application::start()
     connect(m_commands.get(), &CommandService::commandChanged, m_live.get(), &LiveHub::onCommandChanged);
     connect(m_devices.get(), &DeviceService::deviceChanged, m_live.get(), &LiveHub::onDeviceChanged);
     connect(m_link.get(), &BrokerLink::statusMessage, m_live.get(), &LiveHub::onStatusMessage);
+    // Who may see what changes with these: open live connections are checked again at once, not on the next minute.
+    m_router->setChangeListener([live = m_live.get()](const QString &action) {
+        static const QSet<QString> accessChanges{QStringLiteral("session.self"), QStringLiteral("token.revoke"), QStringLiteral("user.update"),
+                                                 QStringLiteral("user.delete"), QStringLiteral("user.erase"), QStringLiteral("user.reset_password"),
+                                                 QStringLiteral("tenant.update"), QStringLiteral("tenant.deactivate")};
+        if (accessChanges.contains(action))
+            live->recheckAccessSoon();
+    });
 
     const auto announce = [this] {
         if (m_announced)
@@ -364,6 +378,11 @@ std::pair<QJsonObject, bool> Application::health()
                     {QStringLiteral("telemetry"), m_telemetry ? m_telemetry->health() : QJsonObject()},
                     {QStringLiteral("commands"), m_commands ? m_commands->health() : QJsonObject()},
                     {QStringLiteral("websocket"), websocket}};
+    if (m_api)
+        doc.insert(QStringLiteral("http"), QJsonObject{{QStringLiteral("open_connections"), m_api->connections().open()},
+                                                       {QStringLiteral("refused_connections"), m_api->connections().refused()},
+                                                       {QStringLiteral("max_connections"), m_api->connections().maxTotal()},
+                                                       {QStringLiteral("max_connections_per_source"), m_api->connections().maxPerSource()}});
     return {doc, dbUp && brokerUp};
 }
 

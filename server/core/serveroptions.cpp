@@ -56,7 +56,12 @@ Result<ParsedOptions> parseServerOptions(const QStringList &arguments)
     const QCommandLineOption telemetryMaxMb(QStringLiteral("telemetry-max-mb"),
                                             QStringLiteral("Size limit of stored raw telemetry in MiB; the oldest days go first (never today). Default: 0 = no limit."),
                                             QStringLiteral("MIB"));
-    p.addOptions({config, dataDir, httpPort, wsPort, mqttPort, bind, database, broker, publicHost, serverName, maxBody, mosquitto, keyPassphraseFile, telemetryMaxMb});
+    const QCommandLineOption maxConnections(QStringLiteral("max-connections"),
+                                            QStringLiteral("Open connections the HTTPS and the WebSocket listener each accept. Default: 2000."), QStringLiteral("N"));
+    const QCommandLineOption maxConnectionsPerSource(QStringLiteral("max-connections-per-source"),
+                                                     QStringLiteral("Of those, from one IPv4 address or IPv6 /64. Default: 100."), QStringLiteral("N"));
+    p.addOptions({config, dataDir, httpPort, wsPort, mqttPort, bind, database, broker, publicHost, serverName, maxBody, mosquitto, keyPassphraseFile, telemetryMaxMb,
+                  maxConnections, maxConnectionsPerSource});
 
     ParsedOptions out;
     if (!p.parse(arguments))
@@ -86,7 +91,7 @@ Result<ParsedOptions> parseServerOptions(const QStringList &arguments)
         static const QStringList known{QStringLiteral("data-dir"), QStringLiteral("http-port"), QStringLiteral("ws-port"), QStringLiteral("mqtt-port"), QStringLiteral("bind"),
                                        QStringLiteral("database"), QStringLiteral("broker"), QStringLiteral("public-host"), QStringLiteral("server-name"),
                                        QStringLiteral("max-body"), QStringLiteral("mosquitto"), QStringLiteral("key-passphrase-file"),
-                                       QStringLiteral("telemetry-max-mb")};
+                                       QStringLiteral("telemetry-max-mb"), QStringLiteral("max-connections"), QStringLiteral("max-connections-per-source")};
         const QStringList keys = ini.allKeys();
         for (const QString &key : keys) {
             if (!known.contains(key))
@@ -94,7 +99,8 @@ Result<ParsedOptions> parseServerOptions(const QStringList &arguments)
             values.insert(key, ini.value(key).toStringList().join(u','));
         }
     }
-    for (const QCommandLineOption *o : {&dataDir, &httpPort, &wsPort, &mqttPort, &bind, &database, &broker, &publicHost, &maxBody, &mosquitto, &keyPassphraseFile, &telemetryMaxMb})
+    for (const QCommandLineOption *o : {&dataDir, &httpPort, &wsPort, &mqttPort, &bind, &database, &broker, &publicHost, &maxBody, &mosquitto, &keyPassphraseFile, &telemetryMaxMb,
+                                         &maxConnections, &maxConnectionsPerSource})
         if (p.isSet(*o))
             values.insert(o->names().first(), p.value(*o));
 
@@ -145,6 +151,18 @@ Result<ParsedOptions> parseServerOptions(const QStringList &arguments)
         if (!ok || o.maxBodyBytes < 1024 || o.maxBodyBytes > 1024LL * 1024 * 1024)
             return fail(Error::invalid(QStringLiteral("--max-body must be from 1024 to 1073741824 bytes")));
     }
+    for (auto [key, target] : {std::pair{QStringLiteral("max-connections"), &o.maxConnections},
+                               std::pair{QStringLiteral("max-connections-per-source"), &o.maxConnectionsPerSource}}) {
+        if (!values.contains(key))
+            continue;
+        bool ok = false;
+        *target = values.value(key).toInt(&ok);
+        if (!ok || *target < 1 || *target > 1'000'000)
+            return fail(Error::invalid(QStringLiteral("--%1 must be a number from 1 to 1000000").arg(key)));
+    }
+    if (o.maxConnectionsPerSource > o.maxConnections)
+        return fail(Error::invalid(QStringLiteral("--max-connections-per-source (%1) must not be above --max-connections (%2)")
+                                       .arg(o.maxConnectionsPerSource).arg(o.maxConnections)));
     o.mosquittoBinary = values.value(QStringLiteral("mosquitto"));
     const auto env = QProcessEnvironment::systemEnvironment();
     o.adminEmail = env.value(QStringLiteral("FLEETDECK_ADMIN_EMAIL"), o.adminEmail);

@@ -21,6 +21,10 @@ struct ServerOptions
     qint64 maxBodyBytes = 1024 * 1024;
     qint64 telemetryMaxMiB = 0;  ///< size limit of raw telemetry, 0 = none
     int httpIdleTimeoutMs = 60000; ///< not on the command line; tests shorten it
+    /// Open connections each listener (HTTPS, WebSocket) takes, overall and per source (IPv4 address / IPv6 /64).
+    int maxConnections = 2000;
+    int maxConnectionsPerSource = 100;
+    qint64 wsMaxClientOutputBytes = 8 << 20; ///< unsent answers before a WebSocket client is closed; tests shorten it
     QString adminEmail = QStringLiteral("admin@localhost");
     QString adminPassword;       ///< from FLEETDECK_ADMIN_PASSWORD only; never from files or the command line
     /// Encrypts the CA private key at rest: FLEETDECK_KEY_PASSPHRASE, or the first line of --key-passphrase-file.

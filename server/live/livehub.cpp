@@ -65,7 +65,7 @@ struct LiveHub::Client
 };
 
 LiveHub::LiveHub(Api::Router &router, Storage::Database &db, Options options, QObject *parent)
-    : QObject(parent), m_router(router), m_db(db), m_options(options)
+    : QObject(parent), m_router(router), m_db(db), m_options(options), m_limiter(options.maxConnections, options.maxConnectionsPerSource)
 {
     m_telemetryTimer.setInterval(std::max(5, m_options.telemetryIntervalMs / 5));
     connect(&m_telemetryTimer, &QTimer::timeout, this, &LiveHub::flushTelemetry);
@@ -115,6 +115,13 @@ void LiveHub::onNewConnection()
             socket->deleteLater();
             continue;
         }
+        QString why;
+        if (!m_limiter.admit(socket->peerAddress(), socket, &why)) {
+            qCWarning(lcLive).noquote() << "WebSocket connection from" << socket->peerAddress().toString() << "refused:" << why;
+            socket->close(QWebSocketProtocol::CloseCodePolicyViolated, why);
+            socket->deleteLater();
+            continue;
+        }
         ++m_connections;
         // Notifications are small frames that must leave now: with Nagle on, each one waits for the client's ACK of
         // the previous one (its delayed ACK: up to 40 ms on Linux). QWebSocket does not expose its socket, but the
@@ -131,6 +138,11 @@ void LiveHub::onNewConnection()
         connect(socket, &QWebSocket::textMessageReceived, this, [this, c](const QString &text) { onText(c, text); });
         connect(socket, &QWebSocket::binaryMessageReceived, this, [this, c](const QByteArray &) {
             ++m_rejectedMessages;
+            if (!c->authenticated()) {
+                ++m_closedUnauthenticated;
+                closeClient(c, QStringLiteral("authenticate first with auth.login (JSON-RPC 2.0 as text messages)"));
+                return;
+            }
             notify(c, QStringLiteral("error"), {{QStringLiteral("message"), QStringLiteral("send JSON-RPC 2.0 as text messages")}});
         });
         connect(socket, &QWebSocket::bytesWritten, this, [this, c] { drain(c); });
@@ -153,8 +165,22 @@ void LiveHub::onNewConnection()
 
 void LiveHub::onText(Client *c, const QString &text)
 {
+    if (c->socket->state() != QAbstractSocket::ConnectedState)
+        return; // closing: what it still sent is not answered
     QJsonParseError err;
     const QJsonDocument doc = QJsonDocument::fromJson(text.toUtf8(), &err);
+    if (!c->authenticated()) {
+        // Before login nothing is answered but auth.login itself: an unauthenticated peer learns nothing and
+        // costs no more than one parse; anything else ends the connection with its reason.
+        const QJsonObject req = doc.object();
+        if (req.value(QStringLiteral("method")).toString() != u"auth.login" || req.value(QStringLiteral("jsonrpc")) != QStringLiteral("2.0")
+            || !req.contains(QStringLiteral("id"))) {
+            ++m_rejectedMessages;
+            ++m_closedUnauthenticated;
+            closeClient(c, QStringLiteral("authenticate first: {\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"auth.login\", \"params\": {\"token\": ...}}"));
+            return;
+        }
+    }
     QJsonValue id(QJsonValue::Null);
     QJsonObject error, result;
     if (err.error != QJsonParseError::NoError) {
@@ -183,8 +209,44 @@ void LiveHub::onText(Client *c, const QString &text)
         answer.insert(QStringLiteral("error"), error);
     else
         answer.insert(QStringLiteral("result"), result);
-    // Answers are never dropped: the client asked for them (and waits), so they go out even to a slow client.
-    c->socket->sendTextMessage(QString::fromUtf8(encode(answer)));
+    LiveHub::answer(c, QString::fromUtf8(encode(answer)));
+    // A refused login ends the connection (after its answer): the same socket cannot be used to try token after token.
+    if (!c->authenticated()) {
+        ++m_closedUnauthenticated;
+        closeClient(c, QStringLiteral("authentication failed"));
+    }
+}
+
+void LiveHub::answer(Client *c, const QString &text)
+{
+    // Answers are never dropped: the client asked for them (and waits), so they go out even to a slow client —
+    // up to a bound. A client that keeps asking and never reads is closed rather than held in memory.
+    if (c->socket->bytesToWrite() + text.size() > m_options.maxClientOutputBytes) {
+        ++m_closedNotReading;
+        qCWarning(lcLive).noquote() << QStringLiteral("closing WebSocket client %1 (%2): %3 bytes unsent, it is not reading its answers")
+                                           .arg(c->socket->peerAddress().toString(), c->userId.isEmpty() ? QStringLiteral("not signed in") : c->userId)
+                                           .arg(c->socket->bytesToWrite());
+        closeClient(c, QStringLiteral("the client is not reading: over %1 KiB of answers unsent").arg(m_options.maxClientOutputBytes >> 10));
+        // It will not read the close frame either: the connection and what it holds go now (queued: the caller
+        // still uses the client).
+        QMetaObject::invokeMethod(c->socket, &QWebSocket::abort, Qt::QueuedConnection);
+        return;
+    }
+    c->socket->sendTextMessage(text);
+}
+
+void LiveHub::closeClient(Client *c, const QString &reason)
+{
+    // Whatever it subscribed to stops now, not when the close handshake ends.
+    for (const QString &d : std::as_const(c->telemetryDevices))
+        m_telemetryFollowers[d].remove(c);
+    c->telemetryDevices.clear();
+    c->pendingTelemetry.clear();
+    c->topics.clear();
+    c->token.clear();
+    c->backlog.clear();
+    if (c->socket->state() != QAbstractSocket::UnconnectedState)
+        c->socket->close(QWebSocketProtocol::CloseCodePolicyViolated, reason.left(120)); // a close reason is at most 123 bytes
 }
 
 QJsonObject LiveHub::call(Client *c, const QString &method, const QJsonObject &params, QJsonObject *error)
@@ -203,9 +265,6 @@ QJsonObject LiveHub::call(Client *c, const QString &method, const QJsonObject &p
             r.headers.insert("x-fleetdeck-tenant", c->actingTenantHeader.toUtf8());
         return m_router.dispatch(r);
     };
-
-    if (method == u"ping")
-        return {{QStringLiteral("pong"), true}, {QStringLiteral("server_time"), Json::timestamp(QDateTime::currentDateTimeUtc())}};
 
     if (method == u"auth.login") {
         const QString token = params.value(QStringLiteral("token")).toString();
@@ -234,10 +293,13 @@ QJsonObject LiveHub::call(Client *c, const QString &method, const QJsonObject &p
         return doc;
     }
 
-    if (!c->authenticated()) {
+    if (!c->authenticated()) { // not reached from onText (it closes first); kept for any other caller
         *error = rpcError(kUnauthenticated, QStringLiteral("authenticate first: {\"method\": \"auth.login\", \"params\": {\"token\": ...}}"));
         return {};
     }
+
+    if (method == u"ping")
+        return {{QStringLiteral("pong"), true}, {QStringLiteral("server_time"), Json::timestamp(QDateTime::currentDateTimeUtc())}};
 
     if (method == u"rest") {
         static const QSet<QString> verbs{QStringLiteral("GET"), QStringLiteral("POST"), QStringLiteral("PUT"), QStringLiteral("PATCH"), QStringLiteral("DELETE")};
@@ -333,7 +395,8 @@ void LiveHub::send(Client *c, const QString &text, bool droppable)
     if (!c->slow && c->socket->bytesToWrite() > m_options.maxClientBacklogBytes)
         c->slow = true;
     if (!c->slow || !droppable) {
-        c->socket->sendTextMessage(text);
+        if (c->authenticated())
+            answer(c, text);
         return;
     }
     // A slow client: events wait in a bounded queue (the oldest go first), telemetry waits merged per device.
@@ -479,6 +542,17 @@ void LiveHub::onStatusMessage(const QString &deviceId, const QByteArray &payload
     broadcast(*tenant, QStringLiteral("devices"), QStringLiteral("device.connection"), params);
 }
 
+void LiveHub::recheckAccessSoon()
+{
+    if (m_recheckPending || m_clients.isEmpty())
+        return;
+    m_recheckPending = true;
+    QTimer::singleShot(0, this, [this] {
+        m_recheckPending = false;
+        reauthenticate();
+    });
+}
+
 void LiveHub::reauthenticate()
 {
     const QList<QWebSocket *> sockets = m_clients.keys();
@@ -486,11 +560,26 @@ void LiveHub::reauthenticate()
         auto it = m_clients.find(s);
         if (it == m_clients.end() || !(*it)->authenticated())
             continue;
+        Client *c = it->get();
         QJsonObject error;
-        call(it->get(), QStringLiteral("rest"), {{QStringLiteral("path"), QStringLiteral("/v1/auth/me")}}, &error);
-        if (error.value(QStringLiteral("code")).toInt() == kUnauthenticated) {
-            notify(it->get(), QStringLiteral("session.ended"), {{QStringLiteral("reason"), error.value(QStringLiteral("message")).toString()}});
-            s->close(QWebSocketProtocol::CloseCodePolicyViolated, QStringLiteral("the session ended"));
+        const QJsonObject me = call(c, QStringLiteral("rest"), {{QStringLiteral("path"), QStringLiteral("/v1/auth/me")}}, &error);
+        const int status = error.value(QStringLiteral("data")).toObject().value(QStringLiteral("status")).toInt();
+        // Any refusal ends the connection: 401 (the token is no longer valid), 403 (no longer allowed in the tenant it
+        // acts in), 404 (the tenant is gone). A server fault (5xx) says nothing about the right to see: kept.
+        if (!error.isEmpty() && (status == 0 || (status >= 400 && status < 500))) {
+            ++m_closedRevoked;
+            const QString reason = error.value(QStringLiteral("message")).toString();
+            qCInfo(lcLive).noquote() << "closing the live connection of" << c->userId << "from" << s->peerAddress().toString() << ":" << reason;
+            notify(c, QStringLiteral("session.ended"), {{QStringLiteral("reason"), reason}});
+            closeClient(c, QStringLiteral("the session ended"));
+            continue;
+        }
+        // Still allowed, but perhaps in another tenant now (a platform admin's acting tenant): events follow it.
+        const QString tenant = me.value(QStringLiteral("body")).toObject().value(QStringLiteral("acting_tenant_id")).toString();
+        if (error.isEmpty() && !tenant.isEmpty() && tenant != c->tenantId) {
+            ++m_closedRevoked;
+            notify(c, QStringLiteral("session.ended"), {{QStringLiteral("reason"), QStringLiteral("the tenant this connection acts in changed")}});
+            closeClient(c, QStringLiteral("the session ended"));
         }
     }
 }
@@ -506,7 +595,13 @@ QJsonObject LiveHub::health() const
             {QStringLiteral("connections_since_start"), m_connections},
             {QStringLiteral("dropped_events"), m_dropped},
             {QStringLiteral("merged_telemetry_updates"), m_merged},
-            {QStringLiteral("rejected_messages"), m_rejectedMessages}};
+            {QStringLiteral("rejected_messages"), m_rejectedMessages},
+            {QStringLiteral("refused_connections"), m_limiter.refused()},
+            {QStringLiteral("max_connections"), m_limiter.maxTotal()},
+            {QStringLiteral("max_connections_per_source"), m_limiter.maxPerSource()},
+            {QStringLiteral("closed_not_reading"), m_closedNotReading},
+            {QStringLiteral("closed_unauthenticated"), m_closedUnauthenticated},
+            {QStringLiteral("closed_access_revoked"), m_closedRevoked}};
 }
 
 } // namespace Fleetdeck

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "api/connectionlimiter.h"
 #include "core/result.h"
 
 #include <QtCore/QHash>
@@ -37,6 +38,10 @@ public:
         int maxTelemetryDevices = 5000;         ///< devices one client may follow live
         qint64 maxMessageBytes = 1 << 20;       ///< largest JSON-RPC message accepted from a client
         int authTimeoutMs = 10000;              ///< a connection that does not authenticate in time is closed
+        /// Unsent bytes beyond which a client that does not read its answers is closed (answers are never dropped).
+        qint64 maxClientOutputBytes = 8 << 20;
+        int maxConnections = 2000;              ///< open WebSocket connections, all sources
+        int maxConnectionsPerSource = 100;      ///< per IPv4 address / IPv6 /64
     };
 
     LiveHub(Api::Router &router, Storage::Database &db, Options options, QObject *parent = nullptr);
@@ -55,6 +60,10 @@ public:
 
     QJsonObject health() const;
 
+    /// Checks every connection's right to see again, soon (after the change that prompted it has committed): a
+    /// logout, a revoked token, a deactivated user or tenant, a changed role. Connections refused are closed.
+    void recheckAccessSoon();
+
 private:
     struct Client;
     void onNewConnection();
@@ -67,6 +76,9 @@ private:
     void flushTelemetry();
     void drain(Client *c);
     void reauthenticate();
+    /// Sends an answer, or closes the connection when the client is not reading what it was sent.
+    void answer(Client *c, const QString &text);
+    void closeClient(Client *c, const QString &reason);
     Result<QString> tenantOfDevice(const QString &deviceId);
     void broadcast(const QString &tenantId, const QString &topic, const QString &method, const QJsonObject &params);
 
@@ -84,6 +96,11 @@ private:
     qint64 m_dropped = 0;
     qint64 m_merged = 0;
     qint64 m_rejectedMessages = 0;
+    Api::ConnectionLimiter m_limiter;
+    qint64 m_closedNotReading = 0;
+    qint64 m_closedUnauthenticated = 0;
+    qint64 m_closedRevoked = 0;
+    bool m_recheckPending = false;
 };
 
 } // namespace Fleetdeck

@@ -15,6 +15,7 @@
 #include <QtCore/QJsonDocument>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
+#include <QtNetwork/QSslSocket>
 #include <QtWebSockets/QWebSocket>
 
 using namespace Fleetdeck;
@@ -70,6 +71,45 @@ public:
             if (n.value(QStringLiteral("method")).toString() == method)
                 out << n.value(QStringLiteral("params")).toObject();
         return out;
+    }
+};
+
+/// A WebSocket client by hand over TLS, that reads only when told: a client that asks and never reads.
+class RawWsClient
+{
+public:
+    QSslSocket tls;
+
+    bool open(quint16 port, const QSslConfiguration &ssl)
+    {
+        tls.setSslConfiguration(ssl);
+        tls.setReadBufferSize(4096); // stop taking bytes from the kernel: its buffers fill, then the server's
+        tls.connectToHostEncrypted(QStringLiteral("localhost"), port);
+        if (!waitFor([&] { return tls.isEncrypted(); }, 5000))
+            return false;
+        tls.setSocketOption(QAbstractSocket::ReceiveBufferSizeSocketOption, 4096);
+        tls.write("GET /v1/ws HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                  "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n");
+        QByteArray head;
+        waitFor([&] {
+            head += tls.readAll();
+            return head.contains("\r\n\r\n");
+        }, 5000);
+        return head.startsWith("HTTP/1.1 101");
+    }
+    /// One masked text frame (a zero mask: the payload as it is).
+    void send(const QByteArray &text)
+    {
+        QByteArray frame("\x81", 1);
+        if (text.size() < 126) {
+            frame += char(0x80 | text.size());
+        } else {
+            frame += char(0x80 | 126);
+            frame += char(text.size() >> 8);
+            frame += char(text.size() & 0xff);
+        }
+        frame += QByteArray(4, '\0');
+        tls.write(frame + text);
     }
 };
 
@@ -136,24 +176,51 @@ private Q_SLOTS:
     }
     void cleanup() { m_server.reset(); }
 
+    void nothingIsAnsweredBeforeLogin()
+    {
+        // Before auth.login succeeded a connection gets no answer to anything else, not even ping: it is closed with
+        // the reason (1008). A refused login is answered, then closed: one socket, one try.
+        const QList<QByteArray> early{"not json", "[1,2]", R"({"jsonrpc":"2.0","id":1,"method":"ping"})",
+                                      R"({"jsonrpc":"2.0","id":2,"method":"rest","params":{"path":"/v1/devices"}})",
+                                      R"({"jsonrpc":"2.0","method":"auth.login","params":{"token":"x"}})"}; // a notification: no id
+        for (const QByteArray &text : early) {
+            auto c = client();
+            QVERIFY(c);
+            QVERIFY2(c->raw(text).isEmpty(), text.constData());
+            QVERIFY2(waitFor([&] { return c->closed; }, 5000), text.constData());
+            QCOMPARE(c->socket.closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+            QVERIFY2(c->socket.closeReason().contains(QStringLiteral("auth.login")), qPrintable(c->socket.closeReason()));
+        }
+        {
+            auto c = client();
+            QVERIFY(c);
+            c->socket.sendBinaryMessage("\x01\x02");
+            QVERIFY(waitFor([&] { return c->closed; }, 5000));
+            QVERIFY(c->notifications.isEmpty());
+        }
+        for (const QJsonObject &params : {QJsonObject{{QStringLiteral("token"), QStringLiteral("nonsense")}}, QJsonObject{}}) {
+            auto c = client();
+            QVERIFY(c);
+            const QJsonObject refused = c->call(QStringLiteral("auth.login"), params);
+            QCOMPARE(c->errorCode(refused), params.isEmpty() ? -32602 : -32001);
+            QVERIFY(waitFor([&] { return c->closed; }, 5000));
+            QCOMPARE(c->socket.closeReason(), QStringLiteral("authentication failed"));
+        }
+        const QJsonObject ws = m_server->request("GET", QStringLiteral("/v1/health")).json().value(QStringLiteral("websocket")).toObject();
+        QCOMPARE(ws.value(QStringLiteral("closed_unauthenticated")).toInt(), 8);
+    }
+
     void framingAndAuthenticationErrors()
     {
         auto c = client();
         QVERIFY(c);
+        const QJsonObject me = c->call(QStringLiteral("auth.login"), {{QStringLiteral("token"), QString::fromLatin1(m_server->adminToken())}});
+        QCOMPARE(me.value(QStringLiteral("result")).toObject().value(QStringLiteral("email")).toString(), QStringLiteral("admin@localhost"));
         QCOMPARE(c->errorCode(c->raw("not json")), -32700);
         QCOMPARE(c->errorCode(c->raw("[1,2]")), -32600);
         QCOMPARE(c->errorCode(c->raw(R"({"jsonrpc":"1.0","id":7,"method":"ping"})")), -32600);
         QCOMPARE(c->errorCode(c->raw(R"({"jsonrpc":"2.0","id":8,"method":"ping","params":[1]})")), -32602);
-        // Everything but ping and auth.login needs a token first.
         QCOMPARE(c->call(QStringLiteral("ping")).value(QStringLiteral("result")).toObject().value(QStringLiteral("pong")).toBool(), true);
-        const QJsonObject early = c->call(QStringLiteral("rest"), {{QStringLiteral("path"), QStringLiteral("/v1/devices")}});
-        QCOMPARE(c->errorCode(early), -32001);
-        QVERIFY(early.value(QStringLiteral("error")).toObject().value(QStringLiteral("message")).toString().contains(QStringLiteral("auth.login")));
-        QCOMPARE(c->errorCode(c->call(QStringLiteral("auth.login"), {{QStringLiteral("token"), QStringLiteral("nonsense")}})), -32001);
-        QCOMPARE(c->errorCode(c->call(QStringLiteral("auth.login"))), -32602);
-        // With a real token.
-        const QJsonObject me = c->call(QStringLiteral("auth.login"), {{QStringLiteral("token"), QString::fromLatin1(m_server->adminToken())}});
-        QCOMPARE(me.value(QStringLiteral("result")).toObject().value(QStringLiteral("email")).toString(), QStringLiteral("admin@localhost"));
         QCOMPARE(c->errorCode(c->call(QStringLiteral("nope"))), -32601);
         QCOMPARE(c->errorCode(c->call(QStringLiteral("rest"), {{QStringLiteral("path"), QStringLiteral("/v1/devices?limit=1")}})), -32602);
         QCOMPARE(c->errorCode(c->call(QStringLiteral("subscribe"), {{QStringLiteral("topic"), QStringLiteral("weather")}})), -32602);
@@ -195,9 +262,126 @@ private Q_SLOTS:
                                                                          {QStringLiteral("path"), QStringLiteral("/v1/devices/%1/commands").arg(deviceId)},
                                                                          {QStringLiteral("body"), QJsonObject{{QStringLiteral("type"), QStringLiteral("ping")}}}});
         QCOMPARE(denied.value(QStringLiteral("error")).toObject().value(QStringLiteral("data")).toObject().value(QStringLiteral("status")).toInt(), 403);
-        // Logging out ends what the token can do over the socket too.
+        // Logging out ends the socket too, at once (not at the next minute's check): told why, then closed.
         QCOMPARE(m_server->request("POST", QStringLiteral("/v1/auth/logout"), {}, {}, viewerToken).status, 204);
-        QCOMPARE(viewer->errorCode(viewer->call(QStringLiteral("rest"), {{QStringLiteral("path"), QStringLiteral("/v1/devices")}})), -32001);
+        QVERIFY(waitFor([&] { return viewer->closed; }, 5000));
+        QCOMPARE(viewer->named(QStringLiteral("session.ended")).size(), 1);
+    }
+
+    void losingAccessClosesOpenSocketsAtOnce()
+    {
+        const QByteArray admin = m_server->adminToken();
+        const auto login = [&](const QString &email) {
+            return m_server->requestJson("POST", QStringLiteral("/v1/auth/login"), {{QStringLiteral("email"), email}, {QStringLiteral("password"), QStringLiteral("a long password 1")}}, {})
+                .json().value(QStringLiteral("token")).toString().toLatin1();
+        };
+        const auto user = [&](const QString &email, const QString &role) {
+            return m_server->requestJson("POST", QStringLiteral("/v1/users"), {{QStringLiteral("email"), email}, {QStringLiteral("password"), QStringLiteral("a long password 1")},
+                                                                                {QStringLiteral("role"), role}}, admin).json().value(QStringLiteral("user_id")).toString();
+        };
+        // 401: an operator deactivated while its socket is open.
+        const QString operatorId = user(QStringLiteral("op@ws.test"), QStringLiteral("operator"));
+        auto op = client(login(QStringLiteral("op@ws.test")));
+        QVERIFY(op);
+        QVERIFY(op->call(QStringLiteral("subscribe"), {{QStringLiteral("topic"), QStringLiteral("devices")}}).contains(QStringLiteral("result")));
+        QCOMPARE(m_server->requestJson("PATCH", QStringLiteral("/v1/users/") + operatorId, {{QStringLiteral("active"), false}}, admin).status, 200);
+        QVERIFY(waitFor([&] { return op->closed; }, 5000));
+        QCOMPARE(op->named(QStringLiteral("session.ended")).size(), 1);
+
+        // 403: a platform admin acting in another tenant, demoted to a tenant admin, may no longer act there.
+        const QString other = m_server->requestJson("POST", QStringLiteral("/v1/tenants"), {{QStringLiteral("name"), QStringLiteral("elsewhere")}}, admin)
+                                  .json().value(QStringLiteral("tenant_id")).toString();
+        const QString platformId = user(QStringLiteral("pa@ws.test"), QStringLiteral("platform-admin"));
+        QVERIFY(!platformId.isEmpty());
+        auto pa = std::make_unique<WsClient>();
+        QVERIFY(pa->open(url(), m_server->sslConfiguration()));
+        QVERIFY(pa->call(QStringLiteral("auth.login"), {{QStringLiteral("token"), QString::fromLatin1(login(QStringLiteral("pa@ws.test")))}, {QStringLiteral("tenant"), other}})
+                    .contains(QStringLiteral("result")));
+        QVERIFY(pa->call(QStringLiteral("subscribe"), {{QStringLiteral("topic"), QStringLiteral("devices")}}).contains(QStringLiteral("result")));
+        QCOMPARE(m_server->requestJson("PATCH", QStringLiteral("/v1/users/") + platformId, {{QStringLiteral("role"), QStringLiteral("tenant-admin")}}, admin).status, 200);
+        QVERIFY(waitFor([&] { return pa->closed; }, 5000));
+        QCOMPARE(pa->named(QStringLiteral("session.ended")).size(), 1);
+        // The admin's own socket, still allowed, stays.
+        auto mine = client(admin);
+        QVERIFY(mine);
+        QCOMPARE(m_server->requestJson("PATCH", QStringLiteral("/v1/tenants/") + other, {{QStringLiteral("name"), QStringLiteral("elsewhere 2")}}, admin).status, 200);
+        QVERIFY(mine->call(QStringLiteral("ping")).contains(QStringLiteral("result")));
+        QVERIFY(!mine->closed);
+        const QJsonObject ws = m_server->request("GET", QStringLiteral("/v1/health")).json().value(QStringLiteral("websocket")).toObject();
+        QCOMPARE(ws.value(QStringLiteral("closed_access_revoked")).toInt(), 2);
+    }
+
+    void aClientThatAsksAndNeverReadsIsClosed()
+    {
+        m_server = std::make_unique<TestServer>(QStringLiteral("sqlite"), [](ServerOptions &o) { o.wsMaxClientOutputBytes = 256 << 10; });
+        QVERIFY2(m_server->start(), qPrintable(m_server->error()));
+        RawWsClient raw;
+        QVERIFY(raw.open(m_server->app().wsPort(), m_server->sslConfiguration()));
+        raw.send(R"({"jsonrpc":"2.0","id":1,"method":"auth.login","params":{"token":")" + m_server->adminToken() + R"("}})");
+        const auto health = [&] { return m_server->request("GET", QStringLiteral("/v1/health")).json().value(QStringLiteral("websocket")).toObject(); };
+        QVERIFY(waitFor([&] { return raw.tls.bytesAvailable() > 0; }, 5000)); // logged in
+        QCOMPARE(health().value(QStringLiteral("clients")).toInt(), 1);
+        // 400 requests for the 150 KB API description (60 MB of answers), never read: the server holds at most its
+        // limit for this client and then drops it, instead of growing without end.
+        for (int i = 0; i < 400; ++i)
+            raw.send(QStringLiteral(R"({"jsonrpc":"2.0","id":%1,"method":"rest","params":{"path":"/v1/openapi.json"}})").arg(i + 2).toUtf8());
+        QVERIFY(waitFor([&] { return health().value(QStringLiteral("closed_not_reading")).toInt() == 1; }, 30000));
+        QVERIFY(waitFor([&] { return health().value(QStringLiteral("clients")).toInt() == 0; }, 5000));
+        // Everyone else is served as before.
+        auto other = client(m_server->adminToken());
+        QVERIFY(other);
+        QVERIFY(other->call(QStringLiteral("ping")).contains(QStringLiteral("result")));
+    }
+
+    void connectionsAreCappedPerSource()
+    {
+        m_server = std::make_unique<TestServer>(QStringLiteral("sqlite"), [](ServerOptions &o) {
+            o.maxConnections = 10;
+            o.maxConnectionsPerSource = 3;
+        });
+        QVERIFY2(m_server->start(), qPrintable(m_server->error()));
+        std::vector<std::unique_ptr<WsClient>> open;
+        for (int i = 0; i < 3; ++i) {
+            open.push_back(client(m_server->adminToken()));
+            QVERIFY(open.back());
+        }
+        auto fourth = std::make_unique<WsClient>();
+        fourth->open(url(), m_server->sslConfiguration());
+        QVERIFY(waitFor([&] { return fourth->closed; }, 5000));
+        QVERIFY2(fourth->socket.closeReason().contains(QStringLiteral("the limit per source")), qPrintable(fourth->socket.closeReason()));
+        // One closed: room for one more.
+        open.pop_back();
+        QVERIFY(waitFor([&] { return m_server->request("GET", QStringLiteral("/v1/health")).json().value(QStringLiteral("websocket")).toObject()
+                                         .value(QStringLiteral("clients")).toInt() == 2; }, 5000));
+        QVERIFY(client(m_server->adminToken()));
+
+        // HTTPS the same way: connections kept open (keep-alive) up to the limit, then 503 with the reason.
+        std::vector<std::unique_ptr<QSslSocket>> https;
+        int served = 0;
+        QByteArray refusal;
+        for (int i = 0; i < 5 && refusal.isEmpty(); ++i) {
+            auto sock = std::make_unique<QSslSocket>();
+            QByteArray answer;
+            QSslSocket *raw = sock.get();
+            connect(raw, &QSslSocket::encrypted, raw, [raw] { raw->write("GET /v1/health HTTP/1.1\r\nHost: localhost\r\n\r\n"); });
+            connect(raw, &QIODevice::readyRead, raw, [raw, &answer] { answer += raw->readAll(); });
+            sock->setSslConfiguration(m_server->sslConfiguration());
+            sock->connectToHostEncrypted(QStringLiteral("localhost"), m_server->app().httpPort());
+            QVERIFY2(waitFor([&] { return answer.contains("}"); }, 5000), qPrintable(QStringLiteral("connection %1: %2").arg(i).arg(sock->errorString())));
+            QObject::disconnect(raw, nullptr, raw, nullptr);
+            if (answer.startsWith("HTTP/1.1 200"))
+                ++served;
+            else if (answer.startsWith("HTTP/1.1 503"))
+                refusal = answer;
+            https.push_back(std::move(sock));
+        }
+        QVERIFY2(served >= 1 && served <= 3, qPrintable(QString::number(served))); // the test's own client may hold one
+        QVERIFY2(refusal.contains("the limit per source"), refusal.constData());
+        https.clear();
+        QVERIFY(waitFor([&] { return m_server->request("GET", QStringLiteral("/v1/health")).status == 200; }, 5000));
+        const QJsonObject h = m_server->request("GET", QStringLiteral("/v1/health")).json();
+        QVERIFY(h.value(QStringLiteral("http")).toObject().value(QStringLiteral("refused_connections")).toInt() >= 1);
+        QCOMPARE(h.value(QStringLiteral("websocket")).toObject().value(QStringLiteral("refused_connections")).toInt(), 1);
     }
 
     void liveEventsAreCoalescedAndTenantScoped()

@@ -67,6 +67,9 @@ private Q_SLOTS:
         QTest::newRow("missing config") << QStringList{QStringLiteral("--config"), QStringLiteral("/nonexistent.ini")} << QStringLiteral("no such readable file");
         QTest::newRow("negative telemetry size") << QStringList{QStringLiteral("--telemetry-max-mb"), QStringLiteral("-5")} << QStringLiteral("--telemetry-max-mb");
         QTest::newRow("body too small") << QStringList{QStringLiteral("--max-body"), QStringLiteral("10")} << QStringLiteral("--max-body");
+        QTest::newRow("no connections") << QStringList{QStringLiteral("--max-connections"), QStringLiteral("0")} << QStringLiteral("--max-connections must be");
+        QTest::newRow("per source over total") << QStringList{QStringLiteral("--max-connections"), QStringLiteral("10"), QStringLiteral("--max-connections-per-source"),
+                                                              QStringLiteral("20")} << QStringLiteral("must not be above --max-connections");
     }
 
     void badValuesAreExplained()
