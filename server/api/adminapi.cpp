@@ -75,16 +75,21 @@ void AdminApi::registerRoutes(Router &router, AuthService *auth)
                        return Response::problem(422, QStringLiteral("\"email\" and \"password\" are required strings"));
                    if (password.toString().size() > 1024 || email.toString().size() > 254)
                        return Response::problem(422, QStringLiteral("\"email\" or \"password\" is too long"));
-                   LoginThrottle throttle;
-                   auto session = s->auth->login(email.toString(), password.toString(), req.peer, &throttle);
-                   if (session)
-                       return sessionResponse(*session);
-                   if (throttle.kind == LoginThrottle::Kind::None)
-                       return Response::fromError(session.error());
-                   // 423 for a locked account, 429 for an address that failed too often; both say when to retry.
-                   Response r = Response::problem(throttle.kind == LoginThrottle::Kind::Account ? 423 : 429, session.error().message);
-                   r.headers.append(std::make_pair(QByteArray("Retry-After"), QByteArray::number(throttle.retryAfterS)));
-                   return r;
+                   if (!req.respondLater) // the live socket's "rest" answers at once; a password check does not
+                       return Response::problem(400, QStringLiteral("log in with POST /v1/auth/login over HTTPS, then authenticate the live socket with the token"));
+                   s->auth->login(email.toString(), password.toString(), req.peer, [respond = req.respondLater](Result<Session> session, LoginThrottle throttle) {
+                       if (session)
+                           return respond(sessionResponse(*session));
+                       if (throttle.kind == LoginThrottle::Kind::None)
+                           return respond(Response::fromError(session.error()));
+                       // 423 for an account that backs off, 429 for a network that failed too often, 503 when busy;
+                       // each says when to retry.
+                       const int status = throttle.kind == LoginThrottle::Kind::Account ? 423 : throttle.kind == LoginThrottle::Kind::Source ? 429 : 503;
+                       Response r = Response::problem(status, session.error().message);
+                       r.headers.append(std::make_pair(QByteArray("Retry-After"), QByteArray::number(throttle.retryAfterS)));
+                       respond(std::move(r));
+                   });
+                   return Response::deferred();
                });
     router.add("POST", QStringLiteral("/v1/auth/logout"), QStringLiteral("session.self"), QStringLiteral("End this login session"),
                [s](Request &req) { return statusOr(s->auth->logout(req.who())); });

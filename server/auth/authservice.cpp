@@ -10,7 +10,9 @@
 
 #include <QtCore/QCryptographicHash>
 #include <QtCore/QLoggingCategory>
+#include <QtCore/QThreadPool>
 #include <QtCore/QUuid>
+#include <QtNetwork/QHostAddress>
 
 #include <argon2.h>
 #include <openssl/rand.h>
@@ -62,14 +64,24 @@ QString tokenHash(const QString &token)
 
 QString newUuid() { return QUuid::createUuid().toString(QUuid::WithoutBraces); }
 
-QString randomToken(int bytes)
+Result<QString> randomToken(int bytes)
 {
     QByteArray buf(bytes, Qt::Uninitialized);
-    RAND_bytes(reinterpret_cast<unsigned char *>(buf.data()), bytes);
+    // Without randomness there is no safe token to give: refuse rather than hand out a guessable one.
+    if (RAND_bytes(reinterpret_cast<unsigned char *>(buf.data()), bytes) != 1)
+        return fail(Error::internal(QStringLiteral("no randomness for a token (OpenSSL RAND_bytes failed)")));
     return QString::fromLatin1(buf.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
 }
 
-AuthService::AuthService(Storage::Database &db) : m_db(db) {}
+AuthService::AuthService(Storage::Database &db)
+    : m_db(db), m_context(std::make_unique<QObject>()), m_hashPool(std::make_unique<QThreadPool>())
+{
+    // Each check takes a core for ~50 ms and 19 MiB: at most two at a time, the rest wait (up to m_maxHashing).
+    m_hashPool->setMaxThreadCount(2);
+    m_hashPool->setObjectName(QStringLiteral("password-checks"));
+}
+
+AuthService::~AuthService() = default;
 
 Result<QString> AuthService::hashPassword(const QString &password)
 {
@@ -122,7 +134,10 @@ Result<BootstrapResult> AuthService::bootstrap(const QString &dataDir, const QSt
         qCWarning(lcAuth) << "FLEETDECK_ADMIN_PASSWORD does not meet the password policy:" << checkPasswordPolicy(password, adminEmail).error().message
                           << "- change it after the first login";
     if (password.isEmpty()) {
-        password = randomToken(18);
+        auto generated = randomToken(18);
+        if (!generated)
+            return fail(generated.error());
+        password = *generated;
         out.passwordFile = dataDir + QStringLiteral("/admin-password");
         if (auto st = Pki::writeFileAtomically(out.passwordFile, password.toUtf8() + '\n', true); !st)
             return fail(st.error());
@@ -171,10 +186,11 @@ qint64 AuthService::lockedFor(const QString &key)
     return left > 0 ? (left + 999) / 1000 : 0;
 }
 
-void AuthService::recordFailure(const QString &key, int limit, bool *lockedNow)
+qint64 AuthService::recordFailure(const QString &key, int limit)
 {
     const qint64 now = Storage::nowMs();
-    auto q = m_db.exec(QStringLiteral("SELECT failures, window_start FROM login_throttle WHERE throttle_key = :k"), {{QStringLiteral("k"), key}});
+    auto q = m_db.exec(QStringLiteral("SELECT failures, window_start, locked_until FROM login_throttle WHERE throttle_key = :k"),
+                       {{QStringLiteral("k"), key}});
     int failures = 0;
     qint64 windowStart = now;
     bool exists = false;
@@ -182,22 +198,28 @@ void AuthService::recordFailure(const QString &key, int limit, bool *lockedNow)
         exists = true;
         failures = q->value(0).toInt();
         windowStart = q->value(1).toLongLong();
-        if (now - windowStart > m_throttle.windowS * 1000) {
-            failures = 0; // the window passed: count afresh
+        const qint64 lockedUntil = q->value(2).isNull() ? 0 : q->value(2).toLongLong();
+        if (now - windowStart > m_throttle.windowS * 1000 && now >= lockedUntil) {
+            failures = 0; // the window passed and no wait is running: count afresh
             windowStart = now;
         }
     }
     ++failures;
-    const bool lock = failures >= limit;
-    const QVariant lockedUntil = lock ? QVariant(now + m_throttle.lockS * 1000) : QVariant(QMetaType::fromType<qint64>());
-    const QVariantMap b{{QStringLiteral("k"), key}, {QStringLiteral("f"), lock ? 0 : failures}, {QStringLiteral("w"), windowStart},
+    // Back-off: the limit-th failure waits backoffStartS, each further one twice as long, up to lockS.
+    qint64 waitS = 0;
+    if (failures >= limit) {
+        const int doublings = std::min(failures - limit, 30);
+        waitS = std::min(m_throttle.lockS, m_throttle.backoffStartS * (qint64(1) << doublings));
+        waitS = std::max<qint64>(waitS, 1);
+    }
+    const QVariant lockedUntil = waitS > 0 ? QVariant(now + waitS * 1000) : QVariant(QMetaType::fromType<qint64>());
+    const QVariantMap b{{QStringLiteral("k"), key}, {QStringLiteral("f"), failures}, {QStringLiteral("w"), windowStart},
                         {QStringLiteral("l"), lockedUntil}};
     auto w = exists ? m_db.exec(QStringLiteral("UPDATE login_throttle SET failures = :f, window_start = :w, locked_until = :l WHERE throttle_key = :k"), b)
                     : m_db.exec(QStringLiteral("INSERT INTO login_throttle (throttle_key, failures, window_start, locked_until) VALUES (:k, :f, :w, :l)"), b);
     if (!w)
         qCWarning(lcAuth) << "login throttle not updated:" << w.error().message;
-    if (lockedNow)
-        *lockedNow = lock;
+    return waitS;
 }
 
 void AuthService::clearFailures(const QString &key)
@@ -207,10 +229,49 @@ void AuthService::clearFailures(const QString &key)
         qCWarning(lcAuth) << "login throttle not cleared:" << r.error().message;
 }
 
+namespace {
+QString knownKey(const QString &email, const QString &network) { return QStringLiteral("known:") + email + u'|' + network; }
+} // namespace
+
+bool AuthService::isKnownSource(const QString &email, const QString &network)
+{
+    auto q = m_db.exec(QStringLiteral("SELECT window_start FROM login_throttle WHERE throttle_key = :k"), {{QStringLiteral("k"), knownKey(email, network)}});
+    return q && q->next() && Storage::nowMs() - q->value(0).toLongLong() < qint64(m_throttle.knownSourceDays) * 86400 * 1000;
+}
+
+void AuthService::rememberSource(const QString &email, const QString &network)
+{
+    // A known source is a row of the throttle table that never locks: window_start is its last successful login.
+    const QVariantMap b{{QStringLiteral("k"), knownKey(email, network)}, {QStringLiteral("t"), Storage::nowMs()}};
+    auto u = m_db.exec(QStringLiteral("UPDATE login_throttle SET window_start = :t WHERE throttle_key = :k"), b);
+    if (u && u->numRowsAffected() == 0)
+        u = m_db.exec(QStringLiteral("INSERT INTO login_throttle (throttle_key, failures, window_start, locked_until) VALUES (:k, 0, :t, NULL)"), b);
+    if (!u)
+        qCWarning(lcAuth) << "known login source not recorded:" << u.error().message;
+}
+
+QString AuthService::sourceNetwork(const QString &peer)
+{
+    QHostAddress a(peer);
+    if (a.isNull())
+        return peer.left(64);
+    bool mapped = false;
+    const quint32 v4 = a.toIPv4Address(&mapped);
+    if (mapped)
+        return QHostAddress(v4).toString();
+    Q_IPV6ADDR bytes = a.toIPv6Address();
+    for (int i = 8; i < 16; ++i)
+        bytes[i] = 0;
+    return QHostAddress(bytes).toString() + QStringLiteral("/64");
+}
+
 Result<Session> AuthService::newSession(const QString &userId, const QString &source)
 {
     Session s;
-    s.token = randomToken(32);
+    auto token = randomToken(32);
+    if (!token)
+        return fail(token.error());
+    s.token = *token;
     s.expiresAt = QDateTime::currentDateTimeUtc().addSecs(m_sessionLifetimeS);
     auto ins = m_db.exec(QStringLiteral("INSERT INTO sessions (token_hash, user_id, created_at, expires_at, source) VALUES (:h, :u, :c, :e, :s)"),
                          {{QStringLiteral("h"), tokenHash(s.token)}, {QStringLiteral("u"), userId}, {QStringLiteral("c"), Storage::nowMs()},
@@ -220,68 +281,110 @@ Result<Session> AuthService::newSession(const QString &userId, const QString &so
     return s;
 }
 
-Result<Session> AuthService::login(const QString &emailIn, const QString &password, const QString &source, LoginThrottle *throttle)
+struct AuthService::LoginAttempt
 {
-    const QString email = emailIn.trimmed().toLower();
-    const QString accountKey = QStringLiteral("account:") + email;
-    const QString sourceKey = QStringLiteral("source:") + source;
+    QString email;
+    QString network;
+    QString accountKey; ///< the account's own count, or the account's count for this known source
+    QString sourceKey;
+    bool knownSource = false;
     Principal who;
-    who.email = email;
-    who.source = source;
+    bool found = false;
+    QString hash;
+    bool userActive = false;
+    bool tenantActive = false;
+};
 
-    // Throttled callers are refused before any password check, so a locked account is no password oracle.
-    const qint64 sourceWait = lockedFor(sourceKey);
-    const qint64 accountWait = sourceWait > 0 ? 0 : lockedFor(accountKey);
+void AuthService::login(const QString &emailIn, const QString &password, const QString &source, LoginDone done)
+{
+    auto a = std::make_shared<LoginAttempt>();
+    a->email = emailIn.trimmed().toLower();
+    a->network = sourceNetwork(source);
+    a->knownSource = isKnownSource(a->email, a->network);
+    a->accountKey = QStringLiteral("account:") + a->email + (a->knownSource ? u'|' + a->network : QString());
+    a->sourceKey = QStringLiteral("source:") + a->network;
+    a->who.email = a->email;
+    a->who.source = source;
+
+    // Throttled callers are refused before any password check, so a waiting account is no password oracle.
+    const qint64 sourceWait = lockedFor(a->sourceKey);
+    const qint64 accountWait = sourceWait > 0 ? 0 : lockedFor(a->accountKey);
     if (sourceWait > 0 || accountWait > 0) {
-        if (throttle)
-            *throttle = {sourceWait > 0 ? LoginThrottle::Kind::Source : LoginThrottle::Kind::Account, std::max(sourceWait, accountWait)};
-        audit(m_db, &who, QStringLiteral("auth.login_refused"), QStringLiteral("user"), QString(),
-              sourceWait > 0 ? QStringLiteral("login refused: too many failed logins from %1").arg(source)
-                             : QStringLiteral("login refused: account %1 is temporarily locked").arg(email));
-        return fail(Error::forbidden(sourceWait > 0
-            ? QStringLiteral("too many failed logins from your address; try again in %1 s").arg(sourceWait)
-            : QStringLiteral("this account is temporarily locked after repeated failed logins; try again in %1 s").arg(accountWait)));
+        audit(m_db, &a->who, QStringLiteral("auth.login_refused"), QStringLiteral("user"), QString(),
+              sourceWait > 0 ? QStringLiteral("login refused: too many failed logins from %1").arg(a->network)
+                             : QStringLiteral("login refused: account %1 backs off after failed logins%2")
+                                   .arg(a->email, a->knownSource ? QStringLiteral(" from %1").arg(a->network) : QString()));
+        done(fail(Error::forbidden(sourceWait > 0
+                 ? QStringLiteral("too many failed logins from your network; try again in %1 s").arg(sourceWait)
+                 : QStringLiteral("this account is temporarily locked after repeated failed logins; try again in %1 s").arg(accountWait))),
+             {sourceWait > 0 ? LoginThrottle::Kind::Source : LoginThrottle::Kind::Account, std::max(sourceWait, accountWait)});
+        return;
+    }
+    if (m_hashing >= m_maxHashing) {
+        qCWarning(lcAuth) << "login from" << source << "refused:" << m_hashing << "password checks are already running";
+        done(fail(Error::unavailable(QStringLiteral("the server is checking %1 other logins; try again in a second").arg(m_hashing))),
+             {LoginThrottle::Kind::Busy, 1});
+        return;
     }
 
     auto q = m_db.exec(QStringLiteral("SELECT u.id, u.tenant_id, u.password_hash, u.active, u.role, t.active FROM users u "
                                       "JOIN tenants t ON t.id = u.tenant_id WHERE u.email = :e"),
-                       {{QStringLiteral("e"), email}});
-    if (!q)
-        return fail(q.error());
-    const bool found = q->next();
-    const QString hash = found ? q->value(2).toString() : dummyHash();
-    const bool passwordOk = verifyPassword(password, hash) && found;
-    if (found) {
-        who.userId = q->value(0).toString();
-        who.tenantId = q->value(1).toString();
-        who.homeTenantId = who.tenantId;
+                       {{QStringLiteral("e"), a->email}});
+    if (!q) {
+        done(fail(q.error()), {});
+        return;
     }
-    const bool userActive = found && q->value(3).toBool();
-    const bool tenantActive = found && (q->value(5).toBool() || q->value(4).toString() == roleName(Role::PlatformAdmin));
+    a->found = q->next();
+    if (a->found) {
+        a->hash = q->value(2).toString();
+        a->who.userId = q->value(0).toString();
+        a->who.tenantId = q->value(1).toString();
+        a->who.homeTenantId = a->who.tenantId;
+        a->userActive = q->value(3).toBool();
+        a->tenantActive = q->value(5).toBool() || q->value(4).toString() == roleName(Role::PlatformAdmin);
+    }
+
+    // argon2id on a worker; the answer comes back to this thread through m_context's event queue.
+    ++m_hashing;
+    QObject *context = m_context.get();
+    m_hashPool->start([this, a, password, context, done = std::move(done)]() mutable {
+        // An unknown e-mail is checked against a dummy hash: the same work, so timing does not tell which accounts exist.
+        const bool ok = verifyPassword(password, a->found ? a->hash : dummyHash()) && a->found;
+        QMetaObject::invokeMethod(context, [this, a, ok, done = std::move(done)] {
+            --m_hashing;
+            done(finishLogin(*a, ok), {});
+        }, Qt::QueuedConnection);
+    });
+}
+
+Result<Session> AuthService::finishLogin(LoginAttempt &a, bool passwordOk)
+{
+    Principal &who = a.who;
     if (!passwordOk) {
-        bool accountLocked = false, sourceLocked = false;
-        recordFailure(accountKey, m_throttle.accountFailures, &accountLocked);
-        recordFailure(sourceKey, m_throttle.sourceFailures, &sourceLocked);
+        const qint64 accountWait = recordFailure(a.accountKey, m_throttle.accountFailures);
+        const qint64 sourceWait = recordFailure(a.sourceKey, m_throttle.sourceFailures);
         audit(m_db, &who, QStringLiteral("auth.login_failed"), QStringLiteral("user"), who.userId,
-              QStringLiteral("failed login for %1%2").arg(email, found ? QString() : QStringLiteral(" (no such account)")), who.tenantId);
-        if (accountLocked || sourceLocked) {
-            qCWarning(lcAuth) << "login throttled after repeated failures:" << (accountLocked ? QStringLiteral("account") : QStringLiteral("address"))
-                              << (accountLocked ? email : source) << "for" << m_throttle.lockS << "s";
-            audit(m_db, &who, QStringLiteral("auth.lockout"), QStringLiteral("user"), who.userId,
-                  accountLocked ? QStringLiteral("account %1 locked for %2 s").arg(email).arg(m_throttle.lockS)
-                                : QStringLiteral("address %1 throttled for %2 s").arg(source).arg(m_throttle.lockS), who.tenantId);
+              QStringLiteral("failed login for %1%2").arg(a.email, a.found ? QString() : QStringLiteral(" (no such account)")), who.tenantId);
+        if (accountWait > 0 || sourceWait > 0) {
+            const QString what = accountWait > 0
+                ? QStringLiteral("account %1%2 waits %3 s").arg(a.email, a.knownSource ? QStringLiteral(" (from its known network %1)").arg(a.network)
+                                                                                        : QStringLiteral(" (from unknown networks)")).arg(accountWait)
+                : QStringLiteral("network %1 waits %2 s").arg(a.network).arg(sourceWait);
+            qCWarning(lcAuth).noquote() << "login throttled after repeated failures:" << what;
+            audit(m_db, &who, QStringLiteral("auth.lockout"), QStringLiteral("user"), who.userId, what, who.tenantId);
         }
         return fail(Error::unauthorized(QStringLiteral("wrong e-mail or password")));
     }
-    if (!userActive || !tenantActive) {
+    if (!a.userActive || !a.tenantActive) {
         audit(m_db, &who, QStringLiteral("auth.login_failed"), QStringLiteral("user"), who.userId,
-              QStringLiteral("login for %1 refused: %2").arg(email, !userActive ? QStringLiteral("account deactivated") : QStringLiteral("tenant deactivated")),
+              QStringLiteral("login for %1 refused: %2").arg(a.email, !a.userActive ? QStringLiteral("account deactivated") : QStringLiteral("tenant deactivated")),
               who.tenantId);
-        return fail(Error::unauthorized(!userActive ? QStringLiteral("this account is deactivated; ask an administrator")
-                                                    : QStringLiteral("the organisation of this account is deactivated; ask the platform administrator")));
+        return fail(Error::unauthorized(!a.userActive ? QStringLiteral("this account is deactivated; ask an administrator")
+                                                      : QStringLiteral("the organisation of this account is deactivated; ask the platform administrator")));
     }
-    clearFailures(accountKey);
-    auto s = newSession(who.userId, source);
+    clearFailures(a.accountKey);
+    rememberSource(a.email, a.network);
+    auto s = newSession(who.userId, who.source);
     if (!s)
         return fail(s.error());
     audit(m_db, &who, QStringLiteral("auth.login"), QStringLiteral("user"), who.userId, QStringLiteral("login"), who.tenantId);
@@ -482,7 +585,10 @@ Result<QJsonObject> AuthService::createToken(const Principal &who, const QJsonOb
         return fail(Error::invalid(QStringLiteral("\"expires_in_days\" must be from 1 to %1").arg(kMaxTokenDays)));
     // The token belongs to its creator's account and is scoped to the creator's own tenant.
     const QString id = newUuid();
-    const QString secret = QString::fromLatin1(kApiTokenPrefix) + randomToken(32);
+    auto random = randomToken(32);
+    if (!random)
+        return fail(random.error());
+    const QString secret = QString::fromLatin1(kApiTokenPrefix) + *random;
     const qint64 now = Storage::nowMs();
     const qint64 expires = now + qint64(days) * 86400 * 1000;
     const QString name = body.value(QStringLiteral("name")).toString().trimmed();

@@ -8,6 +8,12 @@
 #include <QtCore/QJsonObject>
 #include <QtCore/QString>
 
+#include <functional>
+#include <memory>
+
+class QObject;
+class QThreadPool;
+
 namespace Fleetdeck {
 namespace Storage { class Database; }
 
@@ -28,18 +34,25 @@ struct BootstrapResult
 /// Why a login was refused before the password was even looked at.
 struct LoginThrottle
 {
-    enum class Kind { None, Account, Source };
+    /// Account: the account backs off (for this source); Source: the source network failed too often;
+    /// Busy: too many password checks are already running.
+    enum class Kind { None, Account, Source, Busy };
     Kind kind = Kind::None;
     qint64 retryAfterS = 0;
 };
 
-/// Limits of login throttling (defaults: 5 failures per account or 20 per address within 15 min lock for 15 min).
+/// Limits of login throttling. Failures are counted per account and per source network (an IPv4 address or an
+/// IPv6 /64) within `windowS`. From `accountFailures` on, each further failure doubles the account's wait, from
+/// `backoffStartS` up to `lockS`. A source that logged in to the account before ("known", for `knownSourceDays`)
+/// counts its failures apart, so strangers failing on an account never lock its owner out.
 struct ThrottlePolicy
 {
     int accountFailures = 5;
     int sourceFailures = 20;
     qint64 windowS = 15 * 60;
     qint64 lockS = 15 * 60;
+    qint64 backoffStartS = 30;
+    int knownSourceDays = 90;
 };
 
 /// Identity and access: users' passwords (argon2id), login sessions with expiry, refresh and logout, login
@@ -48,15 +61,24 @@ class AuthService
 {
 public:
     explicit AuthService(Storage::Database &db);
+    ~AuthService();
 
     Storage::Database &database() { return m_db; }
 
     /// First start: the default tenant and the platform admin. Later starts find both and change nothing.
     [[nodiscard]] Result<BootstrapResult> bootstrap(const QString &dataDir, const QString &adminEmail, const QString &adminPassword);
 
-    /// A new session. When refused by throttling, `throttle` (if given) says which limit and for how long.
-    [[nodiscard]] Result<Session> login(const QString &email, const QString &password, const QString &source,
-                                        LoginThrottle *throttle = nullptr);
+    using LoginDone = std::function<void(Result<Session>, LoginThrottle)>;
+    /// A new session, answered through `done` on this thread: at once when refused before any password check
+    /// (throttled, or too many checks running: the LoginThrottle says which and for how long), otherwise after
+    /// the password was checked on a worker thread (argon2id takes ~50 ms and 19 MiB: never on the event loop).
+    /// `source` is the peer address.
+    void login(const QString &email, const QString &password, const QString &source, LoginDone done);
+    /// Password checks running or waiting for a worker; at most `maxHashing`.
+    int hashing() const { return m_hashing; }
+    void setMaxHashing(int checks) { m_maxHashing = checks; }
+    /// The network a login's failures are counted under: an IPv4 address, or the /64 of an IPv6 address.
+    static QString sourceNetwork(const QString &peer);
     /// A login session token or an API token (`fdt_…`) → who is asking.
     [[nodiscard]] Result<Principal> authenticate(const QString &bearerToken);
     /// Ends the caller's login session (API tokens are revoked through revokeToken instead).
@@ -91,15 +113,24 @@ public:
     static constexpr int kMaxTokenDays = 365;
 
 private:
+    struct LoginAttempt;
     Result<Session> newSession(const QString &userId, const QString &source);
     /// Seconds until `key` may try again, or 0.
     qint64 lockedFor(const QString &key);
-    void recordFailure(const QString &key, int limit, bool *lockedNow);
+    /// Counts a failure; answers the seconds `key` is now locked for (0 below the limit).
+    qint64 recordFailure(const QString &key, int limit);
     void clearFailures(const QString &key);
+    bool isKnownSource(const QString &email, const QString &network);
+    void rememberSource(const QString &email, const QString &network);
+    Result<Session> finishLogin(LoginAttempt &a, bool passwordOk);
 
     Storage::Database &m_db;
     qint64 m_sessionLifetimeS = 12 * 3600;
     ThrottlePolicy m_throttle;
+    int m_hashing = 0;
+    int m_maxHashing = 64;
+    std::unique_ptr<QObject> m_context; ///< where checked passwords come back to (this thread)
+    std::unique_ptr<QThreadPool> m_hashPool; ///< declared last: destroyed (and waited for) first
 };
 
 /// Records one change or security event; never throws away the caller's result on failure, only logs.
@@ -108,8 +139,8 @@ void audit(Storage::Database &db, const Principal *who, const QString &action, c
            const QString &objectId, const QString &summary, const QString &tenantId = {});
 
 QString newUuid();
-/// Cryptographically random bytes as base64url without padding.
-QString randomToken(int bytes);
+/// Cryptographically random bytes as base64url without padding; an error when OpenSSL has no randomness.
+[[nodiscard]] Result<QString> randomToken(int bytes);
 /// SHA-256 of a bearer token as hex: what the sessions and api_tokens tables store.
 QString tokenHash(const QString &token);
 

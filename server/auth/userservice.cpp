@@ -291,7 +291,13 @@ Result<QJsonObject> UserService::resetPassword(const Principal &who, const QStri
     if (auto st = mayManage(who, *target); !st)
         return fail(st.error());
     const bool generated = !body.contains(QStringLiteral("password"));
-    const QString password = generated ? randomToken(18) : body.value(QStringLiteral("password")).toString();
+    QString password = body.value(QStringLiteral("password")).toString();
+    if (generated) {
+        auto random = randomToken(18);
+        if (!random)
+            return fail(random.error());
+        password = *random;
+    }
     if (auto st = AuthService::checkPasswordPolicy(password, target->email); !st)
         return fail(st.error());
     auto hash = AuthService::hashPassword(password);
@@ -353,9 +359,11 @@ Result<QJsonObject> UserService::exportData(const Principal &who, const QString 
                                   {QStringLiteral("expires_at"), Json::timestamp(msToTime(t->value(4)))},
                                   {QStringLiteral("revoked_at"), Json::timestamp(msToTime(t->value(5)))},
                                   {QStringLiteral("last_used_at"), Json::timestamp(msToTime(t->value(6)))}});
+    // Only the rows of the tenant the caller acts in: a tenant admin reads no other tenant's audit log (the
+    // platform admin, acting in each tenant in turn, exports each tenant's part).
     auto a = m_db.exec(QStringLiteral("SELECT id, at, action, object_type, object_id, summary, source FROM audit_log "
-                                      "WHERE actor_id = :u OR actor = :e OR (object_type = 'user' AND object_id = :u) ORDER BY id"),
-                       {{QStringLiteral("u"), userId}, {QStringLiteral("e"), target->email}});
+                                      "WHERE tenant_id = :t AND (actor_id = :u OR actor = :e OR (object_type = 'user' AND object_id = :u)) ORDER BY id"),
+                       {{QStringLiteral("u"), userId}, {QStringLiteral("e"), target->email}, {QStringLiteral("t"), who.tenantId}});
     if (!a)
         return fail(a.error());
     while (a->next())
@@ -389,21 +397,29 @@ Result<QJsonObject> UserService::erase(const Principal &who, const QString &user
     const qint64 now = Storage::nowMs();
     QString like = target->email;
     like.replace(u'\\', QStringLiteral("\\\\")).replace(u'%', QStringLiteral("\\%")).replace(u'_', QStringLiteral("\\_"));
+    const QString tenantScope = who.role == Role::PlatformAdmin ? QString() : QStringLiteral(" AND tenant_id = :t");
     if (auto st = m_db.transaction(); !st)
         return fail(st.error());
     const QList<std::pair<QString, QVariantMap>> steps = {
         // An unusable hash: no password verifies against it.
         {QStringLiteral("UPDATE users SET email = :anon, display_name = NULL, password_hash = '!erased', active = FALSE, erased_at = :now, updated_at = :now WHERE id = :id"),
          {{QStringLiteral("anon"), anon}, {QStringLiteral("now"), now}, {QStringLiteral("id"), userId}}},
-        // The audit log keeps what happened, but no longer who the person was (actor, address and summaries).
-        {QStringLiteral("UPDATE audit_log SET actor = :anon, source = NULL WHERE actor_id = :id OR actor = :e"),
+        // The audit log keeps what happened, but no longer who the person was (actor, address and summaries) — in
+        // the user's own tenant; only the platform admin, who may act in every tenant, erases across tenants.
+        {QStringLiteral("UPDATE audit_log SET actor = :anon, source = NULL WHERE (actor_id = :id OR actor = :e)") + tenantScope,
          {{QStringLiteral("anon"), anon}, {QStringLiteral("id"), userId}, {QStringLiteral("e"), target->email}}},
-        {QStringLiteral("UPDATE audit_log SET summary = REPLACE(summary, :e, :anon) WHERE summary LIKE :like ESCAPE '\\'"),
+        {QStringLiteral("UPDATE audit_log SET summary = REPLACE(summary, :e, :anon) WHERE summary LIKE :like ESCAPE '\\'") + tenantScope,
          {{QStringLiteral("anon"), anon}, {QStringLiteral("e"), target->email}, {QStringLiteral("like"), u'%' + like + u'%'}}},
         {QStringLiteral("UPDATE sessions SET source = NULL WHERE user_id = :id"), {{QStringLiteral("id"), userId}}},
-        {QStringLiteral("DELETE FROM login_throttle WHERE throttle_key = :k"), {{QStringLiteral("k"), QStringLiteral("account:") + target->email}}},
+        // Throttle counts and the networks the person logged in from are personal data too.
+        {QStringLiteral("DELETE FROM login_throttle WHERE throttle_key = :k OR throttle_key LIKE :account ESCAPE '\\' OR throttle_key LIKE :known ESCAPE '\\'"),
+         {{QStringLiteral("k"), QStringLiteral("account:") + target->email}, {QStringLiteral("account"), QStringLiteral("account:") + like + QStringLiteral("|%")},
+          {QStringLiteral("known"), QStringLiteral("known:") + like + QStringLiteral("|%")}}},
     };
-    for (const auto &[sql, bindings] : steps) {
+    for (const auto &[sql, stepBindings] : steps) {
+        QVariantMap bindings = stepBindings;
+        if (!tenantScope.isEmpty() && sql.endsWith(tenantScope))
+            bindings.insert(QStringLiteral("t"), target->tenantId);
         auto r = m_db.exec(sql, bindings);
         if (!r) {
             m_db.rollback();

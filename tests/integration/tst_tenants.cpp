@@ -107,6 +107,31 @@ class TestTenants : public QObject
             qWarning() << "audit:" << r.status << r.body;
         return r.json().value(QStringLiteral("items")).toArray();
     }
+    struct Direct
+    {
+        bool answered = false;
+        bool ok = false;
+        LoginThrottle throttle;
+        QString message;
+    };
+    /// A login straight through AuthService with a chosen source address (loopback cannot come from many networks).
+    std::shared_ptr<Direct> startLogin(const QString &email, const QString &password, const QString &source)
+    {
+        auto out = std::make_shared<Direct>();
+        m_server->app().auth().login(email, password, source, [out](Result<Session> s, LoginThrottle t) {
+            out->answered = true;
+            out->ok = bool(s);
+            out->throttle = t;
+            out->message = s ? QString() : s.error().message;
+        });
+        return out;
+    }
+    Direct loginFrom(const QString &email, const QString &password, const QString &source)
+    {
+        auto d = startLogin(email, password, source);
+        waitFor([&] { return d->answered; }, 30000);
+        return *d;
+    }
     QSet<QString> auditActions(const QString &tenant)
     {
         QSet<QString> actions;
@@ -164,7 +189,7 @@ private Q_SLOTS:
         Reply throttled = login(QStringLiteral("admin@localhost"), m_server->adminPassword());
         QCOMPARE(throttled.status, 429);
         QVERIFY(throttled.headers.value("retry-after").toInt() >= 1);
-        QVERIFY(throttled.detail().contains(QStringLiteral("your address")));
+        QVERIFY2(throttled.detail().contains(QStringLiteral("your network")), qPrintable(throttled.detail()));
         QTest::qWait(2100);
         QCOMPARE(login(QStringLiteral("admin@localhost"), m_server->adminPassword()).status, 200);
 
@@ -172,6 +197,90 @@ private Q_SLOTS:
         QVERIFY(actions.contains(QStringLiteral("auth.lockout")));
         QVERIFY(actions.contains(QStringLiteral("auth.login_refused")));
         QVERIFY(actions.contains(QStringLiteral("auth.login_failed")));
+    }
+
+    void strangersCannotLockTheOwnerOut()
+    {
+        m_server->app().auth().setThrottlePolicy({3, 100, 600, 600, 600, 90});
+        const QString tenant = makeTenant();
+        makeUser(tenant, QStringLiteral("operator"), QStringLiteral("owner@t.test"), QStringLiteral("the owner's password"));
+        const QString home = QStringLiteral("198.51.100.7");
+        QVERIFY(loginFrom(QStringLiteral("owner@t.test"), QStringLiteral("the owner's password"), home).ok); // home is now known
+
+        // Strangers on other networks fail on the account until it backs off for them...
+        for (const QString &net : {QStringLiteral("203.0.113.5"), QStringLiteral("2001:db8:1::5"), QStringLiteral("2001:db8:2::5")})
+            QVERIFY(!loginFrom(QStringLiteral("owner@t.test"), QStringLiteral("a guess"), net).ok);
+        const Direct stranger = loginFrom(QStringLiteral("owner@t.test"), QStringLiteral("the owner's password"), QStringLiteral("192.0.2.9"));
+        QVERIFY(!stranger.ok);
+        QCOMPARE(stranger.throttle.kind, LoginThrottle::Kind::Account);
+        QCOMPARE(stranger.throttle.retryAfterS, qint64(600));
+        // ...while the owner, from the network they logged in from before, still gets in.
+        QVERIFY(loginFrom(QStringLiteral("owner@t.test"), QStringLiteral("the owner's password"), home).ok);
+        // Failures from the known network count on their own.
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(!loginFrom(QStringLiteral("owner@t.test"), QStringLiteral("a typo"), home).ok);
+        QCOMPARE(loginFrom(QStringLiteral("owner@t.test"), QStringLiteral("the owner's password"), home).throttle.kind, LoginThrottle::Kind::Account);
+
+        // An IPv6 source is its /64: another address in the same /64 is the same network, a known one included.
+        QCOMPARE(AuthService::sourceNetwork(QStringLiteral("2001:db8:1:2:aaaa::1")), QStringLiteral("2001:db8:1:2::/64"));
+        QCOMPARE(AuthService::sourceNetwork(QStringLiteral("::ffff:192.0.2.1")), QStringLiteral("192.0.2.1"));
+        makeUser(tenant, QStringLiteral("viewer"), QStringLiteral("v6@t.test"), QStringLiteral("the v6 password"));
+        QVERIFY(loginFrom(QStringLiteral("v6@t.test"), QStringLiteral("the v6 password"), QStringLiteral("2001:db8:5:5::1")).ok);
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(!loginFrom(QStringLiteral("v6@t.test"), QStringLiteral("wrong"), QStringLiteral("2001:db8:5:5::%1").arg(i + 100)).ok);
+        QCOMPARE(loginFrom(QStringLiteral("v6@t.test"), QStringLiteral("the v6 password"), QStringLiteral("2001:db8:5:5::1")).throttle.kind,
+                 LoginThrottle::Kind::Account);
+        QVERIFY(loginFrom(QStringLiteral("v6@t.test"), QStringLiteral("the v6 password"), QStringLiteral("2001:db8:6::1")).ok);
+    }
+
+    void failedLoginsBackOffStepByStep()
+    {
+        // Waits of 1, 2, 4 s, capped at 4 s.
+        m_server->app().auth().setThrottlePolicy({2, 100, 600, 4, 1, 90});
+        const QString tenant = makeTenant();
+        makeUser(tenant, QStringLiteral("viewer"), QStringLiteral("slow@t.test"), QStringLiteral("the right password"));
+        const QString net = QStringLiteral("203.0.113.77");
+        QCOMPARE(loginFrom(QStringLiteral("slow@t.test"), QStringLiteral("wrong"), net).throttle.kind, LoginThrottle::Kind::None);
+        QVERIFY(!loginFrom(QStringLiteral("slow@t.test"), QStringLiteral("wrong"), net).ok); // the 2nd: waits 1 s
+        QCOMPARE(loginFrom(QStringLiteral("slow@t.test"), QStringLiteral("the right password"), net).throttle.retryAfterS, qint64(1));
+        QTest::qWait(1100);
+        QVERIFY(!loginFrom(QStringLiteral("slow@t.test"), QStringLiteral("wrong"), net).ok); // the 3rd: 2 s
+        QCOMPARE(loginFrom(QStringLiteral("slow@t.test"), QStringLiteral("the right password"), net).throttle.retryAfterS, qint64(2));
+        QTest::qWait(2100);
+        QVERIFY(!loginFrom(QStringLiteral("slow@t.test"), QStringLiteral("wrong"), net).ok); // the 4th: 4 s
+        const Direct waiting = loginFrom(QStringLiteral("slow@t.test"), QStringLiteral("the right password"), net);
+        QCOMPARE(waiting.throttle.kind, LoginThrottle::Kind::Account);
+        QCOMPARE(waiting.throttle.retryAfterS, qint64(4));
+        QVERIFY2(waiting.message.contains(QStringLiteral("try again in 4 s")), qPrintable(waiting.message));
+    }
+
+    void passwordsAreCheckedOffTheEventLoop()
+    {
+        auto &auth = m_server->app().auth();
+        auth.setMaxHashing(2);
+        const QString pw = m_server->adminPassword();
+        auto first = startLogin(QStringLiteral("admin@localhost"), pw, QStringLiteral("192.0.2.50"));
+        auto second = startLogin(QStringLiteral("nobody-here@t.test"), QStringLiteral("whatever"), QStringLiteral("192.0.2.51"));
+        // Both are still being checked when login() returns: the hash runs on a worker, not inside the call.
+        QVERIFY(!first->answered);
+        QVERIFY(!second->answered);
+        QCOMPARE(auth.hashing(), 2);
+        // A third beyond the bound is refused at once, with when to retry.
+        auto third = startLogin(QStringLiteral("admin@localhost"), pw, QStringLiteral("192.0.2.52"));
+        QVERIFY(third->answered);
+        QCOMPARE(third->throttle.kind, LoginThrottle::Kind::Busy);
+        QCOMPARE(third->throttle.retryAfterS, qint64(1));
+        waitFor([&] { return first->answered && second->answered; }, 30000);
+        QVERIFY(first->ok);
+        QVERIFY(!second->ok);
+        QCOMPARE(auth.hashing(), 0);
+        // Over HTTPS the busy answer is a 503 with Retry-After; an idle server answers the login itself.
+        QCOMPARE(login(QStringLiteral("admin@localhost"), pw).status, 200);
+        auth.setMaxHashing(0);
+        const Reply busy = login(QStringLiteral("admin@localhost"), pw);
+        QCOMPARE(busy.status, 503);
+        QCOMPARE(busy.headers.value("retry-after"), QByteArray("1"));
+        QVERIFY(busy.headers.value("content-type").startsWith("application/problem+json"));
     }
 
     void sessionsExpireRefreshAndLogOut()
@@ -395,9 +504,41 @@ private Q_SLOTS:
         auto raw = m_server->app().database().exec(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE actor LIKE '%rin.erasable%' OR summary LIKE '%rin.erasable%'"));
         QVERIFY(raw && raw->next());
         QCOMPARE(raw->value(0).toInt(), 0);
+        // The networks Erin logged in from and her throttle counts are gone too.
+        auto throttle = m_server->app().database().exec(QStringLiteral("SELECT COUNT(*) FROM login_throttle WHERE throttle_key LIKE '%rin.erasable%'"));
+        QVERIFY(throttle && throttle->next());
+        QCOMPARE(throttle->value(0).toInt(), 0);
         QCOMPARE(call("GET", QStringLiteral("/v1/auth/me"), token).status, 401);
         QCOMPARE(login(QStringLiteral("erin.erasable@pd.test"), QStringLiteral("erin's password 1")).status, 401);
         QVERIFY(!call("GET", QStringLiteral("/v1/users/%1/export").arg(id), m_admin, {}, tenant).body.toLower().contains("erin"));
+    }
+
+    void aTenantAdminsExportAndErasureStayInTheTenant()
+    {
+        const QString home = makeTenant(), other = makeTenant();
+        const auto [adminId, adminToken] = makeUser(home, QStringLiteral("tenant-admin"), QStringLiteral("boss@home.test"), QStringLiteral("the boss password"));
+        const auto [id, token] = makeUser(home, QStringLiteral("viewer"), QStringLiteral("frank@home.test"), QStringLiteral("frank's password 1"));
+        Q_UNUSED(adminId);
+        Q_UNUSED(token);
+        // Another tenant's audit log names the same e-mail address (its own record of something Frank was part of).
+        Principal elsewhere;
+        elsewhere.email = QStringLiteral("someone@other.test");
+        elsewhere.tenantId = other;
+        audit(m_server->app().database(), &elsewhere, QStringLiteral("note"), QStringLiteral("device"), QString(),
+              QStringLiteral("frank@home.test asked for access"), other);
+        const Reply exported = call("GET", QStringLiteral("/v1/users/%1/export").arg(id), adminToken);
+        QCOMPARE(exported.status, 200);
+        QVERIFY2(!exported.body.contains("asked for access"), exported.body.constData());
+        QCOMPARE(call("POST", QStringLiteral("/v1/users/%1/erase").arg(id), adminToken).status, 200);
+        // The home tenant forgets Frank; the other tenant's log is not the home admin's to rewrite.
+        auto mine = m_server->app().database().exec(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE tenant_id = :t AND summary LIKE '%frank@home.test%'"),
+                                                    {{QStringLiteral("t"), home}});
+        QVERIFY(mine && mine->next());
+        QCOMPARE(mine->value(0).toInt(), 0);
+        auto theirs = m_server->app().database().exec(QStringLiteral("SELECT COUNT(*) FROM audit_log WHERE tenant_id = :t AND summary = 'frank@home.test asked for access'"),
+                                                      {{QStringLiteral("t"), other}});
+        QVERIFY(theirs && theirs->next());
+        QCOMPARE(theirs->value(0).toInt(), 1);
     }
 
     void lastPlatformAdminIsKept()
