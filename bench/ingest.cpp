@@ -208,6 +208,10 @@ int main(int argc, char *argv[])
         std::fprintf(stderr, "server not healthy; see %s-server.log\n", qPrintable(server.dataDir));
         { std::fprintf(stderr, "benchmark step 3 failed\n"); return 1; }
     }
+    // The health details (stored counts) are for signed-in callers; sessions survive the restarts below.
+    health.setToken(health.requestSync("POST", QStringLiteral("/v1/auth/login"),
+                                       {{QStringLiteral("email"), QStringLiteral("admin@localhost")}, {QStringLiteral("password"), QStringLiteral("bench-password-1")}})
+                        .body.value(QStringLiteral("token")).toString());
     Sim::FleetOptions fo;
     fo.server = QUrl(QStringLiteral("https://127.0.0.1:%1").arg(server.httpPort));
     fo.caFile = caFile;

@@ -107,7 +107,8 @@ void FleetPoller::fetchPage(const QString &cursor)
 void FleetPoller::fetchHealth()
 {
     m_healthBusy = true;
-    m_api->get(u"/v1/health"_s, {}, ApiClient::Auth::None, this, [this](const ApiResult<QJsonDocument> &result) {
+    // With the token: the details (database, broker, version, live socket URL) are for signed-in callers.
+    m_api->get(u"/v1/health"_s, {}, ApiClient::Auth::Bearer, this, [this](const ApiResult<QJsonDocument> &result) {
         m_healthBusy = false;
         // A degraded server may answer 503 with a health body: that is still an answer.
         const QJsonDocument doc = result ? *result : result.error().body;

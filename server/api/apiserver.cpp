@@ -73,12 +73,16 @@ QByteArray serialise(const Response &resp)
 /// Content-Length, so that an oversized request is refused before QtHttpServer buffers its body.
 struct RequestFramer
 {
-    enum class Verdict { Ok, TooLarge, HeadersTooLarge, LengthRequired };
+    enum class Verdict { Ok, TooLarge, HeadersTooLarge, LengthRequired, BadLength };
     static constexpr qsizetype kMaxHeaderBytes = 64 * 1024;
 
     QByteArray headerBuffer;
     qint64 bodyRemaining = 0;
     bool rejected = false;
+    /// After a refusal: body bytes still to read and throw away before closing, so that the client, which may
+    /// still be sending, reads the answer instead of a connection reset (nginx's lingering close).
+    qint64 drainLeft = 0;
+    QString badLength; ///< why a Content-Length was refused
 
     bool midRequest() const { return !headerBuffer.isEmpty() || bodyRemaining > 0; }
 
@@ -99,27 +103,58 @@ struct RequestFramer
                     return Verdict::HeadersTooLarge;
                 return Verdict::Ok;
             }
-            const QByteArray head = headerBuffer.left(end).toLower();
+            const QByteArray head = headerBuffer.left(end);
             const qsizetype consumed = end + 4 - before;
             headerBuffer.clear();
             data = data.sliced(consumed);
             qint64 length = 0;
-            for (const QByteArray &line : head.split('\n')) {
-                if (line.startsWith("content-length:"))
-                    length = line.mid(15).trimmed().toLongLong();
-                else if (line.startsWith("transfer-encoding:") && line.contains("chunked"))
-                    return Verdict::LengthRequired;
+            int lengths = 0;
+            const QList<QByteArray> lines = head.split('\n');
+            for (qsizetype i = 1; i < lines.size(); ++i) { // the first line is the request line
+                const QByteArray &line = lines.at(i);
+                const qsizetype colon = line.indexOf(':');
+                if (colon <= 0)
+                    continue; // QtHttpServer refuses malformed header lines itself
+                const QByteArray name = line.left(colon).toLower();
+                if (name.trimmed() != name)
+                    return bad(QStringLiteral("a header name is followed by white space before its colon"));
+                const QByteArray value = line.mid(colon + 1).trimmed();
+                if (name == "content-length") {
+                    if (++lengths > 1)
+                        return bad(QStringLiteral("the request has more than one Content-Length header"));
+                    bool ok = !value.isEmpty() && value.size() <= 18;
+                    for (char c : value)
+                        ok = ok && c >= '0' && c <= '9';
+                    if (!ok)
+                        return bad(QStringLiteral("Content-Length must be a non-negative decimal number, not \"%1\"")
+                                       .arg(QString::fromLatin1(value.left(32))));
+                    length = value.toLongLong();
+                } else if (name == "transfer-encoding") {
+                    return Verdict::LengthRequired; // no chunked (or any other coded) request bodies
+                }
             }
             *announced = length;
-            if (length > maxBody)
+            if (length > maxBody) {
+                drainLeft = length - data.size(); // what is still to come of this body
                 return Verdict::TooLarge;
+            }
             bodyRemaining = length;
         }
         return Verdict::Ok;
     }
+
+private:
+    Verdict bad(QString why)
+    {
+        badLength = std::move(why);
+        return Verdict::BadLength;
+    }
 };
 
-void writeRaw(QTcpSocket *socket, int status, const QString &detail)
+/// A problem+json answer that closes the connection. With `lingerBytes`, the connection stays open to read and
+/// throw away up to that many more bytes (for at most a few seconds) before it closes, so that a client still
+/// sending its request body sees the answer rather than a reset.
+void writeRaw(QTcpSocket *socket, int status, const QString &detail, qint64 lingerBytes = 0)
 {
     const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("type"), QStringLiteral("about:blank")},
                                                       {QStringLiteral("title"), statusTitle(status)},
@@ -130,7 +165,11 @@ void writeRaw(QTcpSocket *socket, int status, const QString &detail)
                      + "Content-Type: application/problem+json\r\nContent-Length: " + QByteArray::number(body.size())
                      + "\r\nConnection: close\r\n\r\n" + body;
     socket->write(out);
-    socket->disconnectFromHost();
+    if (lingerBytes <= 0) {
+        socket->disconnectFromHost();
+        return;
+    }
+    QTimer::singleShot(5000, socket, [socket] { socket->disconnectFromHost(); });
 }
 
 } // namespace
@@ -206,7 +245,13 @@ void ApiServer::guard(QSslSocket *socket)
     connect(socket, &QIODevice::readyRead, this, [this, socket, framer, idle] {
         idle->start();
         if (framer->rejected) {
-            socket->readAll();
+            // Lingering after a refusal: read what the client still sends, close once the body is through.
+            const qint64 n = socket->readAll().size();
+            if (framer->drainLeft > 0) {
+                framer->drainLeft -= n;
+                if (framer->drainLeft <= 0)
+                    socket->disconnectFromHost();
+            }
             return;
         }
         qint64 announced = 0;
@@ -217,15 +262,23 @@ void ApiServer::guard(QSslSocket *socket)
         framer->rejected = true;
         ++m_rejected;
         socket->readAll(); // QtHttpServer never sees this request
+        // A client that does not wait for "100 Continue" is still sending: read up to 4× the cap before closing.
+        const qint64 linger = 4 * m_maxBodyBytes;
         switch (verdict) {
         case RequestFramer::Verdict::TooLarge:
-            writeRaw(socket, 413, QStringLiteral("the request body of %1 bytes exceeds the limit of %2 bytes").arg(announced).arg(m_maxBodyBytes));
+            framer->drainLeft = std::min(framer->drainLeft, linger);
+            writeRaw(socket, 413, QStringLiteral("the request body of %1 bytes exceeds the limit of %2 bytes").arg(announced).arg(m_maxBodyBytes),
+                     framer->drainLeft);
             break;
         case RequestFramer::Verdict::HeadersTooLarge:
             writeRaw(socket, 431, QStringLiteral("the request headers exceed %1 bytes").arg(RequestFramer::kMaxHeaderBytes));
             break;
         case RequestFramer::Verdict::LengthRequired:
-            writeRaw(socket, 411, QStringLiteral("chunked request bodies are not accepted; send Content-Length"));
+            framer->drainLeft = linger; // no length: linger for the bytes or the few seconds, whichever ends first
+            writeRaw(socket, 411, QStringLiteral("chunked request bodies are not accepted; send Content-Length"), linger);
+            break;
+        case RequestFramer::Verdict::BadLength:
+            writeRaw(socket, 400, framer->badLength);
             break;
         case RequestFramer::Verdict::Ok:
             break;

@@ -46,8 +46,16 @@ void RestApi::registerRoutes(Router &router, Services s)
     router.setAuthenticator([auth = s.auth](const QString &token) { return auth->authenticate(token); });
 
     router.add("GET", QStringLiteral("/v1/health"), Access::Public, QStringLiteral("Health of the server, its database and its broker"),
-               [s](Request &) {
+               [s](Request &req) {
                    auto [doc, ok] = s.health();
+                   // Anyone may ask whether the server is up; what it runs, where its database is and why its broker
+                   // failed is for callers with a valid token.
+                   const QByteArray authz = req.header("authorization");
+                   const bool authenticated = authz.size() > 7 && authz.left(7).compare("bearer ", Qt::CaseInsensitive) == 0 && s.auth
+                                              && s.auth->authenticate(QString::fromLatin1(authz.mid(7).trimmed()));
+                   if (!authenticated)
+                       doc = QJsonObject{{QStringLiteral("status"), doc.value(QStringLiteral("status"))},
+                                         {QStringLiteral("details"), QStringLiteral("send a bearer token (Authorization: Bearer ...) for the details")}};
                    return Response::json(doc, ok ? 200 : 503);
                });
 

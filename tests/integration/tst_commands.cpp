@@ -161,7 +161,7 @@ class TestCommands : public QObject
 
     QJsonObject commandsHealth()
     {
-        return m_server->request("GET", QStringLiteral("/v1/health")).json().value(QStringLiteral("commands")).toObject();
+        return m_server->request("GET", QStringLiteral("/v1/health"), {}, {}, m_server->adminToken()).json().value(QStringLiteral("commands")).toObject();
     }
 
 private Q_SLOTS:

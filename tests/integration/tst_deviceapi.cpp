@@ -16,6 +16,15 @@
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
 
+#include <arpa/inet.h>
+#include <atomic>
+#include <csignal>
+#include <netinet/in.h>
+#include <openssl/ssl.h>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+
 using namespace Fleetdeck;
 using namespace Fleetdeck::Test;
 
@@ -28,6 +37,57 @@ struct RegisteredDevice
     QString keyFile;
     QJsonObject response;
 };
+
+/// What Python `requests` does: a blocking client that writes the whole request (no "Expect: 100-continue") and only
+/// then reads. If the server closes while the body is still coming, the reset that follows the unread body
+/// discards the answer on the client's side before it reads it.
+QByteArray blockingExchange(quint16 port, const QByteArray &head, const QByteArray &body)
+{
+    std::signal(SIGPIPE, SIG_IGN);
+    QByteArray answer;
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    timeval tv{10, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    if (::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        return "connect failed";
+    }
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    SSL *ssl = SSL_new(ctx);
+    SSL_set_fd(ssl, fd);
+    if (SSL_connect(ssl) == 1) {
+        SSL_write(ssl, head.constData(), int(head.size()));
+        for (qsizetype at = 0; at < body.size();) { // in pieces over a third of a second, as over a real network
+            const int n = SSL_write(ssl, body.constData() + at, int(qMin<qsizetype>(64 * 1024, body.size() - at)));
+            ::usleep(10000);
+            if (n <= 0) { // what requests reports as "SSLEOFError: EOF occurred in violation of protocol"
+                answer = "the server closed while the body was being sent, after " + QByteArray::number(at) + " bytes";
+                break;
+            }
+            at += n;
+        }
+        char buf[4096];
+        while (!answer.startsWith("the server closed")) {
+            const int n = SSL_read(ssl, buf, sizeof buf);
+            if (n <= 0)
+                break;
+            answer.append(buf, n);
+            if (answer.contains("\r\n\r\n{") && answer.endsWith('}'))
+                break;
+        }
+    } else {
+        answer = "handshake failed";
+    }
+    SSL_free(ssl);
+    SSL_CTX_free(ctx);
+    ::close(fd);
+    return answer;
+}
 
 } // namespace
 
@@ -121,9 +181,17 @@ private Q_SLOTS:
 
     void healthIsOkWhenDatabaseAndBrokerAreUp()
     {
-        const HttpReply r = m_server->request("GET", QStringLiteral("/v1/health"));
+        // Without a token: only whether it is up (no version, database location or broker errors).
+        const HttpReply anonymous = m_server->request("GET", QStringLiteral("/v1/health"));
+        QCOMPARE(anonymous.status, 200);
+        QCOMPARE(anonymous.json().value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
+        QVERIFY2(!anonymous.json().contains(QStringLiteral("version")) && !anonymous.json().contains(QStringLiteral("database"))
+                     && !anonymous.json().contains(QStringLiteral("broker")), anonymous.body.constData());
+        QVERIFY(!m_server->request("GET", QStringLiteral("/v1/health"), {}, {}, "not-a-token").json().contains(QStringLiteral("database")));
+        const HttpReply r = m_server->request("GET", QStringLiteral("/v1/health"), {}, {}, token());
         QCOMPARE(r.status, 200);
         const QJsonObject h = r.json();
+        QVERIFY(!h.value(QStringLiteral("version")).toString().isEmpty());
         QCOMPARE(h.value(QStringLiteral("status")).toString(), QStringLiteral("ok"));
         QCOMPARE(h.value(QStringLiteral("database")).toObject().value(QStringLiteral("status")).toString(), QStringLiteral("up"));
         QCOMPARE(h.value(QStringLiteral("broker")).toObject().value(QStringLiteral("status")).toString(), QStringLiteral("connected"));
@@ -247,6 +315,32 @@ private Q_SLOTS:
         answer = m_server->rawExchange("POST /v1/devices HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
                                        + QByteArray::number(big.size()) + "\r\n\r\n" + big);
         QVERIFY2(answer.startsWith("HTTP/1.1 413"), answer.left(200).constData());
+        // A client that does not send "Expect: 100-continue" and writes all of a 2 MiB body before it reads still
+        // gets the 413: the server reads and discards the rest of the body before it closes.
+        {
+            QByteArray got;
+            std::atomic<bool> done = false;
+            std::thread client([&] {
+                got = blockingExchange(m_server->app().httpPort(),
+                                       "POST /v1/devices HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: "
+                                           + QByteArray::number(big.size()) + "\r\n\r\n",
+                                       big);
+                done = true;
+            });
+            waitFor([&] { return done.load(); }, 30000);
+            client.join();
+            QVERIFY2(got.startsWith("HTTP/1.1 413"), got.left(200).constData());
+            QVERIFY2(got.contains("exceeds the limit"), got.constData());
+        }
+        // Content-Length is read strictly: one, decimal, not negative; a request smuggled past it is refused.
+        for (const QByteArray &lengths : {QByteArray("Content-Length: 2\r\nContent-Length: 200"), QByteArray("Content-Length: -1"),
+                                          QByteArray("content-LENGTH: 2\r\nCONTENT-length: 2"), QByteArray("Content-Length: 2x"),
+                                          QByteArray("Content-Length : 2"), QByteArray("Content-Length: +2")}) {
+            answer = m_server->rawExchange("POST /v1/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n" + lengths
+                                           + "\r\n\r\n{}");
+            QVERIFY2(answer.startsWith("HTTP/1.1 400"), (lengths + " -> " + answer).constData());
+            QVERIFY2(answer.contains("Content-Length") || answer.contains("white space"), answer.constData());
+        }
         answer = m_server->rawExchange("POST /v1/devices HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n");
         QVERIFY2(answer.startsWith("HTTP/1.1 411"), answer.constData());
         answer = m_server->rawExchange("GET /v1/health HTTP/1.1\r\nHost: localhost\r\nX-Big: " + QByteArray(100 * 1024, 'y') + "\r\n\r\n");
@@ -367,7 +461,7 @@ private Q_SLOTS:
         // A malformed status message is refused and counted, and changes nothing.
         QVERIFY(clientA->publish(Topics::status(a.id), "{\"state\":\"dancing\"}", 1).has_value());
         QVERIFY(waitFor([&] {
-            return m_server->request("GET", QStringLiteral("/v1/health")).json().value(QStringLiteral("mqtt")).toObject()
+            return m_server->request("GET", QStringLiteral("/v1/health"), {}, {}, m_server->adminToken()).json().value(QStringLiteral("mqtt")).toObject()
                        .value(QStringLiteral("rejected_status_messages")).toInt() == 1;
         }, 5000));
         QCOMPARE(getDevice(a.id).value(QStringLiteral("status")).toString(), QStringLiteral("provisioned"));

@@ -88,7 +88,7 @@ class TestTelemetry : public QObject
         return QJsonDocument(QJsonObject{{QStringLiteral("seq"), seq}, {QStringLiteral("ts"), ts}, {QStringLiteral("metrics"), metrics}}).toJson(QJsonDocument::Compact);
     }
 
-    QJsonObject health() { return m_server->request("GET", QStringLiteral("/v1/health")).json().value(QStringLiteral("telemetry")).toObject(); }
+    QJsonObject health() { return m_server->request("GET", QStringLiteral("/v1/health"), {}, {}, m_server->adminToken()).json().value(QStringLiteral("telemetry")).toObject(); }
 
     QJsonArray points(const QString &query)
     {
@@ -501,7 +501,7 @@ private Q_SLOTS:
         };
         const QByteArray history = "GET /v1/devices/" + m_id.toLatin1() + "/telemetry?metric=o&from=" + QByteArray::number(now - 60000)
             + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token() + "\r\n\r\n";
-        const QByteArray health = "GET /v1/health HTTP/1.1\r\nHost: localhost\r\n\r\n";
+        const QByteArray health = "GET /v1/health HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token() + "\r\n\r\n";
         {
             QSslSocket socket;
             QVERIFY(open(socket));

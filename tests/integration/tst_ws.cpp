@@ -206,7 +206,7 @@ private Q_SLOTS:
             QVERIFY(waitFor([&] { return c->closed; }, 5000));
             QCOMPARE(c->socket.closeReason(), QStringLiteral("authentication failed"));
         }
-        const QJsonObject ws = m_server->request("GET", QStringLiteral("/v1/health")).json().value(QStringLiteral("websocket")).toObject();
+        const QJsonObject ws = m_server->request("GET", QStringLiteral("/v1/health"), {}, {}, m_server->adminToken()).json().value(QStringLiteral("websocket")).toObject();
         QCOMPARE(ws.value(QStringLiteral("closed_unauthenticated")).toInt(), 8);
     }
 
@@ -307,7 +307,7 @@ private Q_SLOTS:
         QCOMPARE(m_server->requestJson("PATCH", QStringLiteral("/v1/tenants/") + other, {{QStringLiteral("name"), QStringLiteral("elsewhere 2")}}, admin).status, 200);
         QVERIFY(mine->call(QStringLiteral("ping")).contains(QStringLiteral("result")));
         QVERIFY(!mine->closed);
-        const QJsonObject ws = m_server->request("GET", QStringLiteral("/v1/health")).json().value(QStringLiteral("websocket")).toObject();
+        const QJsonObject ws = m_server->request("GET", QStringLiteral("/v1/health"), {}, {}, m_server->adminToken()).json().value(QStringLiteral("websocket")).toObject();
         QCOMPARE(ws.value(QStringLiteral("closed_access_revoked")).toInt(), 2);
     }
 
@@ -318,7 +318,7 @@ private Q_SLOTS:
         RawWsClient raw;
         QVERIFY(raw.open(m_server->app().wsPort(), m_server->sslConfiguration()));
         raw.send(R"({"jsonrpc":"2.0","id":1,"method":"auth.login","params":{"token":")" + m_server->adminToken() + R"("}})");
-        const auto health = [&] { return m_server->request("GET", QStringLiteral("/v1/health")).json().value(QStringLiteral("websocket")).toObject(); };
+        const auto health = [&] { return m_server->request("GET", QStringLiteral("/v1/health"), {}, {}, m_server->adminToken()).json().value(QStringLiteral("websocket")).toObject(); };
         QVERIFY(waitFor([&] { return raw.tls.bytesAvailable() > 0; }, 5000)); // logged in
         QCOMPARE(health().value(QStringLiteral("clients")).toInt(), 1);
         // 400 requests for the 150 KB API description (60 MB of answers), never read: the server holds at most its
@@ -351,7 +351,7 @@ private Q_SLOTS:
         QVERIFY2(fourth->socket.closeReason().contains(QStringLiteral("the limit per source")), qPrintable(fourth->socket.closeReason()));
         // One closed: room for one more.
         open.pop_back();
-        QVERIFY(waitFor([&] { return m_server->request("GET", QStringLiteral("/v1/health")).json().value(QStringLiteral("websocket")).toObject()
+        QVERIFY(waitFor([&] { return m_server->request("GET", QStringLiteral("/v1/health"), {}, {}, m_server->adminToken()).json().value(QStringLiteral("websocket")).toObject()
                                          .value(QStringLiteral("clients")).toInt() == 2; }, 5000));
         QVERIFY(client(m_server->adminToken()));
 
@@ -379,7 +379,7 @@ private Q_SLOTS:
         QVERIFY2(refusal.contains("the limit per source"), refusal.constData());
         https.clear();
         QVERIFY(waitFor([&] { return m_server->request("GET", QStringLiteral("/v1/health")).status == 200; }, 5000));
-        const QJsonObject h = m_server->request("GET", QStringLiteral("/v1/health")).json();
+        const QJsonObject h = m_server->request("GET", QStringLiteral("/v1/health"), {}, {}, m_server->adminToken()).json();
         QVERIFY(h.value(QStringLiteral("http")).toObject().value(QStringLiteral("refused_connections")).toInt() >= 1);
         QCOMPARE(h.value(QStringLiteral("websocket")).toObject().value(QStringLiteral("refused_connections")).toInt(), 1);
     }
