@@ -7,6 +7,7 @@
 #include "protocol/topics.h"
 
 #include <QtCore/QLoggingCategory>
+#include <QtCore/QTimer>
 
 Q_DECLARE_LOGGING_CATEGORY(lcBroker)
 
@@ -124,7 +125,7 @@ void BrokerLink::onMessage(const QString &topic, const QByteArray &payload, int,
     }
     switch (parsed->kind) {
     case Topics::Kind::Status:
-        Q_EMIT statusMessage(parsed->deviceId, payload, retained);
+        gateStatus(parsed->deviceId, payload, retained);
         break;
     case Topics::Kind::Telemetry:
         Q_EMIT telemetryMessage(parsed->deviceId, payload);
@@ -181,6 +182,64 @@ void BrokerLink::revocationListChanged()
         m_embedded->reload();
 }
 
+void BrokerLink::gateStatus(const QString &deviceId, const QByteArray &payload, bool retained)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    StatusGate &g = m_statusGates[deviceId];
+    if (now - g.windowStart >= m_statusWindowMs && !g.waiting) {
+        g.windowStart = now;
+        g.passed = 0;
+    }
+    if (g.passed < m_statusBurst && !g.waiting) {
+        ++g.passed;
+        ++m_statusPassed;
+        Q_EMIT statusMessage(deviceId, payload, retained);
+        return;
+    }
+    if (g.waiting)
+        ++m_statusDropped; // superseded by this newer one before it was passed on
+    else if (++m_statusDelayed <= 10 || m_statusDelayed % 1000 == 0)
+        qCWarning(lcBroker).noquote() << QStringLiteral("device %1 sends status messages faster than %2 per %3 s: the latest is passed on "
+                                                        "when the window ends (%4 delayed so far)")
+                                             .arg(deviceId).arg(m_statusBurst).arg(m_statusWindowMs / 1000.0).arg(m_statusDelayed);
+    g.waiting = true;
+    g.payload = payload;
+    g.retained = retained;
+    if (!m_statusFlush) {
+        m_statusFlush = new QTimer(this);
+        connect(m_statusFlush, &QTimer::timeout, this, &BrokerLink::flushStatus);
+    }
+    if (!m_statusFlush->isActive())
+        m_statusFlush->start(int(std::clamp<qint64>(m_statusWindowMs / 10, 50, 1000)));
+}
+
+void BrokerLink::flushStatus()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QList<std::tuple<QString, QByteArray, bool>> due;
+    bool stillWaiting = false;
+    for (auto it = m_statusGates.begin(); it != m_statusGates.end();) {
+        StatusGate &g = it.value();
+        const bool windowOver = now - g.windowStart >= m_statusWindowMs;
+        if (g.waiting && windowOver) {
+            due.append({it.key(), g.payload, g.retained});
+            g = StatusGate{now, 1, false, {}, false};
+        } else if (g.waiting) {
+            stillWaiting = true;
+        } else if (windowOver) {
+            it = m_statusGates.erase(it); // quiet devices hold no memory
+            continue;
+        }
+        ++it;
+    }
+    if (!stillWaiting && due.isEmpty())
+        m_statusFlush->stop();
+    for (const auto &[device, payload, retained] : due) {
+        ++m_statusPassed;
+        Q_EMIT statusMessage(device, payload, retained);
+    }
+}
+
 QJsonObject BrokerLink::health() const
 {
     const MqttClientOptions &o = m_client.options();
@@ -193,6 +252,11 @@ QJsonObject BrokerLink::health() const
         {QStringLiteral("oversized_skipped"), m_client.skippedPackets()},
         {QStringLiteral("oversized_refused_by_broker"), m_brokerOversize},
         {QStringLiteral("max_device_payload_bytes"), qint64(Messages::kMaxDevicePayloadBytes)},
+        {QStringLiteral("status_messages"), QJsonObject{{QStringLiteral("passed"), m_statusPassed},
+                                                        {QStringLiteral("delayed"), m_statusDelayed},
+                                                        {QStringLiteral("superseded"), m_statusDropped},
+                                                        {QStringLiteral("burst"), m_statusBurst},
+                                                        {QStringLiteral("window_s"), m_statusWindowMs / 1000.0}}},
     };
     if (!m_lastOversize.isEmpty())
         h.insert(QStringLiteral("last_oversized"), m_lastOversize);

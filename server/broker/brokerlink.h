@@ -5,9 +5,12 @@
 #include "mqtt/mqttconnection.h"
 
 #include <QtCore/QDateTime>
+#include <QtCore/QHash>
 #include <QtCore/QJsonObject>
 #include <QtCore/QObject>
 #include <functional>
+
+class QTimer;
 
 namespace Fleetdeck {
 
@@ -31,6 +34,16 @@ public:
     bool isConnected() const override { return m_client.state() == MqttConnection::State::Connected; }
     QJsonObject health() const;
     MqttConnection &client() { return m_client; }
+
+    /// Status messages per device: up to `burst` within `windowMs` pass at once; beyond that only the latest waits
+    /// and is passed on when the window ends (earlier waiting ones are dropped and counted). Each status costs a
+    /// database write and, going online, a desired-config publish: a device flapping or flooding pays in delay,
+    /// the server does not, and the last word of the device is never lost.
+    void setStatusRateLimit(int burst, qint64 windowMs)
+    {
+        m_statusBurst = burst;
+        m_statusWindowMs = windowMs;
+    }
 
     /// devices/{id}/telemetry/ack {"seq":N}: everything up to N is stored.
     void publishTelemetryAck(const QString &deviceId, qint64 seq);
@@ -66,6 +79,8 @@ private:
     void onMessage(const QString &topic, const QByteArray &payload, int qos, bool retained);
     void syncBlockList();
     void onBrokerReport(const QByteArray &payload);
+    void gateStatus(const QString &deviceId, const QByteArray &payload, bool retained);
+    void flushStatus();
 
     MqttConnection m_client;
     EmbeddedBroker *m_embedded;
@@ -75,6 +90,22 @@ private:
     qint64 m_ignoredMessages = 0;
     qint64 m_brokerOversize = 0;
     QJsonObject m_lastOversize;
+
+    struct StatusGate
+    {
+        qint64 windowStart = 0;
+        int passed = 0;
+        bool waiting = false;
+        QByteArray payload;
+        bool retained = false;
+    };
+    QHash<QString, StatusGate> m_statusGates;
+    QTimer *m_statusFlush = nullptr;
+    int m_statusBurst = 5;
+    qint64 m_statusWindowMs = 10000;
+    qint64 m_statusPassed = 0;
+    qint64 m_statusDelayed = 0;
+    qint64 m_statusDropped = 0;
 };
 
 } // namespace Fleetdeck

@@ -158,6 +158,49 @@ private Q_SLOTS:
         device->client->stop();
     }
 
+    void aStatusFloodIsCoalescedAndItsLastWordKept()
+    {
+        m_server->app().brokerLink().setStatusRateLimit(3, 1500);
+        auto quiet = enrol();
+        auto hostile = enrol();
+        QVERIFY(quiet && hostile);
+        QObject scope;
+        QList<QByteArray> seen;
+        int quietSeen = 0;
+        connect(&m_server->app().brokerLink(), &BrokerLink::statusMessage, &scope, [&](const QString &device, const QByteArray &payload, bool) {
+            if (device == hostile->id)
+                seen << payload;
+            else if (device == quiet->id)
+                ++quietSeen;
+        });
+        waitFor([] { return false; }, 200);
+        const int quietBefore = quietSeen;
+        // 200 status messages as fast as the client can send them, flapping, each with its own firmware version.
+        QByteArray last;
+        for (int i = 0; i < 200; ++i) {
+            Messages::DeviceStatus st;
+            st.state = i % 2 ? Messages::DeviceStatus::State::Online : Messages::DeviceStatus::State::Offline;
+            st.firmwareVersion = QStringLiteral("1.0.%1").arg(i);
+            last = Messages::encode(st);
+            (void)hostile->client->publish(Topics::status(hostile->id), last, 1, true);
+        }
+        // A few pass at once, the latest waits for the end of the window and then passes: the last word is kept.
+        QVERIFY2(waitFor([&] { return !seen.isEmpty() && seen.last() == last; }, 10000), qPrintable(QString::number(seen.size())));
+        QVERIFY2(seen.size() <= 3 + 2, qPrintable(QStringLiteral("%1 status messages passed on").arg(seen.size())));
+        const HttpReply device = m_server->request("GET", QStringLiteral("/v1/devices/") + hostile->id, {}, {}, m_server->adminToken());
+        QVERIFY2(device.json().value(QStringLiteral("firmware_version")).toString() == QStringLiteral("1.0.199"), device.body.constData());
+        const QJsonObject counts = health("broker").value(QStringLiteral("status_messages")).toObject();
+        QVERIFY2(counts.value(QStringLiteral("superseded")).toInt() >= 150, QJsonDocument(counts).toJson().constData());
+        QVERIFY(counts.value(QStringLiteral("delayed")).toInt() >= 1);
+        // Another device's status is not held back by it.
+        Messages::DeviceStatus online;
+        online.state = Messages::DeviceStatus::State::Online;
+        (void)quiet->client->publish(Topics::status(quiet->id), Messages::encode(online), 1, true);
+        QVERIFY(waitFor([&] { return quietSeen > quietBefore; }, 1000));
+        hostile->client->stop();
+        quiet->client->stop();
+    }
+
     void oneHostileDeviceCostsOnlyItself()
     {
         auto victim = enrol();
