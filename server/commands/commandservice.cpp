@@ -172,7 +172,8 @@ CommandService::~CommandService() { stop(); }
 
 void CommandService::stop()
 {
-    flushWrites();
+    if (!flushWrites())
+        qCWarning(lcCommands) << m_writes.size() << "command transition(s) could not be stored before the stop; the commands keep their stored state";
     m_deadlineTimer.stop();
     m_pacer.stop();
 }
@@ -394,6 +395,9 @@ Result<QJsonObject> CommandService::cancel(const Principal &who, const QString &
     finish(*it, State::Cancelled, {},
            wasSent ? QStringLiteral("cancelled by %1 after it was sent: the device may still carry it out").arg(who.email)
                    : QStringLiteral("cancelled by %1 before it was sent").arg(who.email));
+    if (!flushWrites())
+        return fail(Error::unavailable(QStringLiteral("command %1 is cancelled, but the database does not take the change yet; it is tried again "
+                                                      "until stored (see the server log)").arg(commandId)));
     return loadCommand(who.tenantId, commandId);
 }
 
@@ -738,23 +742,31 @@ void CommandService::handleReported(const QString &deviceId, const QByteArray &p
 
 // --- State machine ---------------------------------------------------------------------------------------------
 
-void CommandService::persist(const Open &c, State to, qint64 nowMs, const QJsonObject &result, const QString &error)
+void CommandService::persist(const Open &c, State to, qint64 nowMs, const QJsonObject &result, const QString &error, bool announce)
 {
     if (to == State::Queued)
         return;
-    m_writes.append(Write{c.id, to, nowMs, result, error});
+    m_writes.append(Write{c.id, c.deviceId, to, nowMs, result, error, announce});
     if (!m_writeTimer.isActive())
-        m_writeTimer.start(0);
+        m_writeTimer.start(0); // a retry pause that is running is kept: the new write goes with the retry
 }
 
-void CommandService::flushWrites()
+bool CommandService::flushWrites()
 {
     m_writeTimer.stop();
     if (m_writes.isEmpty())
-        return;
-    const QList<Write> writes = std::exchange(m_writes, {});
-    const bool batch = writes.size() > 1 && m_db.transaction().has_value();
-    for (const Write &w : writes) {
+        return true;
+    const bool batch = m_writes.size() > 1;
+    QString failure;
+    bool inTransaction = false;
+    if (batch) {
+        if (auto st = m_db.transaction(); !st)
+            failure = st.error().message;
+        else
+            inTransaction = true;
+    }
+    for (qsizetype i = 0; failure.isEmpty() && i < m_writes.size(); ++i) {
+        const Write &w = m_writes.at(i);
         QString column;
         switch (w.to) {
         case State::Sent: column = QStringLiteral("sent_at"); break;
@@ -770,13 +782,30 @@ void CommandService::flushWrites()
         }
         sql += u" WHERE id = :id";
         if (auto r = m_db.exec(sql, b); !r)
-            qCWarning(lcCommands) << "command" << w.id << "->" << stateName(w.to) << "not stored:" << r.error().message;
+            failure = QStringLiteral("command %1 -> %2: %3").arg(w.id, stateName(w.to), r.error().message);
     }
-    if (batch)
-        if (auto st = m_db.commit(); !st) {
-            qCWarning(lcCommands) << writes.size() << "command transitions not stored:" << st.error().message;
+    if (failure.isEmpty() && inTransaction)
+        if (auto st = m_db.commit(); !st)
+            failure = st.error().message;
+    if (!failure.isEmpty()) {
+        if (inTransaction)
             m_db.rollback();
-        }
+        ++m_writeFailures;
+        m_retryMs = std::clamp(m_retryMs * 2, 100, 5000);
+        if (m_writeFailures <= 10 || m_writeFailures % 100 == 0)
+            qCWarning(lcCommands).noquote() << QStringLiteral("%1 command transition(s) not stored (%2); kept, not shown, and tried again in %3 ms")
+                                                   .arg(m_writes.size()).arg(failure).arg(m_retryMs);
+        m_writeTimer.start(m_retryMs);
+        return false;
+    }
+    if (m_retryMs > 0)
+        qCInfo(lcCommands) << m_writes.size() << "command transition(s) stored after the database failed";
+    m_retryMs = 0;
+    const QList<Write> done = std::exchange(m_writes, {});
+    for (const Write &w : done)
+        if (w.announce)
+            Q_EMIT commandChanged(w.id, w.deviceId, stateName(w.to));
+    return true;
 }
 
 void CommandService::enqueue(Open c)
@@ -830,9 +859,8 @@ void CommandService::finish(Open &c, State to, const QJsonObject &result, const 
         m_publishing.remove(c.mid);
     if (c.counted)
         --d.outstanding;
-    const QString id = c.id, deviceId = c.deviceId;
-    m_open.remove(id);
-    Q_EMIT commandChanged(id, deviceId, stateName(to));
+    const QString deviceId = c.deviceId;
+    m_open.remove(c.id);
     pump(deviceId);
 }
 
@@ -907,7 +935,6 @@ void CommandService::onPublished(int mid)
     c.sentMs = now;
     ++m_counts[int(State::Sent)];
     arm(now + qint64(c.timeoutS) * 1000, c.id);
-    Q_EMIT commandChanged(c.id, c.deviceId, stateName(c.state));
 }
 
 void CommandService::handleReply(const QString &deviceId, const QString &commandId, const QByteArray &payload)
@@ -949,7 +976,7 @@ void CommandService::handleReply(const QString &deviceId, const QString &command
             c.counted = true;
             ++d.outstanding;
         }
-        persist(c, State::Sent, now);
+        persist(c, State::Sent, now, {}, {}, false);
         c.state = State::Sent;
         c.sentMs = now;
         ++m_counts[int(State::Sent)];
@@ -965,7 +992,6 @@ void CommandService::handleReply(const QString &deviceId, const QString &command
             c.counted = false;
             --d.outstanding;
         }
-        Q_EMIT commandChanged(c.id, deviceId, stateName(c.state));
         pump(deviceId);
         return;
     case Commands::Reply::Status::Succeeded:
@@ -1061,7 +1087,10 @@ QJsonObject CommandService::health() const
                        {QStringLiteral("transitions"), transitions},
                        {QStringLiteral("late_replies"), m_lateReplies},
                        {QStringLiteral("rejected_replies"), m_rejectedReplies},
-                       {QStringLiteral("rejected_reports"), m_rejectedReports}};
+                       {QStringLiteral("rejected_reports"), m_rejectedReports},
+                       // Transitions made but not yet stored (and so not yet shown), and failed attempts to store them.
+                       {QStringLiteral("unsaved_transitions"), qint64(m_writes.size())},
+                       {QStringLiteral("write_failures"), m_writeFailures}};
 }
 
 } // namespace Fleetdeck

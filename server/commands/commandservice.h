@@ -131,8 +131,13 @@ private:
                                     const std::function<Result<QJsonObject>(const QString &)> &load);
     /// Records a transition. Transitions made in one pass of the event loop are written together, in one
     /// transaction, at the end of the pass (or before any read of commands): one commit instead of one per row.
-    void persist(const Open &c, State to, qint64 nowMs, const QJsonObject &result = {}, const QString &error = {});
-    void flushWrites();
+    /// Nothing outside this service sees a transition before its row is committed: reads flush first, and
+    /// commandChanged is emitted only after the commit (`announce`).
+    void persist(const Open &c, State to, qint64 nowMs, const QJsonObject &result = {}, const QString &error = {}, bool announce = true);
+    /// Writes the waiting transitions in one transaction; when that fails, none is kept, all stay waiting (in
+    /// order) and are tried again with a growing pause, so the rows catch up with memory and nothing is shown
+    /// that is not stored. False when they could not be written.
+    bool flushWrites();
     void finish(Open &c, State to, const QJsonObject &result = {}, const QString &error = {});
     void enqueue(Open c);
     void pump(const QString &deviceId);
@@ -148,13 +153,17 @@ private:
     struct Write
     {
         QString id;
+        QString deviceId;
         State to;
         qint64 atMs;
         QJsonObject result;
         QString error;
+        bool announce = true;
     };
     QList<Write> m_writes;
     QTimer m_writeTimer;
+    int m_retryMs = 0;                    ///< the pause before the next try after a failed write; 0 when writes go through
+    qint64 m_writeFailures = 0;
     QHash<QString, Open> m_open;
     QHash<QString, DeviceState> m_devices;
     QHash<int, QString> m_publishing;     ///< MQTT mid -> command id

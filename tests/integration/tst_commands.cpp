@@ -9,10 +9,12 @@
 #include "protocol/commands.h"
 #include "protocol/messages.h"
 #include "protocol/topics.h"
+#include "storage/database.h"
 #include "testsupport.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -240,6 +242,53 @@ private Q_SLOTS:
         QCOMPARE(m_server->request("GET", QStringLiteral("/v1/devices/%1/commands?status=failed").arg(d->id), {}, {}, token())
                      .json().value(QStringLiteral("items")).toArray().size(), 0);
         QCOMPARE(m_server->request("GET", QStringLiteral("/v1/devices/%1/commands?status=nonsense").arg(d->id), {}, {}, token()).status, 400);
+    }
+
+    void aTransitionIsShownOnlyOnceStored()
+    {
+        ScriptedDevice *d = onlineDevice();
+        QVERIFY(d);
+        QObject scope;
+        QStringList announced;
+        QString watched;
+        connect(&m_server->app().commands(), &CommandService::commandChanged, &scope,
+                [&](const QString &id, const QString &, const QString &state) { if (id == watched) announced << state; });
+        // The database refuses every change of a command row from now on (an injected failure: a full disk, a lost
+        // connection); creating commands still works.
+        Storage::Database &db = m_server->app().database();
+        const bool pg = db.dialect() == Storage::Dialect::Postgres;
+        if (pg) {
+            QVERIFY(db.exec(QStringLiteral("CREATE FUNCTION fd_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$")));
+            QVERIFY(db.exec(QStringLiteral("CREATE TRIGGER fd_test_refuse BEFORE UPDATE ON commands FOR EACH ROW EXECUTE FUNCTION fd_test_refuse()")));
+        } else {
+            QVERIFY(db.exec(QStringLiteral("CREATE TRIGGER fd_test_refuse BEFORE UPDATE ON commands BEGIN SELECT RAISE(ABORT, 'injected failure'); END")));
+        }
+        const HttpReply r = send(d->id, {{QStringLiteral("type"), QStringLiteral("ping")}, {QStringLiteral("timeout_s"), 60}});
+        QCOMPARE(r.status, 201);
+        watched = r.json().value(QStringLiteral("command_id")).toString();
+        QVERIFY(waitFor([&] { return d->commands.size() == 1; }, 5000));
+        d->reply(watched, Commands::Reply::Status::Succeeded, {{QStringLiteral("pong"), true}});
+        waitFor([] { return false; }, 500);
+        // Memory moved on, the rows could not: nothing is shown that is not stored.
+        QCOMPARE(status(watched), QStringLiteral("queued"));
+        QVERIFY2(announced.isEmpty(), qPrintable(announced.join(u',')));
+        const QJsonObject h = commandsHealth();
+        QVERIFY2(h.value(QStringLiteral("unsaved_transitions")).toInt() == 2, QJsonDocument(h).toJson().constData());
+        QVERIFY(h.value(QStringLiteral("write_failures")).toInt() >= 1);
+        // The database recovers: the waiting transitions are stored in order, then shown.
+        if (pg) {
+            QVERIFY(db.exec(QStringLiteral("DROP TRIGGER fd_test_refuse ON commands")));
+            QVERIFY(db.exec(QStringLiteral("DROP FUNCTION fd_test_refuse()")));
+        } else {
+            QVERIFY(db.exec(QStringLiteral("DROP TRIGGER fd_test_refuse")));
+        }
+        QVERIFY(reaches(watched, QStringLiteral("succeeded"), 10000));
+        const QJsonObject c = command(watched);
+        QVERIFY(!c.value(QStringLiteral("sent_at")).isNull());
+        QCOMPARE(c.value(QStringLiteral("result")).toObject().value(QStringLiteral("pong")).toBool(), true);
+        QVERIFY(waitFor([&] { return announced.size() == 2; }, 2000));
+        QCOMPARE(announced, QStringList({QStringLiteral("sent"), QStringLiteral("succeeded")}));
+        QCOMPARE(commandsHealth().value(QStringLiteral("unsaved_transitions")).toInt(), 0);
     }
 
     void failedAndRejectedCarryTheDevicesReason()
