@@ -115,6 +115,7 @@ struct ServerProcess
     quint16 httpPort = 0;
     quint16 mqttPort = 0;
     QString database; ///< empty = its SQLite
+    QStringList extraArgs; ///< more server options, e.g. --sqlite-synchronous normal
 
     bool start()
     {
@@ -123,6 +124,7 @@ struct ServerProcess
                          QStringLiteral("--bind"), QStringLiteral("127.0.0.1")};
         if (!database.isEmpty())
             args << QStringLiteral("--database") << database;
+        args << extraArgs;
         process.setProcessChannelMode(QProcess::MergedChannels);
         process.setStandardOutputFile(dataDir + QStringLiteral("-server.log"), QIODevice::Append);
         process.start(QStringLiteral(FLEETDECK_SERVER_BINARY), args);

@@ -176,7 +176,10 @@ int main(int argc, char *argv[])
     const QCommandLineOption database(QStringLiteral("database"), QStringLiteral("PostgreSQL URL of an empty database (default: SQLite)."), QStringLiteral("URL"));
     const QCommandLineOption roundsOpt(QStringLiteral("rounds"),
         QStringLiteral("Server phases (B), each between two broker-alone phases (A): A1 B1 A2 ... (default 2)."), QStringLiteral("N"), QStringLiteral("2"));
-    p.addOptions({devicesOpt, secondsOpt, windowOpt, ackWindowOpt, roundsOpt, database});
+    const QCommandLineOption syncOpt(QStringLiteral("sqlite-synchronous"),
+                                     QStringLiteral("The server's --sqlite-synchronous (full or normal; default: the server's default, full)."),
+                                     QStringLiteral("MODE"));
+    p.addOptions({devicesOpt, secondsOpt, windowOpt, ackWindowOpt, roundsOpt, database, syncOpt});
     p.process(app);
     const int K = p.value(devicesOpt).toInt();
     const int T = p.value(secondsOpt).toInt();
@@ -193,8 +196,11 @@ int main(int argc, char *argv[])
     server.httpPort = Bench::freePort();
     server.mqttPort = Bench::freePort();
     server.database = p.value(database);
-    std::printf("fleetdeck ingest benchmark: %d devices, %d s per phase, window %d, 3 metrics, QoS 1, mTLS, %s\n", K, T, window,
-                server.database.isEmpty() ? "SQLite" : "PostgreSQL");
+    if (p.isSet(syncOpt))
+        server.extraArgs << QStringLiteral("--sqlite-synchronous") << p.value(syncOpt);
+    std::printf("fleetdeck ingest benchmark: %d devices, %d s per phase, window %d, 3 metrics, QoS 1, mTLS, %s%s\n", K, T, window,
+                server.database.isEmpty() ? "SQLite" : "PostgreSQL",
+                server.database.isEmpty() ? qPrintable(QStringLiteral(", synchronous=") + (p.isSet(syncOpt) ? p.value(syncOpt) : QStringLiteral("full"))) : "");
 
     // Provision K devices through the server (CSR path), and keep their identities.
     if (!server.start())

@@ -194,6 +194,7 @@ Status Application::start()
     // Telemetry: broker -> validate/dedupe/batch -> writer thread -> after COMMIT: ack, latest values, events.
     TelemetryService::Options telemetryOptions;
     telemetryOptions.maxRawBytes = m_options.telemetryMaxMiB * 1024 * 1024;
+    telemetryOptions.fullSync = m_options.sqliteFullSync;
     m_telemetry = std::make_unique<TelemetryService>(*m_db, telemetryOptions);
     if (auto st = m_telemetry->start(); !st)
         return st;

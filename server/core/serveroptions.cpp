@@ -60,8 +60,12 @@ Result<ParsedOptions> parseServerOptions(const QStringList &arguments)
                                             QStringLiteral("Open connections the HTTPS and the WebSocket listener each accept. Default: 2000."), QStringLiteral("N"));
     const QCommandLineOption maxConnectionsPerSource(QStringLiteral("max-connections-per-source"),
                                                      QStringLiteral("Of those, from one IPv4 address or IPv6 /64. Default: 100."), QStringLiteral("N"));
+    const QCommandLineOption sqliteSync(QStringLiteral("sqlite-synchronous"),
+                                        QStringLiteral("SQLite only: 'full' (an acknowledged reading survives power loss and an OS crash) or 'normal' "
+                                                       "(it survives a crash of the server, not of the machine; faster commits). Default: full."),
+                                        QStringLiteral("MODE"));
     p.addOptions({config, dataDir, httpPort, wsPort, mqttPort, bind, database, broker, publicHost, serverName, maxBody, mosquitto, keyPassphraseFile, telemetryMaxMb,
-                  maxConnections, maxConnectionsPerSource});
+                  maxConnections, maxConnectionsPerSource, sqliteSync});
 
     ParsedOptions out;
     if (!p.parse(arguments))
@@ -91,7 +95,8 @@ Result<ParsedOptions> parseServerOptions(const QStringList &arguments)
         static const QStringList known{QStringLiteral("data-dir"), QStringLiteral("http-port"), QStringLiteral("ws-port"), QStringLiteral("mqtt-port"), QStringLiteral("bind"),
                                        QStringLiteral("database"), QStringLiteral("broker"), QStringLiteral("public-host"), QStringLiteral("server-name"),
                                        QStringLiteral("max-body"), QStringLiteral("mosquitto"), QStringLiteral("key-passphrase-file"),
-                                       QStringLiteral("telemetry-max-mb"), QStringLiteral("max-connections"), QStringLiteral("max-connections-per-source")};
+                                       QStringLiteral("telemetry-max-mb"), QStringLiteral("max-connections"), QStringLiteral("max-connections-per-source"),
+                                       QStringLiteral("sqlite-synchronous")};
         const QStringList keys = ini.allKeys();
         for (const QString &key : keys) {
             if (!known.contains(key))
@@ -100,7 +105,7 @@ Result<ParsedOptions> parseServerOptions(const QStringList &arguments)
         }
     }
     for (const QCommandLineOption *o : {&dataDir, &httpPort, &wsPort, &mqttPort, &bind, &database, &broker, &publicHost, &maxBody, &mosquitto, &keyPassphraseFile, &telemetryMaxMb,
-                                         &maxConnections, &maxConnectionsPerSource})
+                                         &maxConnections, &maxConnectionsPerSource, &sqliteSync})
         if (p.isSet(*o))
             values.insert(o->names().first(), p.value(*o));
 
@@ -163,6 +168,12 @@ Result<ParsedOptions> parseServerOptions(const QStringList &arguments)
     if (o.maxConnectionsPerSource > o.maxConnections)
         return fail(Error::invalid(QStringLiteral("--max-connections-per-source (%1) must not be above --max-connections (%2)")
                                        .arg(o.maxConnectionsPerSource).arg(o.maxConnections)));
+    if (values.contains(QStringLiteral("sqlite-synchronous"))) {
+        const QString mode = values.value(QStringLiteral("sqlite-synchronous")).toLower();
+        if (mode != u"full" && mode != u"normal")
+            return fail(Error::invalid(QStringLiteral("--sqlite-synchronous must be 'full' or 'normal' (got \"%1\")").arg(values.value(QStringLiteral("sqlite-synchronous")))));
+        o.sqliteFullSync = mode == u"full";
+    }
     o.mosquittoBinary = values.value(QStringLiteral("mosquitto"));
     const auto env = QProcessEnvironment::systemEnvironment();
     o.adminEmail = env.value(QStringLiteral("FLEETDECK_ADMIN_EMAIL"), o.adminEmail);

@@ -20,6 +20,9 @@ struct ServerOptions
     QStringList serverNames;     ///< extra DNS names / IPs for the server certificate
     qint64 maxBodyBytes = 1024 * 1024;
     qint64 telemetryMaxMiB = 0;  ///< size limit of raw telemetry, 0 = none
+    /// SQLite: the telemetry writer commits with synchronous=FULL (an acknowledged reading survives power loss and
+    /// an OS crash); false = NORMAL (survives a crash of the server only, faster commits).
+    bool sqliteFullSync = true;
     int httpIdleTimeoutMs = 60000; ///< not on the command line; tests shorten it
     /// Open connections each listener (HTTPS, WebSocket) takes, overall and per source (IPv4 address / IPv6 /64).
     int maxConnections = 2000;

@@ -223,11 +223,12 @@ Status TelemetryService::start()
         }
     }
 
-    m_writer = new TelemetryWriter(m_db.url());
+    m_writer = new TelemetryWriter(m_db.url(), m_options.fullSync);
     m_writer->moveToThread(&m_thread);
     connect(&m_thread, &QThread::started, m_writer, &TelemetryWriter::open);
     connect(&m_thread, &QThread::finished, m_writer, &QObject::deleteLater);
     connect(m_writer, &TelemetryWriter::committed, this, &TelemetryService::onCommitted);
+    connect(m_writer, &TelemetryWriter::opened, this, [this](const QString &durability) { m_durability = durability; });
     connect(m_writer, &TelemetryWriter::failing, this, [this](const QString &error) {
         m_storageFailing = true;
         m_storageError = error;
@@ -812,6 +813,7 @@ QJsonObject TelemetryService::health() const
             rejects.insert(Telemetry::rejectName(Telemetry::Reject(i)), m_rejects[size_t(i)]);
     QJsonObject h{{QStringLiteral("status"), m_storageFailing ? QStringLiteral("storage-failing") : (m_paused ? QStringLiteral("paused") : QStringLiteral("ok"))},
                   {QStringLiteral("stored_messages"), m_storedMessages},
+                  {QStringLiteral("durability"), m_durability},
                   {QStringLiteral("stored_readings"), m_storedReadings},
                   {QStringLiteral("duplicates"), m_duplicates},
                   {QStringLiteral("unknown_device"), m_unknownDevice},

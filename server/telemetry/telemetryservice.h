@@ -109,6 +109,7 @@ public:
         int maxQueuedBatches = 64; ///< beyond this, ingest pauses the broker link (backpressure)
         Telemetry::Limits limits;
         qint64 maxRawBytes = 0;    ///< retention by size: raw telemetry above this loses its oldest days (0 = no limit)
+        bool fullSync = true;      ///< SQLite: the writer commits with synchronous=FULL (see TelemetryWriter)
     };
 
     TelemetryService(Storage::Database &db, Options options, QObject *parent = nullptr);
@@ -280,6 +281,7 @@ private:
     qint64 m_storedReadings = 0;
     qint64 m_retries = 0;
     bool m_storageFailing = false;
+    QString m_durability;          ///< how the writer's commits are made durable, as the database says
     QString m_timescale; ///< TimescaleDB version when the extension exists (not used yet)
     QString m_storageError;
 };

@@ -46,7 +46,7 @@ Status sqlFailure(const QSqlQuery &q, const char *what)
 
 } // namespace
 
-TelemetryWriter::TelemetryWriter(Storage::DatabaseUrl url) : m_url(std::move(url))
+TelemetryWriter::TelemetryWriter(Storage::DatabaseUrl url, bool fullSync) : m_url(std::move(url)), m_fullSync(fullSync)
 {
     m_retry.setSingleShot(true);
     connect(&m_retry, &QTimer::timeout, this, &TelemetryWriter::drain);
@@ -67,7 +67,26 @@ void TelemetryWriter::open()
         qCWarning(lcWriter) << "writer cannot open the database (will retry):" << db.error().message;
         return;
     }
+    if (m_url.dialect == Storage::Dialect::Sqlite && m_fullSync) {
+        // The acknowledgement goes out after COMMIT: under WAL, NORMAL would let the last commits vanish with the
+        // machine (power loss, OS crash) after the devices were told they are stored.
+        if (auto r = (*db)->exec(QStringLiteral("PRAGMA synchronous=FULL")); !r) {
+            qCWarning(lcWriter) << "writer cannot make its commits durable (will retry):" << r.error().message;
+            return;
+        }
+    }
     m_db = std::move(*db);
+    QString durability;
+    if (m_url.dialect == Storage::Dialect::Sqlite) {
+        static const char *const levels[] = {"off", "normal", "full", "extra"};
+        auto q = m_db->exec(QStringLiteral("PRAGMA synchronous"));
+        const int level = q && q->next() ? q->value(0).toInt() : -1;
+        durability = QStringLiteral("sqlite synchronous=%1").arg(level >= 0 && level <= 3 ? QString::fromLatin1(levels[level]) : QStringLiteral("unknown"));
+    } else {
+        auto q = m_db->exec(QStringLiteral("SHOW synchronous_commit"));
+        durability = QStringLiteral("postgresql synchronous_commit=%1").arg(q && q->next() ? q->value(0).toString() : QStringLiteral("unknown"));
+    }
+    Q_EMIT opened(durability);
     if (m_url.dialect == Storage::Dialect::Sqlite)
         m_checkpoint.start();
 }

@@ -23,7 +23,9 @@ class TelemetryWriter : public QObject
 {
     Q_OBJECT
 public:
-    explicit TelemetryWriter(Storage::DatabaseUrl url);
+    /// `fullSync`: on SQLite, commit with synchronous=FULL (the WAL is synced at every commit, so an acknowledged
+    /// batch survives power loss); otherwise NORMAL (synced at checkpoints: survives a crash of the process only).
+    explicit TelemetryWriter(Storage::DatabaseUrl url, bool fullSync = true);
     ~TelemetryWriter() override;
 
     /// Called in the writer's thread (queued). Takes ownership of the batch.
@@ -35,6 +37,9 @@ Q_SIGNALS:
     void committed(const Fleetdeck::TelemetryStore::BatchResult &result);
     void failing(const QString &error, int queuedBatches);
     void recovered();
+    /// The connection is open; `durability` is what it commits with, read back from the database
+    /// ("sqlite synchronous=full", "postgresql synchronous_commit=on", ...).
+    void opened(const QString &durability);
 
 private:
     void drain();
@@ -58,6 +63,7 @@ private:
     enum StatementSlot { kRollup1m, kRollup1h, kLatest, kProgress, kLastSeen, kStatementCount };
 
     Storage::DatabaseUrl m_url;
+    bool m_fullSync = true;
     std::unique_ptr<Storage::Database> m_db;
     struct SqliteStatements;
     std::unique_ptr<SqliteStatements> m_lite; ///< SQLite: prepared once per connection

@@ -123,6 +123,28 @@ private Q_SLOTS:
         m_server.reset();
     }
 
+    void acknowledgedMeansDurable()
+    {
+        // Acks go out after COMMIT; on SQLite that commit must also survive power loss (synchronous=FULL), read
+        // back from the writer's own connection. The trade-off is an option.
+        QFETCH_GLOBAL(QString, backend);
+        QVERIFY(waitFor([&] { return !health().value(QStringLiteral("durability")).toString().isEmpty(); }, 5000));
+        const QString durable = health().value(QStringLiteral("durability")).toString();
+        if (backend == u"sqlite") {
+            QCOMPARE(durable, QStringLiteral("sqlite synchronous=full"));
+            TestServer faster(backend, [](ServerOptions &o) { o.sqliteFullSync = false; });
+            QVERIFY2(faster.start(), qPrintable(faster.error()));
+            const auto durability = [&] {
+                return faster.request("GET", QStringLiteral("/v1/health"), {}, {}, faster.adminToken()).json().value(QStringLiteral("telemetry"))
+                    .toObject().value(QStringLiteral("durability")).toString();
+            };
+            QVERIFY(waitFor([&] { return !durability().isEmpty(); }, 5000));
+            QCOMPARE(durability(), QStringLiteral("sqlite synchronous=normal"));
+        } else {
+            QCOMPARE(durable, QStringLiteral("postgresql synchronous_commit=on"));
+        }
+    }
+
     void ingestIsAcknowledgedAfterCommitAndQueryable()
     {
         const qint64 now = QDateTime::currentMSecsSinceEpoch();

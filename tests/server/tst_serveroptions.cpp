@@ -37,6 +37,8 @@ private Q_SLOTS:
         QVERIFY(r->options.embeddedBroker());
         QVERIFY(r->options.dataDir.endsWith(QStringLiteral("/fleetdeck")));
         QVERIFY(r->options.database.isEmpty());
+        QVERIFY(r->options.sqliteFullSync);
+        QVERIFY(!parse({QStringLiteral("--sqlite-synchronous"), QStringLiteral("NORMAL")})->options.sqliteFullSync);
     }
 
     void commandLineWinsOverIni()
@@ -70,6 +72,7 @@ private Q_SLOTS:
         QTest::newRow("no connections") << QStringList{QStringLiteral("--max-connections"), QStringLiteral("0")} << QStringLiteral("--max-connections must be");
         QTest::newRow("per source over total") << QStringList{QStringLiteral("--max-connections"), QStringLiteral("10"), QStringLiteral("--max-connections-per-source"),
                                                               QStringLiteral("20")} << QStringLiteral("must not be above --max-connections");
+        QTest::newRow("sync mode") << QStringList{QStringLiteral("--sqlite-synchronous"), QStringLiteral("off")} << QStringLiteral("'full' or 'normal'");
     }
 
     void badValuesAreExplained()
