@@ -89,6 +89,9 @@ void registerTelemetryRoutes(Router &router, TelemetryService *telemetry)
             return Response::problem(404, QStringLiteral("no device with id %1 (device ids are UUIDs)").arg(id.left(64)));
         TelemetryQuery q;
         q.metrics = metricList(req.queryValue(QStringLiteral("metric")));
+        if (q.metrics.size() > TelemetryService::kMaxSeries)
+            return Response::problem(400, QStringLiteral("at most %1 metrics per query (%2 asked for); ask in several queries")
+                                              .arg(TelemetryService::kMaxSeries).arg(q.metrics.size()));
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         const QString to = req.queryValue(QStringLiteral("to"));
         const QString from = req.queryValue(QStringLiteral("from"));
@@ -132,11 +135,12 @@ void registerTelemetryRoutes(Router &router, TelemetryService *telemetry)
         }
         const bool wantsCsv = req.header("accept").contains("text/csv");
         if (req.respondLater) { // read on the history reader's thread: a long range does not hold ingest
-            telemetry->historyLater(req.who(), id, q, [respond = req.respondLater, wantsCsv](Result<QJsonObject> history) {
-                if (!history)
-                    respond(Response::fromError(history.error()));
-                else
-                    respond(wantsCsv ? csv(*history) : Response::json(*history));
+            // Rendered (JSON or CSV) on the reader's thread; only the finished bytes come back to this one.
+            telemetry->historyLater(req.who(), id, q, [respond = req.respondLater, wantsCsv](Result<QJsonObject> history) -> std::function<void()> {
+                Response r = !history ? Response::fromError(history.error()) : wantsCsv ? csv(*history) : Response::json(*history);
+                if (!history && history.error().code == ErrorCode::Unavailable && history.error().message.contains(QStringLiteral("history queries")))
+                    r.headers.append(std::make_pair(QByteArray("Retry-After"), QByteArray("1")));
+                return [respond, r = std::move(r)]() mutable { respond(std::move(r)); };
             });
             return Response::deferred();
         }

@@ -297,10 +297,7 @@ Status Application::start()
         if (m_telemetry) {
             if (auto st = m_telemetry->ensurePartitions(QDateTime::currentMSecsSinceEpoch()); !st)
                 qCWarning(lcServer) << "telemetry partitions not made:" << st.error().message;
-            if (auto r = m_telemetry->applyRetention(QDateTime::currentMSecsSinceEpoch()); !r)
-                qCWarning(lcServer) << "telemetry retention failed:" << r.error().message;
-            if (auto r = m_telemetry->applySizeRetention(QDateTime::currentMSecsSinceEpoch()); !r)
-                qCWarning(lcServer) << "telemetry size retention failed:" << r.error().message;
+            m_telemetry->retentionLater(QDateTime::currentMSecsSinceEpoch()); // on its own thread and connection
         }
         if (auto st = m_devices->writeCrl(); !st)
             qCWarning(lcServer) << "CRL not refreshed:" << st.error().message;
@@ -314,10 +311,8 @@ Status Application::start()
     m_upkeep.start();
     // Telemetry retention: an hour after start (not in the way of a start-up burst), then with the daily upkeep.
     QTimer::singleShot(std::chrono::hours(1), this, [this] {
-        if (m_telemetry) {
-            (void)m_telemetry->applyRetention(QDateTime::currentMSecsSinceEpoch());
-            (void)m_telemetry->applySizeRetention(QDateTime::currentMSecsSinceEpoch());
-        }
+        if (m_telemetry)
+            m_telemetry->retentionLater(QDateTime::currentMSecsSinceEpoch());
     });
     return {};
 }

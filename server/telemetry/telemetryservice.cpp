@@ -704,55 +704,85 @@ Result<qint64> TelemetryService::rawTelemetryBytes()
     return q->value(0).toLongLong() * q->value(1).toLongLong();
 }
 
-Result<QJsonObject> TelemetryService::applySizeRetention(qint64 nowMs)
+namespace {
+
+/// Raw telemetry per tenant as stored: the packed readings plus a row's keys and overhead (~32 bytes).
+Result<QHash<QString, qint64>> rawBytesByTenant(Storage::Database &db, const QString &onlyTenant = {})
+{
+    const QString size = db.dialect() == Storage::Dialect::Postgres ? QStringLiteral("pg_column_size(t.readings)") : QStringLiteral("LENGTH(t.readings)");
+    QVariantMap b;
+    QString where;
+    if (!onlyTenant.isEmpty()) {
+        where = QStringLiteral(" WHERE d.tenant_id = :t");
+        b.insert(QStringLiteral("t"), onlyTenant);
+    }
+    auto q = db.exec(QStringLiteral("SELECT d.tenant_id, SUM(%1) + COUNT(*) * 32 FROM telemetry t JOIN telemetry_devices d ON d.device_key = t.device_key%2 "
+                                    "GROUP BY d.tenant_id").arg(size, where), b);
+    if (!q)
+        return fail(q.error());
+    QHash<QString, qint64> out;
+    while (q->next())
+        out.insert(q->value(0).toString(), q->value(1).toLongLong());
+    return out;
+}
+
+Result<QJsonObject> sizeRetentionOn(Storage::Database &db, qint64 maxBytes, qint64 nowMs)
 {
     constexpr qint64 day = 86400000;
     const qint64 today = nowMs / day * day;
-    qint64 daysRemoved = 0, rowsRemoved = 0;
-    auto used = rawTelemetryBytes();
-    if (!used)
-        return fail(used.error());
-    const qint64 before = *used;
-    while (m_options.maxRawBytes > 0 && *used > m_options.maxRawBytes) {
-        auto oldest = m_db.exec(QStringLiteral("SELECT MIN(ts) FROM telemetry"));
+    auto sizes = rawBytesByTenant(db);
+    if (!sizes)
+        return fail(sizes.error());
+    qint64 before = 0;
+    for (const qint64 v : std::as_const(*sizes))
+        before += v;
+    qint64 used = before, daysRemoved = 0, rowsRemoved = 0;
+    QJsonObject byTenant;
+    QSet<QString> onlyToday; // tenants with nothing left but today
+    static const QString inTenant = QStringLiteral("device_key IN (SELECT device_key FROM telemetry_devices WHERE tenant_id = :t)");
+    while (maxBytes > 0 && used > maxBytes) {
+        // The tenant that holds the most (of those with more than today) gives its oldest day.
+        QString tenant;
+        for (auto it = sizes->cbegin(); it != sizes->cend(); ++it)
+            if (!onlyToday.contains(it.key()) && it.value() > 0 && (tenant.isEmpty() || it.value() > sizes->value(tenant)))
+                tenant = it.key();
+        if (tenant.isEmpty())
+            break; // only today is left anywhere: keep it
+        auto oldest = db.exec(QStringLiteral("SELECT MIN(ts) FROM telemetry WHERE ") + inTenant, {{QStringLiteral("t"), tenant}});
         if (!oldest || !oldest->next())
             return fail(oldest ? Error::internal(QStringLiteral("no oldest reading")) : oldest.error());
-        if (oldest->value(0).isNull() || oldest->value(0).toLongLong() >= today)
-            break; // only today is left: keep it
-        const qint64 dayStart = oldest->value(0).toLongLong() / day * day;
-        if (m_db.dialect() == Storage::Dialect::Postgres) {
-            const QString name = QStringLiteral("telemetry_p") + QDateTime::fromMSecsSinceEpoch(dayStart, Qt::UTC).toString(QStringLiteral("yyyyMMdd"));
-            auto exists = m_db.exec(QStringLiteral("SELECT 1 FROM pg_class WHERE relname = :n"), {{QStringLiteral("n"), name}});
-            if (exists && exists->next()) {
-                if (auto d = m_db.exec(QStringLiteral("DROP TABLE ") + name); !d)
-                    return fail(d.error());
-            } else if (auto d = m_db.exec(QStringLiteral("DELETE FROM telemetry_default WHERE ts < :end"), {{QStringLiteral("end"), dayStart + day}}); !d) {
-                return fail(d.error());
-            } else {
-                rowsRemoved += d->numRowsAffected();
-            }
-        } else {
-            auto d = m_db.exec(QStringLiteral("DELETE FROM telemetry WHERE ts < :end"), {{QStringLiteral("end"), dayStart + day}});
-            if (!d)
-                return fail(d.error());
-            rowsRemoved += d->numRowsAffected();
+        if (oldest->value(0).isNull() || oldest->value(0).toLongLong() >= today) {
+            onlyToday.insert(tenant);
+            continue;
         }
+        const qint64 end = oldest->value(0).toLongLong() / day * day + day;
+        auto del = db.exec(QStringLiteral("DELETE FROM telemetry WHERE ts < :end AND ") + inTenant, {{QStringLiteral("end"), end}, {QStringLiteral("t"), tenant}});
+        if (!del)
+            return fail(del.error());
+        rowsRemoved += del->numRowsAffected();
         ++daysRemoved;
-        used = rawTelemetryBytes();
-        if (!used)
-            return fail(used.error());
+        byTenant.insert(tenant, byTenant.value(tenant).toInt() + 1);
+        auto left = rawBytesByTenant(db, tenant);
+        if (!left)
+            return fail(left.error());
+        used += left->value(tenant, 0) - sizes->value(tenant);
+        sizes->insert(tenant, left->value(tenant, 0));
     }
     if (daysRemoved)
-        qCWarning(lcTelemetry).noquote() << QStringLiteral("telemetry over its size limit (%1 MiB > %2 MiB): removed the oldest %3 day(s) of raw readings, now %4 MiB")
-                                                .arg(before >> 20).arg(m_options.maxRawBytes >> 20).arg(daysRemoved).arg(*used >> 20);
+        qCWarning(lcTelemetry).noquote() << QStringLiteral("telemetry over its size limit (%1 MiB > %2 MiB): removed %3 day(s) of raw readings "
+                                                           "from the tenants holding the most (%4), now %5 MiB")
+                                                .arg(before >> 20).arg(maxBytes >> 20).arg(daysRemoved)
+                                                .arg(QString::fromUtf8(QJsonDocument(byTenant).toJson(QJsonDocument::Compact)))
+                                                .arg(used >> 20);
     return QJsonObject{{QStringLiteral("days_removed"), daysRemoved}, {QStringLiteral("rows_removed"), rowsRemoved},
-                       {QStringLiteral("bytes_before"), before}, {QStringLiteral("bytes_after"), *used}};
+                       {QStringLiteral("bytes_before"), before}, {QStringLiteral("bytes_after"), used},
+                       {QStringLiteral("days_removed_by_tenant"), byTenant}};
 }
 
-Result<QJsonObject> TelemetryService::applyRetention(qint64 nowMs)
+Result<QJsonObject> retentionOn(Storage::Database &db, qint64 nowMs)
 {
     constexpr qint64 day = 86400000;
-    auto tenants = m_db.exec(QStringLiteral("SELECT id, retention_days FROM tenants"));
+    auto tenants = db.exec(QStringLiteral("SELECT id, retention_days FROM tenants"));
     if (!tenants)
         return fail(tenants.error());
     QList<std::pair<QString, int>> policies;
@@ -766,7 +796,7 @@ Result<QJsonObject> TelemetryService::applyRetention(qint64 nowMs)
             {"telemetry_1h", "bucket", std::max(days, 730), &hour},
         };
         for (const auto &step : steps) {
-            auto del = m_db.exec(QStringLiteral("DELETE FROM %1 WHERE %2 < :cutoff AND device_key IN "
+            auto del = db.exec(QStringLiteral("DELETE FROM %1 WHERE %2 < :cutoff AND device_key IN "
                                                 "(SELECT device_key FROM telemetry_devices WHERE tenant_id = :t)")
                                      .arg(QString::fromLatin1(step.table), QString::fromLatin1(step.column)),
                                  {{QStringLiteral("cutoff"), nowMs - step.keepDays * day}, {QStringLiteral("t"), tenant}});
@@ -777,12 +807,12 @@ Result<QJsonObject> TelemetryService::applyRetention(qint64 nowMs)
     }
     // PostgreSQL: whole days older than every tenant's retention go as partitions (cheap), the rest was deleted above.
     qint64 droppedPartitions = 0;
-    if (m_db.dialect() == Storage::Dialect::Postgres && !policies.isEmpty()) {
+    if (db.dialect() == Storage::Dialect::Postgres && !policies.isEmpty()) {
         int longest = 0;
         for (const auto &p : std::as_const(policies))
             longest = std::max(longest, p.second);
         const QString cutoff = QDateTime::fromMSecsSinceEpoch(nowMs - qint64(longest) * day, Qt::UTC).toString(QStringLiteral("yyyyMMdd"));
-        auto parts = m_db.exec(QStringLiteral("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+        auto parts = db.exec(QStringLiteral("SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
                                               "JOIN pg_class p ON p.oid = i.inhparent WHERE p.relname = 'telemetry' AND c.relname LIKE 'telemetry_p%'"));
         if (!parts)
             return fail(parts.error());
@@ -793,7 +823,7 @@ Result<QJsonObject> TelemetryService::applyRetention(qint64 nowMs)
                 old << name;
         }
         for (const QString &name : std::as_const(old)) {
-            if (auto d = m_db.exec(QStringLiteral("DROP TABLE %1").arg(name)); d)
+            if (auto d = db.exec(QStringLiteral("DROP TABLE %1").arg(name)); d)
                 ++droppedPartitions;
             else
                 qCWarning(lcTelemetry) << "partition" << name << "not dropped:" << d.error().message;
@@ -803,6 +833,42 @@ Result<QJsonObject> TelemetryService::applyRetention(qint64 nowMs)
         qCInfo(lcTelemetry) << "dropped" << droppedPartitions << "partitions;" << "retention removed" << raw << "raw rows (messages)," << minute << "1-minute and" << hour << "1-hour rollup rows";
     return QJsonObject{{QStringLiteral("telemetry"), raw}, {QStringLiteral("telemetry_1m"), minute}, {QStringLiteral("telemetry_1h"), hour},
                        {QStringLiteral("partitions_dropped"), droppedPartitions}};
+}
+
+} // namespace
+
+Result<QJsonObject> TelemetryService::applySizeRetention(qint64 nowMs) { return sizeRetentionOn(m_db, m_options.maxRawBytes, nowMs); }
+
+Result<QJsonObject> TelemetryService::applyRetention(qint64 nowMs) { return retentionOn(m_db, nowMs); }
+
+/// A thread of its own with its own connection (WAL lets SQLite read beside the writer): history queries on one,
+/// retention on another, so that neither holds the main thread, which also takes the devices' telemetry.
+struct TelemetryService::Reader
+{
+    QThread thread;
+    QObject context; ///< lives in `thread`
+    std::unique_ptr<Storage::Database> db;
+};
+
+void TelemetryService::retentionLater(qint64 nowMs)
+{
+    Reader &r = startThread(m_maintenance, "telemetry-maintenance");
+    QMetaObject::invokeMethod(&r.context, [reader = &r, url = m_db.url(), maxBytes = m_options.maxRawBytes, nowMs] {
+        if (!reader->db) {
+            auto db = Storage::Database::open(url, QStringLiteral("fleetdeck-telemetry-maintenance-%1").arg(quintptr(reader)));
+            if (!db) {
+                qCWarning(lcTelemetry) << "telemetry retention skipped:" << db.error().message;
+                return;
+            }
+            reader->db = std::move(*db);
+        }
+        if (auto r = retentionOn(*reader->db, nowMs); !r)
+            qCWarning(lcTelemetry) << "telemetry retention failed:" << r.error().message;
+        if (auto r = sizeRetentionOn(*reader->db, maxBytes, nowMs); !r)
+            qCWarning(lcTelemetry) << "telemetry size retention failed:" << r.error().message;
+        if (!reader->db->ping())
+            reader->db.reset();
+    }, Qt::QueuedConnection);
 }
 
 QJsonObject TelemetryService::health() const
@@ -820,7 +886,9 @@ QJsonObject TelemetryService::health() const
                   {QStringLiteral("rate_limited"), m_rateLimited},
                   {QStringLiteral("rejected"), rejects},
                   {QStringLiteral("queued_batches"), m_queuedBatches},
-                  {QStringLiteral("storage_retries"), m_retries}};
+                  {QStringLiteral("storage_retries"), m_retries},
+                  {QStringLiteral("history_reads"), QJsonObject{{QStringLiteral("running"), m_reads}, {QStringLiteral("refused"), m_readsRefused},
+                                                                {QStringLiteral("max_per_tenant"), kMaxReadsPerTenant}, {QStringLiteral("max"), kMaxReads}}}};
     if (!m_timescale.isEmpty())
         h.insert(QStringLiteral("timescaledb"), m_timescale);
     if (!m_storageError.isEmpty())
@@ -919,6 +987,8 @@ private:
 struct HistoryPlan
 {
     QString deviceId;
+    bool moreMetrics = false;               ///< the device has more metrics than one query answers
+    int pointsPerSeries = 0;                ///< the query's limit, lowered to fit kMaxPointsPerQuery
     qint64 deviceKey = 0;
     QString source = QStringLiteral("raw"); ///< raw, 1m or 1h
     QStringList names;
@@ -1166,7 +1236,10 @@ QJsonObject historyJson(const HistoryPlan &plan, const TelemetryQuery &q, std::v
                     {QStringLiteral("from"), Json::isoUtc(QDateTime::fromMSecsSinceEpoch(q.fromMs, Qt::UTC))},
                     {QStringLiteral("to"), Json::isoUtc(QDateTime::fromMSecsSinceEpoch(q.toMs, Qt::UTC))},
                     {QStringLiteral("source"), plan.source},
+                    {QStringLiteral("limit"), q.limit},
                     {QStringLiteral("series"), series}};
+    if (plan.moreMetrics)
+        out.insert(QStringLiteral("more_metrics"), true); // name them with ?metric= to see the others
     if (q.intervalMs > 0) {
         out.insert(QStringLiteral("interval_ms"), q.intervalMs);
         out.insert(QStringLiteral("agg"), q.agg);
@@ -1181,6 +1254,8 @@ Result<HistoryPlan> TelemetryService::planHistory(const Principal &who, const QS
     Device *d = deviceFor(deviceId);
     if (!d || d->tenantId != who.tenantId)
         return fail(Error::notFound(QStringLiteral("no device with id %1").arg(deviceId)));
+    if (q.metrics.size() > kMaxSeries)
+        return fail(Error::invalid(QStringLiteral("at most %1 metrics per query (%2 asked for); ask in several queries").arg(kMaxSeries).arg(q.metrics.size())));
     HistoryPlan plan;
     plan.deviceId = deviceId;
     plan.deviceKey = d->key;
@@ -1190,7 +1265,12 @@ Result<HistoryPlan> TelemetryService::planHistory(const Principal &who, const QS
             for (const auto &[id, value] : *latest)
                 plan.names << m_metricNames.value(id);
         plan.names.sort();
+        if (plan.names.size() > kMaxSeries) {
+            plan.names = plan.names.mid(0, kMaxSeries);
+            plan.moreMetrics = true;
+        }
     }
+    plan.pointsPerSeries = std::max(1, std::min(q.limit, kMaxPointsPerQuery / int(std::max<qsizetype>(1, plan.names.size()))));
     if (q.intervalMs > 0) {
         if (q.intervalMs % 3600000 == 0)
             plan.source = QStringLiteral("1h");
@@ -1209,37 +1289,52 @@ Result<QJsonObject> TelemetryService::history(const Principal &who, const QStrin
     auto plan = planHistory(who, deviceId, q);
     if (!plan)
         return fail(plan.error());
-    auto read = readHistory(m_db, *plan, q);
+    TelemetryQuery bounded = q;
+    bounded.limit = plan->pointsPerSeries;
+    auto read = readHistory(m_db, *plan, bounded);
     if (!read)
         return fail(read.error());
-    return historyJson(*plan, q, std::move(*read));
+    return historyJson(*plan, bounded, std::move(*read));
 }
 
-/// History queries read on a thread of their own with its own connection (WAL lets SQLite read beside the writer),
-/// so that a long one does not hold the main thread, which also takes the devices' telemetry.
-struct TelemetryService::Reader
-{
-    QThread thread;
-    QObject context; ///< lives in `thread`
-    std::unique_ptr<Storage::Database> db;
-};
 
-void TelemetryService::historyLater(const Principal &who, const QString &deviceId, const TelemetryQuery &q,
-                                    std::function<void(Result<QJsonObject>)> done)
+TelemetryService::Reader &TelemetryService::startThread(std::unique_ptr<Reader> &slot, const char *name)
+{
+    if (!slot) {
+        slot = std::make_unique<Reader>();
+        slot->thread.setObjectName(QString::fromLatin1(name));
+        slot->context.moveToThread(&slot->thread);
+        slot->thread.start();
+    }
+    return *slot;
+}
+
+void TelemetryService::historyLater(const Principal &who, const QString &deviceId, const TelemetryQuery &q, HistoryRender render)
 {
     auto plan = planHistory(who, deviceId, q);
     if (!plan) {
-        done(fail(plan.error()));
+        render(fail(plan.error()))();
         return;
     }
-    if (!m_reader) {
-        m_reader = std::make_unique<Reader>();
-        m_reader->thread.setObjectName(QStringLiteral("telemetry-reader"));
-        m_reader->context.moveToThread(&m_reader->thread);
-        m_reader->thread.start();
+    const QString tenant = who.tenantId;
+    int &mine = m_readsByTenant[tenant];
+    if (mine >= kMaxReadsPerTenant || m_reads >= kMaxReads) {
+        ++m_readsRefused;
+        const QString why = mine >= kMaxReadsPerTenant
+            ? QStringLiteral("%1 history queries of this organisation are already being read; try again when one has answered").arg(mine)
+            : QStringLiteral("%1 history queries are already being read; try again in a moment").arg(m_reads);
+        if (mine == 0)
+            m_readsByTenant.remove(tenant);
+        render(fail(Error::unavailable(why)))();
+        return;
     }
+    ++mine;
+    ++m_reads;
+    Reader &reader = startThread(m_reader, "telemetry-reader");
+    TelemetryQuery bounded = q;
+    bounded.limit = plan->pointsPerSeries;
     const Storage::DatabaseUrl url = m_db.url();
-    QMetaObject::invokeMethod(&m_reader->context, [this, reader = m_reader.get(), url, plan = std::move(*plan), q, done = std::move(done)]() mutable {
+    QMetaObject::invokeMethod(&reader.context, [this, reader = &reader, url, plan = std::move(*plan), bounded, tenant, render = std::move(render)]() mutable {
         Result<std::vector<std::pair<QJsonArray, bool>>> read = std::vector<std::pair<QJsonArray, bool>>();
         if (!reader->db) {
             auto db = Storage::Database::open(url, QStringLiteral("fleetdeck-telemetry-reader-%1").arg(quintptr(reader)));
@@ -1249,27 +1344,31 @@ void TelemetryService::historyLater(const Principal &who, const QString &deviceI
                 read = fail(db.error()); // says which database and why ("cannot open ...: ...")
         }
         if (reader->db)
-            read = readHistory(*reader->db, plan, q);
+            read = readHistory(*reader->db, plan, bounded);
         if (!read && reader->db && !reader->db->ping())
             reader->db.reset(); // opened again for the next query
-        // Back on the main thread (dropped there if the service is gone by then).
-        QMetaObject::invokeMethod(this, [plan = std::move(plan), q, done = std::move(done), read = std::move(read)]() mutable {
-            if (!read)
-                done(fail(read.error()));
-            else
-                done(historyJson(plan, q, std::move(*read)));
+        // The document is built and serialised here too; only handing it over happens on the main thread.
+        std::function<void()> deliver = read ? render(historyJson(plan, bounded, std::move(*read))) : render(fail(read.error()));
+        QMetaObject::invokeMethod(this, [this, tenant, deliver = std::move(deliver)] {
+            --m_reads;
+            if (auto it = m_readsByTenant.find(tenant); it != m_readsByTenant.end() && --*it <= 0)
+                m_readsByTenant.erase(it);
+            deliver();
         }, Qt::QueuedConnection);
     }, Qt::QueuedConnection);
 }
 
 void TelemetryService::stopReader()
 {
-    if (!m_reader)
-        return;
-    QMetaObject::invokeMethod(&m_reader->context, [reader = m_reader.get()] { reader->db.reset(); }, Qt::BlockingQueuedConnection);
-    m_reader->thread.quit();
-    m_reader->thread.wait();
-    m_reader.reset();
+    for (std::unique_ptr<Reader> *slot : {&m_reader, &m_maintenance}) {
+        if (!*slot)
+            continue;
+        Reader *r = slot->get();
+        QMetaObject::invokeMethod(&r->context, [r] { r->db.reset(); }, Qt::BlockingQueuedConnection);
+        r->thread.quit();
+        r->thread.wait();
+        slot->reset();
+    }
 }
 
 const QStringList &TelemetryService::tenantDevices(const QString &tenantId)

@@ -127,10 +127,22 @@ public:
     /// The registry changed a device (new, suspended, ...).
     void refreshDevice(const QString &deviceId);
 
+    /// At most this many series per history query (more metrics: several queries; all of a device's: the first
+    /// ones by name, with "more_metrics": true), and at most kMaxPointsPerQuery points in all (the per-series
+    /// limit is lowered to fit, and the answer's "limit" says so).
+    static constexpr int kMaxSeries = 20;
+    static constexpr int kMaxPointsPerQuery = 1'000'000;
+    /// History queries waiting for or on the reader, per tenant and in all: beyond them a query is refused (503)
+    /// at once, so one tenant's dashboards cannot queue the reader up for everybody.
+    static constexpr int kMaxReadsPerTenant = 4;
+    static constexpr int kMaxReads = 32;
+
     [[nodiscard]] Result<QJsonObject> history(const Principal &who, const QString &deviceId, const TelemetryQuery &q);
-    /// The same, read on the history reader's thread and connection; `done` runs on this thread (not at all if the
-    /// service is gone by then). The main thread, which also takes the devices' telemetry, is not held meanwhile.
-    void historyLater(const Principal &who, const QString &deviceId, const TelemetryQuery &q, std::function<void(Result<QJsonObject>)> done);
+    /// The same, read on the history reader's thread and connection. `render` runs on the reader thread too (build
+    /// and serialise the answer there) and returns what is then run on this thread (not at all if the service is
+    /// gone by then). The main thread, which also takes the devices' telemetry, is not held meanwhile.
+    using HistoryRender = std::function<std::function<void()>(Result<QJsonObject>)>;
+    void historyLater(const Principal &who, const QString &deviceId, const TelemetryQuery &q, HistoryRender render);
     /// Latest values of every device of a tenant, paginated by device id.
     [[nodiscard]] Result<QJsonObject> latest(const Principal &who, const QString &tenantId, const QStringList &metrics,
                                              const QString &cursor, int limit);
@@ -142,9 +154,13 @@ public:
     /// after max(that, 90) days, 1-hour rollups after max(that, 730) days. Returns rows deleted per table.
     [[nodiscard]] Result<QJsonObject> applyRetention(qint64 nowMs);
 
-    /// Retention by size: while raw telemetry takes more than Options::maxRawBytes, its oldest day goes (today never).
-    /// SQLite measures pages in use; PostgreSQL the size of the day partitions, which it drops whole.
+    /// Retention by size: while the tenants' raw telemetry takes more than Options::maxRawBytes (its stored size,
+    /// the packed readings plus a row's overhead), the tenant holding the most loses its oldest day (today never),
+    /// and so on: one tenant's flood costs that tenant's history, not everybody's oldest day.
     [[nodiscard]] Result<QJsonObject> applySizeRetention(qint64 nowMs);
+    /// Both retentions on a maintenance thread with its own connection (the DELETEs hold neither ingest nor the
+    /// API); the reports are logged.
+    void retentionLater(qint64 nowMs);
     void setSizeLimit(qint64 bytes) { m_options.maxRawBytes = bytes; }
     /// Bytes the raw telemetry occupies (SQLite: the whole database's pages in use).
     [[nodiscard]] Result<qint64> rawTelemetryBytes();
@@ -263,6 +279,11 @@ private:
     void stopReader();
     struct Reader;
     std::unique_ptr<Reader> m_reader; ///< made at the first history query answered later
+    std::unique_ptr<Reader> m_maintenance; ///< retention's thread and connection, made at the first run
+    Reader &startThread(std::unique_ptr<Reader> &slot, const char *name);
+    QHash<QString, int> m_readsByTenant;
+    int m_reads = 0;
+    qint64 m_readsRefused = 0;
     const QStringList &tenantDevices(const QString &tenantId);
     TelemetryStore::Batch m_batch;
     quint64 m_nextBatchId = 1;

@@ -358,7 +358,11 @@ void TestTelemetryChart::appendLiveGrowsAndTrims()
     QVERIFY(std::abs(to - now()) < 5000);
 
     chart.appendLive(u"rpm"_s, now(), 1500);
-    QCOMPARE(chart.pointCount(u"rpm"_s), count + 1);
+    // The new point is added; the window moved on with it, which may trim the oldest point (one comes every 18 s,
+    // and a loaded machine takes a while to get here).
+    const int after = chart.pointCount(u"rpm"_s);
+    QVERIFY2(after == count + 1 || after == count, qPrintable(QStringLiteral("%1 points after %2").arg(after).arg(count)));
+    QCOMPARE(graphOf(chart, u"rpm"_s)->data()->at(graphOf(chart, u"rpm"_s)->dataCount() - 1)->value, 1500.0);
 }
 
 void TestTelemetryChart::appendLiveWithLiveOffKeepsOldPoints()

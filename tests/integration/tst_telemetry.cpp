@@ -697,6 +697,119 @@ private Q_SLOTS:
         QCOMPARE(left.at(0).toArray().at(1).toDouble(), 3.0);
     }
 
+    void sizeLimitTakesFromTheTenantHoldingTheMost()
+    {
+        // Two tenants' devices (the second device is registered normally and its telemetry rows filed under another
+        // tenant id, which is what size retention groups by); rows written directly, sized exactly.
+        const qint64 day = 86400000;
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const qint64 today = now / day * day;
+        const HttpReply quietDevice = m_server->requestJson("POST", QStringLiteral("/v1/devices"),
+                                                            {{QStringLiteral("serial_number"), QStringLiteral("QUIET-1")},
+                                                             {QStringLiteral("device_type"), QStringLiteral("sensor")}}, token());
+        QCOMPARE(quietDevice.status, 201);
+        Storage::Database &db = m_server->app().database();
+        const auto keyOf = [&](const QString &device, const QString &tenant) -> qint64 {
+            if (!db.exec(QStringLiteral("INSERT INTO telemetry_devices (device_id, tenant_id) VALUES (:d, :t)"),
+                         {{QStringLiteral("d"), device}, {QStringLiteral("t"), tenant}}))
+                return 0;
+            auto q = db.exec(QStringLiteral("SELECT device_key FROM telemetry_devices WHERE device_id = :d"), {{QStringLiteral("d"), device}});
+            return q && q->next() ? q->value(0).toLongLong() : 0;
+        };
+        const qint64 flood = keyOf(m_id, QStringLiteral("tenant-flood"));
+        const qint64 quiet = keyOf(quietDevice.json().value(QStringLiteral("device_id")).toString(), QStringLiteral("tenant-quiet"));
+        QVERIFY(flood && quiet);
+        qint64 seq = 0;
+        const auto noise = [](int bytes) { // incompressible: PostgreSQL stores (and counts) repetitive bytes compressed
+            QByteArray b(bytes, Qt::Uninitialized);
+            QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(b.data()), bytes / 4);
+            return b;
+        };
+        const auto rows = [&](qint64 key, qint64 dayStart, int n, int bytes) {
+            for (int i = 0; i < n; ++i)
+                if (!db.exec(QStringLiteral("INSERT INTO telemetry (device_key, ts, seq, readings) VALUES (:k, :ts, :s, :r)"),
+                             {{QStringLiteral("k"), key}, {QStringLiteral("ts"), dayStart + 1000 + i}, {QStringLiteral("s"), ++seq},
+                              {QStringLiteral("r"), noise(bytes)}}))
+                    return false;
+            return true;
+        };
+        for (int d = 5; d >= 1; --d)
+            QVERIFY(rows(flood, today - d * day, 50, 2000)); // 5 old days of ~100 kB
+        QVERIFY(rows(flood, today, 1, 2000));
+        QVERIFY(rows(quiet, today - 3 * day, 10, 100));      // one small old day
+        QVERIFY(rows(quiet, today, 1, 100));
+        TelemetryService &t = m_server->app().telemetry();
+        t.setSizeLimit(300000);
+        auto report = t.applySizeRetention(now);
+        QVERIFY2(report.has_value(), report ? "" : qPrintable(report.error().message));
+        // ~510 kB over 300 kB: three of the flooding tenant's days go; the quiet tenant's old day stays.
+        QCOMPARE(report->value(QStringLiteral("days_removed_by_tenant")).toObject(), (QJsonObject{{QStringLiteral("tenant-flood"), 3}}));
+        QVERIFY(report->value(QStringLiteral("bytes_after")).toInteger() <= 300000);
+        const auto count = [&](qint64 key) {
+            auto q = db.exec(QStringLiteral("SELECT COUNT(*) FROM telemetry WHERE device_key = :k"), {{QStringLiteral("k"), key}});
+            return q && q->next() ? q->value(0).toInt() : -1;
+        };
+        QCOMPARE(count(flood), 2 * 50 + 1);
+        QCOMPARE(count(quiet), 11);
+        // The scheduled run does the same on its own thread and connection: down to today only with a 1-byte limit.
+        t.setSizeLimit(1);
+        t.retentionLater(now);
+        QVERIFY(waitFor([&] { return count(flood) == 1 && count(quiet) == 1; }, 10000));
+    }
+
+    void historyQueriesAreBoundedPerTenant()
+    {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        QJsonObject many;
+        for (int i = 0; i < 25; ++i)
+            many.insert(QStringLiteral("m%1").arg(i, 2, 10, QLatin1Char('0')), i);
+        publish(message(1, now - 1000, many));
+        QVERIFY(waitFor([&] { return m_lastAck == 1; }, 5000));
+        // Named: at most 20 metrics. All of a device's: the first 20 by name, and the answer says there are more.
+        QStringList names;
+        for (int i = 0; i < 21; ++i)
+            names << QStringLiteral("m%1").arg(i, 2, 10, QLatin1Char('0'));
+        const HttpReply tooMany = m_server->request("GET", QStringLiteral("/v1/devices/%1/telemetry?metric=%2").arg(m_id, names.join(u',')), {}, {}, token());
+        QCOMPARE(tooMany.status, 400);
+        QVERIFY2(tooMany.json().value(QStringLiteral("detail")).toString().contains(QStringLiteral("at most 20 metrics")), tooMany.body.constData());
+        const HttpReply all = m_server->request("GET", QStringLiteral("/v1/devices/%1/telemetry?limit=100000").arg(m_id), {}, {}, token());
+        QCOMPARE(all.status, 200);
+        QCOMPARE(all.json().value(QStringLiteral("series")).toArray().size(), 20);
+        QCOMPARE(all.json().value(QStringLiteral("more_metrics")).toBool(), true);
+        QCOMPARE(all.json().value(QStringLiteral("limit")).toInt(), 50000); // 20 series x 50,000 = the 1,000,000 points a query may hold
+
+        // Queued reads: four per tenant at a time; the fifth is refused at once, another tenant's still goes in.
+        TelemetryService &t = m_server->app().telemetry();
+        Principal mine;
+        mine.tenantId = m_tenant;
+        TelemetryQuery q;
+        q.fromMs = now - 60000;
+        q.toMs = now + 1;
+        int answered = 0, refused = 0;
+        QString refusal;
+        for (int i = 0; i < 5; ++i)
+            t.historyLater(mine, m_id, q, [&](Result<QJsonObject> r) -> std::function<void()> {
+                if (!r) {
+                    refusal = r.error().message;
+                    return [&] { ++refused; };
+                }
+                return [&] { ++answered; };
+            });
+        QCOMPARE(refused, 1); // at once, before any read ran
+        QVERIFY2(refusal.contains(QStringLiteral("of this organisation")), qPrintable(refusal));
+        Principal other;
+        other.tenantId = QStringLiteral("another-tenant");
+        bool otherAnswered = false;
+        t.historyLater(other, m_id, q, [&](Result<QJsonObject> r) -> std::function<void()> {
+            const bool notFound = !r && r.error().code == ErrorCode::NotFound; // not its device, but not refused as busy
+            return [&otherAnswered, notFound] { otherAnswered = notFound; };
+        });
+        QVERIFY(otherAnswered);
+        QVERIFY(waitFor([&] { return answered == 4; }, 10000));
+        QCOMPARE(health().value(QStringLiteral("history_reads")).toObject().value(QStringLiteral("refused")).toInt(), 1);
+        QCOMPARE(health().value(QStringLiteral("history_reads")).toObject().value(QStringLiteral("running")).toInt(), 0);
+    }
+
     void databaseConnectionLossDelaysAcksButLosesNothing()
     {
         QFETCH_GLOBAL(QString, backend);
