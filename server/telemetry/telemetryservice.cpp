@@ -998,10 +998,10 @@ struct HistoryPlan
 
 namespace {
 
-/// SQLite: an aggregated history query served from a rollup, folded here from rows read in index order.
-Result<std::pair<QJsonArray, bool>> foldRollup(Storage::Database &db, const QString &source, qint64 deviceKey, int metricId, const TelemetryQuery &q)
+/// SQLite: the rollup rows of one metric in [fromMs, toMs) (both multiples of the rollup's bucket), read in index
+/// order and folded into `fold`.
+Status foldRollup(Storage::Database &db, const QString &source, qint64 deviceKey, int metricId, qint64 fromMs, qint64 toMs, BucketFolder &fold)
 {
-    BucketFolder fold(q);
     sqlite3 *conn = db.sqliteConnection();
     if (!conn)
         return fail(Error::internal(QStringLiteral("no sqlite3 connection behind QSQLITE")));
@@ -1013,8 +1013,8 @@ Result<std::pair<QJsonArray, bool>> foldRollup(Storage::Database &db, const QStr
     const std::unique_ptr<sqlite3_stmt, int (*)(sqlite3_stmt *)> stmt(raw, sqlite3_finalize);
     sqlite3_bind_int64(raw, 1, deviceKey);
     sqlite3_bind_int(raw, 2, metricId);
-    sqlite3_bind_int64(raw, 3, q.fromMs);
-    sqlite3_bind_int64(raw, 4, q.toMs);
+    sqlite3_bind_int64(raw, 3, fromMs);
+    sqlite3_bind_int64(raw, 4, toMs);
     int rc;
     while ((rc = sqlite3_step(raw)) == SQLITE_ROW
            && fold.add(sqlite3_column_int64(raw, 0), sqlite3_column_int64(raw, 1), sqlite3_column_double(raw, 2), sqlite3_column_double(raw, 3),
@@ -1022,8 +1022,7 @@ Result<std::pair<QJsonArray, bool>> foldRollup(Storage::Database &db, const QStr
     }
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return fail(Error::unavailable(QStringLiteral("reading the rollup: %1").arg(QString::fromUtf8(sqlite3_errmsg(conn)))));
-    fold.finish();
-    return std::pair{fold.points, fold.truncated};
+    return {};
 }
 
 /// SQLite: a device's raw rows in [from, to) in time order; onRow(ts, data, size) returns false to stop.
@@ -1155,6 +1154,30 @@ Result<std::vector<std::pair<QJsonArray, bool>>> scanPacked(Storage::Database &d
 }
 
 
+/// Raw readings of one metric in [fromMs, toMs), folded into `fold`: the edges of an aggregate served from a rollup.
+Status foldRawRange(Storage::Database &db, qint64 deviceKey, int metricId, const TelemetryQuery &q, qint64 fromMs, qint64 toMs, BucketFolder &fold)
+{
+    if (fromMs >= toMs)
+        return {};
+    TelemetryQuery range = q;
+    range.fromMs = fromMs;
+    range.toMs = toMs;
+    qint64 malformed = 0;
+    const auto onRow = [&](qint64 ts, const void *blob, int size) {
+        const bool ok = Packed::forEach(blob, size, [&](const Packed::Reading &r) {
+            if (r.metricId == metricId && !r.isText)
+                fold.add(ts, 1, r.value, r.value, r.value, r.value, ts);
+        });
+        if (!ok)
+            ++malformed;
+        return !fold.truncated;
+    };
+    const Status st = db.dialect() == Storage::Dialect::Postgres ? postgresRows(db, deviceKey, range, onRow) : sqliteRows(db, deviceKey, range, onRow);
+    if (malformed)
+        qCWarning(lcTelemetry) << malformed << "stored telemetry rows of device key" << deviceKey << "are damaged; their readings past the damage are skipped";
+    return st;
+}
+
 /// The reading part of a history query: every series' points and whether they were cut. Runs on any connection.
 Result<std::vector<std::pair<QJsonArray, bool>>> readHistory(Storage::Database &db, const HistoryPlan &plan, const TelemetryQuery &q)
 {
@@ -1164,60 +1187,58 @@ Result<std::vector<std::pair<QJsonArray, bool>>> readHistory(Storage::Database &
     // scan of the device's rows.
     if (plan.source == u"raw")
         return scanPacked(db, plan.deviceKey, plan.metricIds, q);
+    // A rollup bucket that the range cuts (from or to inside it) would bring readings from outside the range: the
+    // parts of the range before the first and after the last whole rollup bucket are folded from raw readings,
+    // the whole buckets between from the rollup. So `from` is inclusive and `to` exclusive for raw points and
+    // aggregates alike, and both agree.
+    const qint64 unit = plan.source == u"1h" ? 3600000 : 60000;
+    const qint64 wholeFrom = (q.fromMs + unit - 1) / unit * unit; // q.fromMs >= 0
+    const qint64 wholeTo = std::max(wholeFrom, q.toMs / unit * unit);
     std::vector<std::pair<QJsonArray, bool>> out;
     for (const int metric : plan.metricIds) {
         if (!metric) {
             out.emplace_back();
             continue;
         }
-        if (db.dialect() != Storage::Dialect::Postgres) {
-            // SQLite cannot know that (bucket / iv) * iv grows with bucket, so a GROUP BY would sort every rollup
-            // row (43,201 for 30 days of the 1-minute rollup); read them in index order and fold here.
-            auto folded = foldRollup(db, plan.source, plan.deviceKey, metric, q);
-            if (!folded)
-                return fail(folded.error());
-            out.push_back(std::move(*folded));
-            continue;
-        }
-        // PostgreSQL aggregates its rollups itself (measured: faster than sending every rollup row to fold here).
-        QString expr;
-        if (q.agg == u"avg")
-            expr = QStringLiteral("SUM(sum) / SUM(count)");
-        else if (q.agg == u"min")
-            expr = QStringLiteral("MIN(min)");
-        else if (q.agg == u"max")
-            expr = QStringLiteral("MAX(max)");
-        else if (q.agg == u"sum")
-            expr = QStringLiteral("SUM(sum)");
-        else if (q.agg == u"count")
-            expr = QStringLiteral("SUM(count)");
-        else
-            expr = QStringLiteral("(array_agg(last ORDER BY last_ts DESC))[1]");
-        // The numbers are written into the statement, not bound: a prepared statement gets PostgreSQL's generic
-        // plan after five runs, which walks the index and sorts every rollup row (29 ms for 30 days of the
-        // 1-minute rollup) where the plan for the actual values scans and hashes (19 ms). All are integers.
-        const QString sql = QStringLiteral("SELECT (bucket / %3) * %3 AS b, %1 FROM telemetry_%2 WHERE device_key = %4 AND metric_id = %5 "
-                                           "AND bucket >= %6 AND bucket < %7 GROUP BY b ORDER BY b LIMIT %8")
-                                .arg(expr, plan.source)
-                                .arg(q.intervalMs)
-                                .arg(plan.deviceKey)
-                                .arg(metric)
-                                .arg(q.fromMs)
-                                .arg(q.toMs)
-                                .arg(q.limit + 1);
-        auto rows = db.exec(sql);
-        if (!rows)
-            return fail(rows.error());
-        QJsonArray points;
-        bool truncated = false;
-        while (rows->next()) {
-            if (points.size() == q.limit) {
-                truncated = true;
-                break;
+        BucketFolder fold(q);
+        if (auto st = foldRawRange(db, plan.deviceKey, metric, q, q.fromMs, std::min(wholeFrom, q.toMs), fold); !st)
+            return fail(st.error());
+        if (wholeFrom < wholeTo && !fold.truncated) {
+            if (db.dialect() != Storage::Dialect::Postgres) {
+                // SQLite cannot know that (bucket / iv) * iv grows with bucket, so a GROUP BY would sort every rollup
+                // row (43,201 for 30 days of the 1-minute rollup); read them in index order and fold here.
+                if (auto st = foldRollup(db, plan.source, plan.deviceKey, metric, wholeFrom, wholeTo, fold); !st)
+                    return fail(st.error());
+            } else {
+                // PostgreSQL combines the rollup rows of each output bucket itself (measured: faster than sending
+                // every rollup row here) into the parts the folder merges with the raw edges. The numbers are
+                // written into the statement, not bound: a prepared statement gets PostgreSQL's generic plan after
+                // five runs, which walks the index and sorts every rollup row (29 ms for 30 days of the 1-minute
+                // rollup) where the plan for the actual values scans and hashes (19 ms). All are integers.
+                const QString sql = QStringLiteral("SELECT (bucket / %2) * %2 AS b, SUM(count), MIN(min), MAX(max), SUM(sum), "
+                                                   "(array_agg(last ORDER BY last_ts DESC))[1], MAX(last_ts) FROM telemetry_%1 "
+                                                   "WHERE device_key = %3 AND metric_id = %4 AND bucket >= %5 AND bucket < %6 GROUP BY b ORDER BY b LIMIT %7")
+                                        .arg(plan.source)
+                                        .arg(q.intervalMs)
+                                        .arg(plan.deviceKey)
+                                        .arg(metric)
+                                        .arg(wholeFrom)
+                                        .arg(wholeTo)
+                                        .arg(q.limit + 2);
+                auto rows = db.exec(sql);
+                if (!rows)
+                    return fail(rows.error());
+                while (rows->next()
+                       && fold.add(rows->value(0).toLongLong(), rows->value(1).toLongLong(), rows->value(2).toDouble(), rows->value(3).toDouble(),
+                                   rows->value(4).toDouble(), rows->value(5).toDouble(), rows->value(6).toLongLong())) {
+                }
             }
-            points.append(QJsonArray{rows->value(0).toLongLong(), rows->value(1).isNull() ? QJsonValue(QJsonValue::Null) : QJsonValue(rows->value(1).toDouble())});
         }
-        out.emplace_back(points, truncated);
+        if (wholeFrom < q.toMs && !fold.truncated)
+            if (auto st = foldRawRange(db, plan.deviceKey, metric, q, std::max(wholeTo, q.fromMs), q.toMs, fold); !st)
+                return fail(st.error());
+        fold.finish();
+        out.emplace_back(fold.points, fold.truncated);
     }
     return out;
 }

@@ -20,6 +20,9 @@
 #include <QtNetwork/QSslSocket>
 #include <QtTest/QtTest>
 
+#include <map>
+#include <numeric>
+
 #include <cmath>
 #include <map>
 
@@ -695,6 +698,66 @@ private Q_SLOTS:
         const QJsonArray left = points(QStringLiteral("metric=s&from=%1&to=%2").arg(today - 4 * day).arg(now + 1000));
         QCOMPARE(left.size(), 1);
         QCOMPARE(left.at(0).toArray().at(1).toDouble(), 3.0);
+    }
+
+    void aggregatesStayInsideTheRange()
+    {
+        // 1,000 readings a second apart from 17 s into an hour, then the range [from, to) cuts a minute (and the
+        // hour) at both ends: every aggregate of every bucket must come from the readings inside the range only,
+        // whether it is served from raw rows, the 1-minute or the 1-hour rollup.
+        const qint64 hour = 3600000;
+        const qint64 base = (QDateTime::currentMSecsSinceEpoch() - 3 * hour) / hour * hour + 17000;
+        struct Reading { qint64 ts; double v; };
+        std::vector<Reading> readings;
+        for (int i = 0; i < 1000; ++i)
+            readings.push_back({base + i * 1000, double((i * 37) % 101) + i / 10.0});
+        // In messages of 50 readings' worth (arrays): quicker than one publish each.
+        for (int i = 0; i < 1000; i += 50) {
+            QByteArray batch = "[";
+            for (int k = i; k < i + 50; ++k)
+                batch += (k > i ? "," : "") + message(k + 1, readings[size_t(k)].ts, {{QStringLiteral("v"), readings[size_t(k)].v}});
+            publish(batch + "]");
+        }
+        QVERIFY(waitFor([&] { return m_lastAck == 1000; }, 10000));
+        const qint64 from = base + 123500, to = base + 900000; // to is a reading's time: that reading is outside
+
+        for (const QString &agg : {QStringLiteral("avg"), QStringLiteral("min"), QStringLiteral("max"), QStringLiteral("sum"),
+                                   QStringLiteral("count"), QStringLiteral("last")}) {
+            for (const qint64 interval : {qint64(60000), qint64(30000), hour}) { // 1-minute rollup, raw, 1-hour rollup
+                std::map<qint64, std::vector<double>> buckets;
+                for (const Reading &r : readings)
+                    if (r.ts >= from && r.ts < to)
+                        buckets[r.ts / interval * interval].push_back(r.v);
+                const QJsonArray got = points(QStringLiteral("metric=v&from=%1&to=%2&interval=%3&agg=%4").arg(from).arg(to).arg(interval).arg(agg));
+                QCOMPARE(got.size(), qsizetype(buckets.size()));
+                qsizetype n = 0;
+                for (const auto &[start, values] : buckets) {
+                    double expected = 0;
+                    if (agg == u"avg")
+                        expected = std::accumulate(values.begin(), values.end(), 0.0) / double(values.size());
+                    else if (agg == u"min")
+                        expected = *std::min_element(values.begin(), values.end());
+                    else if (agg == u"max")
+                        expected = *std::max_element(values.begin(), values.end());
+                    else if (agg == u"sum")
+                        expected = std::accumulate(values.begin(), values.end(), 0.0);
+                    else if (agg == u"count")
+                        expected = double(values.size());
+                    else
+                        expected = values.back();
+                    const QJsonArray point = got.at(n++).toArray();
+                    QCOMPARE(point.at(0).toInteger(), start);
+                    QVERIFY2(std::abs(point.at(1).toDouble() - expected) < 1e-6 * std::max(1.0, std::abs(expected)),
+                             qPrintable(QStringLiteral("%1 over %2 ms, bucket %3: %4, expected %5").arg(agg).arg(interval).arg(start)
+                                            .arg(point.at(1).toDouble()).arg(expected)));
+                }
+            }
+        }
+        // Raw points over the same range agree: from inclusive, to exclusive.
+        const QJsonArray raw = points(QStringLiteral("metric=v&from=%1&to=%2&limit=100000").arg(from).arg(to));
+        QCOMPARE(raw.size(), qsizetype(std::count_if(readings.begin(), readings.end(), [&](const Reading &r) { return r.ts >= from && r.ts < to; })));
+        QCOMPARE(raw.first().toArray().at(0).toInteger(), base + 124000);
+        QCOMPARE(raw.last().toArray().at(0).toInteger(), to - 1000);
     }
 
     void sizeLimitTakesFromTheTenantHoldingTheMost()
