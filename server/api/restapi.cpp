@@ -125,18 +125,18 @@ void RestApi::registerRoutes(Router &router, Services s)
                    return deviceOr(s.devices->update(req.who(), req.arg(QStringLiteral("device_id")), body));
                });
 
-    const auto lifecycle = [&router, s](const char *verb, const QString &summary,
+    const auto lifecycle = [&router, s](const char *verb, const QString &action, const QString &summary,
                                         Result<DeviceRecord> (DeviceService::*fn)(const Principal &, const QString &)) {
-        router.add("POST", QStringLiteral("/v1/devices/{device_id}/") + QString::fromLatin1(verb), QStringLiteral("device.lifecycle"), summary,
+        router.add("POST", QStringLiteral("/v1/devices/{device_id}/") + QString::fromLatin1(verb), action, summary,
                    [s, fn](Request &req) {
                        if (auto bad = checkDeviceId(req))
                            return *bad;
                        return deviceOr((s.devices->*fn)(req.who(), req.arg(QStringLiteral("device_id"))));
                    });
     };
-    lifecycle("suspend", QStringLiteral("Suspend a device: it is disconnected and refused until resumed"), &DeviceService::suspend);
-    lifecycle("resume", QStringLiteral("Resume a suspended device"), &DeviceService::resume);
-    lifecycle("decommission", QStringLiteral("Decommission a device: its certificate is revoked for good"), &DeviceService::decommission);
+    lifecycle("suspend", QStringLiteral("device.suspend"), QStringLiteral("Suspend a device: it is disconnected and refused until resumed"), &DeviceService::suspend);
+    lifecycle("resume", QStringLiteral("device.suspend"), QStringLiteral("Resume a suspended device"), &DeviceService::resume);
+    lifecycle("decommission", QStringLiteral("device.decommission"), QStringLiteral("Decommission a device: its certificate is revoked for good"), &DeviceService::decommission);
 }
 
 } // namespace Fleetdeck::Api

@@ -28,11 +28,15 @@ const QList<Rule> &rules()
         {QStringLiteral("generic.admin"), kAdmins, QStringLiteral("Routes registered with Access::Admin")},
         // Devices
         {QStringLiteral("device.read"), kEveryone, QStringLiteral("List and read devices")},
-        {QStringLiteral("device.register"), kWriters, QStringLiteral("Register a device (counts against the tenant's device quota)")},
-        {QStringLiteral("device.update"), kWriters, QStringLiteral("Change a device's name, type, tags, metadata")},
-        {QStringLiteral("device.lifecycle"), kWriters, QStringLiteral("Suspend, resume, decommission a device")},
+        // Registration, metadata, schemas and decommissioning shape the fleet: the tenant's administrators. An
+        // operator runs it: commands, desired configuration, suspending a device that misbehaves (and resuming it:
+        // reversible, and often urgent at 3 a.m.), acknowledging alerts. See docs/security.md.
+        {QStringLiteral("device.register"), kAdmins, QStringLiteral("Register a device (counts against the tenant's device quota)")},
+        {QStringLiteral("device.update"), kAdmins, QStringLiteral("Change a device's name, type, tags, metadata")},
+        {QStringLiteral("device.suspend"), kWriters, QStringLiteral("Suspend a device (disconnect and refuse it) or resume it")},
+        {QStringLiteral("device.decommission"), kAdmins, QStringLiteral("Decommission a device: its certificate is revoked for good")},
         {QStringLiteral("telemetry.read"), kEveryone, QStringLiteral("Read telemetry and the device types' telemetry schemas")},
-        {QStringLiteral("telemetry.schema"), kWriters, QStringLiteral("Set or remove a device type's telemetry schema")},
+        {QStringLiteral("telemetry.schema"), kAdmins, QStringLiteral("Set or remove a device type's telemetry schema")},
         {QStringLiteral("command.read"), kEveryone, QStringLiteral("Read commands, their states and results, and group commands")},
         {QStringLiteral("command.send"), kWriters, QStringLiteral("Send commands to devices")},
         {QStringLiteral("command.cancel"), kWriters, QStringLiteral("Cancel a command that is not finished")},

@@ -259,6 +259,79 @@ private Q_SLOTS:
                                                                  .arg(QString::fromLatin1(r.method), r.pattern, r.action)));
     }
 
+    void everyRouteHasTheIntendedRole()
+    {
+        // What each role is for, written out here and not derived from policy.cpp: the lowest role that may call
+        // each route ("public" = no token; "self" = anyone signed in, for their own things). A route missing here
+        // fails the test, so a new route gets a deliberate decision.
+        static const QHash<QString, QString> lowest{
+            {QStringLiteral("POST /v1/auth/login"), QStringLiteral("public")},
+            {QStringLiteral("GET /v1/health"), QStringLiteral("public")},
+            {QStringLiteral("GET /v1/openapi.json"), QStringLiteral("public")},
+            {QStringLiteral("POST /v1/auth/logout"), QStringLiteral("self")},
+            {QStringLiteral("POST /v1/auth/refresh"), QStringLiteral("self")},
+            {QStringLiteral("GET /v1/auth/me"), QStringLiteral("self")},
+            {QStringLiteral("POST /v1/auth/password"), QStringLiteral("self")},
+            {QStringLiteral("GET /v1/tokens"), QStringLiteral("self")},
+            {QStringLiteral("POST /v1/tokens"), QStringLiteral("self")},
+            {QStringLiteral("DELETE /v1/tokens/{token_id}"), QStringLiteral("self")},
+            // Viewers read.
+            {QStringLiteral("GET /v1/tenants/{tenant_id}"), QStringLiteral("viewer")},
+            {QStringLiteral("GET /v1/devices"), QStringLiteral("viewer")},
+            {QStringLiteral("GET /v1/devices/{device_id}"), QStringLiteral("viewer")},
+            {QStringLiteral("GET /v1/devices/{device_id}/telemetry"), QStringLiteral("viewer")},
+            {QStringLiteral("GET /v1/devices/{device_id}/telemetry/rejects"), QStringLiteral("viewer")},
+            {QStringLiteral("GET /v1/tenants/{tenant_id}/telemetry/latest"), QStringLiteral("viewer")},
+            {QStringLiteral("GET /v1/device-types/{device_type}/telemetry-schema"), QStringLiteral("viewer")},
+            {QStringLiteral("GET /v1/devices/{device_id}/commands"), QStringLiteral("viewer")},
+            {QStringLiteral("GET /v1/commands/{command_id}"), QStringLiteral("viewer")},
+            {QStringLiteral("GET /v1/command-jobs"), QStringLiteral("viewer")},
+            {QStringLiteral("GET /v1/command-jobs/{job_id}"), QStringLiteral("viewer")},
+            {QStringLiteral("GET /v1/devices/{device_id}/config"), QStringLiteral("viewer")},
+            // Operators run the fleet: commands, the twin's desired state, suspending and resuming a device.
+            {QStringLiteral("POST /v1/devices/{device_id}/commands"), QStringLiteral("operator")},
+            {QStringLiteral("POST /v1/commands"), QStringLiteral("operator")},
+            {QStringLiteral("POST /v1/commands/{command_id}/cancel"), QStringLiteral("operator")},
+            {QStringLiteral("PUT /v1/devices/{device_id}/config"), QStringLiteral("operator")},
+            {QStringLiteral("POST /v1/devices/{device_id}/suspend"), QStringLiteral("operator")},
+            {QStringLiteral("POST /v1/devices/{device_id}/resume"), QStringLiteral("operator")},
+            // Tenant admins shape it: registration, metadata, schemas, decommissioning (irreversible), people, audit.
+            {QStringLiteral("POST /v1/devices"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("PATCH /v1/devices/{device_id}"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("POST /v1/devices/{device_id}/decommission"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("PUT /v1/device-types/{device_type}/telemetry-schema"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("DELETE /v1/device-types/{device_type}/telemetry-schema"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("GET /v1/users"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("POST /v1/users"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("GET /v1/users/{user_id}"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("PATCH /v1/users/{user_id}"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("DELETE /v1/users/{user_id}"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("POST /v1/users/{user_id}/password"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("GET /v1/users/{user_id}/export"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("POST /v1/users/{user_id}/erase"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("GET /v1/audit"), QStringLiteral("tenant-admin")},
+            // The platform's own administrators: tenants.
+            {QStringLiteral("GET /v1/tenants"), QStringLiteral("platform-admin")},
+            {QStringLiteral("POST /v1/tenants"), QStringLiteral("platform-admin")},
+            {QStringLiteral("PATCH /v1/tenants/{tenant_id}"), QStringLiteral("platform-admin")},
+            {QStringLiteral("POST /v1/tenants/{tenant_id}/deactivate"), QStringLiteral("platform-admin")},
+        };
+        for (const Api::Route &r : m_server->app().router().routes()) {
+            const QString key = QString::fromLatin1(r.method) + u' ' + r.pattern;
+            QVERIFY2(lowest.contains(key), qPrintable(QStringLiteral("%1 (action %2) has no intended role in this test").arg(key, r.action)));
+            const QString min = lowest.value(key);
+            if (min == u"public") {
+                QCOMPARE(r.action, Policy::kPublic);
+                continue;
+            }
+            for (const Role role : {Role::PlatformAdmin, Role::TenantAdmin, Role::Operator, Role::Viewer}) {
+                const bool intended = min == u"self" || Policy::rank(role) >= Policy::rank(*roleFromName(min));
+                QVERIFY2(Policy::allows(role, r.action) == intended,
+                         qPrintable(QStringLiteral("%1 (action %2): %3 should %4 be allowed").arg(key, r.action, roleName(role), intended ? QString() : QStringLiteral("not"))));
+            }
+        }
+    }
+
     void everyRouteForEveryRole()
     {
         World w;

@@ -559,13 +559,13 @@ private Q_SLOTS:
     void anotherTenantSeesNothing()
     {
         const RegisteredDevice mine = registerDevice(false);
-        // A second tenant with an operator, made directly in storage (the tenants API comes later).
+        // A second tenant with its admin, made directly in storage (the tenants API comes later).
         Storage::Database &db = m_server->app().database();
         auto hash = AuthService::hashPassword(QStringLiteral("other-password-1"));
         QVERIFY(hash.has_value());
         QVERIFY(db.exec(QStringLiteral("INSERT INTO tenants (id, name, created_at) VALUES ('tenant-b', 'other', 1)")).has_value());
         QVERIFY(db.exec(QStringLiteral("INSERT INTO users (id, tenant_id, email, password_hash, role, created_at) "
-                                       "VALUES ('user-b', 'tenant-b', 'op@other', :h, 'operator', 1)"), {{QStringLiteral("h"), *hash}}).has_value());
+                                       "VALUES ('user-b', 'tenant-b', 'op@other', :h, 'tenant-admin', 1)"), {{QStringLiteral("h"), *hash}}).has_value());
         const HttpReply login = m_server->requestJson("POST", QStringLiteral("/v1/auth/login"),
                                                       {{QStringLiteral("email"), QStringLiteral("op@other")}, {QStringLiteral("password"), QStringLiteral("other-password-1")}}, {});
         QCOMPARE(login.status, 200);

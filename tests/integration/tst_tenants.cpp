@@ -571,7 +571,7 @@ private Q_SLOTS:
             secrets << QString::fromLatin1(admin);
             const QString tenant = call(server, "POST", QStringLiteral("/v1/tenants"), admin, {{QStringLiteral("name"), QStringLiteral("log-test")}}).json().value(QStringLiteral("tenant_id")).toString();
             const Reply u = call(server, "POST", QStringLiteral("/v1/users"), admin, {{QStringLiteral("email"), QStringLiteral("l@log.test")}, {QStringLiteral("password"), QStringLiteral("user secret password 5")},
-                                                                                     {QStringLiteral("role"), QStringLiteral("operator")}, {QStringLiteral("tenant_id"), tenant}});
+                                                                                     {QStringLiteral("role"), QStringLiteral("tenant-admin")}, {QStringLiteral("tenant_id"), tenant}});
             secrets << QStringLiteral("user secret password 5");
             const QString uid = u.json().value(QStringLiteral("user_id")).toString();
             const QString generated = call(server, "POST", QStringLiteral("/v1/users/%1/password").arg(uid), admin, {}, tenant).json().value(QStringLiteral("password")).toString();
