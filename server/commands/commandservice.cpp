@@ -1,5 +1,7 @@
 #include "commands/commandservice.h"
 
+#include "events/eventbus.h"
+
 #include "auth/authservice.h"
 #include "core/jsonutil.h"
 #include "core/validation.h"
@@ -1003,19 +1005,15 @@ void CommandService::handleReply(const QString &deviceId, const QString &command
     }
 }
 
-void CommandService::handleStatus(const QString &deviceId, const QByteArray &payload, bool retained)
+void CommandService::onConnection(const ConnectionEvent &e)
 {
-    auto status = Messages::decodeStatus(payload);
-    if (!status)
-        return; // counted by the device registry
-    DeviceState &d = m_devices[deviceId];
-    const bool online = status->state == Messages::DeviceStatus::State::Online;
-    d.online = online;
-    if (!online)
+    DeviceState &d = m_devices[e.deviceId];
+    d.online = e.online;
+    if (!e.online)
         return;
-    pump(deviceId);
-    if (!retained)
-        sendDesiredIfBehind(deviceId);
+    pump(e.deviceId);
+    if (!e.replayed)
+        sendDesiredIfBehind(e.deviceId);
 }
 
 void CommandService::refreshDevice(const QString &deviceId)

@@ -15,6 +15,7 @@
 #include <map>
 
 namespace Fleetdeck {
+struct ConnectionEvent;
 
 namespace Storage { class Database; }
 
@@ -81,7 +82,9 @@ public:
     // From the broker
     void handleReply(const QString &deviceId, const QString &commandId, const QByteArray &payload);
     void handleReported(const QString &deviceId, const QByteArray &payload);
-    void handleStatus(const QString &deviceId, const QByteArray &payload, bool retained);
+    /// A device's connection, stored by the registry: online devices get their queue, a live "online" also the
+    /// desired configuration when it is behind.
+    void onConnection(const Fleetdeck::ConnectionEvent &e);
     void onPublished(int mid);
     void onLinkUp();
     void onLinkDown();

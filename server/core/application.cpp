@@ -9,14 +9,17 @@
 #include "broker/embeddedbroker.h"
 #include "commands/commandservice.h"
 #include "devices/deviceservice.h"
+#include "devices/presence.h"
+#include "events/eventbus.h"
 #include "live/livehub.h"
 #include "pki/certificateauthority.h"
 #include "protocol/version.h"
+#include "scheduler/scheduler.h"
 #include "storage/database.h"
 #include "telemetry/telemetryservice.h"
 
-#include <QtCore/QSet>
 #include <QtCore/QCoreApplication>
+#include <QtCore/QSet>
 
 #include <atomic>
 #include <QtCore/QDir>
@@ -131,6 +134,7 @@ Status Application::start()
     m_db = std::move(*db);
     if (auto st = m_db->migrate(); !st)
         return st;
+    m_scheduler = std::make_unique<Scheduler>(*m_db);
     // SQLite: this connection (REST, commands, registry) never checkpoints the WAL itself; the telemetry writer's
     // thread does, every 500 ms and at its own commits, so no request waits for a checkpoint.
     if (m_db->dialect() == Storage::Dialect::Sqlite)
@@ -189,7 +193,11 @@ Status Application::start()
     if (auto st = m_devices->writeCrl(); !st)
         return st;
     m_link->setBlockListProvider([this] { return m_devices->blockedDeviceIds().value_or(QStringList()); });
-    connect(m_link.get(), &BrokerLink::statusMessage, m_devices.get(), &DeviceService::handleStatusMessage);
+    // Presence: status messages are decoded once, stored by the registry, then published as connection events.
+    m_bus = std::make_unique<EventBus>();
+    m_presence = std::make_unique<DevicePresence>(*m_devices, *m_bus);
+    connect(m_link.get(), &BrokerLink::statusMessage, m_presence.get(), &DevicePresence::handleStatusMessage);
+    connect(m_devices.get(), &DeviceService::deviceChanged, m_bus.get(), &EventBus::deviceChanged);
 
     // Telemetry: broker -> validate/dedupe/batch -> writer thread -> after COMMIT: ack, latest values, events.
     TelemetryService::Options telemetryOptions;
@@ -199,10 +207,11 @@ Status Application::start()
     if (auto st = m_telemetry->start(); !st)
         return st;
     connect(m_link.get(), &BrokerLink::telemetryMessage, m_telemetry.get(), &TelemetryService::handleMessage);
-    connect(m_link.get(), &BrokerLink::statusMessage, m_telemetry.get(), &TelemetryService::noteStatus);
+    connect(m_bus.get(), &EventBus::connectionChanged, m_telemetry.get(), &TelemetryService::noteConnection);
+    connect(m_telemetry.get(), &TelemetryService::readingsCommitted, m_bus.get(), &EventBus::readingsCommitted);
     connect(m_telemetry.get(), &TelemetryService::ackReady, m_link.get(), &BrokerLink::publishTelemetryAck);
     connect(m_telemetry.get(), &TelemetryService::pauseIngest, m_link.get(), [this](bool paused) { m_link->client().setReadPaused(paused); });
-    connect(m_devices.get(), &DeviceService::deviceChanged, m_telemetry.get(), &TelemetryService::refreshDevice);
+    connect(m_bus.get(), &EventBus::deviceChanged, m_telemetry.get(), &TelemetryService::refreshDevice);
 
     // Commands and the device twin: REST -> queued -> published when the device is online -> its replies.
     m_commands = std::make_unique<CommandService>(*m_db, *m_link, CommandService::Options{});
@@ -210,11 +219,12 @@ Status Application::start()
         return st;
     connect(m_link.get(), &BrokerLink::commandReply, m_commands.get(), &CommandService::handleReply);
     connect(m_link.get(), &BrokerLink::configReported, m_commands.get(), &CommandService::handleReported);
-    connect(m_link.get(), &BrokerLink::statusMessage, m_commands.get(), &CommandService::handleStatus);
+    connect(m_bus.get(), &EventBus::connectionChanged, m_commands.get(), &CommandService::onConnection);
+    connect(m_commands.get(), &CommandService::commandChanged, m_bus.get(), &EventBus::commandChanged);
     connect(m_link.get(), &BrokerLink::published, m_commands.get(), &CommandService::onPublished);
     connect(m_link.get(), &BrokerLink::linkUp, m_commands.get(), &CommandService::onLinkUp);
     connect(m_link.get(), &BrokerLink::linkDown, m_commands.get(), &CommandService::onLinkDown);
-    connect(m_devices.get(), &DeviceService::deviceChanged, m_commands.get(), &CommandService::refreshDevice);
+    connect(m_bus.get(), &EventBus::deviceChanged, m_commands.get(), &CommandService::refreshDevice);
 
     if (m_broker) {
         m_broker->rotateLogIfLarger(kBrokerLogMaxBytes);
@@ -262,10 +272,10 @@ Status Application::start()
     auto wsPort = m_live->listen(QHostAddress(m_options.bindAddress), m_options.wsPort, pkiDir + QStringLiteral("/server-chain.pem"), pkiDir + QStringLiteral("/server.key"));
     if (!wsPort)
         return fail(wsPort.error());
-    connect(m_telemetry.get(), &TelemetryService::readingsCommitted, m_live.get(), &LiveHub::onTelemetry);
-    connect(m_commands.get(), &CommandService::commandChanged, m_live.get(), &LiveHub::onCommandChanged);
-    connect(m_devices.get(), &DeviceService::deviceChanged, m_live.get(), &LiveHub::onDeviceChanged);
-    connect(m_link.get(), &BrokerLink::statusMessage, m_live.get(), &LiveHub::onStatusMessage);
+    connect(m_bus.get(), &EventBus::readingsCommitted, m_live.get(), &LiveHub::onTelemetry);
+    connect(m_bus.get(), &EventBus::commandChanged, m_live.get(), &LiveHub::onCommandChanged);
+    connect(m_bus.get(), &EventBus::deviceChanged, m_live.get(), &LiveHub::onDeviceChanged);
+    connect(m_bus.get(), &EventBus::connectionChanged, m_live.get(), &LiveHub::onConnection);
     // Who may see what changes with these: open live connections are checked again at once, not on the next minute.
     m_router->setChangeListener([live = m_live.get()](const QString &action) {
         static const QSet<QString> accessChanges{QStringLiteral("session.self"), QStringLiteral("token.revoke"), QStringLiteral("user.update"),
@@ -288,38 +298,47 @@ Status Application::start()
     };
     connect(m_link.get(), &BrokerLink::linkUp, this, announce);
 
-    // Daily upkeep: the CRL is valid for 30 days and is re-signed every day, so that the broker never holds an
-    // expired one (which would make it refuse every device).
-    m_upkeep.setInterval(std::chrono::hours(24));
-    connect(&m_upkeep, &QTimer::timeout, this, [this] {
-        if (m_broker)
-            m_broker->rotateLogIfLarger(kBrokerLogMaxBytes);
-        if (m_telemetry) {
-            if (auto st = m_telemetry->ensurePartitions(QDateTime::currentMSecsSinceEpoch()); !st)
-                qCWarning(lcServer) << "telemetry partitions not made:" << st.error().message;
-            m_telemetry->retentionLater(QDateTime::currentMSecsSinceEpoch()); // on its own thread and connection
-        }
+    // Timed upkeep on the scheduler (jobs in the database: a run missed while the server was down happens at start).
+    // The CRL is valid for 30 days and is re-signed every day, so that the broker never holds an expired one (which
+    // would make it refuse every device); retention starts an hour after the first start, out of a start-up burst's way.
+    constexpr qint64 day = 24 * 3600 * 1000;
+    m_scheduler->define(QStringLiteral("pki.crl"), [this](const QJsonObject &) -> Status {
         if (auto st = m_devices->writeCrl(); !st)
-            qCWarning(lcServer) << "CRL not refreshed:" << st.error().message;
-        else
-            m_link->revocationListChanged();
+            return st;
+        m_link->revocationListChanged();
         const auto cert = QSslCertificate::fromPath(m_options.dataDir + QStringLiteral("/pki/server.crt"), QSsl::Pem);
         if (!cert.isEmpty() && cert.first().expiryDate() < QDateTime::currentDateTimeUtc().addDays(30))
             qCWarning(lcServer) << "the server certificate expires on" << cert.first().expiryDate().toString(Qt::ISODate)
                                 << "- restart the server to renew it";
-    });
-    m_upkeep.start();
-    // Telemetry retention: an hour after start (not in the way of a start-up burst), then with the daily upkeep.
-    QTimer::singleShot(std::chrono::hours(1), this, [this] {
-        if (m_telemetry)
-            m_telemetry->retentionLater(QDateTime::currentMSecsSinceEpoch());
-    });
+        return {};
+    }, day);
+    m_scheduler->define(QStringLiteral("broker.log_rotation"), [this](const QJsonObject &) -> Status {
+        if (m_broker)
+            m_broker->rotateLogIfLarger(kBrokerLogMaxBytes);
+        return {};
+    }, day);
+    m_scheduler->define(QStringLiteral("telemetry.partitions"), [this](const QJsonObject &) {
+        return m_telemetry->ensurePartitions(QDateTime::currentMSecsSinceEpoch());
+    }, day);
+    m_scheduler->define(QStringLiteral("telemetry.retention"), [this](const QJsonObject &) -> Status {
+        m_telemetry->retentionLater(QDateTime::currentMSecsSinceEpoch()); // on its own thread and connection
+        return {};
+    }, day);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (const auto &[kind, first] : {std::pair{QStringLiteral("pki.crl"), now + day}, std::pair{QStringLiteral("broker.log_rotation"), now + day},
+                                      std::pair{QStringLiteral("telemetry.partitions"), now + day},
+                                      std::pair{QStringLiteral("telemetry.retention"), now + 3600 * 1000}})
+        if (auto st = m_scheduler->ensure(kind, kind, first); !st)
+            return st;
+    if (auto st = m_scheduler->start(); !st)
+        return st;
     return {};
 }
 
 void Application::stop()
 {
-    m_upkeep.stop();
+    if (m_scheduler)
+        m_scheduler->stop();
     if (m_live)
         m_live->stop();
     if (m_api) {
@@ -370,7 +389,9 @@ std::pair<QJsonObject, bool> Application::health()
                     {QStringLiteral("uptime_s"), m_uptime.elapsed() / 1000},
                     {QStringLiteral("database"), database},
                     {QStringLiteral("broker"), m_link ? m_link->health() : QJsonObject()},
-                    {QStringLiteral("mqtt"), QJsonObject{{QStringLiteral("rejected_status_messages"), m_devices ? m_devices->rejectedStatusMessages() : 0}}},
+                    {QStringLiteral("mqtt"), QJsonObject{{QStringLiteral("rejected_status_messages"), m_presence ? m_presence->rejected() : 0},
+                                                        {QStringLiteral("unstored_status_messages"), m_presence ? m_presence->unstored() : 0}}},
+                    {QStringLiteral("scheduler"), m_scheduler ? m_scheduler->health() : QJsonObject()},
                     {QStringLiteral("telemetry"), m_telemetry ? m_telemetry->health() : QJsonObject()},
                     {QStringLiteral("commands"), m_commands ? m_commands->health() : QJsonObject()},
                     {QStringLiteral("websocket"), websocket}};

@@ -21,6 +21,9 @@ class DeviceService;
 class EmbeddedBroker;
 class BrokerLink;
 class TelemetryService;
+class EventBus;
+class DevicePresence;
+class Scheduler;
 
 /// The composition root: builds and wires every service of the server in order, and tears them down in reverse.
 class Application : public QObject
@@ -51,6 +54,8 @@ public:
     BrokerLink &brokerLink() { return *m_link; }
     EmbeddedBroker *embeddedBroker() { return m_broker.get(); }
     Storage::Database &database() { return *m_db; }
+    EventBus &events() { return *m_bus; }
+    Scheduler &scheduler() { return *m_scheduler; }
 
     static QString findBrokerPlugin(const QString &hint);
 
@@ -62,18 +67,20 @@ private:
 
     ServerOptions m_options;
     std::unique_ptr<Storage::Database> m_db;
+    std::unique_ptr<Scheduler> m_scheduler;
+    std::unique_ptr<EventBus> m_bus;
     std::unique_ptr<Pki::CertificateAuthority> m_ca;
     std::unique_ptr<AuthService> m_auth;
     std::unique_ptr<EmbeddedBroker> m_broker;
     std::unique_ptr<BrokerLink> m_link;
     std::unique_ptr<DeviceService> m_devices;
+    std::unique_ptr<DevicePresence> m_presence;
     std::unique_ptr<TelemetryService> m_telemetry;
     std::unique_ptr<CommandService> m_commands;
     std::unique_ptr<Api::Router> m_router;
     std::unique_ptr<Api::ApiServer> m_api;
     std::unique_ptr<LiveHub> m_live;
     QElapsedTimer m_uptime;
-    QTimer m_upkeep;
     bool m_announced = false;
     bool m_linkStarted = false;
     QString m_adminNote;

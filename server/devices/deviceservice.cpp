@@ -476,20 +476,9 @@ Result<DeviceRecord> DeviceService::transition(const Principal &who, const QStri
     return load(who.tenantId, id);
 }
 
-void DeviceService::handleStatusMessage(const QString &deviceId, const QByteArray &payload, bool retained)
+Result<bool> DeviceService::recordStatus(const QString &deviceId, const Messages::DeviceStatus &status, bool retained)
 {
-    if (payload.isEmpty())
-        return; // a cleared retained message
-    auto status = Messages::decodeStatus(payload);
-    if (!status) {
-        // Counted always, logged rate-limited: a misbehaving device must not flood the log.
-        ++m_rejectedStatusMessages;
-        if (m_rejectedStatusMessages <= 10 || m_rejectedStatusMessages % 1000 == 0)
-            qCWarning(lcDevices) << "rejected status message from" << deviceId << ":" << status.error().message
-                                 << QStringLiteral("(%1 rejected so far)").arg(m_rejectedStatusMessages);
-        return;
-    }
-    const bool online = status->state == Messages::DeviceStatus::State::Online;
+    const bool online = status.state == Messages::DeviceStatus::State::Online;
     const qint64 now = Storage::nowMs();
     // Only live messages move last_seen_at; a retained one replayed after a server restart says nothing new.
     QString sql = QStringLiteral("UPDATE devices SET connection = :conn, updated_at = :now");
@@ -497,26 +486,26 @@ void DeviceService::handleStatusMessage(const QString &deviceId, const QByteArra
                   {QStringLiteral("now"), now}, {QStringLiteral("id"), deviceId}};
     if (!retained)
         sql += QStringLiteral(", last_seen_at = :now");
-    if (!status->firmwareVersion.isEmpty()) {
+    if (!status.firmwareVersion.isEmpty()) {
         sql += u", firmware_version = :fw";
-        b.insert(QStringLiteral("fw"), status->firmwareVersion);
+        b.insert(QStringLiteral("fw"), status.firmwareVersion);
     }
     // Suspended and decommissioned devices stay offline whatever they say.
     sql += u" WHERE id = :id AND status IN ('provisioned', 'active')";
     auto u = m_db.exec(sql, b);
-    if (!u) {
-        qCWarning(lcDevices) << "status of" << deviceId << "not stored:" << u.error().message;
-        return;
-    }
+    if (!u)
+        return fail(u.error());
+    const bool stored = u->numRowsAffected() > 0;
     // The first connection makes a provisioned device active: a lifecycle change. A connection change alone is not
-    // one (those who follow connections take the status message itself).
-    if (online && u->numRowsAffected() > 0) {
+    // one (those who follow connections take the connection event).
+    if (online && stored) {
         auto first = m_db.exec(QStringLiteral("UPDATE devices SET status = 'active' WHERE id = :id AND status = 'provisioned'"), {{QStringLiteral("id"), deviceId}});
         if (!first)
             qCWarning(lcDevices) << "device" << deviceId << "not made active:" << first.error().message;
         else if (first->numRowsAffected() > 0)
             Q_EMIT deviceChanged(deviceId);
     }
+    return stored;
 }
 
 Result<QStringList> DeviceService::blockedDeviceIds()

@@ -2,6 +2,7 @@
 
 #include "auth/principal.h"
 #include "core/result.h"
+#include "protocol/messages.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QJsonArray>
@@ -76,11 +77,10 @@ public:
     [[nodiscard]] Result<DeviceRecord> resume(const Principal &who, const QString &id);
     [[nodiscard]] Result<DeviceRecord> decommission(const Principal &who, const QString &id);
 
-    /// A status message from the broker (device-reported state or its will).
-    void handleStatusMessage(const QString &deviceId, const QByteArray &payload, bool retained);
-
-    /// Status messages refused as malformed since start.
-    qint64 rejectedStatusMessages() const { return m_rejectedStatusMessages; }
+    /// Stores a device's decoded status (DevicePresence decodes it): connection, last seen (live messages only),
+    /// firmware version; a first connection makes a provisioned device active. True when the record changed (false
+    /// for a suspended or decommissioned device, which stays offline whatever it says).
+    [[nodiscard]] Result<bool> recordStatus(const QString &deviceId, const Messages::DeviceStatus &status, bool retained);
 
     /// Devices the broker must refuse (suspended or decommissioned).
     [[nodiscard]] Result<QStringList> blockedDeviceIds();
@@ -104,7 +104,6 @@ private:
     IBrokerControl &m_broker;
     QString m_pkiDir;
     MqttEndpoint m_endpoint;
-    qint64 m_rejectedStatusMessages = 0;
 };
 
 } // namespace Fleetdeck

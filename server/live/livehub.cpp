@@ -1,5 +1,7 @@
 #include "live/livehub.h"
 
+#include "events/eventbus.h"
+
 #include "api/apiserver.h"
 #include "api/router.h"
 #include "core/jsonutil.h"
@@ -525,20 +527,19 @@ void LiveHub::onDeviceChanged(const QString &deviceId)
               {{QStringLiteral("device_id"), deviceId}, {QStringLiteral("status"), q->value(1).toString()}, {QStringLiteral("connection"), q->value(2).toString()}});
 }
 
-void LiveHub::onStatusMessage(const QString &deviceId, const QByteArray &payload, bool retained)
+void LiveHub::onConnection(const ConnectionEvent &e)
 {
     // Retained statuses arrive for every device when the server's link (re)subscribes: state, not a change.
-    if (retained || m_clients.isEmpty())
+    if (e.replayed || m_clients.isEmpty())
         return;
-    auto status = Messages::decodeStatus(payload);
-    auto tenant = tenantOfDevice(deviceId);
-    if (!status || !tenant)
+    auto tenant = tenantOfDevice(e.deviceId);
+    if (!tenant)
         return;
-    QJsonObject params{{QStringLiteral("device_id"), deviceId},
-                       {QStringLiteral("connection"), status->state == Messages::DeviceStatus::State::Online ? QStringLiteral("online") : QStringLiteral("offline")},
-                       {QStringLiteral("at"), Json::timestamp(QDateTime::currentDateTimeUtc())}};
-    if (!status->firmwareVersion.isEmpty())
-        params.insert(QStringLiteral("firmware_version"), status->firmwareVersion);
+    QJsonObject params{{QStringLiteral("device_id"), e.deviceId},
+                       {QStringLiteral("connection"), e.online ? QStringLiteral("online") : QStringLiteral("offline")},
+                       {QStringLiteral("at"), Json::timestamp(QDateTime::fromMSecsSinceEpoch(e.atMs, Qt::UTC))}};
+    if (!e.firmwareVersion.isEmpty())
+        params.insert(QStringLiteral("firmware_version"), e.firmwareVersion);
     broadcast(*tenant, QStringLiteral("devices"), QStringLiteral("device.connection"), params);
 }
 

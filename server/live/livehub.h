@@ -16,6 +16,7 @@ class QWebSocketServer;
 class QHostAddress;
 
 namespace Fleetdeck {
+struct ConnectionEvent;
 
 namespace Api { class Router; }
 namespace Storage { class Database; }
@@ -56,7 +57,7 @@ public:
     void onTelemetry(const QString &deviceId, const QHash<QString, Fleetdeck::LatestValue> &values);
     void onCommandChanged(const QString &commandId, const QString &deviceId, const QString &status);
     void onDeviceChanged(const QString &deviceId);
-    void onStatusMessage(const QString &deviceId, const QByteArray &payload, bool retained);
+    void onConnection(const Fleetdeck::ConnectionEvent &e);
 
     QJsonObject health() const;
 

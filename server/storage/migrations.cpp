@@ -372,6 +372,19 @@ const QList<Migration> &migrations()
                  "UPDATE tenants SET max_metrics = CASE subscription_plan WHEN 'free' THEN 50 WHEN 'standard' THEN 1000 "
                  "WHEN 'enterprise' THEN 10000 ELSE NULL END",
              }),
+        both(11, "scheduled jobs",
+             {
+                 "CREATE TABLE scheduled_jobs ("
+                 " job_key TEXT PRIMARY KEY,"
+                 " kind TEXT NOT NULL,"
+                 " due_at BIGINT NOT NULL,"
+                 " payload TEXT NOT NULL,"
+                 " attempts INTEGER NOT NULL DEFAULT 0,"
+                 " last_error TEXT,"
+                 " last_run_at BIGINT,"
+                 " created_at BIGINT NOT NULL)",
+                 "CREATE INDEX scheduled_jobs_due ON scheduled_jobs(due_at)",
+             }),
     };
     return all;
 }

@@ -1,5 +1,7 @@
 #include "telemetry/telemetryservice.h"
 
+#include "events/eventbus.h"
+
 #include "auth/authservice.h"
 #include "core/jsonutil.h"
 #include "core/packedreadings.h"
@@ -573,16 +575,12 @@ void TelemetryService::closeStaleGaps()
     }
 }
 
-void TelemetryService::noteStatus(const QString &deviceId, const QByteArray &payload, bool retained)
+void TelemetryService::noteConnection(const ConnectionEvent &e)
 {
-    if (retained)
+    if (e.replayed || !e.online)
         return; // a replay of the past, not a new session
-    Device *d = deviceFor(deviceId);
-    if (!d)
-        return;
-    const auto status = Messages::decodeStatus(payload);
-    if (status && status->state == Messages::DeviceStatus::State::Online) {
-        d->sessionStartMs = QDateTime::currentMSecsSinceEpoch();
+    if (Device *d = deviceFor(e.deviceId)) {
+        d->sessionStartMs = e.atMs;
         d->freshSession = true;
     }
 }

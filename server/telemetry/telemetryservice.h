@@ -24,17 +24,9 @@
 namespace Fleetdeck {
 
 namespace Storage { class Database; }
+struct ConnectionEvent;
 class TelemetryWriter;
 
-/// A latest value of one metric of one device, served from memory.
-struct LatestValue
-{
-    qint64 ts = 0;
-    double value = 0;
-    QString text;
-    bool isText = false;
-    quint64 batch = 0; ///< the batch that last changed it (after-commit bookkeeping)
-};
 
 /// What one metric of a device type must be (its telemetry schema); min/max only for numbers.
 struct MetricRule
@@ -121,9 +113,9 @@ public:
 
     /// A payload from devices/{id}/telemetry.
     void handleMessage(const QString &deviceId, const QByteArray &payload);
-    /// A status message: a live "online" marks a new device session. A gap still open 30 s after a session started
+    /// A connection event: a live "online" marks a new device session. A gap still open 30 s after a session started
     /// is a jump of the device's counter (it had the time to resend what it holds), not a loss.
-    void noteStatus(const QString &deviceId, const QByteArray &payload, bool retained);
+    void noteConnection(const Fleetdeck::ConnectionEvent &e);
     /// The registry changed a device (new, suspended, ...).
     void refreshDevice(const QString &deviceId);
 
@@ -309,4 +301,3 @@ private:
 
 } // namespace Fleetdeck
 
-Q_DECLARE_METATYPE(Fleetdeck::LatestValue)

@@ -8,6 +8,22 @@
 #include <utility>
 #include <vector>
 
+namespace Fleetdeck {
+
+/// A latest value of one metric of one device, served from memory.
+struct LatestValue
+{
+    qint64 ts = 0;
+    double value = 0;
+    QString text;
+    bool isText = false;
+    quint64 batch = 0; ///< the batch that last changed it (after-commit bookkeeping)
+};
+
+} // namespace Fleetdeck
+
+Q_DECLARE_METATYPE(Fleetdeck::LatestValue)
+
 namespace Fleetdeck::TelemetryStore {
 
 /// One stored reading: narrow and numeric-first.

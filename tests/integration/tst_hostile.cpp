@@ -7,6 +7,8 @@
 #include "protocol/telemetry.h"
 #include "protocol/topics.h"
 #include "broker/brokerlink.h"
+#include "events/eventbus.h"
+#include "storage/database.h"
 #include "testsupport.h"
 
 #include <QtCore/QFile>
@@ -156,6 +158,43 @@ private Q_SLOTS:
         QVERIFY(device->client->state() != MqttConnection::State::Connected);
         QVERIFY(link.isConnected());
         device->client->stop();
+    }
+
+    void connectionEventsFollowWhatTheRegistryStored()
+    {
+        auto d = enrol();
+        QVERIFY(d);
+        QObject scope;
+        QStringList seen; // "online:<stored connection>" at the moment of each event
+        connect(&m_server->app().events(), &EventBus::connectionChanged, &scope, [&](const ConnectionEvent &e) {
+            if (e.deviceId != d->id)
+                return;
+            auto q = m_server->app().database().exec(QStringLiteral("SELECT connection FROM devices WHERE id = :id"), {{QStringLiteral("id"), d->id}});
+            seen << QStringLiteral("%1:%2").arg(e.online ? QStringLiteral("online") : QStringLiteral("offline"),
+                                                q && q->next() ? q->value(0).toString() : QStringLiteral("?"));
+        });
+        Messages::DeviceStatus st;
+        st.state = Messages::DeviceStatus::State::Offline;
+        (void)d->client->publish(Topics::status(d->id), Messages::encode(st), 1, true);
+        QVERIFY(waitFor([&] { return seen.size() == 1; }, 5000));
+        st.state = Messages::DeviceStatus::State::Online;
+        st.firmwareVersion = QStringLiteral("2.0.0");
+        (void)d->client->publish(Topics::status(d->id), Messages::encode(st), 1, true);
+        QVERIFY(waitFor([&] { return seen.size() == 2; }, 5000));
+        // Each event came after its row was written.
+        QCOMPARE(seen, (QStringList{QStringLiteral("offline:offline"), QStringLiteral("online:online")}));
+        // A malformed status is counted once, by the one owner, and makes no event.
+        (void)d->client->publish(Topics::status(d->id), "not a status", 1, true);
+        QVERIFY(waitFor([&] { return health("mqtt").value(QStringLiteral("rejected_status_messages")).toInt() == 1; }, 5000));
+        QCOMPARE(seen.size(), 2);
+        // A suspended device's status changes nothing and makes no event.
+        QCOMPARE(m_server->request("POST", QStringLiteral("/v1/devices/%1/suspend").arg(d->id), {}, {}, m_server->adminToken()).status, 200);
+        waitFor([] { return false; }, 300);
+        const int before = int(seen.size());
+        (void)d->client->publish(Topics::status(d->id), Messages::encode(st), 1, true);
+        waitFor([] { return false; }, 500);
+        QCOMPARE(int(seen.size()), before);
+        d->client->stop();
     }
 
     void aStatusFloodIsCoalescedAndItsLastWordKept()
