@@ -1,6 +1,7 @@
 #pragma once
 
 #include "api/router.h"
+#include "api/telemetryapi.h"
 
 #include <QtCore/QJsonObject>
 #include <functional>
@@ -9,7 +10,6 @@ namespace Fleetdeck {
 class AuthService;
 class CommandService;
 class DeviceService;
-class TelemetryService;
 }
 
 namespace Fleetdeck::Api {
@@ -22,7 +22,7 @@ public:
     {
         AuthService *auth = nullptr;
         DeviceService *devices = nullptr;
-        TelemetryService *telemetry = nullptr;
+        TelemetryServices telemetry;
         CommandService *commands = nullptr;
         /// Health document and whether everything is up (200) or not (503).
         std::function<std::pair<QJsonObject, bool>()> health;

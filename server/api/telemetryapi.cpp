@@ -2,7 +2,10 @@
 
 #include "api/router.h"
 #include "core/jsonutil.h"
-#include "telemetry/telemetryservice.h"
+#include "telemetry/latestvalues.h"
+#include "telemetry/telemetryhistory.h"
+#include "telemetry/telemetryingest.h"
+#include "telemetry/telemetryschemas.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QJsonArray>
@@ -80,18 +83,22 @@ Response csv(const QJsonObject &history)
 
 } // namespace
 
-void registerTelemetryRoutes(Router &router, TelemetryService *telemetry)
+void registerTelemetryRoutes(Router &router, TelemetryServices telemetry)
 {
+    TelemetryHistory *history = telemetry.history;
+    TelemetryIngest *ingest = telemetry.ingest;
+    TelemetrySchemas *schemas = telemetry.schemas;
+    LatestValueCache *latest = telemetry.latest;
     router.add("GET", QStringLiteral("/v1/devices/{device_id}/telemetry"), Access::Read,
-               QStringLiteral("History of a device's metrics: raw points, or aggregated into intervals"), [telemetry](Request &req) {
+               QStringLiteral("History of a device's metrics: raw points, or aggregated into intervals"), [history](Request &req) {
         const QString id = req.arg(QStringLiteral("device_id"));
         if (QUuid::fromString(id).isNull())
             return Response::problem(404, QStringLiteral("no device with id %1 (device ids are UUIDs)").arg(id.left(64)));
         TelemetryQuery q;
         q.metrics = metricList(req.queryValue(QStringLiteral("metric")));
-        if (q.metrics.size() > TelemetryService::kMaxSeries)
+        if (q.metrics.size() > TelemetryHistory::kMaxSeries)
             return Response::problem(400, QStringLiteral("at most %1 metrics per query (%2 asked for); ask in several queries")
-                                              .arg(TelemetryService::kMaxSeries).arg(q.metrics.size()));
+                                              .arg(TelemetryHistory::kMaxSeries).arg(q.metrics.size()));
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         const QString to = req.queryValue(QStringLiteral("to"));
         const QString from = req.queryValue(QStringLiteral("from"));
@@ -136,7 +143,7 @@ void registerTelemetryRoutes(Router &router, TelemetryService *telemetry)
         const bool wantsCsv = req.header("accept").contains("text/csv");
         if (req.respondLater) { // read on the history reader's thread: a long range does not hold ingest
             // Rendered (JSON or CSV) on the reader's thread; only the finished bytes come back to this one.
-            telemetry->historyLater(req.who(), id, q, [respond = req.respondLater, wantsCsv](Result<QJsonObject> history) -> std::function<void()> {
+            history->historyLater(req.who(), id, q, [respond = req.respondLater, wantsCsv](Result<QJsonObject> history) -> std::function<void()> {
                 Response r = !history ? Response::fromError(history.error()) : wantsCsv ? csv(*history) : Response::json(*history);
                 if (!history && history.error().code == ErrorCode::Unavailable && history.error().message.contains(QStringLiteral("history queries")))
                     r.headers.append(std::make_pair(QByteArray("Retry-After"), QByteArray("1")));
@@ -144,18 +151,18 @@ void registerTelemetryRoutes(Router &router, TelemetryService *telemetry)
             });
             return Response::deferred();
         }
-        auto history = telemetry->history(req.who(), id, q);
-        if (!history)
-            return Response::fromError(history.error());
-        return wantsCsv ? csv(*history) : Response::json(*history);
+        auto answer = history->history(req.who(), id, q);
+        if (!answer)
+            return Response::fromError(answer.error());
+        return wantsCsv ? csv(*answer) : Response::json(*answer);
     });
 
     router.add("GET", QStringLiteral("/v1/devices/{device_id}/telemetry/rejects"), QStringLiteral("telemetry.read"),
-               QStringLiteral("A device's refused telemetry since the server started: counts by reason and the last refusal"), [telemetry](Request &req) {
+               QStringLiteral("A device's refused telemetry since the server started: counts by reason and the last refusal"), [ingest](Request &req) {
         const QString id = req.arg(QStringLiteral("device_id"));
         if (QUuid::fromString(id).isNull())
             return Response::problem(404, QStringLiteral("no device with id %1 (device ids are UUIDs)").arg(id.left(64)));
-        return jsonOr(telemetry->rejects(req.who(), id));
+        return jsonOr(ingest->rejects(req.who(), id));
     });
 
     // A device type's telemetry schema. Types are the device_type of the tenant's devices: a name of at most 64
@@ -167,31 +174,31 @@ void registerTelemetryRoutes(Router &router, TelemetryService *telemetry)
         return std::nullopt;
     };
     router.add("GET", QStringLiteral("/v1/device-types/{device_type}/telemetry-schema"), QStringLiteral("telemetry.read"),
-               QStringLiteral("The telemetry schema of a device type: each metric's type, unit and range"), [telemetry, badType](Request &req) {
+               QStringLiteral("The telemetry schema of a device type: each metric's type, unit and range"), [schemas, badType](Request &req) {
         if (auto bad = badType(req))
             return *bad;
-        return jsonOr(telemetry->schema(req.who(), req.arg(QStringLiteral("device_type"))));
+        return jsonOr(schemas->schema(req.who(), req.arg(QStringLiteral("device_type"))));
     });
     router.add("PUT", QStringLiteral("/v1/device-types/{device_type}/telemetry-schema"), QStringLiteral("telemetry.schema"),
-               QStringLiteral("Set the telemetry schema of a device type (checked at ingest from the next message on)"), [telemetry, badType](Request &req) {
+               QStringLiteral("Set the telemetry schema of a device type (checked at ingest from the next message on)"), [schemas, badType](Request &req) {
         if (auto bad = badType(req))
             return *bad;
         QJsonObject body;
         if (auto bad = readBody(req, body))
             return *bad;
-        return jsonOr(telemetry->setSchema(req.who(), req.arg(QStringLiteral("device_type")), body));
+        return jsonOr(schemas->setSchema(req.who(), req.arg(QStringLiteral("device_type")), body));
     });
     router.add("DELETE", QStringLiteral("/v1/device-types/{device_type}/telemetry-schema"), QStringLiteral("telemetry.schema"),
-               QStringLiteral("Remove the telemetry schema of a device type (every well-formed metric is taken again)"), [telemetry, badType](Request &req) {
+               QStringLiteral("Remove the telemetry schema of a device type (every well-formed metric is taken again)"), [schemas, badType](Request &req) {
         if (auto bad = badType(req))
             return *bad;
-        if (auto st = telemetry->removeSchema(req.who(), req.arg(QStringLiteral("device_type"))); !st)
+        if (auto st = schemas->removeSchema(req.who(), req.arg(QStringLiteral("device_type"))); !st)
             return Response::fromError(st.error());
         return Response::noContent();
     });
 
     router.add("GET", QStringLiteral("/v1/tenants/{tenant_id}/telemetry/latest"), Access::Read,
-               QStringLiteral("Latest values of every device of a tenant"), [telemetry](Request &req) {
+               QStringLiteral("Latest values of every device of a tenant"), [latest](Request &req) {
         int limit = 1000;
         const QString l = req.queryValue(QStringLiteral("limit"));
         if (!l.isEmpty()) {
@@ -200,12 +207,12 @@ void registerTelemetryRoutes(Router &router, TelemetryService *telemetry)
             if (!ok || limit < 1 || limit > 10000)
                 return Response::problem(400, QStringLiteral("\"limit\" must be an integer from 1 to 10000"));
         }
-        auto latest = telemetry->latestJson(req.who(), req.arg(QStringLiteral("tenant_id")), metricList(req.queryValue(QStringLiteral("metric"))),
-                                            req.queryValue(QStringLiteral("cursor")), limit);
-        if (!latest)
-            return Response::fromError(latest.error());
+        auto page = latest->latestJson(req.who(), req.arg(QStringLiteral("tenant_id")), metricList(req.queryValue(QStringLiteral("metric"))),
+                                          req.queryValue(QStringLiteral("cursor")), limit);
+        if (!page)
+            return Response::fromError(page.error());
         Response r;
-        r.body = *latest;
+        r.body = *page;
         return r;
     });
 }

@@ -16,7 +16,12 @@
 #include "protocol/version.h"
 #include "scheduler/scheduler.h"
 #include "storage/database.h"
-#include "telemetry/telemetryservice.h"
+#include "telemetry/latestvalues.h"
+#include "telemetry/metriccatalog.h"
+#include "telemetry/telemetryhistory.h"
+#include "telemetry/telemetryingest.h"
+#include "telemetry/telemetryretention.h"
+#include "telemetry/telemetryschemas.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QSet>
@@ -200,18 +205,33 @@ Status Application::start()
     connect(m_devices.get(), &DeviceService::deviceChanged, m_bus.get(), &EventBus::deviceChanged);
 
     // Telemetry: broker -> validate/dedupe/batch -> writer thread -> after COMMIT: ack, latest values, events.
-    TelemetryService::Options telemetryOptions;
-    telemetryOptions.maxRawBytes = m_options.telemetryMaxMiB * 1024 * 1024;
-    telemetryOptions.fullSync = m_options.sqliteFullSync;
-    m_telemetry = std::make_unique<TelemetryService>(*m_db, telemetryOptions);
-    if (auto st = m_telemetry->start(); !st)
+    // Metric names, schemas and latest values are read once here; ingest keeps them current, history and the
+    // latest-values API read them; retention and partitions are scheduler jobs (below).
+    m_metrics = std::make_unique<MetricCatalog>();
+    m_schemas = std::make_unique<TelemetrySchemas>(*m_db);
+    m_retention = std::make_unique<TelemetryRetention>(*m_db, m_options.telemetryMaxMiB * 1024 * 1024);
+    if (auto st = m_metrics->load(*m_db); !st)
         return st;
-    connect(m_link.get(), &BrokerLink::telemetryMessage, m_telemetry.get(), &TelemetryService::handleMessage);
-    connect(m_bus.get(), &EventBus::connectionChanged, m_telemetry.get(), &TelemetryService::noteConnection);
-    connect(m_telemetry.get(), &TelemetryService::readingsCommitted, m_bus.get(), &EventBus::readingsCommitted);
-    connect(m_telemetry.get(), &TelemetryService::ackReady, m_link.get(), &BrokerLink::publishTelemetryAck);
-    connect(m_telemetry.get(), &TelemetryService::pauseIngest, m_link.get(), [this](bool paused) { m_link->client().setReadPaused(paused); });
-    connect(m_bus.get(), &EventBus::deviceChanged, m_telemetry.get(), &TelemetryService::refreshDevice);
+    if (auto st = m_schemas->load(); !st)
+        return st;
+    if (auto st = m_retention->ensurePartitions(QDateTime::currentMSecsSinceEpoch()); !st)
+        return st;
+    TelemetryIngest::Options telemetryOptions;
+    telemetryOptions.fullSync = m_options.sqliteFullSync;
+    m_latest = std::make_unique<LatestValueCache>(*m_metrics);
+    if (auto st = m_latest->load(*m_db); !st)
+        return st;
+    m_ingest = std::make_unique<TelemetryIngest>(*m_db, telemetryOptions, *m_metrics, *m_latest, *m_schemas);
+    if (auto st = m_ingest->start(); !st)
+        return st;
+    m_latest->setDirectory(m_ingest.get());
+    m_history = std::make_unique<TelemetryHistory>(*m_db, *m_ingest, *m_metrics, *m_latest, *m_schemas);
+    connect(m_link.get(), &BrokerLink::telemetryMessage, m_ingest.get(), &TelemetryIngest::handleMessage);
+    connect(m_bus.get(), &EventBus::connectionChanged, m_ingest.get(), &TelemetryIngest::noteConnection);
+    connect(m_ingest.get(), &TelemetryIngest::readingsCommitted, m_bus.get(), &EventBus::readingsCommitted);
+    connect(m_ingest.get(), &TelemetryIngest::ackReady, m_link.get(), &BrokerLink::publishTelemetryAck);
+    connect(m_ingest.get(), &TelemetryIngest::pauseIngest, m_link.get(), [this](bool paused) { m_link->client().setReadPaused(paused); });
+    connect(m_bus.get(), &EventBus::deviceChanged, m_ingest.get(), &TelemetryIngest::refreshDevice);
 
     // Commands and the device twin: REST -> queued -> published when the device is online -> its replies.
     m_commands = std::make_unique<CommandService>(*m_db, *m_link, CommandService::Options{});
@@ -254,7 +274,7 @@ Status Application::start()
 
     // API
     m_router = std::make_unique<Api::Router>();
-    Api::RestApi::registerRoutes(*m_router, {m_auth.get(), m_devices.get(), m_telemetry.get(), m_commands.get(), [this] { return health(); }});
+    Api::RestApi::registerRoutes(*m_router, {m_auth.get(), m_devices.get(), Api::TelemetryServices{m_ingest.get(), m_history.get(), m_latest.get(), m_schemas.get()}, m_commands.get(), [this] { return health(); }});
     m_api = std::make_unique<Api::ApiServer>(*m_router);
     m_api->setMaxBodyBytes(m_options.maxBodyBytes);
     m_api->setIdleTimeout(m_options.httpIdleTimeoutMs);
@@ -318,10 +338,10 @@ Status Application::start()
         return {};
     }, day);
     m_scheduler->define(QStringLiteral("telemetry.partitions"), [this](const QJsonObject &) {
-        return m_telemetry->ensurePartitions(QDateTime::currentMSecsSinceEpoch());
+        return m_retention->ensurePartitions(QDateTime::currentMSecsSinceEpoch());
     }, day);
     m_scheduler->define(QStringLiteral("telemetry.retention"), [this](const QJsonObject &) -> Status {
-        m_telemetry->retentionLater(QDateTime::currentMSecsSinceEpoch()); // on its own thread and connection
+        m_retention->retentionLater(QDateTime::currentMSecsSinceEpoch()); // on its own thread and connection
         return {};
     }, day);
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
@@ -345,8 +365,8 @@ void Application::stop()
         m_api.reset();
     }
     // Telemetry first: its last batches commit and are acknowledged while the broker link is still up.
-    if (m_telemetry)
-        m_telemetry->stop();
+    if (m_ingest)
+        m_ingest->stop();
     if (m_commands)
         m_commands->stop();
     if (m_link)
@@ -373,6 +393,16 @@ QString Application::webSocketUrl() const
 
 QString Application::caCertificatePath() const { return m_options.dataDir + QStringLiteral("/pki/ca.crt"); }
 
+QJsonObject Application::telemetryHealth() const
+{
+    if (!m_ingest)
+        return {};
+    QJsonObject h = m_ingest->health();
+    if (m_history)
+        h.insert(QStringLiteral("history_reads"), m_history->health());
+    return h;
+}
+
 std::pair<QJsonObject, bool> Application::health()
 {
     const bool dbUp = m_db && m_db->ping();
@@ -392,7 +422,7 @@ std::pair<QJsonObject, bool> Application::health()
                     {QStringLiteral("mqtt"), QJsonObject{{QStringLiteral("rejected_status_messages"), m_presence ? m_presence->rejected() : 0},
                                                         {QStringLiteral("unstored_status_messages"), m_presence ? m_presence->unstored() : 0}}},
                     {QStringLiteral("scheduler"), m_scheduler ? m_scheduler->health() : QJsonObject()},
-                    {QStringLiteral("telemetry"), m_telemetry ? m_telemetry->health() : QJsonObject()},
+                    {QStringLiteral("telemetry"), telemetryHealth()},
                     {QStringLiteral("commands"), m_commands ? m_commands->health() : QJsonObject()},
                     {QStringLiteral("websocket"), websocket}};
     if (m_api)

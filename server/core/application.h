@@ -20,7 +20,12 @@ class LiveHub;
 class DeviceService;
 class EmbeddedBroker;
 class BrokerLink;
-class TelemetryService;
+class LatestValueCache;
+class MetricCatalog;
+class TelemetryHistory;
+class TelemetryIngest;
+class TelemetryRetention;
+class TelemetrySchemas;
 class EventBus;
 class DevicePresence;
 class Scheduler;
@@ -44,7 +49,11 @@ public:
     std::pair<QJsonObject, bool> health();
 
     DeviceService &devices() { return *m_devices; }
-    TelemetryService &telemetry() { return *m_telemetry; }
+    TelemetryIngest &ingest() { return *m_ingest; }
+    TelemetryHistory &history() { return *m_history; }
+    LatestValueCache &latestValues() { return *m_latest; }
+    TelemetryRetention &retention() { return *m_retention; }
+    TelemetrySchemas &schemas() { return *m_schemas; }
     CommandService &commands() { return *m_commands; }
     LiveHub &live() { return *m_live; }
     quint16 wsPort() const;
@@ -64,6 +73,7 @@ Q_SIGNALS:
 
 private:
     Status preparePki();
+    QJsonObject telemetryHealth() const;
 
     ServerOptions m_options;
     std::unique_ptr<Storage::Database> m_db;
@@ -75,7 +85,13 @@ private:
     std::unique_ptr<BrokerLink> m_link;
     std::unique_ptr<DeviceService> m_devices;
     std::unique_ptr<DevicePresence> m_presence;
-    std::unique_ptr<TelemetryService> m_telemetry;
+    // Telemetry, in the order they depend on each other.
+    std::unique_ptr<MetricCatalog> m_metrics;
+    std::unique_ptr<TelemetrySchemas> m_schemas;
+    std::unique_ptr<TelemetryRetention> m_retention;
+    std::unique_ptr<LatestValueCache> m_latest;
+    std::unique_ptr<TelemetryIngest> m_ingest;
+    std::unique_ptr<TelemetryHistory> m_history;
     std::unique_ptr<CommandService> m_commands;
     std::unique_ptr<Api::Router> m_router;
     std::unique_ptr<Api::ApiServer> m_api;

@@ -28,7 +28,7 @@ struct ConnectionEvent
 /// |---|---|---|
 /// | connectionChanged | DevicePresence (devices/) | a status message stored (decoded once, there) |
 /// | deviceChanged | DeviceService | a registry record changed: registered, updated, suspended, resumed, decommissioned, first connection |
-/// | readingsCommitted | TelemetryService | after the COMMIT of a batch, per device |
+/// | readingsCommitted | TelemetryIngest | after the COMMIT of a batch, per device |
 /// | commandChanged | CommandService | after the COMMIT of a command's new state |
 class EventBus : public QObject
 {

@@ -7,7 +7,7 @@
 #include "core/jsonutil.h"
 #include "protocol/messages.h"
 #include "storage/database.h"
-#include "telemetry/telemetryservice.h"
+#include "telemetry/telemetrytypes.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QJsonArray>

@@ -48,11 +48,20 @@ struct DeviceProgress
     qint64 receivedMs = 0; ///< server time of the newest message (last_seen_at)
 };
 
+/// A device's first readings: the key the service gave it, stored with the batch.
+struct NewDevice
+{
+    qint64 key = 0;
+    QString deviceId;
+    QString tenantId;
+};
+
 struct Batch
 {
     quint64 id = 0;
     std::vector<Row> rows;
     QHash<qint64, DeviceProgress> progress; ///< by device key
+    std::vector<NewDevice> newDevices;               ///< devices first keyed for this batch: stored with it
     std::vector<std::pair<int, QString>> newMetrics; ///< metric names first used in this batch (id, name): stored with it
     int messages = 0;
     qint64 firstEnqueuedNs = 0;             ///< steady clock, for publish -> commit latency

@@ -148,6 +148,15 @@ Status TelemetryWriter::write(const Batch &batch)
         return st;
     const std::vector<const Row *> sorted = inKeyOrder(batch.rows);
     Status st;
+    // Devices sending their first readings in this batch: keyed by the service, stored before the rows that use them.
+    for (const NewDevice &d : batch.newDevices) {
+        auto ins = m_db->exec(QStringLiteral("INSERT INTO telemetry_devices (device_key, device_id, tenant_id) VALUES (:k, :d, :t) ON CONFLICT DO NOTHING"),
+                              {{QStringLiteral("k"), d.key}, {QStringLiteral("d"), d.deviceId}, {QStringLiteral("t"), d.tenantId}});
+        if (!ins) {
+            m_db->rollback();
+            return fail(ins.error());
+        }
+    }
     // Metric names new in this batch: numbered by the service, stored before the rows that use them.
     for (const auto &[id, name] : batch.newMetrics) {
         auto ins = m_db->exec(QStringLiteral("INSERT INTO metrics (metric_id, name) VALUES (:i, :n) ON CONFLICT DO NOTHING"),

@@ -8,7 +8,11 @@
 #include "protocol/messages.h"
 #include "protocol/telemetry.h"
 #include "protocol/topics.h"
-#include "telemetry/telemetryservice.h"
+#include "telemetry/latestvalues.h"
+#include "telemetry/telemetryhistory.h"
+#include "telemetry/telemetryingest.h"
+#include "telemetry/telemetryretention.h"
+#include "telemetry/telemetryschemas.h"
 #include "testsupport.h"
 
 #include <QtCore/QFile>
@@ -381,7 +385,7 @@ private Q_SLOTS:
         QVERIFY(second);
         Principal viewer;
         viewer.tenantId = m_tenant;
-        const QJsonObject doc = second->telemetry().schema(viewer, QStringLiteral("sensor")).value_or(QJsonObject());
+        const QJsonObject doc = second->schemas().schema(viewer, QStringLiteral("sensor")).value_or(QJsonObject());
         QCOMPARE(doc.value(QStringLiteral("version")).toInt(), 2);
         QCOMPARE(doc.value(QStringLiteral("metrics")).toObject().value(QStringLiteral("temp")).toObject().value(QStringLiteral("max")).toDouble(), 50.0);
         reconnect();
@@ -389,7 +393,7 @@ private Q_SLOTS:
         publish(message(1, now - 1000, {{QStringLiteral("temp"), 60}}));
         publish(message(2, now - 500, {{QStringLiteral("temp"), 40}}));
         QVERIFY(waitFor([&] { return m_lastAck == 2; }, 5000));
-        QCOMPARE(second->telemetry().health().value(QStringLiteral("rejected")).toObject().value(QStringLiteral("out_of_range")).toInt(), 1);
+        QCOMPARE(second->ingest().health().value(QStringLiteral("rejected")).toObject().value(QStringLiteral("out_of_range")).toInt(), 1);
         m_client.reset();
         second->stop();
     }
@@ -580,7 +584,7 @@ private Q_SLOTS:
         QVERIFY(m_server->app().database().exec(QStringLiteral("UPDATE tenants SET retention_days = 2 WHERE id = :t"), {{QStringLiteral("t"), m_tenant}}).has_value());
         const QString range = QStringLiteral("&from=%1&to=%2").arg(old - 3600000).arg(now + 1000);
         QCOMPARE(points(QStringLiteral("metric=r") + range).size(), 3);
-        auto report = m_server->app().telemetry().applyRetention(now);
+        auto report = m_server->app().retention().applyRetention(now);
         QVERIFY2(report.has_value(), report ? "" : qPrintable(report.error().message));
         QCOMPARE(report->value(QStringLiteral("telemetry")).toInt(), 2);
         QCOMPARE(report->value(QStringLiteral("telemetry_1m")).toInt(), 0);
@@ -590,7 +594,7 @@ private Q_SLOTS:
         QCOMPARE(minutes.size(), 2);
         QCOMPARE(minutes.at(0).toArray().at(1).toDouble(), 2.0);
         // Running it again removes nothing more.
-        QCOMPARE(m_server->app().telemetry().applyRetention(now)->value(QStringLiteral("telemetry")).toInt(), 0);
+        QCOMPARE(m_server->app().retention().applyRetention(now)->value(QStringLiteral("telemetry")).toInt(), 0);
 
         QFETCH_GLOBAL(QString, backend);
         if (backend == u"postgresql") {
@@ -606,7 +610,7 @@ private Q_SLOTS:
             const QString oldName = QStringLiteral("telemetry_p") + QDateTime::fromMSecsSinceEpoch(tenDaysAgo, Qt::UTC).toString(QStringLiteral("yyyyMMdd"));
             QVERIFY(db.exec(QStringLiteral("CREATE TABLE %1 PARTITION OF telemetry FOR VALUES FROM (%2) TO (%3)").arg(oldName).arg(tenDaysAgo).arg(tenDaysAgo + day)).has_value());
             QVERIFY(db.exec(QStringLiteral("UPDATE tenants SET retention_days = 2")).has_value());
-            QCOMPARE(m_server->app().telemetry().applyRetention(now)->value(QStringLiteral("partitions_dropped")).toInt(), 1);
+            QCOMPARE(m_server->app().retention().applyRetention(now)->value(QStringLiteral("partitions_dropped")).toInt(), 1);
             QVERIFY(!db.exec(QStringLiteral("SELECT 1 FROM pg_class WHERE relname = :n"), {{QStringLiteral("n"), oldName}})->next());
         }
     }
@@ -667,10 +671,10 @@ private Q_SLOTS:
         publish(message(5, now - 500, {{QStringLiteral("e"), 5}}));
         publish(message(6, now - 400, {{QStringLiteral("b"), 6}}));
         QVERIFY(waitFor([&] { return m_lastAck == 6; }, 5000));
-        QCOMPARE(second->telemetry().health().value(QStringLiteral("rejected")).toObject().value(QStringLiteral("metric_quota")).toInt(), 1);
+        QCOMPARE(second->ingest().health().value(QStringLiteral("rejected")).toObject().value(QStringLiteral("metric_quota")).toInt(), 1);
         Principal viewer;
         viewer.tenantId = m_tenant;
-        const QJsonObject latest = second->telemetry().latest(viewer, m_tenant, {}, {}, 10).value_or(QJsonObject());
+        const QJsonObject latest = second->latestValues().latest(viewer, m_tenant, {}, {}, 10).value_or(QJsonObject());
         const QJsonObject values = latest.value(QStringLiteral("items")).toArray().at(0).toObject().value(QStringLiteral("metrics")).toObject();
         QCOMPARE(values.value(QStringLiteral("b")).toObject().value(QStringLiteral("value")).toDouble(), 6.0);
         QVERIFY(!values.contains(QStringLiteral("e")));
@@ -687,7 +691,7 @@ private Q_SLOTS:
         publish(message(2, today - 2 * day + 1000, {{QStringLiteral("s"), 2.0}}));
         publish(message(3, std::max(today + 1, now - 1000), {{QStringLiteral("s"), 3.0}}));
         QVERIFY(waitFor([&] { return m_lastAck == 3; }, 5000));
-        TelemetryService &t = m_server->app().telemetry();
+        TelemetryRetention &t = m_server->app().retention();
         auto untouched = t.applySizeRetention(now);
         QVERIFY(untouched.has_value());
         QCOMPARE(untouched->value(QStringLiteral("days_removed")).toInt(), 0); // no limit set
@@ -801,7 +805,7 @@ private Q_SLOTS:
         QVERIFY(rows(flood, today, 1, 2000));
         QVERIFY(rows(quiet, today - 3 * day, 10, 100));      // one small old day
         QVERIFY(rows(quiet, today, 1, 100));
-        TelemetryService &t = m_server->app().telemetry();
+        TelemetryRetention &t = m_server->app().retention();
         t.setSizeLimit(300000);
         auto report = t.applySizeRetention(now);
         QVERIFY2(report.has_value(), report ? "" : qPrintable(report.error().message));
@@ -842,7 +846,7 @@ private Q_SLOTS:
         QCOMPARE(all.json().value(QStringLiteral("limit")).toInt(), 50000); // 20 series x 50,000 = the 1,000,000 points a query may hold
 
         // Queued reads: four per tenant at a time; the fifth is refused at once, another tenant's still goes in.
-        TelemetryService &t = m_server->app().telemetry();
+        TelemetryHistory &t = m_server->app().history();
         Principal mine;
         mine.tenantId = m_tenant;
         TelemetryQuery q;
@@ -940,7 +944,7 @@ private Q_SLOTS:
         QVERIFY(second);
         Principal viewer;
         viewer.tenantId = m_tenant;
-        const QJsonObject latest = second->telemetry().latest(viewer, m_tenant, {}, {}, 10).value_or(QJsonObject());
+        const QJsonObject latest = second->latestValues().latest(viewer, m_tenant, {}, {}, 10).value_or(QJsonObject());
         QCOMPARE(latest.value(QStringLiteral("items")).toArray().at(0).toObject().value(QStringLiteral("metrics")).toObject()
                      .value(QStringLiteral("x")).toObject().value(QStringLiteral("value")).toDouble(), 3.0);
         // The high-water mark came back from storage: a re-send is recognised.
@@ -948,7 +952,7 @@ private Q_SLOTS:
         reconnect();
         publish(message(2, now - 10000 + 2, {{QStringLiteral("x"), 2.0}}));
         QVERIFY(waitFor([&] { return m_lastAck == 3; }, 5000));
-        QCOMPARE(second->telemetry().health().value(QStringLiteral("duplicates")).toInt(), 1);
+        QCOMPARE(second->ingest().health().value(QStringLiteral("duplicates")).toInt(), 1);
         m_client.reset();
         second->stop();
     }

@@ -1,0 +1,77 @@
+#pragma once
+
+#include "auth/principal.h"
+#include "core/result.h"
+
+#include <QtCore/QHash>
+#include <QtCore/QJsonObject>
+#include <QtCore/QObject>
+#include <QtCore/QStringList>
+#include <functional>
+#include <memory>
+
+namespace Fleetdeck {
+namespace Storage { class Database; class DatabaseThread; }
+class LatestValueCache;
+class MetricCatalog;
+class TelemetryDirectory;
+class TelemetrySchemas;
+struct HistoryPlan;
+
+struct TelemetryQuery
+{
+    QStringList metrics;   ///< empty = every metric the device has
+    qint64 fromMs = 0;     ///< inclusive
+    qint64 toMs = 0;       ///< exclusive
+    qint64 intervalMs = 0; ///< 0 = raw points
+    QString agg = QStringLiteral("avg");
+    int limit = 1000;      ///< points per series
+};
+
+/// History queries: raw points, or buckets folded from raw readings and the 1-minute / 1-hour rollups (whole
+/// rollup buckets where the interval allows, raw readings at the range's cut edges), on both backends. Read on a
+/// thread of their own with their own connection, a bounded number at a time.
+class TelemetryHistory : public QObject
+{
+    Q_OBJECT
+public:
+    TelemetryHistory(Storage::Database &db, const TelemetryDirectory &devices, const MetricCatalog &metrics,
+                     const LatestValueCache &latest, const TelemetrySchemas &schemas, QObject *parent = nullptr);
+    ~TelemetryHistory() override;
+
+    /// At most this many series per history query (more metrics: several queries; all of a device's: the first
+    /// ones by name, with "more_metrics": true), and at most kMaxPointsPerQuery points in all (the per-series
+    /// limit is lowered to fit, and the answer's "limit" says so).
+    static constexpr int kMaxSeries = 20;
+    static constexpr int kMaxPointsPerQuery = 1'000'000;
+    /// History queries waiting for or on the reader, per tenant and in all: beyond them a query is refused (503)
+    /// at once, so one tenant's dashboards cannot queue the reader up for everybody.
+    static constexpr int kMaxReadsPerTenant = 4;
+    static constexpr int kMaxReads = 32;
+
+    /// Read here, on the caller's thread and connection (the WebSocket API and tests).
+    [[nodiscard]] Result<QJsonObject> history(const Principal &who, const QString &deviceId, const TelemetryQuery &q);
+    /// The same, read on the history reader's thread and connection. `render` runs on the reader thread too (build
+    /// and serialise the answer there) and returns what is then run on this thread (not at all if the service is
+    /// gone by then). The main thread, which also takes the devices' telemetry, is not held meanwhile.
+    using HistoryRender = std::function<std::function<void()>(Result<QJsonObject>)>;
+    void historyLater(const Principal &who, const QString &deviceId, const TelemetryQuery &q, HistoryRender render);
+
+    /// Reads waiting or running, refused, and the bounds (health's telemetry.history_reads).
+    QJsonObject health() const;
+
+private:
+    Result<HistoryPlan> planHistory(const Principal &who, const QString &deviceId, const TelemetryQuery &q);
+
+    Storage::Database &m_db;
+    const TelemetryDirectory &m_devices;
+    const MetricCatalog &m_metrics;
+    const LatestValueCache &m_latest;
+    const TelemetrySchemas &m_schemas;
+    std::unique_ptr<Storage::DatabaseThread> m_reader; ///< made at the first history query answered later
+    QHash<QString, int> m_readsByTenant;
+    int m_reads = 0;
+    qint64 m_readsRefused = 0;
+};
+
+} // namespace Fleetdeck
