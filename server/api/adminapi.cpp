@@ -15,13 +15,7 @@ namespace Fleetdeck::Api {
 
 namespace {
 
-struct Services
-{
-    AuthService *auth = nullptr;
-    std::unique_ptr<UserService> users;
-    std::unique_ptr<TenantService> tenants;
-    std::unique_ptr<AuditLog> audit;
-};
+using Services = AdminServices;
 
 Response sessionResponse(const Session &s)
 {
@@ -52,16 +46,30 @@ Response statusOr(const Status &st)
 
 } // namespace
 
-void AdminApi::registerRoutes(Router &router, AuthService *auth)
+void AdminApi::registerRoutes(Router &router, AdminServices services)
 {
-    auto s = std::make_shared<Services>();
-    s->auth = auth;
-    if (auth) {
-        s->users = std::make_unique<UserService>(auth->database(), *auth);
-        s->tenants = std::make_unique<TenantService>(auth->database());
-        s->audit = std::make_unique<AuditLog>(auth->database());
+    using namespace Policy;
+    define({
+        {QStringLiteral("tenant.read"), everyone(), QStringLiteral("Read one's own tenant (platform admins: any tenant)")},
+        {QStringLiteral("tenant.list"), platform(), QStringLiteral("List all tenants")},
+        {QStringLiteral("tenant.create"), platform(), QStringLiteral("Create a tenant")},
+        {QStringLiteral("tenant.update"), platform(), QStringLiteral("Change a tenant's name, contact, plan and quotas")},
+        {QStringLiteral("tenant.deactivate"), platform(), QStringLiteral("Deactivate a tenant")},
+        {QStringLiteral("user.read"), admins(), QStringLiteral("List and read the users of the tenant")},
+        {QStringLiteral("user.create"), admins(), QStringLiteral("Create a user in the tenant (role not above one's own)")},
+        {QStringLiteral("user.update"), admins(), QStringLiteral("Change a user's display name, role or active flag")},
+        {QStringLiteral("user.delete"), admins(), QStringLiteral("Delete a user")},
+        {QStringLiteral("user.reset_password"), admins(), QStringLiteral("Set a new password for a user")},
+        {QStringLiteral("user.export"), admins(), QStringLiteral("Export a user's personal data")},
+        {QStringLiteral("user.erase"), admins(), QStringLiteral("Erase (anonymise) a user's personal data")},
+        {QStringLiteral("token.read"), everyone(), QStringLiteral("List API tokens (own; admins: the tenant's)")},
+        {QStringLiteral("token.create"), everyone(), QStringLiteral("Create an API token with a role not above one's own")},
+        {QStringLiteral("token.revoke"), everyone(), QStringLiteral("Revoke an API token (own; admins: the tenant's)")},
+        {QStringLiteral("audit.read"), admins(), QStringLiteral("Read the tenant's audit log")},
+    });
+    const auto s = std::make_shared<const Services>(services);
+    if (s->tenants)
         router.setTenantSelector([s](const Principal &who, const QString &requested) { return s->tenants->selectTenant(who, requested); });
-    }
 
     // --- Sessions --------------------------------------------------------------------------------------------
     router.add("POST", QStringLiteral("/v1/auth/login"), Policy::kPublic, QStringLiteral("Exchange e-mail and password for a bearer token"),

@@ -1,6 +1,7 @@
 #include "api/commandapi.h"
 
 #include "api/router.h"
+#include "auth/policy.h"
 #include "commands/commandservice.h"
 
 namespace Fleetdeck::Api {
@@ -19,6 +20,13 @@ Response listOr(const Result<QJsonObject> &r)
 
 void registerCommandRoutes(Router &router, CommandService *c)
 {
+    Policy::define({
+        {QStringLiteral("command.read"), Policy::everyone(), QStringLiteral("Read commands, their states and results, and group commands")},
+        {QStringLiteral("command.send"), Policy::writers(), QStringLiteral("Send commands to devices")},
+        {QStringLiteral("command.cancel"), Policy::writers(), QStringLiteral("Cancel a command that is not finished")},
+        {QStringLiteral("config.read"), Policy::everyone(), QStringLiteral("Read a device's desired and reported configuration")},
+        {QStringLiteral("config.write"), Policy::writers(), QStringLiteral("Change a device's desired configuration")},
+    });
     router.add("POST", QStringLiteral("/v1/devices/{device_id}/commands"), QStringLiteral("command.send"),
                QStringLiteral("Send a command to a device: queued, then sent, delivered and finished as the device replies"),
                [c](Request &req) {

@@ -1,34 +1,27 @@
 #pragma once
 
 #include "api/router.h"
-#include "api/telemetryapi.h"
 
 #include <QtCore/QJsonObject>
 #include <functional>
 
 namespace Fleetdeck {
 class AuthService;
-class CommandService;
-class DeviceService;
 }
 
 namespace Fleetdeck::Api {
 
-/// Registers the REST resources on a router. Handlers translate HTTP to service calls and nothing more.
+/// The API's own resources. Handlers translate HTTP to service calls and nothing more.
 class RestApi
 {
 public:
-    struct Services
-    {
-        AuthService *auth = nullptr;
-        DeviceService *devices = nullptr;
-        TelemetryServices telemetry;
-        CommandService *commands = nullptr;
-        /// Health document and whether everything is up (200) or not (503).
-        std::function<std::pair<QJsonObject, bool>()> health;
-    };
+    /// Health document and whether everything is up (200) or not (503).
+    using HealthFn = std::function<std::pair<QJsonObject, bool>()>;
 
-    static void registerRoutes(Router &router, Services services);
+    /// The authenticator (bearer tokens through `auth`), GET /v1/health and GET /v1/openapi.json. Each area
+    /// registers its own routes beside it (api/adminapi.h, deviceapi.h, telemetryapi.h, commandapi.h).
+    /// `auth` null: the route table only (the OpenAPI test).
+    static void registerRoutes(Router &router, AuthService *auth, HealthFn health);
     /// The hand-written OpenAPI description shipped with the server (resources/openapi.json).
     static QByteArray openApiDocument();
 };

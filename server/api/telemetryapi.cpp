@@ -1,6 +1,7 @@
 #include "api/telemetryapi.h"
 
 #include "api/router.h"
+#include "auth/policy.h"
 #include "core/jsonutil.h"
 #include "telemetry/latestvalues.h"
 #include "telemetry/telemetryhistory.h"
@@ -85,6 +86,10 @@ Response csv(const QJsonObject &history)
 
 void registerTelemetryRoutes(Router &router, TelemetryServices telemetry)
 {
+    Policy::define({
+        {QStringLiteral("telemetry.read"), Policy::everyone(), QStringLiteral("Read telemetry and the device types' telemetry schemas")},
+        {QStringLiteral("telemetry.schema"), Policy::admins(), QStringLiteral("Set or remove a device type's telemetry schema")},
+    });
     TelemetryHistory *history = telemetry.history;
     TelemetryIngest *ingest = telemetry.ingest;
     TelemetrySchemas *schemas = telemetry.schemas;

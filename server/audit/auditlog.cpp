@@ -1,10 +1,31 @@
 #include "audit/auditlog.h"
+#include "audit/audit.h"
 
 #include "auth/authutil.h"
 #include "core/jsonutil.h"
 #include "storage/database.h"
 
+#include <QtCore/QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcAudit, "fleetdeck.server.audit", QtInfoMsg)
+
 namespace Fleetdeck {
+
+void audit(Storage::Database &db, const Principal *who, const QString &action, const QString &objectType,
+           const QString &objectId, const QString &summary, const QString &tenantId)
+{
+    auto r = db.exec(QStringLiteral("INSERT INTO audit_log (tenant_id, actor, actor_id, source, action, object_type, object_id, summary, at) "
+                                    "VALUES (:tenant, :actor, :actorid, :source, :action, :otype, :oid, :summary, :at)"),
+                     {{QStringLiteral("tenant"), tenantId.isEmpty() && who ? who->tenantId : tenantId},
+                      {QStringLiteral("actorid"), who && !who->userId.isEmpty() ? QVariant(who->userId) : QVariant(QMetaType::fromType<QString>())},
+                      {QStringLiteral("actor"), who ? (who->email.isEmpty() ? who->userId : who->email) : QStringLiteral("system")},
+                      {QStringLiteral("source"), who ? who->source : QString()},
+                      {QStringLiteral("action"), action}, {QStringLiteral("otype"), objectType},
+                      {QStringLiteral("oid"), objectId}, {QStringLiteral("summary"), summary},
+                      {QStringLiteral("at"), Storage::nowMs()}});
+    if (!r)
+        qCWarning(lcAudit) << "audit entry" << action << "not written:" << r.error().message;
+}
 
 AuditLog::AuditLog(Storage::Database &db) : m_db(db) {}
 

@@ -27,7 +27,7 @@ struct AuditPage
     QString nextCursor;
 };
 
-/// Reads the append-only audit log (writing is `audit()` in auth/authservice.h). Scoped to the tenant the caller
+/// Reads the append-only audit log (writing is `audit()`, audit/audit.h). Scoped to the tenant the caller
 /// acts in. The database refuses deleting entries and changing anything but the personal data erasure touches.
 class AuditLog
 {

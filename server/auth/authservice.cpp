@@ -62,8 +62,6 @@ QString tokenHash(const QString &token)
     return QString::fromLatin1(QCryptographicHash::hash(token.toUtf8(), QCryptographicHash::Sha256).toHex());
 }
 
-QString newUuid() { return QUuid::createUuid().toString(QUuid::WithoutBraces); }
-
 Result<QString> randomToken(int bytes)
 {
     QByteArray buf(bytes, Qt::Uninitialized);
@@ -644,22 +642,6 @@ Status AuthService::revokeToken(const Principal &who, const QString &tokenId)
         return fail(u.error());
     audit(m_db, &who, QStringLiteral("token.revoke"), QStringLiteral("api_token"), tokenId, QStringLiteral("API token \"%1\" revoked").arg(name));
     return {};
-}
-
-void audit(Storage::Database &db, const Principal *who, const QString &action, const QString &objectType,
-           const QString &objectId, const QString &summary, const QString &tenantId)
-{
-    auto r = db.exec(QStringLiteral("INSERT INTO audit_log (tenant_id, actor, actor_id, source, action, object_type, object_id, summary, at) "
-                                    "VALUES (:tenant, :actor, :actorid, :source, :action, :otype, :oid, :summary, :at)"),
-                     {{QStringLiteral("tenant"), tenantId.isEmpty() && who ? who->tenantId : tenantId},
-                      {QStringLiteral("actorid"), who && !who->userId.isEmpty() ? QVariant(who->userId) : QVariant(QMetaType::fromType<QString>())},
-                      {QStringLiteral("actor"), who ? (who->email.isEmpty() ? who->userId : who->email) : QStringLiteral("system")},
-                      {QStringLiteral("source"), who ? who->source : QString()},
-                      {QStringLiteral("action"), action}, {QStringLiteral("otype"), objectType},
-                      {QStringLiteral("oid"), objectId}, {QStringLiteral("summary"), summary},
-                      {QStringLiteral("at"), Storage::nowMs()}});
-    if (!r)
-        qCWarning(lcAuth) << "audit entry" << action << "not written:" << r.error().message;
 }
 
 } // namespace Fleetdeck

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "audit/audit.h"
 #include "auth/principal.h"
+#include "core/ids.h"
 #include "core/result.h"
 
 #include <QtCore/QDateTime>
@@ -133,12 +135,6 @@ private:
     std::unique_ptr<QThreadPool> m_hashPool; ///< declared last: destroyed (and waited for) first
 };
 
-/// Records one change or security event; never throws away the caller's result on failure, only logs.
-/// `tenantId` defaults to the tenant the principal acts in.
-void audit(Storage::Database &db, const Principal *who, const QString &action, const QString &objectType,
-           const QString &objectId, const QString &summary, const QString &tenantId = {});
-
-QString newUuid();
 /// Cryptographically random bytes as base64url without padding; an error when OpenSSL has no randomness.
 [[nodiscard]] Result<QString> randomToken(int bytes);
 /// SHA-256 of a bearer token as hex: what the sessions and api_tokens tables store.

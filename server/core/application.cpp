@@ -1,9 +1,15 @@
 #include "core/application.h"
 
 #include "api/apiserver.h"
+#include "api/adminapi.h"
+#include "api/commandapi.h"
+#include "api/deviceapi.h"
 #include "api/restapi.h"
-#include "api/router.h"
 #include "api/telemetryapi.h"
+#include "audit/auditlog.h"
+#include "auth/userservice.h"
+#include "tenants/tenantservice.h"
+#include "api/router.h"
 #include "auth/authservice.h"
 #include "broker/brokerlink.h"
 #include "broker/embeddedbroker.h"
@@ -150,6 +156,9 @@ Status Application::start()
     if (auto st = preparePki(); !st)
         return st;
     m_auth = std::make_unique<AuthService>(*m_db);
+    m_users = std::make_unique<UserService>(*m_db, *m_auth);
+    m_tenants = std::make_unique<TenantService>(*m_db);
+    m_auditLog = std::make_unique<AuditLog>(*m_db);
     auto boot = m_auth->bootstrap(m_options.dataDir, m_options.adminEmail, m_options.adminPassword);
     if (!boot)
         return fail(boot.error());
@@ -274,7 +283,7 @@ Status Application::start()
 
     // API
     m_router = std::make_unique<Api::Router>();
-    Api::RestApi::registerRoutes(*m_router, {m_auth.get(), m_devices.get(), Api::TelemetryServices{m_ingest.get(), m_history.get(), m_latest.get(), m_schemas.get()}, m_commands.get(), [this] { return health(); }});
+    registerRoutes(*m_router);
     m_api = std::make_unique<Api::ApiServer>(*m_router);
     m_api->setMaxBodyBytes(m_options.maxBodyBytes);
     m_api->setIdleTimeout(m_options.httpIdleTimeoutMs);
@@ -353,6 +362,16 @@ Status Application::start()
     if (auto st = m_scheduler->start(); !st)
         return st;
     return {};
+}
+
+void Application::registerRoutes(Api::Router &router)
+{
+    // Each area registers its routes and its policy actions; every service they call is made here and only here.
+    Api::RestApi::registerRoutes(router, m_auth.get(), [this] { return health(); });
+    Api::AdminApi::registerRoutes(router, {m_auth.get(), m_users.get(), m_tenants.get(), m_auditLog.get()});
+    Api::registerDeviceRoutes(router, m_devices.get());
+    Api::registerTelemetryRoutes(router, {m_ingest.get(), m_history.get(), m_latest.get(), m_schemas.get()});
+    Api::registerCommandRoutes(router, m_commands.get());
 }
 
 void Application::stop()

@@ -14,7 +14,10 @@ namespace Fleetdeck {
 namespace Storage { class Database; }
 namespace Pki { class CertificateAuthority; }
 namespace Api { class Router; class ApiServer; }
+class AuditLog;
 class AuthService;
+class TenantService;
+class UserService;
 class CommandService;
 class LiveHub;
 class DeviceService;
@@ -37,6 +40,10 @@ class Application : public QObject
 public:
     explicit Application(ServerOptions options, QObject *parent = nullptr);
     ~Application() override;
+
+    /// Every area's routes and policy actions on `router`, calling this application's services (before start():
+    /// none, for the route table alone, as the OpenAPI and policy tests want it).
+    void registerRoutes(Api::Router &router);
 
     /// Opens storage, PKI, broker and API. The server is ready when `ready()` fires (broker link up).
     [[nodiscard]] Status start();
@@ -81,6 +88,9 @@ private:
     std::unique_ptr<EventBus> m_bus;
     std::unique_ptr<Pki::CertificateAuthority> m_ca;
     std::unique_ptr<AuthService> m_auth;
+    std::unique_ptr<UserService> m_users;
+    std::unique_ptr<TenantService> m_tenants;
+    std::unique_ptr<AuditLog> m_auditLog;
     std::unique_ptr<EmbeddedBroker> m_broker;
     std::unique_ptr<BrokerLink> m_link;
     std::unique_ptr<DeviceService> m_devices;

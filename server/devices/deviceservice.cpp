@@ -1,6 +1,7 @@
 #include "devices/deviceservice.h"
 
-#include "auth/authservice.h"
+#include "audit/audit.h"
+#include "core/ids.h"
 #include "core/jsonutil.h"
 #include "core/validation.h"
 #include "devices/brokercontrol.h"

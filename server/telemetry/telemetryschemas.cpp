@@ -1,6 +1,7 @@
 #include "telemetry/telemetryschemas.h"
 
-#include "auth/authservice.h"
+#include "audit/audit.h"
+#include "core/ids.h"
 #include "core/jsonutil.h"
 #include "storage/database.h"
 

@@ -1,6 +1,7 @@
 #include "tenants/tenantservice.h"
 
-#include "auth/authservice.h"
+#include "audit/audit.h"
+#include "core/ids.h"
 #include "auth/authutil.h"
 #include "core/jsonutil.h"
 #include "storage/database.h"
