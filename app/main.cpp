@@ -2,9 +2,9 @@
 // everything else lives in the fleetdeck_app library.
 
 #include "connection/certificateinfo.h"
-#include "core/consolesettings.h"
-#include "core/logcategories.h"
-#include "core/theme.h"
+#include "base/consolesettings.h"
+#include "base/logcategories.h"
+#include "base/theme.h"
 #include "shell/connectdialog.h"
 #include "shell/consoleoptions.h"
 #include "shell/mainwindow.h"

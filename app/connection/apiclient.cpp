@@ -3,7 +3,7 @@
 #include "certificateinfo.h"
 #include "problemdetails.h"
 
-#include "core/logcategories.h"
+#include "base/logcategories.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>

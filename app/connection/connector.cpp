@@ -3,7 +3,7 @@
 #include "apiclient.h"
 #include "certificateinfo.h"
 
-#include "core/logcategories.h"
+#include "base/logcategories.h"
 
 #include <QJsonObject>
 #include <QRegularExpression>

@@ -1,6 +1,6 @@
 #include "linkmonitor.h"
 
-#include "core/logcategories.h"
+#include "base/logcategories.h"
 
 LinkMonitor::LinkMonitor(int lostAfterSeconds, QObject *parent)
     : QObject(parent)

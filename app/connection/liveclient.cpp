@@ -1,6 +1,7 @@
 #include "liveclient.h"
 
-#include "core/logcategories.h"
+#include "base/logcategories.h"
+#include "protocol/states.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -324,7 +325,7 @@ void LiveClient::dispatch(const QString &method, const QJsonObject &p)
     if (method == u"telemetry") {
         Q_EMIT telemetry(deviceId, p.value(u"metrics").toObject());
     } else if (method == u"device.connection") {
-        Q_EMIT deviceConnection(deviceId, p.value(u"connection").toString() == u"online",
+        Q_EMIT deviceConnection(deviceId, Fleetdeck::States::connection(p.value(u"connection").toString()) == Fleetdeck::States::Connection::Online,
                                 QDateTime::fromString(p.value(u"at").toString(), Qt::ISODateWithMs),
                                 p.value(u"firmware_version").toString());
     } else if (method == u"device.changed") {

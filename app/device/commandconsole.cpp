@@ -3,7 +3,7 @@
 #include "jsoneditor.h"
 
 #include "connection/apiclient.h"
-#include "core/theme.h"
+#include "base/theme.h"
 
 #include <QAbstractTableModel>
 #include <QComboBox>
@@ -22,29 +22,38 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include "protocol/states.h"
+
 using namespace Qt::StringLiterals;
 
 namespace {
 
 constexpr int historyLimit = 100;
 
+using Fleetdeck::States::CommandState;
+
 bool isFinal(const QString &status)
 {
-    return status == u"succeeded" || status == u"failed" || status == u"rejected" || status == u"timed_out"
-        || status == u"expired" || status == u"cancelled";
+    const auto s = Fleetdeck::States::commandState(status);
+    return s && Fleetdeck::States::isFinal(*s);
 }
 
 QString statusLabel(const QString &status)
 {
-    if (status == u"queued") return CommandConsole::tr("queued");
-    if (status == u"sent") return CommandConsole::tr("sent");
-    if (status == u"delivered") return CommandConsole::tr("delivered");
-    if (status == u"succeeded") return CommandConsole::tr("succeeded");
-    if (status == u"failed") return CommandConsole::tr("failed");
-    if (status == u"rejected") return CommandConsole::tr("rejected");
-    if (status == u"timed_out") return CommandConsole::tr("timed out");
-    if (status == u"expired") return CommandConsole::tr("expired");
-    if (status == u"cancelled") return CommandConsole::tr("cancelled");
+    const auto s = Fleetdeck::States::commandState(status);
+    if (!s)
+        return status; // a state this console does not know yet: the server's word
+    switch (*s) {
+    case CommandState::Queued: return CommandConsole::tr("queued");
+    case CommandState::Sent: return CommandConsole::tr("sent");
+    case CommandState::Delivered: return CommandConsole::tr("delivered");
+    case CommandState::Succeeded: return CommandConsole::tr("succeeded");
+    case CommandState::Failed: return CommandConsole::tr("failed");
+    case CommandState::Rejected: return CommandConsole::tr("rejected");
+    case CommandState::TimedOut: return CommandConsole::tr("timed out");
+    case CommandState::Expired: return CommandConsole::tr("expired");
+    case CommandState::Cancelled: return CommandConsole::tr("cancelled");
+    }
     return status;
 }
 
@@ -91,9 +100,10 @@ public:
         if (role == CommandIdRole)
             return c.value(u"command_id").toString();
         if (role == Qt::ForegroundRole && index.column() == StatusColumn) {
-            if (status == u"failed" || status == u"rejected" || status == u"timed_out")
+            const auto s = Fleetdeck::States::commandState(status);
+            if (s && Fleetdeck::States::isFailure(*s))
                 return Theme::alarmColor();
-            if (status == u"expired" || status == u"cancelled")
+            if (s == CommandState::Expired || s == CommandState::Cancelled)
                 return Theme::warningColor();
             return {};
         }
@@ -305,7 +315,7 @@ CommandConsole::CommandConsole(ApiClient *api, const QString &deviceId, QWidget 
     connect(m_table->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this]() {
         const QModelIndexList rows = m_table->selectionModel()->selectedRows();
         m_cancel->setEnabled(!rows.isEmpty()
-                             && m_model->row(rows.first().row()).value(u"status").toString() == u"queued");
+                             && m_model->row(rows.first().row()).value(u"status").toString() == Fleetdeck::States::name(CommandState::Queued));
     });
     connect(m_table, &QTableView::doubleClicked, this, [this](const QModelIndex &index) {
         const QJsonObject &c = m_model->row(index.row());

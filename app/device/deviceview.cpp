@@ -7,7 +7,7 @@
 
 #include "connection/apiclient.h"
 #include "connection/liveclient.h"
-#include "core/theme.h"
+#include "base/theme.h"
 #include "fleet/fleetmodel.h"
 
 #include <QFormLayout>

@@ -1,6 +1,6 @@
 #include "jsoneditor.h"
 
-#include "core/theme.h"
+#include "base/theme.h"
 
 #include <QFontDatabase>
 #include <QJsonDocument>

@@ -1,6 +1,6 @@
 #include "telemetrychart.h"
 
-#include "core/theme.h"
+#include "base/theme.h"
 
 #include <QComboBox>
 #include <QDateTime>

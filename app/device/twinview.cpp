@@ -3,7 +3,7 @@
 #include "jsoneditor.h"
 
 #include "connection/apiclient.h"
-#include "core/theme.h"
+#include "base/theme.h"
 
 #include <QGridLayout>
 #include <QHBoxLayout>

@@ -1,49 +1,46 @@
 #include "device.h"
 
+#include "protocol/states.h"
+
 #include <QJsonArray>
 
 using namespace Qt::StringLiterals;
 
+// The console's enums extend the protocol's with "unknown" (a value this console does not know yet), in the same
+// order, so they convert by position.
+static_assert(int(Device::Status::Decommissioned) == int(Fleetdeck::States::DeviceStatus::Decommissioned));
+static_assert(int(Device::Connection::Offline) == int(Fleetdeck::States::Connection::Offline));
+
 Device::Status deviceStatusFromString(const QString &s)
 {
-    if (s == u"provisioned")
-        return Device::Status::Provisioned;
-    if (s == u"active")
-        return Device::Status::Active;
-    if (s == u"suspended")
-        return Device::Status::Suspended;
-    if (s == u"decommissioned")
-        return Device::Status::Decommissioned;
-    return Device::Status::Unknown;
+    const auto status = Fleetdeck::States::deviceStatus(s);
+    return status ? Device::Status(int(*status)) : Device::Status::Unknown;
 }
 
 QString deviceStatusKey(Device::Status status)
 {
-    switch (status) {
-    case Device::Status::Provisioned: return u"provisioned"_s;
-    case Device::Status::Active: return u"active"_s;
-    case Device::Status::Suspended: return u"suspended"_s;
-    case Device::Status::Decommissioned: return u"decommissioned"_s;
-    case Device::Status::Unknown: break;
-    }
-    return u"unknown"_s;
+    if (status == Device::Status::Unknown)
+        return u"unknown"_s;
+    return Fleetdeck::States::name(Fleetdeck::States::DeviceStatus(int(status)));
+}
+
+QString deviceConnectionKey(Device::Connection connection)
+{
+    if (connection == Device::Connection::Unknown)
+        return u"unknown"_s;
+    return Fleetdeck::States::name(Fleetdeck::States::Connection(int(connection)));
 }
 
 Device::Connection deviceConnectionFromString(const QString &s)
 {
-    if (s == u"online")
-        return Device::Connection::Online;
-    if (s == u"offline")
-        return Device::Connection::Offline;
-    return Device::Connection::Unknown;
+    const auto c = Fleetdeck::States::connection(s);
+    return c ? Device::Connection(int(*c)) : Device::Connection::Unknown;
 }
 
 void Device::buildSearchText()
 {
     QStringList parts{deviceId, tenantId, serialNumber, deviceType, name, statusText, firmwareVersion};
-    parts << (connection == Connection::Online ? u"online"_s
-              : connection == Connection::Offline ? u"offline"_s
-                                                  : u"unknown"_s);
+    parts << deviceConnectionKey(connection);
     parts << tags;
     searchText = parts.join(u'\x1f').toLower();
 }

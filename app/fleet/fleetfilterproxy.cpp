@@ -1,5 +1,7 @@
 #include "fleetfilterproxy.h"
 
+#include "protocol/states.h"
+
 #include "fleetmodel.h"
 
 #include <QRegularExpression>
@@ -281,9 +283,9 @@ bool FleetFilterProxy::matches(const Device &d, const Term &term)
     case Term::Field::Any: return d.searchText.contains(term.value);
     case Term::Field::Status: return d.statusText.startsWith(term.value, Qt::CaseInsensitive);
     case Term::Field::Connection: {
-        const QLatin1StringView key = d.connection == Device::Connection::Online ? "online"_L1
-            : d.connection == Device::Connection::Offline                       ? "offline"_L1
-                                                                                 : "unknown"_L1;
+        const QStringView key = d.connection == Device::Connection::Unknown
+            ? QStringView(u"unknown")
+            : Fleetdeck::States::kConnectionNames[size_t(d.connection)]; // same order (device.cpp)
         return key.startsWith(term.value);
     }
     case Term::Field::Type: return has(d.deviceType);

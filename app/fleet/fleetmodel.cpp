@@ -1,6 +1,6 @@
 #include "fleetmodel.h"
 
-#include "core/theme.h"
+#include "base/theme.h"
 
 #include <QApplication>
 #include <QLocale>

@@ -1,7 +1,7 @@
 #include "fleetpoller.h"
 
 #include "connection/apiclient.h"
-#include "core/logcategories.h"
+#include "base/logcategories.h"
 
 using namespace Qt::StringLiterals;
 

@@ -2,9 +2,9 @@
 
 #include "connection/certificateinfo.h"
 #include "connection/connector.h"
-#include "core/consolesettings.h"
-#include "core/logcategories.h"
-#include "core/theme.h"
+#include "base/consolesettings.h"
+#include "base/logcategories.h"
+#include "base/theme.h"
 
 #include <QApplication>
 #include <QCheckBox>

@@ -1,6 +1,6 @@
 #include "overviewbar.h"
 
-#include "core/theme.h"
+#include "base/theme.h"
 
 #include <QApplication>
 #include <QDateTime>

@@ -1,6 +1,6 @@
 #include "screenshotter.h"
 
-#include "core/logcategories.h"
+#include "base/logcategories.h"
 
 #include <QApplication>
 #include <QDir>

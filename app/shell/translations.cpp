@@ -1,6 +1,6 @@
 #include "translations.h"
 
-#include "core/logcategories.h"
+#include "base/logcategories.h"
 
 #include <QCoreApplication>
 #include <QLibraryInfo>

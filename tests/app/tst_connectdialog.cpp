@@ -3,7 +3,7 @@
 
 #include "connection/certificateinfo.h"
 #include "connection/connector.h"
-#include "core/consolesettings.h"
+#include "base/consolesettings.h"
 #include "realserver.h"
 #include "shell/connectdialog.h"
 

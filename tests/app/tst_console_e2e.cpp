@@ -3,7 +3,7 @@
 // operator would: sign in, trust the CA, find a device with the filter box, watch it go offline.
 
 #include "connection/certificateinfo.h"
-#include "core/consolesettings.h"
+#include "base/consolesettings.h"
 #include "fleet/fleetmodel.h"
 #include "mqtt/mqttclient.h"
 #include "pki/certificateauthority.h"

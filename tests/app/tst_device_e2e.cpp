@@ -5,7 +5,7 @@
 // and see it drop off the network through the live link (the fleet list is polled only once a minute here).
 
 #include "connection/liveclient.h"
-#include "core/consolesettings.h"
+#include "base/consolesettings.h"
 #include "device/commandconsole.h"
 #include "device/deviceview.h"
 #include "device/jsoneditor.h"

@@ -1,6 +1,6 @@
 // The fleet table model and its free-text filter, with 100,000 devices.
 
-#include "core/theme.h"
+#include "base/theme.h"
 #include "fleet/device.h"
 #include "fleet/fleetfilterproxy.h"
 #include "fleet/fleetmodel.h"

@@ -6,7 +6,7 @@
 #include "device/deviceview.h"
 #include "device/telemetrychart.h"
 #include "broker/embeddedbroker.h"
-#include "core/consolesettings.h"
+#include "base/consolesettings.h"
 #include "fleet/fleetfilterproxy.h"
 #include "fleet/fleetmodel.h"
 #include "realserver.h"
