@@ -204,6 +204,8 @@ Status Application::start()
     m_link = std::make_unique<BrokerLink>(link, m_broker.get());
     const quint16 advertisedPort = m_options.embeddedBroker() ? m_options.mqttPort : link.port;
     m_devices = std::make_unique<DeviceService>(*m_db, *m_ca, *m_link, pkiDir, MqttEndpoint{m_options.publicHost, advertisedPort});
+    if (auto st = m_devices->start(); !st)
+        return st;
     if (auto st = m_devices->writeCrl(); !st)
         return st;
     m_link->setBlockListProvider([this] { return m_devices->blockedDeviceIds().value_or(QStringList()); });
@@ -253,7 +255,7 @@ Status Application::start()
     connect(m_link.get(), &BrokerLink::published, m_commands.get(), &CommandService::onPublished);
     connect(m_link.get(), &BrokerLink::linkUp, m_commands.get(), &CommandService::onLinkUp);
     connect(m_link.get(), &BrokerLink::linkDown, m_commands.get(), &CommandService::onLinkDown);
-    connect(m_bus.get(), &EventBus::deviceChanged, m_commands.get(), &CommandService::refreshDevice);
+    connect(m_bus.get(), &EventBus::deviceChanged, m_commands.get(), [this](const DeviceSummary &d) { m_commands->refreshDevice(d.id); });
 
     if (m_broker) {
         m_broker->rotateLogIfLarger(kBrokerLogMaxBytes);
@@ -297,7 +299,7 @@ Status Application::start()
     live.maxConnections = m_options.maxConnections;
     live.maxConnectionsPerSource = m_options.maxConnectionsPerSource;
     live.maxClientOutputBytes = m_options.wsMaxClientOutputBytes;
-    m_live = std::make_unique<LiveHub>(*m_router, *m_db, live);
+    m_live = std::make_unique<LiveHub>(*m_router, m_devices->directory(), live);
     auto wsPort = m_live->listen(QHostAddress(m_options.bindAddress), m_options.wsPort, pkiDir + QStringLiteral("/server-chain.pem"), pkiDir + QStringLiteral("/server.key"));
     if (!wsPort)
         return fail(wsPort.error());

@@ -141,6 +141,25 @@ DeviceService::DeviceService(Storage::Database &db, const Pki::CertificateAuthor
 {
 }
 
+Status DeviceService::start()
+{
+    qRegisterMetaType<DeviceSummary>();
+    return m_directory.load(m_db);
+}
+
+void DeviceService::announce(const DeviceRecord &r)
+{
+    DeviceSummary d;
+    d.id = r.id;
+    d.tenantId = r.tenantId;
+    d.deviceType = r.deviceType;
+    d.tags = r.tags;
+    d.status = States::deviceStatus(r.status).value_or(States::DeviceStatus::Suspended);
+    d.connection = States::connection(r.connection).value_or(States::Connection::Offline);
+    m_directory.put(d);
+    Q_EMIT deviceChanged(d);
+}
+
 Result<DeviceRecord> DeviceService::load(const QString &tenantId, const QString &id)
 {
     auto q = m_db.exec(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM devices d WHERE d.id = :id AND d.tenant_id = :tenant"),
@@ -265,7 +284,13 @@ Result<QJsonObject> DeviceService::registerDevice(const Principal &who, const QJ
                                                    {QStringLiteral("client_id"), id},
                                                    {QStringLiteral("topic_prefix"), QStringLiteral("devices/%1/").arg(id)}});
     qCInfo(lcDevices) << "registered device" << id << "serial" << serial << "tenant" << tenantId;
-    Q_EMIT deviceChanged(id);
+    DeviceSummary summary;
+    summary.id = id;
+    summary.tenantId = tenantId;
+    summary.deviceType = body.value(QStringLiteral("device_type")).toString();
+    summary.tags = tags;
+    m_directory.put(summary);
+    Q_EMIT deviceChanged(summary);
     return out;
 }
 
@@ -404,8 +429,10 @@ Result<DeviceRecord> DeviceService::update(const Principal &who, const QString &
     audit(m_db, &who, QStringLiteral("device.update"), QStringLiteral("device"), id, QStringLiteral("changed ") + changed.join(QStringLiteral(", ")), who.tenantId);
     if (auto st = m_db.commit(); !st)
         return fail(st.error());
-    Q_EMIT deviceChanged(id);
-    return load(who.tenantId, id);
+    auto record = load(who.tenantId, id);
+    if (record)
+        announce(*record);
+    return record;
 }
 
 Result<DeviceRecord> DeviceService::suspend(const Principal &who, const QString &id) { return transition(who, id, QStringLiteral("suspend")); }
@@ -473,8 +500,10 @@ Result<DeviceRecord> DeviceService::transition(const Principal &who, const QStri
             m_broker.clearRetainedStatus(id);
     }
     qCInfo(lcDevices) << "device" << id << from << "->" << to;
-    Q_EMIT deviceChanged(id);
-    return load(who.tenantId, id);
+    auto record = load(who.tenantId, id);
+    if (record)
+        announce(*record);
+    return record;
 }
 
 Result<bool> DeviceService::recordStatus(const QString &deviceId, const Messages::DeviceStatus &status, bool retained)
@@ -497,14 +526,21 @@ Result<bool> DeviceService::recordStatus(const QString &deviceId, const Messages
     if (!u)
         return fail(u.error());
     const bool stored = u->numRowsAffected() > 0;
+    if (stored)
+        m_directory.setConnection(deviceId, online ? States::Connection::Online : States::Connection::Offline);
     // The first connection makes a provisioned device active: a lifecycle change. A connection change alone is not
     // one (those who follow connections take the connection event).
     if (online && stored) {
         auto first = m_db.exec(QStringLiteral("UPDATE devices SET status = 'active' WHERE id = :id AND status = 'provisioned'"), {{QStringLiteral("id"), deviceId}});
         if (!first)
             qCWarning(lcDevices) << "device" << deviceId << "not made active:" << first.error().message;
-        else if (first->numRowsAffected() > 0)
-            Q_EMIT deviceChanged(deviceId);
+        else if (first->numRowsAffected() > 0) {
+            if (std::optional<DeviceSummary> d = m_directory.find(deviceId)) {
+                d->status = States::DeviceStatus::Active;
+                m_directory.put(*d);
+                Q_EMIT deviceChanged(*d);
+            }
+        }
     }
     return stored;
 }

@@ -2,6 +2,7 @@
 
 #include "auth/principal.h"
 #include "core/result.h"
+#include "devices/devicedirectory.h"
 #include "protocol/messages.h"
 
 #include <QtCore/QDateTime>
@@ -68,6 +69,11 @@ public:
     DeviceService(Storage::Database &db, const Pki::CertificateAuthority &ca, IBrokerControl &broker,
                   QString pkiDir, MqttEndpoint endpoint, QObject *parent = nullptr);
 
+    /// Reads every device's summary into the directory.
+    [[nodiscard]] Status start();
+    /// Every device's summary, current after each commit here.
+    const DeviceDirectory &directory() const { return m_directory; }
+
     /// POST /v1/devices. The result carries the device plus certificate material.
     [[nodiscard]] Result<QJsonObject> registerDevice(const Principal &who, const QJsonObject &body);
     [[nodiscard]] Result<DeviceRecord> get(const Principal &who, const QString &id);
@@ -93,17 +99,20 @@ public:
 Q_SIGNALS:
     /// Registered, changed (PATCH) or moved in its lifecycle (first connection, suspend, resume, decommission); not
     /// emitted for a mere connection change (the broker link's status messages carry those).
-    void deviceChanged(const QString &deviceId);
+    void deviceChanged(const Fleetdeck::DeviceSummary &device);
 
 private:
     Result<DeviceRecord> load(const QString &tenantId, const QString &id);
     Result<DeviceRecord> transition(const Principal &who, const QString &id, const QString &action);
+    /// The directory takes the committed record and the change is announced.
+    void announce(const DeviceRecord &record);
 
     Storage::Database &m_db;
     const Pki::CertificateAuthority &m_ca;
     IBrokerControl &m_broker;
     QString m_pkiDir;
     MqttEndpoint m_endpoint;
+    DeviceDirectory m_directory;
 };
 
 } // namespace Fleetdeck

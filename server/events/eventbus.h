@@ -1,5 +1,6 @@
 #pragma once
 
+#include "devices/devicedirectory.h"
 #include "telemetry/telemetrytypes.h"
 
 #include <QtCore/QHash>
@@ -38,7 +39,8 @@ public:
 
 Q_SIGNALS:
     void connectionChanged(const Fleetdeck::ConnectionEvent &event);
-    void deviceChanged(const QString &deviceId);
+    /// The device as the registry now holds it (its directory entry), after the commit.
+    void deviceChanged(const Fleetdeck::DeviceSummary &device);
     void readingsCommitted(const QString &deviceId, const QHash<QString, Fleetdeck::LatestValue> &values);
     void commandChanged(const QString &commandId, const QString &deviceId, const QString &status);
 };

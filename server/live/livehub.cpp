@@ -6,7 +6,7 @@
 #include "api/router.h"
 #include "core/jsonutil.h"
 #include "protocol/messages.h"
-#include "storage/database.h"
+#include "devices/devicedirectory.h"
 #include "telemetry/telemetrytypes.h"
 
 #include <QtCore/QDateTime>
@@ -66,8 +66,8 @@ struct LiveHub::Client
     bool authenticated() const { return !token.isEmpty(); }
 };
 
-LiveHub::LiveHub(Api::Router &router, Storage::Database &db, Options options, QObject *parent)
-    : QObject(parent), m_router(router), m_db(db), m_options(options), m_limiter(options.maxConnections, options.maxConnectionsPerSource)
+LiveHub::LiveHub(Api::Router &router, const DeviceDirectory &devices, Options options, QObject *parent)
+    : QObject(parent), m_router(router), m_devices(devices), m_options(options), m_limiter(options.maxConnections, options.maxConnectionsPerSource)
 {
     m_telemetryTimer.setInterval(std::max(5, m_options.telemetryIntervalMs / 5));
     connect(&m_telemetryTimer, &QTimer::timeout, this, &LiveHub::flushTelemetry);
@@ -482,15 +482,9 @@ void LiveHub::flushTelemetry()
 
 Result<QString> LiveHub::tenantOfDevice(const QString &deviceId)
 {
-    if (auto it = m_deviceTenants.constFind(deviceId); it != m_deviceTenants.constEnd())
-        return *it;
-    auto q = m_db.exec(QStringLiteral("SELECT tenant_id FROM devices WHERE id = :id"), {{QStringLiteral("id"), deviceId}});
-    if (!q)
-        return fail(q.error());
-    if (!q->next())
+    const QString tenant = m_devices.tenantOf(deviceId);
+    if (tenant.isEmpty())
         return fail(Error::notFound(QStringLiteral("no device with id %1").arg(deviceId)));
-    const QString tenant = q->value(0).toString();
-    m_deviceTenants.insert(deviceId, tenant); // a device never changes tenant
     return tenant;
 }
 
@@ -514,17 +508,12 @@ void LiveHub::onCommandChanged(const QString &commandId, const QString &deviceId
                   {{QStringLiteral("command_id"), commandId}, {QStringLiteral("device_id"), deviceId}, {QStringLiteral("status"), status}});
 }
 
-void LiveHub::onDeviceChanged(const QString &deviceId)
+void LiveHub::onDeviceChanged(const DeviceSummary &d)
 {
     if (m_clients.isEmpty())
         return;
-    auto q = m_db.exec(QStringLiteral("SELECT tenant_id, status, connection FROM devices WHERE id = :id"), {{QStringLiteral("id"), deviceId}});
-    if (!q || !q->next())
-        return;
-    const QString tenant = q->value(0).toString();
-    m_deviceTenants.insert(deviceId, tenant);
-    broadcast(tenant, QStringLiteral("devices"), QStringLiteral("device.changed"),
-              {{QStringLiteral("device_id"), deviceId}, {QStringLiteral("status"), q->value(1).toString()}, {QStringLiteral("connection"), q->value(2).toString()}});
+    broadcast(d.tenantId, QStringLiteral("devices"), QStringLiteral("device.changed"),
+              {{QStringLiteral("device_id"), d.id}, {QStringLiteral("status"), States::name(d.status)}, {QStringLiteral("connection"), States::name(d.connection)}});
 }
 
 void LiveHub::onConnection(const ConnectionEvent &e)

@@ -19,7 +19,8 @@ namespace Fleetdeck {
 struct ConnectionEvent;
 
 namespace Api { class Router; }
-namespace Storage { class Database; }
+class DeviceDirectory;
+struct DeviceSummary;
 struct LatestValue;
 
 /// The WebSocket API (docs/websocket-api.md): JSON-RPC 2.0 over wss://HOST:PORT/v1/ws. Every REST resource is
@@ -45,7 +46,7 @@ public:
         int maxConnectionsPerSource = 100;      ///< per IPv4 address / IPv6 /64
     };
 
-    LiveHub(Api::Router &router, Storage::Database &db, Options options, QObject *parent = nullptr);
+    LiveHub(Api::Router &router, const DeviceDirectory &devices, Options options, QObject *parent = nullptr);
     ~LiveHub() override;
 
     /// Listens with TLS on `port` (0 = any free port).
@@ -56,7 +57,7 @@ public:
     // Events after commit
     void onTelemetry(const QString &deviceId, const QHash<QString, Fleetdeck::LatestValue> &values);
     void onCommandChanged(const QString &commandId, const QString &deviceId, const QString &status);
-    void onDeviceChanged(const QString &deviceId);
+    void onDeviceChanged(const Fleetdeck::DeviceSummary &device);
     void onConnection(const Fleetdeck::ConnectionEvent &e);
 
     QJsonObject health() const;
@@ -84,13 +85,12 @@ private:
     void broadcast(const QString &tenantId, const QString &topic, const QString &method, const QJsonObject &params);
 
     Api::Router &m_router;
-    Storage::Database &m_db;
+    const DeviceDirectory &m_devices;
     Options m_options;
     QWebSocketServer *m_server = nullptr;
     quint16 m_port = 0;
     QHash<QWebSocket *, std::shared_ptr<Client>> m_clients;
     QHash<QString, QSet<Client *>> m_telemetryFollowers; ///< device id -> clients following it live
-    QHash<QString, QString> m_deviceTenants;             ///< cache: device id -> tenant id
     QTimer m_telemetryTimer;
     QTimer m_authTimer;
     qint64 m_connections = 0;

@@ -1,5 +1,6 @@
 #include "telemetry/telemetryingest.h"
 
+#include "devices/devicedirectory.h"
 #include "events/eventbus.h"
 #include "core/jsonutil.h"
 #include "storage/database.h"
@@ -58,7 +59,7 @@ Status TelemetryIngest::start()
         Device d;
         d.id = devices->value(0).toString();
         d.tenantId = devices->value(1).toString();
-        d.status = devices->value(2).toString();
+        d.blocked = States::isBlocked(States::deviceStatus(devices->value(2).toString()).value_or(States::DeviceStatus::Suspended));
         d.key = devices->value(3).toLongLong();
         d.seq = SequenceTracker(devices->value(4).toLongLong());
         d.deviceType = devices->value(5).toString();
@@ -127,25 +128,22 @@ TelemetryIngest::Device *TelemetryIngest::deviceFor(const QString &id)
     return it == m_devices.end() ? nullptr : &it.value();
 }
 
-void TelemetryIngest::refreshDevice(const QString &deviceId)
+void TelemetryIngest::refreshDevice(const DeviceSummary &device)
 {
-    auto q = m_db.exec(QStringLiteral("SELECT tenant_id, status, device_type FROM devices WHERE id = :id"), {{QStringLiteral("id"), deviceId}});
-    if (!q || !q->next())
-        return;
-    Device &d = m_devices[deviceId];
-    if (d.tenantId != q->value(0).toString()) {
+    Device &d = m_devices[device.id];
+    if (d.tenantId != device.tenantId) {
         m_tenantDevices.remove(d.tenantId);
-        m_tenantDevices.remove(q->value(0).toString());
+        m_tenantDevices.remove(device.tenantId);
         d.rate = nullptr; // another tenant, another quota
         d.schemaGeneration = 0;
         d.metricNames.clear(); // known to the old tenant, perhaps not to the new one
         d.metricIds.clear();
     }
-    d.id = deviceId;
-    d.tenantId = q->value(0).toString();
-    d.status = q->value(1).toString();
-    if (d.deviceType != q->value(2).toString()) {
-        d.deviceType = q->value(2).toString();
+    d.id = device.id;
+    d.tenantId = device.tenantId;
+    d.blocked = device.blocked();
+    if (d.deviceType != device.deviceType) {
+        d.deviceType = device.deviceType;
         d.schemaGeneration = 0; // another type, perhaps another schema
     }
 }
@@ -245,7 +243,7 @@ Result<QJsonObject> TelemetryIngest::rejects(const Principal &who, const QString
 void TelemetryIngest::handleMessage(const QString &deviceId, const QByteArray &payload)
 {
     Device *d = deviceFor(deviceId);
-    if (!d || d->status == u"suspended" || d->status == u"decommissioned") {
+    if (!d || d->blocked) {
         ++m_unknownDevice;
         if (m_unknownDevice <= 5 || m_unknownDevice % 1000 == 0)
             qCWarning(lcTelemetry) << "telemetry from an unknown or blocked device" << deviceId << "dropped (" << m_unknownDevice << "so far)";

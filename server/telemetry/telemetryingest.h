@@ -22,6 +22,7 @@ namespace Fleetdeck {
 
 namespace Storage { class Database; }
 struct ConnectionEvent;
+struct DeviceSummary;
 class LatestValueCache;
 class MetricCatalog;
 class TelemetrySchemas;
@@ -64,8 +65,8 @@ public:
     /// A connection event: a live "online" marks a new device session. A gap still open 30 s after a session started
     /// is a jump of the device's counter (it had the time to resend what it holds), not a loss.
     void noteConnection(const Fleetdeck::ConnectionEvent &e);
-    /// The registry changed a device (new, suspended, ...).
-    void refreshDevice(const QString &deviceId);
+    /// The registry changed a device (new, suspended, ...): the event carries it as now stored.
+    void refreshDevice(const Fleetdeck::DeviceSummary &device);
 
     QJsonObject health() const;
     qint64 storedMessages() const { return m_storedMessages; }
@@ -92,7 +93,7 @@ private:
     {
         QString id;
         QString tenantId;
-        QString status;
+        bool blocked = false;    ///< suspended or decommissioned: its telemetry is dropped
         qint64 key = 0;          ///< 0 until its first reading
         SequenceTracker seq;     ///< what is handled, what is committed (acknowledged), and the gaps
         /// The metric names of its last message, in their order, with their ids: the next one usually repeats them.

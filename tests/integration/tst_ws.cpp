@@ -3,6 +3,7 @@
 // coalesced per client, device and command events, and a slow client that is told what it missed instead of
 // growing the server's memory.
 #include "core/application.h"
+#include "devices/deviceservice.h"
 #include "live/livehub.h"
 #include "mqtt/mqttclient.h"
 #include "pki/certificateauthority.h"
@@ -464,7 +465,7 @@ private Q_SLOTS:
         LiveHub::Options o;
         o.maxClientBacklogBytes = 1;
         o.maxQueuedEvents = 10;
-        LiveHub hub(m_server->app().router(), m_server->app().database(), o);
+        LiveHub hub(m_server->app().router(), m_server->app().devices().directory(), o);
         const QString pki = m_server->dataDir() + QStringLiteral("/pki");
         auto port = hub.listen(QHostAddress::LocalHost, 0, pki + QStringLiteral("/server-chain.pem"), pki + QStringLiteral("/server.key"));
         QVERIFY(port.has_value());
