@@ -20,6 +20,8 @@ Q_LOGGING_CATEGORY(lcCommands, "fleetdeck.server.commands", QtInfoMsg)
 namespace Fleetdeck {
 
 using Validation::msToTime;
+using CommandState::Event;
+using CommandState::Step;
 
 namespace {
 
@@ -56,9 +58,8 @@ using Validation::encodeCursor;
 
 bool isFinalName(const QString &status)
 {
-    static const QSet<QString> final{QStringLiteral("succeeded"), QStringLiteral("failed"), QStringLiteral("rejected"),
-                                     QStringLiteral("timed_out"), QStringLiteral("expired"), QStringLiteral("cancelled")};
-    return final.contains(status);
+    const auto s = CommandState::fromName(status);
+    return s && CommandState::isFinal(*s);
 }
 
 /// The command document from a row of kCommandColumns, in that order.
@@ -133,31 +134,18 @@ Result<Spec> parseSpec(const QJsonObject &body, const CommandService::Options &o
     return s;
 }
 
-} // namespace
-
-QString CommandService::stateName(State s)
+Event replyEvent(Commands::Reply::Status s)
 {
     switch (s) {
-    case State::Queued: return QStringLiteral("queued");
-    case State::Sent: return QStringLiteral("sent");
-    case State::Delivered: return QStringLiteral("delivered");
-    case State::Succeeded: return QStringLiteral("succeeded");
-    case State::Failed: return QStringLiteral("failed");
-    case State::Rejected: return QStringLiteral("rejected");
-    case State::TimedOut: return QStringLiteral("timed_out");
-    case State::Expired: return QStringLiteral("expired");
-    case State::Cancelled: return QStringLiteral("cancelled");
+    case Commands::Reply::Status::Delivered: return Event::Delivered;
+    case Commands::Reply::Status::Succeeded: return Event::Succeeded;
+    case Commands::Reply::Status::Failed: return Event::Failed;
+    case Commands::Reply::Status::Rejected: return Event::Rejected;
     }
-    return {};
+    return Event::Rejected;
 }
 
-std::optional<CommandService::State> CommandService::stateFromName(QStringView name)
-{
-    for (int i = 0; i < kStates; ++i)
-        if (stateName(State(i)) == name)
-            return State(i);
-    return std::nullopt;
-}
+} // namespace
 
 CommandService::CommandService(Storage::Database &db, ICommandTransport &transport, Options options, QObject *parent)
     : QObject(parent), m_db(db), m_transport(transport), m_options(options)
@@ -201,7 +189,7 @@ Status CommandService::start()
         Open c;
         c.id = q->value(0).toString();
         c.deviceId = q->value(1).toString();
-        c.state = stateFromName(q->value(4).toString()).value_or(State::Queued);
+        c.state = CommandState::fromName(q->value(4).toString()).value_or(State::Queued);
         c.timeoutS = q->value(5).toInt();
         c.createdMs = q->value(6).toLongLong();
         c.expiresMs = q->value(7).toLongLong();
@@ -295,7 +283,7 @@ Result<QJsonObject> CommandService::send(const Principal &who, const QString &de
     ++m_counts[int(State::Queued)];
     // The answer is the row just written, not read back: a read would also flush the transitions waiting for the
     // end of this pass (a commit per request instead of one per pass).
-    const QVariantList row{c.id, who.tenantId, deviceId, QVariant(), type, QString::fromUtf8(spec->payloadBytes), stateName(State::Queued),
+    const QVariantList row{c.id, who.tenantId, deviceId, QVariant(), type, QString::fromUtf8(spec->payloadBytes), CommandState::name(State::Queued),
                            timeoutS, ttlS, who.email, c.createdMs, c.expiresMs, QVariant(), QVariant(), QVariant(), QVariant(), QVariant(), QVariant()};
     enqueue(std::move(c));
     pump(deviceId);
@@ -330,10 +318,10 @@ Result<QJsonObject> CommandService::list(const Principal &who, const QString &de
     QString sql = QStringLiteral("SELECT id, created_at FROM commands WHERE device_id = :d AND tenant_id = :t");
     QVariantMap b{{QStringLiteral("d"), deviceId}, {QStringLiteral("t"), who.tenantId}};
     if (!f.status.isEmpty()) {
-        if (!stateFromName(f.status)) {
+        if (!CommandState::fromName(f.status)) {
             QStringList names;
-            for (int i = 0; i < kStates; ++i)
-                names << stateName(State(i));
+            for (int i = 0; i < CommandState::kStates; ++i)
+                names << CommandState::name(State(i));
             return fail(Error::invalid(QStringLiteral("\"status\" must be one of %1").arg(names.join(QStringLiteral(", ")))));
         }
         sql += u" AND status = :status";
@@ -386,15 +374,17 @@ Result<QJsonObject> CommandService::cancel(const Principal &who, const QString &
     if (!doc)
         return doc;
     auto it = m_open.find(commandId);
-    if (it == m_open.end()) {
+    // What is not open is final in memory, whatever its row says yet (a failed write may still wait for a retry).
+    const Step step = it == m_open.end() ? Step{Step::Kind::Refuse} : CommandState::next(it->state, it->mid != 0, Event::Cancel);
+    if (step.kind != Step::Kind::Move) {
         const QString status = doc->value(QStringLiteral("status")).toString();
         return fail(Error::conflict(QStringLiteral("command %1 has already finished: %2 at %3; only queued, sent or delivered commands can be cancelled")
                                         .arg(commandId, status, doc->value(QStringLiteral("finished_at")).toString())));
     }
     const bool wasSent = it->state != State::Queued || it->mid != 0;
     audit(m_db, &who, QStringLiteral("command.cancel"), QStringLiteral("command"), commandId,
-          QStringLiteral("cancelled while %1").arg(stateName(it->state)));
-    finish(*it, State::Cancelled, {},
+          QStringLiteral("cancelled while %1").arg(CommandState::name(it->state)));
+    finish(*it, step.to, {},
            wasSent ? QStringLiteral("cancelled by %1 after it was sent: the device may still carry it out").arg(who.email)
                    : QStringLiteral("cancelled by %1 before it was sent").arg(who.email));
     if (!flushWrites())
@@ -575,8 +565,8 @@ Result<QJsonObject> CommandService::loadJob(const QString &tenantId, const QStri
     for (int i = 0; i < 10; ++i)
         row << q->value(i);
     QJsonObject counts;
-    for (int i = 0; i < kStates; ++i)
-        counts.insert(stateName(State(i)), 0);
+    for (int i = 0; i < CommandState::kStates; ++i)
+        counts.insert(CommandState::name(State(i)), 0);
     auto c = m_db.exec(QStringLiteral("SELECT status, COUNT(*), MAX(finished_at) FROM commands WHERE job_id = :id GROUP BY status"), {{QStringLiteral("id"), jobId}});
     if (!c)
         return fail(c.error());
@@ -584,8 +574,8 @@ Result<QJsonObject> CommandService::loadJob(const QString &tenantId, const QStri
     while (c->next()) {
         const QString status = c->value(0).toString();
         counts.insert(status, c->value(1).toLongLong());
-        const auto s = stateFromName(status);
-        if (s && !isFinal(*s))
+        const auto s = CommandState::fromName(status);
+        if (s && !CommandState::isFinal(*s))
             open += c->value(1).toLongLong();
         else
             lastFinished = std::max(lastFinished, c->value(2).toLongLong());
@@ -775,16 +765,16 @@ bool CommandService::flushWrites()
         case State::Delivered: column = QStringLiteral("delivered_at"); break;
         default: column = QStringLiteral("finished_at"); break;
         }
-        QVariantMap b{{QStringLiteral("id"), w.id}, {QStringLiteral("s"), stateName(w.to)}, {QStringLiteral("now"), w.atMs}};
+        QVariantMap b{{QStringLiteral("id"), w.id}, {QStringLiteral("s"), CommandState::name(w.to)}, {QStringLiteral("now"), w.atMs}};
         QString sql = QStringLiteral("UPDATE commands SET status = :s, %1 = :now").arg(column);
-        if (isFinal(w.to)) {
+        if (CommandState::isFinal(w.to)) {
             sql += QStringLiteral(", result = :result, error = :error");
             b.insert(QStringLiteral("result"), w.result.isEmpty() ? QVariant() : QVariant(compactText(w.result)));
             b.insert(QStringLiteral("error"), w.error.isEmpty() ? QVariant() : QVariant(w.error));
         }
         sql += u" WHERE id = :id";
         if (auto r = m_db.exec(sql, b); !r)
-            failure = QStringLiteral("command %1 -> %2: %3").arg(w.id, stateName(w.to), r.error().message);
+            failure = QStringLiteral("command %1 -> %2: %3").arg(w.id, CommandState::name(w.to), r.error().message);
     }
     if (failure.isEmpty() && inTransaction)
         if (auto st = m_db.commit(); !st)
@@ -806,7 +796,7 @@ bool CommandService::flushWrites()
     const QList<Write> done = std::exchange(m_writes, {});
     for (const Write &w : done)
         if (w.announce)
-            Q_EMIT commandChanged(w.id, w.deviceId, stateName(w.to));
+            Q_EMIT commandChanged(w.id, w.deviceId, CommandState::name(w.to));
     return true;
 }
 
@@ -837,10 +827,13 @@ void CommandService::onDeadline()
         if (it == m_open.end())
             continue;
         Open &c = *it;
-        if (c.state == State::Queued && c.mid == 0 && c.expiresMs <= now)
-            finish(c, State::Expired, {}, QStringLiteral("its ttl passed while it waited to be sent (device offline or busy)"));
-        else if ((c.state == State::Sent || c.state == State::Delivered) && c.sentMs + qint64(c.timeoutS) * 1000 <= now)
-            finish(c, State::TimedOut, {}, QStringLiteral("no final reply within %1 s after it was sent").arg(c.timeoutS));
+        // An entry does not say which deadline it was: each one that has passed is offered to the state machine,
+        // which drops what the command has moved past (an expiry of a command sent meanwhile, say).
+        const bool publishing = c.mid != 0;
+        if (const Step s = CommandState::next(c.state, publishing, Event::TtlExpired); c.expiresMs <= now && s.kind == Step::Kind::Move)
+            finish(c, s.to, {}, QStringLiteral("its ttl passed while it waited to be sent (device offline or busy)"));
+        else if (const Step t = CommandState::next(c.state, publishing, Event::Timeout); c.sentMs + qint64(c.timeoutS) * 1000 <= now && t.kind == Step::Kind::Move)
+            finish(c, t.to, {}, QStringLiteral("no final reply within %1 s after it was sent").arg(c.timeoutS));
     }
     if (!m_deadlines.empty())
         m_deadlineTimer.start(int(std::clamp<qint64>(m_deadlines.begin()->first - now, 0, 3600 * 1000)));
@@ -864,6 +857,14 @@ void CommandService::finish(Open &c, State to, const QJsonObject &result, const 
     const QString deviceId = c.deviceId;
     m_open.remove(c.id);
     pump(deviceId);
+}
+
+void CommandService::markSent(Open &c, qint64 nowMs, bool announce)
+{
+    persist(c, State::Sent, nowMs, {}, {}, announce);
+    c.state = State::Sent;
+    c.sentMs = nowMs;
+    ++m_counts[int(State::Sent)];
 }
 
 void CommandService::pump(const QString &deviceId)
@@ -928,14 +929,12 @@ void CommandService::onPublished(int mid)
     if (id.isEmpty() || it == m_open.end())
         return;
     Open &c = *it;
+    const Step step = CommandState::next(c.state, c.mid != 0, Event::Published);
     c.mid = 0;
-    if (c.state != State::Queued)
+    if (step.kind != Step::Kind::Move)
         return;
     const qint64 now = Storage::nowMs();
-    persist(c, State::Sent, now);
-    c.state = State::Sent;
-    c.sentMs = now;
-    ++m_counts[int(State::Sent)];
+    markSent(c, now, true);
     arm(now + qint64(c.timeoutS) * 1000, c.id);
 }
 
@@ -965,11 +964,14 @@ void CommandService::handleReply(const QString &deviceId, const QString &command
         return;
     }
     Open &c = *it;
+    const Step step = CommandState::next(c.state, c.mid != 0, replyEvent(reply->status));
+    if (step.kind != Step::Kind::Move)
+        return; // a repeated "delivered"
     const qint64 now = Storage::nowMs();
     DeviceState &d = m_devices[deviceId];
-    if (c.state == State::Queued) {
-        // The reply overtook our PUBACK bookkeeping (or came for a publish that lost its PUBACK with the link and
-        // waits to go again): the device has it, so it was sent.
+    if (step.sentFirst) {
+        // Out of its publish (PUBACK awaited) or its queue (a publish that lost its PUBACK with the link and waits
+        // to go again) and into the window, where the sent ones are.
         if (c.mid != 0) {
             m_publishing.remove(c.mid);
             c.mid = 0;
@@ -978,15 +980,9 @@ void CommandService::handleReply(const QString &deviceId, const QString &command
             c.counted = true;
             ++d.outstanding;
         }
-        persist(c, State::Sent, now, {}, {}, false);
-        c.state = State::Sent;
-        c.sentMs = now;
-        ++m_counts[int(State::Sent)];
+        markSent(c, now, false);
     }
-    switch (reply->status) {
-    case Commands::Reply::Status::Delivered:
-        if (c.state != State::Sent)
-            return; // a repeated "delivered"
+    if (step.to == State::Delivered) {
         persist(c, State::Delivered, now);
         c.state = State::Delivered;
         ++m_counts[int(State::Delivered)];
@@ -996,13 +992,9 @@ void CommandService::handleReply(const QString &deviceId, const QString &command
         }
         pump(deviceId);
         return;
-    case Commands::Reply::Status::Succeeded:
-        return finish(c, State::Succeeded, reply->result);
-    case Commands::Reply::Status::Failed:
-        return finish(c, State::Failed, reply->result, reply->result.value(QStringLiteral("error")).toString().left(500));
-    case Commands::Reply::Status::Rejected:
-        return finish(c, State::Rejected, reply->result, reply->result.value(QStringLiteral("error")).toString().left(500));
     }
+    const bool withError = step.to == State::Failed || step.to == State::Rejected;
+    finish(c, step.to, reply->result, withError ? reply->result.value(QStringLiteral("error")).toString().left(500) : QString());
 }
 
 void CommandService::onConnection(const ConnectionEvent &e)
@@ -1034,7 +1026,8 @@ void CommandService::refreshDevice(const QString &deviceId)
         const std::deque<QString> queued = d.queue;
         for (const QString &id : queued)
             if (auto it = m_open.find(id); it != m_open.end())
-                finish(*it, State::Cancelled, {}, QStringLiteral("the device was decommissioned"));
+                if (const Step step = CommandState::next(it->state, it->mid != 0, Event::Cancel); step.kind == Step::Kind::Move)
+                    finish(*it, step.to, {}, QStringLiteral("the device was decommissioned"));
     }
     pump(deviceId);
 }
@@ -1052,7 +1045,7 @@ void CommandService::onLinkDown()
     // order, and are sent again (a device recognises a repeated command by its id).
     QHash<QString, QList<Open *>> back;
     for (const QString &id : std::as_const(m_publishing))
-        if (auto it = m_open.find(id); it != m_open.end())
+        if (auto it = m_open.find(id); it != m_open.end() && CommandState::next(it->state, it->mid != 0, Event::LinkLost).kind == Step::Kind::Requeue)
             back[it->deviceId].append(&*it);
     m_publishing.clear();
     for (auto it = back.begin(); it != back.end(); ++it) {
@@ -1077,8 +1070,8 @@ QJsonObject CommandService::health() const
     for (const Open &c : m_open)
         (c.state == State::Queued && c.mid == 0 ? queued : inFlight) += 1;
     QJsonObject transitions;
-    for (int i = 0; i < kStates; ++i)
-        transitions.insert(stateName(State(i)), m_counts[i]);
+    for (int i = 0; i < CommandState::kStates; ++i)
+        transitions.insert(CommandState::name(State(i)), m_counts[i]);
     return QJsonObject{{QStringLiteral("open"), qint64(m_open.size())},
                        {QStringLiteral("queued"), queued},
                        {QStringLiteral("in_flight"), inFlight},

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "auth/principal.h"
+#include "commands/commandstate.h"
 #include "core/result.h"
 
 #include <QtCore/QByteArray>
@@ -93,17 +94,12 @@ public:
 
     QJsonObject health() const;
 
-    static constexpr int kStates = 9;
-
 Q_SIGNALS:
     /// A command changed state (the event stream for the live API).
     void commandChanged(const QString &commandId, const QString &deviceId, const QString &status);
 
 private:
-    enum class State { Queued, Sent, Delivered, Succeeded, Failed, Rejected, TimedOut, Expired, Cancelled };
-    static QString stateName(State s);
-    static std::optional<State> stateFromName(QStringView name);
-    static bool isFinal(State s) { return s >= State::Succeeded; }
+    using State = CommandState::State;
 
     /// A command that is not final yet, in memory.
     struct Open
@@ -142,6 +138,9 @@ private:
     /// that is not stored. False when they could not be written.
     bool flushWrites();
     void finish(Open &c, State to, const QJsonObject &result = {}, const QString &error = {});
+    /// The command is sent now; `announce` false when a later move of the same pass tells it (a reply that overtook
+    /// its PUBACK).
+    void markSent(Open &c, qint64 nowMs, bool announce);
     void enqueue(Open c);
     void pump(const QString &deviceId);
     void pumpReady();
@@ -179,7 +178,7 @@ private:
     QSet<QString> m_readySet;             ///< the same ids, for a constant-time "already waiting" (group targets are up to 100,000)
     void markReady(const QString &deviceId);
     QTimer m_pacer;
-    qint64 m_counts[kStates] = {};
+    qint64 m_counts[CommandState::kStates] = {};
     qint64 m_lateReplies = 0;
     qint64 m_rejectedReplies = 0;
     qint64 m_rejectedReports = 0;
