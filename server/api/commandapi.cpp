@@ -2,6 +2,7 @@
 
 #include "api/router.h"
 #include "commands/commandservice.h"
+#include "commands/twinservice.h"
 
 namespace Fleetdeck::Api {
 
@@ -17,7 +18,7 @@ Response listOr(const Result<QJsonObject> &r)
 
 } // namespace
 
-void registerCommandRoutes(Router &router, CommandService *c)
+void registerCommandRoutes(Router &router, CommandService *c, TwinService *twin)
 {
     router.add("POST", QStringLiteral("/v1/devices/{device_id}/commands"), QStringLiteral("command.send"),
                QStringLiteral("Send a command to a device: queued, then sent, delivered and finished as the device replies"),
@@ -87,21 +88,21 @@ void registerCommandRoutes(Router &router, CommandService *c)
 
     router.add("GET", QStringLiteral("/v1/devices/{device_id}/config"), QStringLiteral("config.read"),
                QStringLiteral("The device twin: desired and reported configuration, their delta and whether they are in sync"),
-               [c](Request &req) {
+               [twin](Request &req) {
                    if (auto bad = checkId(req, QStringLiteral("device_id"), "device"))
                        return *bad;
-                   return jsonOr(c->config(req.who(), req.arg(QStringLiteral("device_id"))));
+                   return jsonOr(twin->config(req.who(), req.arg(QStringLiteral("device_id"))));
                });
 
     router.add("PUT", QStringLiteral("/v1/devices/{device_id}/config"), QStringLiteral("config.write"),
                QStringLiteral("Set the desired configuration (a new version, retained to the device)"),
-               [c](Request &req) {
+               [twin](Request &req) {
                    if (auto bad = checkId(req, QStringLiteral("device_id"), "device"))
                        return *bad;
                    QJsonObject body;
                    if (auto bad = readBody(req, body))
                        return *bad;
-                   return jsonOr(c->setConfig(req.who(), req.arg(QStringLiteral("device_id")), body));
+                   return jsonOr(twin->setConfig(req.who(), req.arg(QStringLiteral("device_id")), body));
                });
 }
 

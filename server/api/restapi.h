@@ -10,6 +10,7 @@ class AuthService;
 class CommandService;
 class DeviceService;
 class TelemetryService;
+class TwinService;
 }
 
 namespace Fleetdeck::Api {
@@ -24,6 +25,7 @@ public:
         DeviceService *devices = nullptr;
         TelemetryService *telemetry = nullptr;
         CommandService *commands = nullptr;
+        TwinService *twin = nullptr;
         /// Health document and whether everything is up (200) or not (503).
         std::function<std::pair<QJsonObject, bool>()> health;
     };

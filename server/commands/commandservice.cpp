@@ -1,5 +1,6 @@
 #include "commands/commandservice.h"
 
+#include "commands/commandrows.h"
 #include "events/eventbus.h"
 
 #include "auth/authservice.h"
@@ -19,7 +20,9 @@ Q_LOGGING_CATEGORY(lcCommands, "fleetdeck.server.commands", QtInfoMsg)
 
 namespace Fleetdeck {
 
-using Validation::msToTime;
+using CommandRows::compactText;
+using CommandRows::jsonText;
+using CommandRows::timeOrNull;
 using CommandState::Event;
 using CommandState::Step;
 
@@ -28,18 +31,6 @@ namespace {
 constexpr const char *kCommandColumns =
     "id, tenant_id, device_id, job_id, type, payload, status, timeout_s, ttl_s, created_by, created_at, expires_at, "
     "sent_at, delivered_at, finished_at, result, error, late_reply";
-
-QJsonValue jsonText(const QVariant &v)
-{
-    if (v.isNull())
-        return QJsonValue(QJsonValue::Null);
-    const QJsonDocument d = QJsonDocument::fromJson(v.toString().toUtf8());
-    return d.isObject() ? QJsonValue(d.object()) : d.isArray() ? QJsonValue(d.array()) : QJsonValue(QJsonValue::Null);
-}
-
-QJsonValue timeOrNull(const QVariant &v) { return v.isNull() ? QJsonValue(QJsonValue::Null) : Json::timestamp(msToTime(v)); }
-
-QString compactText(const QJsonObject &o) { return QString::fromUtf8(Json::compact(o)); }
 
 /// An optional integer field from `min` to `max`; `fallback` when absent.
 Result<int> intField(const QJsonObject &o, const QString &key, int min, int max, int fallback)
@@ -52,9 +43,6 @@ Result<int> intField(const QJsonObject &o, const QString &key, int min, int max,
         return fail(Error::invalid(QStringLiteral("\"%1\" must be an integer from %2 to %3").arg(key).arg(min).arg(max)));
     return int(d);
 }
-
-using Validation::decodeCursor;
-using Validation::encodeCursor;
 
 bool isFinalName(const QString &status)
 {
@@ -217,16 +205,6 @@ Status CommandService::start()
 
 // --- REST ------------------------------------------------------------------------------------------------------
 
-Result<QString> CommandService::tenantOfDevice(const QString &deviceId)
-{
-    auto q = m_db.exec(QStringLiteral("SELECT tenant_id FROM devices WHERE id = :id"), {{QStringLiteral("id"), deviceId}});
-    if (!q)
-        return fail(q.error());
-    if (!q->next())
-        return fail(Error::notFound(QStringLiteral("no device with id %1").arg(deviceId)));
-    return q->value(0).toString();
-}
-
 Result<QJsonObject> CommandService::send(const Principal &who, const QString &deviceId, const QJsonObject &body)
 {
     if (auto st = Validation::checkKnownKeys(body, kSendKeys); !st)
@@ -331,41 +309,7 @@ Result<QJsonObject> CommandService::list(const Principal &who, const QString &de
         sql += u" AND type = :type";
         b.insert(QStringLiteral("type"), f.type);
     }
-    return newestFirst(sql, b, f.cursor, f.limit, [&](const QString &id) { return loadCommand(who.tenantId, id); });
-}
-
-Result<QJsonObject> CommandService::newestFirst(QString sql, QVariantMap b, const QString &cursor, int limit,
-                                                const std::function<Result<QJsonObject>(const QString &)> &load)
-{
-    if (!cursor.isEmpty()) {
-        const auto c = decodeCursor(cursor);
-        if (!c)
-            return fail(Error::invalid(QStringLiteral("\"cursor\" is not a cursor this server issued")));
-        sql += u" AND (created_at < :cts OR (created_at = :cts AND id < :cid))";
-        b.insert(QStringLiteral("cts"), c->first);
-        b.insert(QStringLiteral("cid"), c->second);
-    }
-    sql += QStringLiteral(" ORDER BY created_at DESC, id DESC LIMIT :limit");
-    b.insert(QStringLiteral("limit"), limit + 1);
-    auto q = m_db.exec(sql, b);
-    if (!q)
-        return fail(q.error());
-    QList<std::pair<QString, qint64>> ids;
-    while (q->next())
-        ids.append({q->value(0).toString(), q->value(1).toLongLong()});
-    QString next;
-    if (ids.size() > limit) {
-        ids.resize(limit);
-        next = encodeCursor(ids.last().second, ids.last().first);
-    }
-    QJsonArray items;
-    for (const auto &[id, created] : std::as_const(ids)) {
-        auto doc = load(id);
-        if (!doc)
-            return fail(doc.error());
-        items.append(*doc);
-    }
-    return QJsonObject{{QStringLiteral("items"), items}, {QStringLiteral("next_cursor"), Validation::nullable(next)}};
+    return CommandRows::newestFirst(m_db, sql, b, f.cursor, f.limit, [&](const QString &id) { return loadCommand(who.tenantId, id); });
 }
 
 Result<QJsonObject> CommandService::cancel(const Principal &who, const QString &commandId)
@@ -603,133 +547,8 @@ Result<QJsonObject> CommandService::job(const Principal &who, const QString &job
 
 Result<QJsonObject> CommandService::jobs(const Principal &who, const QString &cursor, int limit)
 {
-    return newestFirst(QStringLiteral("SELECT id, created_at FROM command_jobs WHERE tenant_id = :t"), {{QStringLiteral("t"), who.tenantId}}, cursor, limit,
+    return CommandRows::newestFirst(m_db, QStringLiteral("SELECT id, created_at FROM command_jobs WHERE tenant_id = :t"), {{QStringLiteral("t"), who.tenantId}}, cursor, limit,
                        [&](const QString &id) { return loadJob(who.tenantId, id); });
-}
-
-// --- Device twin -----------------------------------------------------------------------------------------------
-
-Result<QJsonObject> CommandService::config(const Principal &who, const QString &deviceId)
-{
-    auto dev = m_db.exec(QStringLiteral("SELECT 1 FROM devices WHERE id = :id AND tenant_id = :t"), {{QStringLiteral("id"), deviceId}, {QStringLiteral("t"), who.tenantId}});
-    if (!dev)
-        return fail(dev.error());
-    if (!dev->next())
-        return fail(Error::notFound(QStringLiteral("no device with id %1").arg(deviceId)));
-    auto q = m_db.exec(QStringLiteral("SELECT desired, desired_version, desired_at, desired_by, reported, reported_version, reported_at "
-                                      "FROM device_config WHERE device_id = :id"), {{QStringLiteral("id"), deviceId}});
-    if (!q)
-        return fail(q.error());
-    QJsonObject desired, reported;
-    qint64 desiredVersion = 0, reportedVersion = 0;
-    QVariant desiredAt, desiredBy, reportedAt;
-    bool hasReport = false;
-    if (q->next()) {
-        desired = QJsonDocument::fromJson(q->value(0).toString().toUtf8()).object();
-        desiredVersion = q->value(1).toLongLong();
-        desiredAt = q->value(2);
-        desiredBy = q->value(3);
-        hasReport = !q->value(4).isNull();
-        reported = QJsonDocument::fromJson(q->value(4).toString().toUtf8()).object();
-        reportedVersion = q->value(5).toLongLong();
-        reportedAt = q->value(6);
-    }
-    const QJsonObject delta = Commands::configDelta(desired, reported);
-    return QJsonObject{
-        {QStringLiteral("device_id"), deviceId},
-        {QStringLiteral("desired"), desired},
-        {QStringLiteral("desired_version"), desiredVersion},
-        {QStringLiteral("desired_at"), timeOrNull(desiredAt)},
-        {QStringLiteral("desired_by"), Validation::nullable(desiredBy.toString())},
-        {QStringLiteral("reported"), hasReport ? QJsonValue(reported) : QJsonValue(QJsonValue::Null)},
-        {QStringLiteral("reported_version"), reportedVersion},
-        {QStringLiteral("reported_at"), timeOrNull(reportedAt)},
-        {QStringLiteral("delta"), delta},
-        // In sync: the device has applied the current version and reports every desired value.
-        {QStringLiteral("in_sync"), delta.isEmpty() && reportedVersion >= desiredVersion},
-    };
-}
-
-Result<QJsonObject> CommandService::setConfig(const Principal &who, const QString &deviceId, const QJsonObject &body)
-{
-    if (auto st = Validation::checkKnownKeys(body, {QStringLiteral("desired"), QStringLiteral("version")}); !st)
-        return fail(st.error());
-    const QJsonValue desiredValue = body.value(QStringLiteral("desired"));
-    if (!desiredValue.isObject())
-        return fail(Error::invalid(QStringLiteral("\"desired\" is required and must be a JSON object of attributes")));
-    const QJsonObject desired = desiredValue.toObject();
-    const QByteArray bytes = Json::compact(desired);
-    if (bytes.size() > Commands::kMaxConfigBytes)
-        return fail(Error::tooLarge(QStringLiteral("the desired configuration of %1 bytes exceeds %2 bytes").arg(bytes.size()).arg(Commands::kMaxConfigBytes)));
-    auto dev = m_db.exec(QStringLiteral("SELECT status FROM devices WHERE id = :id AND tenant_id = :t"), {{QStringLiteral("id"), deviceId}, {QStringLiteral("t"), who.tenantId}});
-    if (!dev)
-        return fail(dev.error());
-    if (!dev->next())
-        return fail(Error::notFound(QStringLiteral("no device with id %1").arg(deviceId)));
-    if (dev->value(0).toString() == u"decommissioned")
-        return fail(Error::conflict(QStringLiteral("device %1 is decommissioned; its configuration can no longer change").arg(deviceId)));
-    auto cur = m_db.exec(QStringLiteral("SELECT desired_version FROM device_config WHERE device_id = :id"), {{QStringLiteral("id"), deviceId}});
-    if (!cur)
-        return fail(cur.error());
-    const qint64 current = cur->next() ? cur->value(0).toLongLong() : 0;
-    const QJsonValue expected = body.value(QStringLiteral("version"));
-    if (!expected.isUndefined() && !expected.isNull()) {
-        if (!expected.isDouble() || expected.toDouble() != double(qint64(expected.toDouble())))
-            return fail(Error::invalid(QStringLiteral("\"version\" must be the integer version the change is based on")));
-        if (qint64(expected.toDouble()) != current)
-            return fail(Error::conflict(QStringLiteral("the desired configuration of device %1 is at version %2, not %3; read it again and retry")
-                                            .arg(deviceId).arg(current).arg(qint64(expected.toDouble()))));
-    }
-    const qint64 version = current + 1;
-    const qint64 now = Storage::nowMs();
-    auto up = m_db.exec(QStringLiteral("INSERT INTO device_config (device_id, tenant_id, desired, desired_version, desired_at, desired_by) "
-                                       "VALUES (:id, :t, :desired, :v, :now, :by) ON CONFLICT (device_id) DO UPDATE SET "
-                                       "desired = excluded.desired, desired_version = excluded.desired_version, desired_at = excluded.desired_at, desired_by = excluded.desired_by"),
-                        {{QStringLiteral("id"), deviceId}, {QStringLiteral("t"), who.tenantId}, {QStringLiteral("desired"), QString::fromUtf8(bytes)},
-                         {QStringLiteral("v"), version}, {QStringLiteral("now"), now}, {QStringLiteral("by"), who.email}});
-    if (!up)
-        return fail(up.error());
-    QStringList keys = desired.keys();
-    audit(m_db, &who, QStringLiteral("device.config"), QStringLiteral("device"), deviceId,
-          QStringLiteral("desired configuration version %1 (%2)").arg(version).arg(keys.isEmpty() ? QStringLiteral("empty") : keys.mid(0, 20).join(QStringLiteral(", "))));
-    // Retained: a device that is offline now gets it when it subscribes; sent again when it comes online behind.
-    if (m_transport.isConnected())
-        if (auto r = m_transport.publishDesiredConfig(deviceId, Commands::encodeDesired({version, desired})); !r)
-            qCWarning(lcCommands) << "desired configuration of" << deviceId << "not published now:" << r.error().message;
-    return config(who, deviceId);
-}
-
-void CommandService::sendDesiredIfBehind(const QString &deviceId)
-{
-    auto q = m_db.exec(QStringLiteral("SELECT desired, desired_version, reported_version FROM device_config WHERE device_id = :id"), {{QStringLiteral("id"), deviceId}});
-    if (!q || !q->next() || q->value(1).toLongLong() <= q->value(2).toLongLong())
-        return;
-    const QJsonObject desired = QJsonDocument::fromJson(q->value(0).toString().toUtf8()).object();
-    if (auto r = m_transport.publishDesiredConfig(deviceId, Commands::encodeDesired({q->value(1).toLongLong(), desired})); !r)
-        qCWarning(lcCommands) << "desired configuration of" << deviceId << "not published:" << r.error().message;
-}
-
-void CommandService::handleReported(const QString &deviceId, const QByteArray &payload)
-{
-    auto doc = Commands::decodeReported(payload);
-    if (!doc) {
-        if (++m_rejectedReports <= 20 || m_rejectedReports % 1000 == 0)
-            qCWarning(lcCommands) << "rejected reported configuration from" << deviceId << ":" << doc.error().message << "(" << m_rejectedReports << "so far)";
-        return;
-    }
-    auto tenant = tenantOfDevice(deviceId);
-    if (!tenant) {
-        ++m_rejectedReports;
-        return;
-    }
-    const QString text = QString::fromUtf8(Json::compact(doc->values));
-    auto up = m_db.exec(QStringLiteral("INSERT INTO device_config (device_id, tenant_id, reported, reported_version, reported_at) "
-                                       "VALUES (:id, :t, :reported, :v, :now) ON CONFLICT (device_id) DO UPDATE SET "
-                                       "reported = excluded.reported, reported_version = excluded.reported_version, reported_at = excluded.reported_at"),
-                        {{QStringLiteral("id"), deviceId}, {QStringLiteral("t"), *tenant}, {QStringLiteral("reported"), text},
-                         {QStringLiteral("v"), doc->version}, {QStringLiteral("now"), Storage::nowMs()}});
-    if (!up)
-        qCWarning(lcCommands) << "reported configuration of" << deviceId << "not stored:" << up.error().message;
 }
 
 // --- State machine ---------------------------------------------------------------------------------------------
@@ -1001,11 +820,8 @@ void CommandService::onConnection(const ConnectionEvent &e)
 {
     DeviceState &d = m_devices[e.deviceId];
     d.online = e.online;
-    if (!e.online)
-        return;
-    pump(e.deviceId);
-    if (!e.replayed)
-        sendDesiredIfBehind(e.deviceId);
+    if (e.online)
+        pump(e.deviceId);
 }
 
 void CommandService::refreshDevice(const QString &deviceId)
@@ -1020,9 +836,6 @@ void CommandService::refreshDevice(const QString &deviceId)
     if (!d.sendable)
         d.online = false;
     if (status == u"decommissioned") {
-        // Its retained desired configuration goes too (an empty retained message clears it).
-        if (m_transport.isConnected())
-            (void)m_transport.publishDesiredConfig(deviceId, QByteArray());
         const std::deque<QString> queued = d.queue;
         for (const QString &id : queued)
             if (auto it = m_open.find(id); it != m_open.end())
@@ -1078,7 +891,6 @@ QJsonObject CommandService::health() const
                        {QStringLiteral("transitions"), transitions},
                        {QStringLiteral("late_replies"), m_lateReplies},
                        {QStringLiteral("rejected_replies"), m_rejectedReplies},
-                       {QStringLiteral("rejected_reports"), m_rejectedReports},
                        // Transitions made but not yet stored (and so not yet shown), and failed attempts to store them.
                        {QStringLiteral("unsaved_transitions"), qint64(m_writes.size())},
                        {QStringLiteral("write_failures"), m_writeFailures}};

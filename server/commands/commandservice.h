@@ -42,9 +42,9 @@ struct CommandListFilter
 };
 
 /// Command & Control: commands to one device or a group, with every state persisted (queued -> sent -> delivered
-/// -> succeeded | failed | rejected; timed_out, expired, cancelled) and derived timers that resume after a restart;
-/// per-device ordered queues for offline devices; paced fan-out of group commands; the device twin (desired and
-/// reported configuration with its delta).
+/// -> succeeded | failed | rejected; timed_out, expired, cancelled; the rules are CommandState's) and derived timers
+/// that resume after a restart; per-device ordered queues for offline devices; paced fan-out of group commands. The
+/// device twin is TwinService's.
 class CommandService : public QObject
 {
     Q_OBJECT
@@ -77,14 +77,10 @@ public:
     [[nodiscard]] Result<QJsonObject> sendGroup(const Principal &who, const QJsonObject &body);
     [[nodiscard]] Result<QJsonObject> job(const Principal &who, const QString &jobId);
     [[nodiscard]] Result<QJsonObject> jobs(const Principal &who, const QString &cursor, int limit);
-    [[nodiscard]] Result<QJsonObject> config(const Principal &who, const QString &deviceId);
-    [[nodiscard]] Result<QJsonObject> setConfig(const Principal &who, const QString &deviceId, const QJsonObject &body);
 
     // From the broker
     void handleReply(const QString &deviceId, const QString &commandId, const QByteArray &payload);
-    void handleReported(const QString &deviceId, const QByteArray &payload);
-    /// A device's connection, stored by the registry: online devices get their queue, a live "online" also the
-    /// desired configuration when it is behind.
+    /// A device's connection, stored by the registry: online devices get their queue.
     void onConnection(const Fleetdeck::ConnectionEvent &e);
     void onPublished(int mid);
     void onLinkUp();
@@ -125,9 +121,6 @@ private:
 
     Result<QJsonObject> loadCommand(const QString &tenantId, const QString &commandId);
     Result<QJsonObject> loadJob(const QString &tenantId, const QString &jobId);
-    /// A page of `sql` (selecting id, created_at with its filters bound in `b`), newest first, each row loaded whole.
-    Result<QJsonObject> newestFirst(QString sql, QVariantMap b, const QString &cursor, int limit,
-                                    const std::function<Result<QJsonObject>(const QString &)> &load);
     /// Records a transition. Transitions made in one pass of the event loop are written together, in one
     /// transaction, at the end of the pass (or before any read of commands): one commit instead of one per row.
     /// Nothing outside this service sees a transition before its row is committed: reads flush first, and
@@ -146,8 +139,6 @@ private:
     void pumpReady();
     void arm(qint64 deadlineMs, const QString &commandId);
     void onDeadline();
-    void sendDesiredIfBehind(const QString &deviceId);
-    Result<QString> tenantOfDevice(const QString &deviceId);
 
     Storage::Database &m_db;
     ICommandTransport &m_transport;
@@ -181,7 +172,6 @@ private:
     qint64 m_counts[CommandState::kStates] = {};
     qint64 m_lateReplies = 0;
     qint64 m_rejectedReplies = 0;
-    qint64 m_rejectedReports = 0;
 };
 
 } // namespace Fleetdeck

@@ -8,6 +8,7 @@
 #include "broker/brokerlink.h"
 #include "broker/embeddedbroker.h"
 #include "commands/commandservice.h"
+#include "commands/twinservice.h"
 #include "devices/deviceservice.h"
 #include "devices/presence.h"
 #include "events/eventbus.h"
@@ -213,17 +214,23 @@ Status Application::start()
     connect(m_telemetry.get(), &TelemetryService::pauseIngest, m_link.get(), [this](bool paused) { m_link->client().setReadPaused(paused); });
     connect(m_bus.get(), &EventBus::deviceChanged, m_telemetry.get(), &TelemetryService::refreshDevice);
 
-    // Commands and the device twin: REST -> queued -> published when the device is online -> its replies.
+    // Commands: REST -> queued -> published when the device is online -> its replies.
     m_commands = std::make_unique<CommandService>(*m_db, *m_link, CommandService::Options{});
     if (auto st = m_commands->start(); !st)
         return st;
+    // The device twin: desired configuration out (retained), reported configuration in.
+    m_twin = std::make_unique<TwinService>(*m_db, *m_link);
     connect(m_link.get(), &BrokerLink::commandReply, m_commands.get(), &CommandService::handleReply);
-    connect(m_link.get(), &BrokerLink::configReported, m_commands.get(), &CommandService::handleReported);
+    connect(m_link.get(), &BrokerLink::configReported, m_twin.get(), &TwinService::handleReported);
+    // A device that comes online gets its queued commands first, then its desired configuration.
     connect(m_bus.get(), &EventBus::connectionChanged, m_commands.get(), &CommandService::onConnection);
+    connect(m_bus.get(), &EventBus::connectionChanged, m_twin.get(), &TwinService::onConnection);
     connect(m_commands.get(), &CommandService::commandChanged, m_bus.get(), &EventBus::commandChanged);
     connect(m_link.get(), &BrokerLink::published, m_commands.get(), &CommandService::onPublished);
     connect(m_link.get(), &BrokerLink::linkUp, m_commands.get(), &CommandService::onLinkUp);
     connect(m_link.get(), &BrokerLink::linkDown, m_commands.get(), &CommandService::onLinkDown);
+    // A decommissioned device loses its retained desired configuration, then its queued commands.
+    connect(m_bus.get(), &EventBus::deviceChanged, m_twin.get(), &TwinService::refreshDevice);
     connect(m_bus.get(), &EventBus::deviceChanged, m_commands.get(), &CommandService::refreshDevice);
 
     if (m_broker) {
@@ -254,7 +261,8 @@ Status Application::start()
 
     // API
     m_router = std::make_unique<Api::Router>();
-    Api::RestApi::registerRoutes(*m_router, {m_auth.get(), m_devices.get(), m_telemetry.get(), m_commands.get(), [this] { return health(); }});
+    Api::RestApi::registerRoutes(*m_router, {m_auth.get(), m_devices.get(), m_telemetry.get(), m_commands.get(), m_twin.get(),
+                                             [this] { return health(); }});
     m_api = std::make_unique<Api::ApiServer>(*m_router);
     m_api->setMaxBodyBytes(m_options.maxBodyBytes);
     m_api->setIdleTimeout(m_options.httpIdleTimeoutMs);
@@ -382,6 +390,13 @@ std::pair<QJsonObject, bool> Application::health()
                          {QStringLiteral("url"), m_db ? m_db->url().redacted() : QString()},
                          {QStringLiteral("schema_version"), dbUp ? m_db->schemaVersion() : 0}};
     QJsonObject websocket = m_live ? m_live->health() : QJsonObject();
+    // One "commands" section, as before the twin had its own service.
+    QJsonObject commands = m_commands ? m_commands->health() : QJsonObject();
+    if (m_twin) {
+        const QJsonObject twin = m_twin->health();
+        for (auto it = twin.begin(); it != twin.end(); ++it)
+            commands.insert(it.key(), it.value());
+    }
     if (m_live)
         websocket.insert(QStringLiteral("url"), webSocketUrl());
     QJsonObject doc{{QStringLiteral("status"), dbUp && brokerUp ? QStringLiteral("ok") : QStringLiteral("degraded")},
@@ -393,7 +408,7 @@ std::pair<QJsonObject, bool> Application::health()
                                                         {QStringLiteral("unstored_status_messages"), m_presence ? m_presence->unstored() : 0}}},
                     {QStringLiteral("scheduler"), m_scheduler ? m_scheduler->health() : QJsonObject()},
                     {QStringLiteral("telemetry"), m_telemetry ? m_telemetry->health() : QJsonObject()},
-                    {QStringLiteral("commands"), m_commands ? m_commands->health() : QJsonObject()},
+                    {QStringLiteral("commands"), commands},
                     {QStringLiteral("websocket"), websocket}};
     if (m_api)
         doc.insert(QStringLiteral("http"), QJsonObject{{QStringLiteral("open_connections"), m_api->connections().open()},

@@ -21,6 +21,7 @@ class DeviceService;
 class EmbeddedBroker;
 class BrokerLink;
 class TelemetryService;
+class TwinService;
 class EventBus;
 class DevicePresence;
 class Scheduler;
@@ -46,6 +47,7 @@ public:
     DeviceService &devices() { return *m_devices; }
     TelemetryService &telemetry() { return *m_telemetry; }
     CommandService &commands() { return *m_commands; }
+    TwinService &twin() { return *m_twin; }
     LiveHub &live() { return *m_live; }
     quint16 wsPort() const;
     QString webSocketUrl() const;
@@ -77,6 +79,7 @@ private:
     std::unique_ptr<DevicePresence> m_presence;
     std::unique_ptr<TelemetryService> m_telemetry;
     std::unique_ptr<CommandService> m_commands;
+    std::unique_ptr<TwinService> m_twin;
     std::unique_ptr<Api::Router> m_router;
     std::unique_ptr<Api::ApiServer> m_api;
     std::unique_ptr<LiveHub> m_live;
