@@ -2,6 +2,7 @@
 
 #include "api/router.h"
 #include "commands/commandservice.h"
+#include "commands/groupjobs.h"
 #include "commands/twinservice.h"
 
 namespace Fleetdeck::Api {
@@ -18,7 +19,7 @@ Response listOr(const Result<QJsonObject> &r)
 
 } // namespace
 
-void registerCommandRoutes(Router &router, CommandService *c, TwinService *twin)
+void registerCommandRoutes(Router &router, CommandService *c, GroupJobs *groups, TwinService *twin)
 {
     router.add("POST", QStringLiteral("/v1/devices/{device_id}/commands"), QStringLiteral("command.send"),
                QStringLiteral("Send a command to a device: queued, then sent, delivered and finished as the device replies"),
@@ -63,27 +64,27 @@ void registerCommandRoutes(Router &router, CommandService *c, TwinService *twin)
 
     router.add("POST", QStringLiteral("/v1/commands"), QStringLiteral("command.send"),
                QStringLiteral("Send a command to a group of devices (ids, a device type or tags): a job with live counts per state"),
-               [c](Request &req) {
+               [groups](Request &req) {
                    QJsonObject body;
                    if (auto bad = readBody(req, body))
                        return *bad;
-                   return created(c->sendGroup(req.who(), body), QStringLiteral("/v1/command-jobs"), QStringLiteral("job_id"));
+                   return created(groups->sendGroup(req.who(), body), QStringLiteral("/v1/command-jobs"), QStringLiteral("job_id"));
                });
 
     router.add("GET", QStringLiteral("/v1/command-jobs"), QStringLiteral("command.read"), QStringLiteral("Group commands, newest first"),
-               [c](Request &req) {
+               [groups](Request &req) {
                    int limit = 100;
                    if (auto bad = readLimit(req, limit))
                        return *bad;
-                   return listOr(c->jobs(req.who(), req.queryValue(QStringLiteral("cursor")), limit));
+                   return listOr(groups->jobs(req.who(), req.queryValue(QStringLiteral("cursor")), limit));
                });
 
     router.add("GET", QStringLiteral("/v1/command-jobs/{job_id}"), QStringLiteral("command.read"),
                QStringLiteral("One group command with live counts per state"),
-               [c](Request &req) {
+               [groups](Request &req) {
                    if (auto bad = checkId(req, QStringLiteral("job_id"), "command job"))
                        return *bad;
-                   return jsonOr(c->job(req.who(), req.arg(QStringLiteral("job_id"))));
+                   return jsonOr(groups->job(req.who(), req.arg(QStringLiteral("job_id"))));
                });
 
     router.add("GET", QStringLiteral("/v1/devices/{device_id}/config"), QStringLiteral("config.read"),

@@ -2,6 +2,7 @@
 
 namespace Fleetdeck {
 class CommandService;
+class GroupJobs;
 class TwinService;
 }
 
@@ -9,6 +10,6 @@ namespace Fleetdeck::Api {
 class Router;
 
 /// Commands to one device or a group, command jobs, and the device twin (desired / reported configuration).
-void registerCommandRoutes(Router &router, CommandService *commands, TwinService *twin);
+void registerCommandRoutes(Router &router, CommandService *commands, GroupJobs *groupJobs, TwinService *twin);
 
 } // namespace Fleetdeck::Api

@@ -69,7 +69,7 @@ void RestApi::registerRoutes(Router &router, Services s)
     // Login, sessions, tenants, users, API tokens and the audit log.
     AdminApi::registerRoutes(router, s.auth);
     registerTelemetryRoutes(router, s.telemetry);
-    registerCommandRoutes(router, s.commands, s.twin);
+    registerCommandRoutes(router, s.commands, s.groupJobs, s.twin);
 
     router.add("POST", QStringLiteral("/v1/devices"), QStringLiteral("device.register"), QStringLiteral("Register a device and issue its certificate"),
                [s](Request &req) {

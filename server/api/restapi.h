@@ -9,6 +9,7 @@ namespace Fleetdeck {
 class AuthService;
 class CommandService;
 class DeviceService;
+class GroupJobs;
 class TelemetryService;
 class TwinService;
 }
@@ -25,6 +26,7 @@ public:
         DeviceService *devices = nullptr;
         TelemetryService *telemetry = nullptr;
         CommandService *commands = nullptr;
+        GroupJobs *groupJobs = nullptr;
         TwinService *twin = nullptr;
         /// Health document and whether everything is up (200) or not (503).
         std::function<std::pair<QJsonObject, bool>()> health;

@@ -3,6 +3,7 @@
 #include "auth/principal.h"
 #include "commands/commandstate.h"
 #include "core/result.h"
+#include "protocol/commands.h"
 
 #include <QtCore/QByteArray>
 #include <QtCore/QHash>
@@ -33,6 +34,24 @@ public:
     [[nodiscard]] virtual Result<int> publishDesiredConfig(const QString &deviceId, const QByteArray &payload) = 0;
 };
 
+/// The fields of a command request that one command and a group command share, checked.
+struct CommandSpec
+{
+    QString type;
+    QJsonObject payload;
+    QByteArray payloadBytes; ///< `payload` as stored
+    int timeoutS = 0;
+    int ttlS = 0;
+};
+
+/// A command a group job has stored (committed) as queued, for CommandService to send.
+struct QueuedCommand
+{
+    QString deviceId;
+    Commands::CommandMessage message; ///< its id, type, payload, expiry and timeout
+    qint64 createdMs = 0;
+};
+
 struct CommandListFilter
 {
     QString status;
@@ -43,8 +62,8 @@ struct CommandListFilter
 
 /// Command & Control: commands to one device or a group, with every state persisted (queued -> sent -> delivered
 /// -> succeeded | failed | rejected; timed_out, expired, cancelled; the rules are CommandState's) and derived timers
-/// that resume after a restart; per-device ordered queues for offline devices; paced fan-out of group commands. The
-/// device twin is TwinService's.
+/// that resume after a restart; per-device ordered queues for offline devices; paced fan-out of the commands of
+/// group jobs (GroupJobs makes and stores those). The device twin is TwinService's.
 class CommandService : public QObject
 {
     Q_OBJECT
@@ -58,7 +77,6 @@ public:
         int defaultTtlS = 3600;
         int maxTimeoutS = 24 * 3600;
         int maxTtlS = 30 * 24 * 3600;
-        int maxGroupTargets = 100000;
     };
 
     CommandService(Storage::Database &db, ICommandTransport &transport, Options options, QObject *parent = nullptr);
@@ -74,9 +92,22 @@ public:
     [[nodiscard]] Result<QJsonObject> get(const Principal &who, const QString &commandId);
     [[nodiscard]] Result<QJsonObject> list(const Principal &who, const QString &deviceId, const CommandListFilter &filter);
     [[nodiscard]] Result<QJsonObject> cancel(const Principal &who, const QString &commandId);
-    [[nodiscard]] Result<QJsonObject> sendGroup(const Principal &who, const QJsonObject &body);
-    [[nodiscard]] Result<QJsonObject> job(const Principal &who, const QString &jobId);
-    [[nodiscard]] Result<QJsonObject> jobs(const Principal &who, const QString &cursor, int limit);
+
+    // For GroupJobs
+    /// The fields a command request may have (a group command adds its target).
+    static const QSet<QString> &specKeys();
+    /// The shared fields of a command request, checked against this service's limits.
+    [[nodiscard]] Result<CommandSpec> parseSpec(const QJsonObject &body) const;
+    const Options &options() const { return m_options; }
+    /// Commands waiting to be sent to the device; with options().maxQueuedPerDevice waiting it takes no new one.
+    qsizetype queueLength(const QString &deviceId) const;
+    /// Takes the commands of a group job, each one's row already committed as queued: queues each behind its
+    /// device's earlier commands and sends them paced.
+    void enqueueForGroup(QList<QueuedCommand> commands);
+    /// Writes the waiting transitions in one transaction; when that fails, none is kept, all stay waiting (in
+    /// order) and are tried again with a growing pause, so the rows catch up with memory and nothing is shown
+    /// that is not stored. False when they could not be written. Whoever reads command rows calls it first.
+    bool flushWrites();
 
     // From the broker
     void handleReply(const QString &deviceId, const QString &commandId, const QByteArray &payload);
@@ -120,16 +151,11 @@ private:
     };
 
     Result<QJsonObject> loadCommand(const QString &tenantId, const QString &commandId);
-    Result<QJsonObject> loadJob(const QString &tenantId, const QString &jobId);
     /// Records a transition. Transitions made in one pass of the event loop are written together, in one
     /// transaction, at the end of the pass (or before any read of commands): one commit instead of one per row.
     /// Nothing outside this service sees a transition before its row is committed: reads flush first, and
     /// commandChanged is emitted only after the commit (`announce`).
     void persist(const Open &c, State to, qint64 nowMs, const QJsonObject &result = {}, const QString &error = {}, bool announce = true);
-    /// Writes the waiting transitions in one transaction; when that fails, none is kept, all stay waiting (in
-    /// order) and are tried again with a growing pause, so the rows catch up with memory and nothing is shown
-    /// that is not stored. False when they could not be written.
-    bool flushWrites();
     void finish(Open &c, State to, const QJsonObject &result = {}, const QString &error = {});
     /// The command is sent now; `announce` false when a later move of the same pass tells it (a reply that overtook
     /// its PUBACK).

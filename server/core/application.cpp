@@ -8,6 +8,7 @@
 #include "broker/brokerlink.h"
 #include "broker/embeddedbroker.h"
 #include "commands/commandservice.h"
+#include "commands/groupjobs.h"
 #include "commands/twinservice.h"
 #include "devices/deviceservice.h"
 #include "devices/presence.h"
@@ -218,6 +219,8 @@ Status Application::start()
     m_commands = std::make_unique<CommandService>(*m_db, *m_link, CommandService::Options{});
     if (auto st = m_commands->start(); !st)
         return st;
+    // Group commands: a job and its commands stored together, then sent by the command service, paced.
+    m_groupJobs = std::make_unique<GroupJobs>(*m_db, *m_commands, GroupJobs::Options{});
     // The device twin: desired configuration out (retained), reported configuration in.
     m_twin = std::make_unique<TwinService>(*m_db, *m_link);
     connect(m_link.get(), &BrokerLink::commandReply, m_commands.get(), &CommandService::handleReply);
@@ -261,7 +264,7 @@ Status Application::start()
 
     // API
     m_router = std::make_unique<Api::Router>();
-    Api::RestApi::registerRoutes(*m_router, {m_auth.get(), m_devices.get(), m_telemetry.get(), m_commands.get(), m_twin.get(),
+    Api::RestApi::registerRoutes(*m_router, {m_auth.get(), m_devices.get(), m_telemetry.get(), m_commands.get(), m_groupJobs.get(), m_twin.get(),
                                              [this] { return health(); }});
     m_api = std::make_unique<Api::ApiServer>(*m_router);
     m_api->setMaxBodyBytes(m_options.maxBodyBytes);

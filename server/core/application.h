@@ -16,6 +16,7 @@ namespace Pki { class CertificateAuthority; }
 namespace Api { class Router; class ApiServer; }
 class AuthService;
 class CommandService;
+class GroupJobs;
 class LiveHub;
 class DeviceService;
 class EmbeddedBroker;
@@ -47,6 +48,7 @@ public:
     DeviceService &devices() { return *m_devices; }
     TelemetryService &telemetry() { return *m_telemetry; }
     CommandService &commands() { return *m_commands; }
+    GroupJobs &groupJobs() { return *m_groupJobs; }
     TwinService &twin() { return *m_twin; }
     LiveHub &live() { return *m_live; }
     quint16 wsPort() const;
@@ -79,6 +81,7 @@ private:
     std::unique_ptr<DevicePresence> m_presence;
     std::unique_ptr<TelemetryService> m_telemetry;
     std::unique_ptr<CommandService> m_commands;
+    std::unique_ptr<GroupJobs> m_groupJobs;
     std::unique_ptr<TwinService> m_twin;
     std::unique_ptr<Api::Router> m_router;
     std::unique_ptr<Api::ApiServer> m_api;
