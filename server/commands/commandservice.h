@@ -13,7 +13,6 @@
 #include <QtCore/QTimer>
 #include <QtCore/QVariant>
 #include <deque>
-#include <functional>
 #include <map>
 
 namespace Fleetdeck {
