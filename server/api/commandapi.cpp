@@ -3,6 +3,8 @@
 #include "api/router.h"
 #include "auth/policy.h"
 #include "commands/commandservice.h"
+#include "commands/groupjobs.h"
+#include "commands/twinservice.h"
 
 namespace Fleetdeck::Api {
 
@@ -18,7 +20,7 @@ Response listOr(const Result<QJsonObject> &r)
 
 } // namespace
 
-void registerCommandRoutes(Router &router, CommandService *c)
+void registerCommandRoutes(Router &router, CommandService *c, GroupJobs *groups, TwinService *twin)
 {
     Policy::define({
         {QStringLiteral("command.read"), Policy::everyone(), QStringLiteral("Read commands, their states and results, and group commands")},
@@ -70,46 +72,46 @@ void registerCommandRoutes(Router &router, CommandService *c)
 
     router.add("POST", QStringLiteral("/v1/commands"), QStringLiteral("command.send"),
                QStringLiteral("Send a command to a group of devices (ids, a device type or tags): a job with live counts per state"),
-               [c](Request &req) {
+               [groups](Request &req) {
                    QJsonObject body;
                    if (auto bad = readBody(req, body))
                        return *bad;
-                   return created(c->sendGroup(req.who(), body), QStringLiteral("/v1/command-jobs"), QStringLiteral("job_id"));
+                   return created(groups->sendGroup(req.who(), body), QStringLiteral("/v1/command-jobs"), QStringLiteral("job_id"));
                });
 
     router.add("GET", QStringLiteral("/v1/command-jobs"), QStringLiteral("command.read"), QStringLiteral("Group commands, newest first"),
-               [c](Request &req) {
+               [groups](Request &req) {
                    int limit = 100;
                    if (auto bad = readLimit(req, limit))
                        return *bad;
-                   return listOr(c->jobs(req.who(), req.queryValue(QStringLiteral("cursor")), limit));
+                   return listOr(groups->jobs(req.who(), req.queryValue(QStringLiteral("cursor")), limit));
                });
 
     router.add("GET", QStringLiteral("/v1/command-jobs/{job_id}"), QStringLiteral("command.read"),
                QStringLiteral("One group command with live counts per state"),
-               [c](Request &req) {
+               [groups](Request &req) {
                    if (auto bad = checkId(req, QStringLiteral("job_id"), "command job"))
                        return *bad;
-                   return jsonOr(c->job(req.who(), req.arg(QStringLiteral("job_id"))));
+                   return jsonOr(groups->job(req.who(), req.arg(QStringLiteral("job_id"))));
                });
 
     router.add("GET", QStringLiteral("/v1/devices/{device_id}/config"), QStringLiteral("config.read"),
                QStringLiteral("The device twin: desired and reported configuration, their delta and whether they are in sync"),
-               [c](Request &req) {
+               [twin](Request &req) {
                    if (auto bad = checkId(req, QStringLiteral("device_id"), "device"))
                        return *bad;
-                   return jsonOr(c->config(req.who(), req.arg(QStringLiteral("device_id"))));
+                   return jsonOr(twin->config(req.who(), req.arg(QStringLiteral("device_id"))));
                });
 
     router.add("PUT", QStringLiteral("/v1/devices/{device_id}/config"), QStringLiteral("config.write"),
                QStringLiteral("Set the desired configuration (a new version, retained to the device)"),
-               [c](Request &req) {
+               [twin](Request &req) {
                    if (auto bad = checkId(req, QStringLiteral("device_id"), "device"))
                        return *bad;
                    QJsonObject body;
                    if (auto bad = readBody(req, body))
                        return *bad;
-                   return jsonOr(c->setConfig(req.who(), req.arg(QStringLiteral("device_id")), body));
+                   return jsonOr(twin->setConfig(req.who(), req.arg(QStringLiteral("device_id")), body));
                });
 }
 

@@ -1,5 +1,6 @@
 #include "commands/commandservice.h"
 
+#include "commands/commandrows.h"
 #include "events/eventbus.h"
 
 #include "auth/authservice.h"
@@ -19,25 +20,17 @@ Q_LOGGING_CATEGORY(lcCommands, "fleetdeck.server.commands", QtInfoMsg)
 
 namespace Fleetdeck {
 
-using Validation::msToTime;
+using CommandRows::compactText;
+using CommandRows::jsonText;
+using CommandRows::timeOrNull;
+using CommandState::Event;
+using CommandState::Step;
 
 namespace {
 
 constexpr const char *kCommandColumns =
     "id, tenant_id, device_id, job_id, type, payload, status, timeout_s, ttl_s, created_by, created_at, expires_at, "
     "sent_at, delivered_at, finished_at, result, error, late_reply";
-
-QJsonValue jsonText(const QVariant &v)
-{
-    if (v.isNull())
-        return QJsonValue(QJsonValue::Null);
-    const QJsonDocument d = QJsonDocument::fromJson(v.toString().toUtf8());
-    return d.isObject() ? QJsonValue(d.object()) : d.isArray() ? QJsonValue(d.array()) : QJsonValue(QJsonValue::Null);
-}
-
-QJsonValue timeOrNull(const QVariant &v) { return v.isNull() ? QJsonValue(QJsonValue::Null) : Json::timestamp(msToTime(v)); }
-
-QString compactText(const QJsonObject &o) { return QString::fromUtf8(Json::compact(o)); }
 
 /// An optional integer field from `min` to `max`; `fallback` when absent.
 Result<int> intField(const QJsonObject &o, const QString &key, int min, int max, int fallback)
@@ -51,14 +44,10 @@ Result<int> intField(const QJsonObject &o, const QString &key, int min, int max,
     return int(d);
 }
 
-using Validation::decodeCursor;
-using Validation::encodeCursor;
-
 bool isFinalName(const QString &status)
 {
-    static const QSet<QString> final{QStringLiteral("succeeded"), QStringLiteral("failed"), QStringLiteral("rejected"),
-                                     QStringLiteral("timed_out"), QStringLiteral("expired"), QStringLiteral("cancelled")};
-    return final.contains(status);
+    const auto s = CommandState::fromName(status);
+    return s && CommandState::isFinal(*s);
 }
 
 /// The command document from a row of kCommandColumns, in that order.
@@ -96,22 +85,29 @@ QJsonObject commandJson(const QVariantList &row)
     };
 }
 
-
-const QSet<QString> kSendKeys{QStringLiteral("type"), QStringLiteral("payload"), QStringLiteral("timeout_s"), QStringLiteral("ttl_s")};
-
-/// The fields of a command request that one command and a group command share.
-struct Spec
+Event replyEvent(Commands::Reply::Status s)
 {
-    QString type;
-    QJsonObject payload;
-    QByteArray payloadBytes;
-    int timeoutS = 0;
-    int ttlS = 0;
-};
+    switch (s) {
+    case Commands::Reply::Status::Delivered: return Event::Delivered;
+    case Commands::Reply::Status::Succeeded: return Event::Succeeded;
+    case Commands::Reply::Status::Failed: return Event::Failed;
+    case Commands::Reply::Status::Rejected: return Event::Rejected;
+    }
+    return Event::Rejected;
+}
 
-Result<Spec> parseSpec(const QJsonObject &body, const CommandService::Options &o)
+} // namespace
+
+const QSet<QString> &CommandService::specKeys()
 {
-    Spec s;
+    static const QSet<QString> keys{QStringLiteral("type"), QStringLiteral("payload"), QStringLiteral("timeout_s"), QStringLiteral("ttl_s")};
+    return keys;
+}
+
+Result<CommandSpec> CommandService::parseSpec(const QJsonObject &body) const
+{
+    const Options &o = m_options;
+    CommandSpec s;
     s.type = body.value(QStringLiteral("type")).toString();
     if (!body.value(QStringLiteral("type")).isString() || !Commands::isValidType(s.type))
         return fail(Error::invalid(QStringLiteral("\"type\" is required: 1 to 64 characters of a-z, 0-9, _ . -, starting with a letter (e.g. \"reboot\")")));
@@ -133,31 +129,6 @@ Result<Spec> parseSpec(const QJsonObject &body, const CommandService::Options &o
     return s;
 }
 
-} // namespace
-
-QString CommandService::stateName(State s)
-{
-    switch (s) {
-    case State::Queued: return QStringLiteral("queued");
-    case State::Sent: return QStringLiteral("sent");
-    case State::Delivered: return QStringLiteral("delivered");
-    case State::Succeeded: return QStringLiteral("succeeded");
-    case State::Failed: return QStringLiteral("failed");
-    case State::Rejected: return QStringLiteral("rejected");
-    case State::TimedOut: return QStringLiteral("timed_out");
-    case State::Expired: return QStringLiteral("expired");
-    case State::Cancelled: return QStringLiteral("cancelled");
-    }
-    return {};
-}
-
-std::optional<CommandService::State> CommandService::stateFromName(QStringView name)
-{
-    for (int i = 0; i < kStates; ++i)
-        if (stateName(State(i)) == name)
-            return State(i);
-    return std::nullopt;
-}
 
 CommandService::CommandService(Storage::Database &db, ICommandTransport &transport, Options options, QObject *parent)
     : QObject(parent), m_db(db), m_transport(transport), m_options(options)
@@ -201,7 +172,7 @@ Status CommandService::start()
         Open c;
         c.id = q->value(0).toString();
         c.deviceId = q->value(1).toString();
-        c.state = stateFromName(q->value(4).toString()).value_or(State::Queued);
+        c.state = CommandState::fromName(q->value(4).toString()).value_or(State::Queued);
         c.timeoutS = q->value(5).toInt();
         c.createdMs = q->value(6).toLongLong();
         c.expiresMs = q->value(7).toLongLong();
@@ -229,21 +200,11 @@ Status CommandService::start()
 
 // --- REST ------------------------------------------------------------------------------------------------------
 
-Result<QString> CommandService::tenantOfDevice(const QString &deviceId)
-{
-    auto q = m_db.exec(QStringLiteral("SELECT tenant_id FROM devices WHERE id = :id"), {{QStringLiteral("id"), deviceId}});
-    if (!q)
-        return fail(q.error());
-    if (!q->next())
-        return fail(Error::notFound(QStringLiteral("no device with id %1").arg(deviceId)));
-    return q->value(0).toString();
-}
-
 Result<QJsonObject> CommandService::send(const Principal &who, const QString &deviceId, const QJsonObject &body)
 {
-    if (auto st = Validation::checkKnownKeys(body, kSendKeys); !st)
+    if (auto st = Validation::checkKnownKeys(body, specKeys()); !st)
         return fail(st.error());
-    auto spec = parseSpec(body, m_options);
+    auto spec = parseSpec(body);
     if (!spec)
         return fail(spec.error());
     const QString &type = spec->type;
@@ -295,7 +256,7 @@ Result<QJsonObject> CommandService::send(const Principal &who, const QString &de
     ++m_counts[int(State::Queued)];
     // The answer is the row just written, not read back: a read would also flush the transitions waiting for the
     // end of this pass (a commit per request instead of one per pass).
-    const QVariantList row{c.id, who.tenantId, deviceId, QVariant(), type, QString::fromUtf8(spec->payloadBytes), stateName(State::Queued),
+    const QVariantList row{c.id, who.tenantId, deviceId, QVariant(), type, QString::fromUtf8(spec->payloadBytes), CommandState::name(State::Queued),
                            timeoutS, ttlS, who.email, c.createdMs, c.expiresMs, QVariant(), QVariant(), QVariant(), QVariant(), QVariant(), QVariant()};
     enqueue(std::move(c));
     pump(deviceId);
@@ -330,10 +291,10 @@ Result<QJsonObject> CommandService::list(const Principal &who, const QString &de
     QString sql = QStringLiteral("SELECT id, created_at FROM commands WHERE device_id = :d AND tenant_id = :t");
     QVariantMap b{{QStringLiteral("d"), deviceId}, {QStringLiteral("t"), who.tenantId}};
     if (!f.status.isEmpty()) {
-        if (!stateFromName(f.status)) {
+        if (!CommandState::fromName(f.status)) {
             QStringList names;
-            for (int i = 0; i < kStates; ++i)
-                names << stateName(State(i));
+            for (int i = 0; i < CommandState::kStates; ++i)
+                names << CommandState::name(State(i));
             return fail(Error::invalid(QStringLiteral("\"status\" must be one of %1").arg(names.join(QStringLiteral(", ")))));
         }
         sql += u" AND status = :status";
@@ -343,41 +304,7 @@ Result<QJsonObject> CommandService::list(const Principal &who, const QString &de
         sql += u" AND type = :type";
         b.insert(QStringLiteral("type"), f.type);
     }
-    return newestFirst(sql, b, f.cursor, f.limit, [&](const QString &id) { return loadCommand(who.tenantId, id); });
-}
-
-Result<QJsonObject> CommandService::newestFirst(QString sql, QVariantMap b, const QString &cursor, int limit,
-                                                const std::function<Result<QJsonObject>(const QString &)> &load)
-{
-    if (!cursor.isEmpty()) {
-        const auto c = decodeCursor(cursor);
-        if (!c)
-            return fail(Error::invalid(QStringLiteral("\"cursor\" is not a cursor this server issued")));
-        sql += u" AND (created_at < :cts OR (created_at = :cts AND id < :cid))";
-        b.insert(QStringLiteral("cts"), c->first);
-        b.insert(QStringLiteral("cid"), c->second);
-    }
-    sql += QStringLiteral(" ORDER BY created_at DESC, id DESC LIMIT :limit");
-    b.insert(QStringLiteral("limit"), limit + 1);
-    auto q = m_db.exec(sql, b);
-    if (!q)
-        return fail(q.error());
-    QList<std::pair<QString, qint64>> ids;
-    while (q->next())
-        ids.append({q->value(0).toString(), q->value(1).toLongLong()});
-    QString next;
-    if (ids.size() > limit) {
-        ids.resize(limit);
-        next = encodeCursor(ids.last().second, ids.last().first);
-    }
-    QJsonArray items;
-    for (const auto &[id, created] : std::as_const(ids)) {
-        auto doc = load(id);
-        if (!doc)
-            return fail(doc.error());
-        items.append(*doc);
-    }
-    return QJsonObject{{QStringLiteral("items"), items}, {QStringLiteral("next_cursor"), Validation::nullable(next)}};
+    return CommandRows::newestFirst(m_db, sql, b, f.cursor, f.limit, [&](const QString &id) { return loadCommand(who.tenantId, id); });
 }
 
 Result<QJsonObject> CommandService::cancel(const Principal &who, const QString &commandId)
@@ -386,360 +313,23 @@ Result<QJsonObject> CommandService::cancel(const Principal &who, const QString &
     if (!doc)
         return doc;
     auto it = m_open.find(commandId);
-    if (it == m_open.end()) {
+    // What is not open is final in memory, whatever its row says yet (a failed write may still wait for a retry).
+    const Step step = it == m_open.end() ? Step{Step::Kind::Refuse} : CommandState::next(it->state, it->mid != 0, Event::Cancel);
+    if (step.kind != Step::Kind::Move) {
         const QString status = doc->value(QStringLiteral("status")).toString();
         return fail(Error::conflict(QStringLiteral("command %1 has already finished: %2 at %3; only queued, sent or delivered commands can be cancelled")
                                         .arg(commandId, status, doc->value(QStringLiteral("finished_at")).toString())));
     }
     const bool wasSent = it->state != State::Queued || it->mid != 0;
     audit(m_db, &who, QStringLiteral("command.cancel"), QStringLiteral("command"), commandId,
-          QStringLiteral("cancelled while %1").arg(stateName(it->state)));
-    finish(*it, State::Cancelled, {},
+          QStringLiteral("cancelled while %1").arg(CommandState::name(it->state)));
+    finish(*it, step.to, {},
            wasSent ? QStringLiteral("cancelled by %1 after it was sent: the device may still carry it out").arg(who.email)
                    : QStringLiteral("cancelled by %1 before it was sent").arg(who.email));
     if (!flushWrites())
         return fail(Error::unavailable(QStringLiteral("command %1 is cancelled, but the database does not take the change yet; it is tried again "
                                                       "until stored (see the server log)").arg(commandId)));
     return loadCommand(who.tenantId, commandId);
-}
-
-Result<QJsonObject> CommandService::sendGroup(const Principal &who, const QJsonObject &body)
-{
-    flushWrites();
-    QSet<QString> keys = kSendKeys;
-    keys << QStringLiteral("target");
-    if (auto st = Validation::checkKnownKeys(body, keys); !st)
-        return fail(st.error());
-    const QJsonValue targetValue = body.value(QStringLiteral("target"));
-    if (!targetValue.isObject())
-        return fail(Error::invalid(QStringLiteral("\"target\" is required: {\"device_ids\": [...]}, {\"device_type\": \"...\"} or {\"tags\": [...]}")));
-    const QJsonObject target = targetValue.toObject();
-    if (target.size() != 1 || !QSet<QString>{QStringLiteral("device_ids"), QStringLiteral("device_type"), QStringLiteral("tags")}.contains(target.begin().key()))
-        return fail(Error::invalid(QStringLiteral("\"target\" must have exactly one of \"device_ids\", \"device_type\" or \"tags\"")));
-    auto spec = parseSpec(body, m_options);
-    if (!spec)
-        return fail(spec.error());
-    const QString &type = spec->type;
-    const QJsonObject &payload = spec->payload;
-    const QByteArray &payloadBytes = spec->payloadBytes;
-    const int timeoutS = spec->timeoutS, ttlS = spec->ttlS;
-
-    // Resolve the target to (device id, status), tenant-scoped.
-    QList<std::pair<QString, QString>> matched;
-    const QString kind = target.begin().key();
-    const QJsonValue tv = target.begin().value();
-    const auto collect = [&](Result<QSqlQuery> q) -> Status {
-        if (!q)
-            return fail(q.error());
-        while (q->next())
-            matched.append({q->value(0).toString(), q->value(1).toString()});
-        return {};
-    };
-    if (kind == u"device_type") {
-        if (!tv.isString() || tv.toString().isEmpty())
-            return fail(Error::invalid(QStringLiteral("\"target.device_type\" must be a non-empty string")));
-        if (auto st = collect(m_db.exec(QStringLiteral("SELECT id, status FROM devices WHERE tenant_id = :t AND device_type = :type ORDER BY id"),
-                                        {{QStringLiteral("t"), who.tenantId}, {QStringLiteral("type"), tv.toString()}})); !st)
-            return fail(st.error());
-    } else {
-        if (!tv.isArray() || tv.toArray().isEmpty() || tv.toArray().size() > m_options.maxGroupTargets)
-            return fail(Error::invalid(QStringLiteral("\"target.%1\" must be an array of 1 to %2 strings").arg(kind).arg(m_options.maxGroupTargets)));
-        QStringList values;
-        for (const QJsonValue &v : tv.toArray()) {
-            if (!v.isString() || v.toString().isEmpty() || v.toString().size() > 128)
-                return fail(Error::invalid(QStringLiteral("\"target.%1\" must contain only non-empty strings").arg(kind)));
-            values << v.toString();
-        }
-        values.removeDuplicates();
-        if (kind == u"tags" && values.size() > 20)
-            return fail(Error::invalid(QStringLiteral("\"target.tags\" may name at most 20 tags (a device must carry all of them)")));
-        // In chunks: SQLite allows only so many bound parameters per statement.
-        for (qsizetype from = 0; from < values.size(); from += 500) {
-            const QStringList chunk = values.mid(from, 500);
-            QStringList names;
-            QVariantMap b{{QStringLiteral("t"), who.tenantId}};
-            for (qsizetype i = 0; i < chunk.size(); ++i) {
-                names << QStringLiteral(":v%1").arg(i);
-                b.insert(QStringLiteral("v%1").arg(i), chunk[i]);
-            }
-            QString sql;
-            if (kind == u"device_ids") {
-                sql = QStringLiteral("SELECT id, status FROM devices WHERE tenant_id = :t AND id IN (%1)").arg(names.join(u','));
-            } else {
-                sql = QStringLiteral("SELECT d.id, d.status FROM devices d WHERE d.tenant_id = :t AND "
-                                     "(SELECT COUNT(*) FROM device_tags g WHERE g.device_id = d.id AND g.tag IN (%1)) = :n ORDER BY d.id").arg(names.join(u','));
-                b.insert(QStringLiteral("n"), qint64(chunk.size()));
-            }
-            if (auto st = collect(m_db.exec(sql, b)); !st)
-                return fail(st.error());
-        }
-        if (kind == u"device_ids" && matched.size() < values.size()) {
-            QSet<QString> found;
-            for (const auto &m : std::as_const(matched))
-                found << m.first;
-            QStringList unknown;
-            for (const QString &v : std::as_const(values))
-                if (!found.contains(v))
-                    unknown << v;
-            return fail(Error::invalid(QStringLiteral("%1 of the device ids are not devices of this tenant: %2%3")
-                                           .arg(unknown.size()).arg(unknown.mid(0, 5).join(QStringLiteral(", ")), unknown.size() > 5 ? QStringLiteral(", ...") : QString())));
-        }
-    }
-    if (matched.isEmpty())
-        return fail(Error::invalid(QStringLiteral("the target matches no device of this tenant")));
-
-    QJsonArray skipped;
-    QList<QString> targets;
-    for (const auto &[id, status] : std::as_const(matched)) {
-        QString reason;
-        if (status == u"decommissioned" || status == u"suspended")
-            reason = QStringLiteral("device is %1").arg(status);
-        else if (int(m_devices[id].queue.size()) >= m_options.maxQueuedPerDevice)
-            reason = QStringLiteral("command queue full (%1 waiting)").arg(m_devices[id].queue.size());
-        if (reason.isEmpty())
-            targets << id;
-        else
-            skipped.append(QJsonObject{{QStringLiteral("device_id"), id}, {QStringLiteral("reason"), reason}});
-    }
-    if (targets.isEmpty())
-        return fail(Error::conflict(QStringLiteral("none of the %1 matching devices can take the command now (%2)")
-                                        .arg(matched.size()).arg(skipped.first().toObject().value(QStringLiteral("reason")).toString())));
-
-    const QString jobId = newUuid();
-    const qint64 now = Storage::nowMs();
-    const qint64 expires = now + qint64(ttlS) * 1000;
-    if (auto st = m_db.transaction(); !st)
-        return fail(st.error());
-    auto job = m_db.exec(QStringLiteral("INSERT INTO command_jobs (id, tenant_id, type, payload, target, timeout_s, ttl_s, total, skipped, created_by, created_at) "
-                                        "VALUES (:id, :t, :type, :payload, :target, :timeout, :ttl, :total, :skipped, :by, :now)"),
-                         {{QStringLiteral("id"), jobId}, {QStringLiteral("t"), who.tenantId}, {QStringLiteral("type"), type},
-                          {QStringLiteral("payload"), QString::fromUtf8(payloadBytes)}, {QStringLiteral("target"), compactText(target)},
-                          {QStringLiteral("timeout"), timeoutS}, {QStringLiteral("ttl"), ttlS}, {QStringLiteral("total"), qint64(targets.size())},
-                          {QStringLiteral("skipped"), QString::fromUtf8(QJsonDocument(skipped).toJson(QJsonDocument::Compact))},
-                          {QStringLiteral("by"), who.email}, {QStringLiteral("now"), now}});
-    if (!job) {
-        m_db.rollback();
-        return fail(job.error());
-    }
-    QList<Open> made;
-    made.reserve(targets.size());
-    for (const QString &deviceId : std::as_const(targets)) {
-        Open c;
-        c.id = newUuid();
-        c.deviceId = deviceId;
-        c.createdMs = now;
-        c.expiresMs = expires;
-        c.timeoutS = timeoutS;
-        c.message = Commands::encode(Commands::CommandMessage{c.id, type, payload, expires, c.timeoutS});
-        auto ins = m_db.exec(QStringLiteral("INSERT INTO commands (id, tenant_id, device_id, job_id, type, payload, status, timeout_s, ttl_s, created_by, created_at, expires_at) "
-                                            "VALUES (:id, :t, :d, :job, :type, :payload, 'queued', :timeout, :ttl, :by, :now, :exp)"),
-                             {{QStringLiteral("id"), c.id}, {QStringLiteral("t"), who.tenantId}, {QStringLiteral("d"), deviceId},
-                              {QStringLiteral("job"), jobId}, {QStringLiteral("type"), type}, {QStringLiteral("payload"), QString::fromUtf8(payloadBytes)},
-                              {QStringLiteral("timeout"), timeoutS}, {QStringLiteral("ttl"), ttlS}, {QStringLiteral("by"), who.email},
-                              {QStringLiteral("now"), now}, {QStringLiteral("exp"), expires}});
-        if (!ins) {
-            m_db.rollback();
-            return fail(ins.error());
-        }
-        made.append(std::move(c));
-    }
-    if (auto st = m_db.commit(); !st) {
-        m_db.rollback();
-        return fail(st.error());
-    }
-    audit(m_db, &who, QStringLiteral("command.send_group"), QStringLiteral("command_job"), jobId,
-          QStringLiteral("%1 to %2 devices by %3 (%4 skipped)").arg(type).arg(targets.size()).arg(kind).arg(skipped.size()));
-    qCInfo(lcCommands) << "group command" << jobId << type << "to" << targets.size() << "devices," << skipped.size() << "skipped";
-    m_counts[int(State::Queued)] += made.size();
-    for (Open &c : made) {
-        const QString deviceId = c.deviceId;
-        enqueue(std::move(c));
-        markReady(deviceId);
-    }
-    pumpReady();
-    return loadJob(who.tenantId, jobId);
-}
-
-Result<QJsonObject> CommandService::loadJob(const QString &tenantId, const QString &jobId)
-{
-    flushWrites();
-    auto q = m_db.exec(QStringLiteral("SELECT id, type, payload, target, timeout_s, ttl_s, total, skipped, created_by, created_at "
-                                      "FROM command_jobs WHERE id = :id AND tenant_id = :t"),
-                       {{QStringLiteral("id"), jobId}, {QStringLiteral("t"), tenantId}});
-    if (!q)
-        return fail(q.error());
-    if (!q->next())
-        return fail(Error::notFound(QStringLiteral("no command job with id %1").arg(jobId)));
-    // The row is read before the next statement: one connection has one result set at a time.
-    QVariantList row;
-    for (int i = 0; i < 10; ++i)
-        row << q->value(i);
-    QJsonObject counts;
-    for (int i = 0; i < kStates; ++i)
-        counts.insert(stateName(State(i)), 0);
-    auto c = m_db.exec(QStringLiteral("SELECT status, COUNT(*), MAX(finished_at) FROM commands WHERE job_id = :id GROUP BY status"), {{QStringLiteral("id"), jobId}});
-    if (!c)
-        return fail(c.error());
-    qint64 open = 0, lastFinished = 0;
-    while (c->next()) {
-        const QString status = c->value(0).toString();
-        counts.insert(status, c->value(1).toLongLong());
-        const auto s = stateFromName(status);
-        if (s && !isFinal(*s))
-            open += c->value(1).toLongLong();
-        else
-            lastFinished = std::max(lastFinished, c->value(2).toLongLong());
-    }
-    const QJsonArray skipped = QJsonDocument::fromJson(row[7].toString().toUtf8()).array();
-    return QJsonObject{
-        {QStringLiteral("job_id"), row[0].toString()},
-        {QStringLiteral("tenant_id"), tenantId},
-        {QStringLiteral("type"), row[1].toString()},
-        {QStringLiteral("payload"), jsonText(row[2])},
-        {QStringLiteral("target"), jsonText(row[3])},
-        {QStringLiteral("timeout_s"), row[4].toInt()},
-        {QStringLiteral("ttl_s"), row[5].toInt()},
-        {QStringLiteral("total"), row[6].toLongLong()},
-        {QStringLiteral("counts"), counts},
-        {QStringLiteral("status"), open > 0 ? QStringLiteral("running") : QStringLiteral("finished")},
-        {QStringLiteral("skipped"), skipped},
-        {QStringLiteral("created_by"), Validation::nullable(row[8].toString())},
-        {QStringLiteral("created_at"), timeOrNull(row[9])},
-        {QStringLiteral("finished_at"), open > 0 || lastFinished == 0 ? QJsonValue(QJsonValue::Null) : timeOrNull(lastFinished)},
-    };
-}
-
-Result<QJsonObject> CommandService::job(const Principal &who, const QString &jobId) { return loadJob(who.tenantId, jobId); }
-
-Result<QJsonObject> CommandService::jobs(const Principal &who, const QString &cursor, int limit)
-{
-    return newestFirst(QStringLiteral("SELECT id, created_at FROM command_jobs WHERE tenant_id = :t"), {{QStringLiteral("t"), who.tenantId}}, cursor, limit,
-                       [&](const QString &id) { return loadJob(who.tenantId, id); });
-}
-
-// --- Device twin -----------------------------------------------------------------------------------------------
-
-Result<QJsonObject> CommandService::config(const Principal &who, const QString &deviceId)
-{
-    auto dev = m_db.exec(QStringLiteral("SELECT 1 FROM devices WHERE id = :id AND tenant_id = :t"), {{QStringLiteral("id"), deviceId}, {QStringLiteral("t"), who.tenantId}});
-    if (!dev)
-        return fail(dev.error());
-    if (!dev->next())
-        return fail(Error::notFound(QStringLiteral("no device with id %1").arg(deviceId)));
-    auto q = m_db.exec(QStringLiteral("SELECT desired, desired_version, desired_at, desired_by, reported, reported_version, reported_at "
-                                      "FROM device_config WHERE device_id = :id"), {{QStringLiteral("id"), deviceId}});
-    if (!q)
-        return fail(q.error());
-    QJsonObject desired, reported;
-    qint64 desiredVersion = 0, reportedVersion = 0;
-    QVariant desiredAt, desiredBy, reportedAt;
-    bool hasReport = false;
-    if (q->next()) {
-        desired = QJsonDocument::fromJson(q->value(0).toString().toUtf8()).object();
-        desiredVersion = q->value(1).toLongLong();
-        desiredAt = q->value(2);
-        desiredBy = q->value(3);
-        hasReport = !q->value(4).isNull();
-        reported = QJsonDocument::fromJson(q->value(4).toString().toUtf8()).object();
-        reportedVersion = q->value(5).toLongLong();
-        reportedAt = q->value(6);
-    }
-    const QJsonObject delta = Commands::configDelta(desired, reported);
-    return QJsonObject{
-        {QStringLiteral("device_id"), deviceId},
-        {QStringLiteral("desired"), desired},
-        {QStringLiteral("desired_version"), desiredVersion},
-        {QStringLiteral("desired_at"), timeOrNull(desiredAt)},
-        {QStringLiteral("desired_by"), Validation::nullable(desiredBy.toString())},
-        {QStringLiteral("reported"), hasReport ? QJsonValue(reported) : QJsonValue(QJsonValue::Null)},
-        {QStringLiteral("reported_version"), reportedVersion},
-        {QStringLiteral("reported_at"), timeOrNull(reportedAt)},
-        {QStringLiteral("delta"), delta},
-        // In sync: the device has applied the current version and reports every desired value.
-        {QStringLiteral("in_sync"), delta.isEmpty() && reportedVersion >= desiredVersion},
-    };
-}
-
-Result<QJsonObject> CommandService::setConfig(const Principal &who, const QString &deviceId, const QJsonObject &body)
-{
-    if (auto st = Validation::checkKnownKeys(body, {QStringLiteral("desired"), QStringLiteral("version")}); !st)
-        return fail(st.error());
-    const QJsonValue desiredValue = body.value(QStringLiteral("desired"));
-    if (!desiredValue.isObject())
-        return fail(Error::invalid(QStringLiteral("\"desired\" is required and must be a JSON object of attributes")));
-    const QJsonObject desired = desiredValue.toObject();
-    const QByteArray bytes = Json::compact(desired);
-    if (bytes.size() > Commands::kMaxConfigBytes)
-        return fail(Error::tooLarge(QStringLiteral("the desired configuration of %1 bytes exceeds %2 bytes").arg(bytes.size()).arg(Commands::kMaxConfigBytes)));
-    auto dev = m_db.exec(QStringLiteral("SELECT status FROM devices WHERE id = :id AND tenant_id = :t"), {{QStringLiteral("id"), deviceId}, {QStringLiteral("t"), who.tenantId}});
-    if (!dev)
-        return fail(dev.error());
-    if (!dev->next())
-        return fail(Error::notFound(QStringLiteral("no device with id %1").arg(deviceId)));
-    if (dev->value(0).toString() == u"decommissioned")
-        return fail(Error::conflict(QStringLiteral("device %1 is decommissioned; its configuration can no longer change").arg(deviceId)));
-    auto cur = m_db.exec(QStringLiteral("SELECT desired_version FROM device_config WHERE device_id = :id"), {{QStringLiteral("id"), deviceId}});
-    if (!cur)
-        return fail(cur.error());
-    const qint64 current = cur->next() ? cur->value(0).toLongLong() : 0;
-    const QJsonValue expected = body.value(QStringLiteral("version"));
-    if (!expected.isUndefined() && !expected.isNull()) {
-        if (!expected.isDouble() || expected.toDouble() != double(qint64(expected.toDouble())))
-            return fail(Error::invalid(QStringLiteral("\"version\" must be the integer version the change is based on")));
-        if (qint64(expected.toDouble()) != current)
-            return fail(Error::conflict(QStringLiteral("the desired configuration of device %1 is at version %2, not %3; read it again and retry")
-                                            .arg(deviceId).arg(current).arg(qint64(expected.toDouble()))));
-    }
-    const qint64 version = current + 1;
-    const qint64 now = Storage::nowMs();
-    auto up = m_db.exec(QStringLiteral("INSERT INTO device_config (device_id, tenant_id, desired, desired_version, desired_at, desired_by) "
-                                       "VALUES (:id, :t, :desired, :v, :now, :by) ON CONFLICT (device_id) DO UPDATE SET "
-                                       "desired = excluded.desired, desired_version = excluded.desired_version, desired_at = excluded.desired_at, desired_by = excluded.desired_by"),
-                        {{QStringLiteral("id"), deviceId}, {QStringLiteral("t"), who.tenantId}, {QStringLiteral("desired"), QString::fromUtf8(bytes)},
-                         {QStringLiteral("v"), version}, {QStringLiteral("now"), now}, {QStringLiteral("by"), who.email}});
-    if (!up)
-        return fail(up.error());
-    QStringList keys = desired.keys();
-    audit(m_db, &who, QStringLiteral("device.config"), QStringLiteral("device"), deviceId,
-          QStringLiteral("desired configuration version %1 (%2)").arg(version).arg(keys.isEmpty() ? QStringLiteral("empty") : keys.mid(0, 20).join(QStringLiteral(", "))));
-    // Retained: a device that is offline now gets it when it subscribes; sent again when it comes online behind.
-    if (m_transport.isConnected())
-        if (auto r = m_transport.publishDesiredConfig(deviceId, Commands::encodeDesired({version, desired})); !r)
-            qCWarning(lcCommands) << "desired configuration of" << deviceId << "not published now:" << r.error().message;
-    return config(who, deviceId);
-}
-
-void CommandService::sendDesiredIfBehind(const QString &deviceId)
-{
-    auto q = m_db.exec(QStringLiteral("SELECT desired, desired_version, reported_version FROM device_config WHERE device_id = :id"), {{QStringLiteral("id"), deviceId}});
-    if (!q || !q->next() || q->value(1).toLongLong() <= q->value(2).toLongLong())
-        return;
-    const QJsonObject desired = QJsonDocument::fromJson(q->value(0).toString().toUtf8()).object();
-    if (auto r = m_transport.publishDesiredConfig(deviceId, Commands::encodeDesired({q->value(1).toLongLong(), desired})); !r)
-        qCWarning(lcCommands) << "desired configuration of" << deviceId << "not published:" << r.error().message;
-}
-
-void CommandService::handleReported(const QString &deviceId, const QByteArray &payload)
-{
-    auto doc = Commands::decodeReported(payload);
-    if (!doc) {
-        if (++m_rejectedReports <= 20 || m_rejectedReports % 1000 == 0)
-            qCWarning(lcCommands) << "rejected reported configuration from" << deviceId << ":" << doc.error().message << "(" << m_rejectedReports << "so far)";
-        return;
-    }
-    auto tenant = tenantOfDevice(deviceId);
-    if (!tenant) {
-        ++m_rejectedReports;
-        return;
-    }
-    const QString text = QString::fromUtf8(Json::compact(doc->values));
-    auto up = m_db.exec(QStringLiteral("INSERT INTO device_config (device_id, tenant_id, reported, reported_version, reported_at) "
-                                       "VALUES (:id, :t, :reported, :v, :now) ON CONFLICT (device_id) DO UPDATE SET "
-                                       "reported = excluded.reported, reported_version = excluded.reported_version, reported_at = excluded.reported_at"),
-                        {{QStringLiteral("id"), deviceId}, {QStringLiteral("t"), *tenant}, {QStringLiteral("reported"), text},
-                         {QStringLiteral("v"), doc->version}, {QStringLiteral("now"), Storage::nowMs()}});
-    if (!up)
-        qCWarning(lcCommands) << "reported configuration of" << deviceId << "not stored:" << up.error().message;
 }
 
 // --- State machine ---------------------------------------------------------------------------------------------
@@ -775,16 +365,16 @@ bool CommandService::flushWrites()
         case State::Delivered: column = QStringLiteral("delivered_at"); break;
         default: column = QStringLiteral("finished_at"); break;
         }
-        QVariantMap b{{QStringLiteral("id"), w.id}, {QStringLiteral("s"), stateName(w.to)}, {QStringLiteral("now"), w.atMs}};
+        QVariantMap b{{QStringLiteral("id"), w.id}, {QStringLiteral("s"), CommandState::name(w.to)}, {QStringLiteral("now"), w.atMs}};
         QString sql = QStringLiteral("UPDATE commands SET status = :s, %1 = :now").arg(column);
-        if (isFinal(w.to)) {
+        if (CommandState::isFinal(w.to)) {
             sql += QStringLiteral(", result = :result, error = :error");
             b.insert(QStringLiteral("result"), w.result.isEmpty() ? QVariant() : QVariant(compactText(w.result)));
             b.insert(QStringLiteral("error"), w.error.isEmpty() ? QVariant() : QVariant(w.error));
         }
         sql += u" WHERE id = :id";
         if (auto r = m_db.exec(sql, b); !r)
-            failure = QStringLiteral("command %1 -> %2: %3").arg(w.id, stateName(w.to), r.error().message);
+            failure = QStringLiteral("command %1 -> %2: %3").arg(w.id, CommandState::name(w.to), r.error().message);
     }
     if (failure.isEmpty() && inTransaction)
         if (auto st = m_db.commit(); !st)
@@ -806,7 +396,7 @@ bool CommandService::flushWrites()
     const QList<Write> done = std::exchange(m_writes, {});
     for (const Write &w : done)
         if (w.announce)
-            Q_EMIT commandChanged(w.id, w.deviceId, stateName(w.to));
+            Q_EMIT commandChanged(w.id, w.deviceId, CommandState::name(w.to));
     return true;
 }
 
@@ -817,6 +407,29 @@ void CommandService::enqueue(Open c)
     d.queue.push_back(id);
     arm(c.expiresMs, id);
     m_open.insert(id, std::move(c));
+}
+
+void CommandService::enqueueForGroup(QList<QueuedCommand> commands)
+{
+    m_counts[int(State::Queued)] += commands.size();
+    for (QueuedCommand &q : commands) {
+        Open c;
+        c.id = q.message.commandId;
+        c.deviceId = q.deviceId;
+        c.createdMs = q.createdMs;
+        c.expiresMs = q.message.expiresAtMs;
+        c.timeoutS = q.message.timeoutS;
+        c.message = Commands::encode(q.message);
+        enqueue(std::move(c));
+        markReady(q.deviceId);
+    }
+    pumpReady();
+}
+
+qsizetype CommandService::queueLength(const QString &deviceId) const
+{
+    const auto it = m_devices.constFind(deviceId);
+    return it == m_devices.cend() ? 0 : qsizetype(it->queue.size());
 }
 
 void CommandService::arm(qint64 deadlineMs, const QString &commandId)
@@ -837,10 +450,13 @@ void CommandService::onDeadline()
         if (it == m_open.end())
             continue;
         Open &c = *it;
-        if (c.state == State::Queued && c.mid == 0 && c.expiresMs <= now)
-            finish(c, State::Expired, {}, QStringLiteral("its ttl passed while it waited to be sent (device offline or busy)"));
-        else if ((c.state == State::Sent || c.state == State::Delivered) && c.sentMs + qint64(c.timeoutS) * 1000 <= now)
-            finish(c, State::TimedOut, {}, QStringLiteral("no final reply within %1 s after it was sent").arg(c.timeoutS));
+        // An entry does not say which deadline it was: each one that has passed is offered to the state machine,
+        // which drops what the command has moved past (an expiry of a command sent meanwhile, say).
+        const bool publishing = c.mid != 0;
+        if (const Step s = CommandState::next(c.state, publishing, Event::TtlExpired); c.expiresMs <= now && s.kind == Step::Kind::Move)
+            finish(c, s.to, {}, QStringLiteral("its ttl passed while it waited to be sent (device offline or busy)"));
+        else if (const Step t = CommandState::next(c.state, publishing, Event::Timeout); c.sentMs + qint64(c.timeoutS) * 1000 <= now && t.kind == Step::Kind::Move)
+            finish(c, t.to, {}, QStringLiteral("no final reply within %1 s after it was sent").arg(c.timeoutS));
     }
     if (!m_deadlines.empty())
         m_deadlineTimer.start(int(std::clamp<qint64>(m_deadlines.begin()->first - now, 0, 3600 * 1000)));
@@ -864,6 +480,14 @@ void CommandService::finish(Open &c, State to, const QJsonObject &result, const 
     const QString deviceId = c.deviceId;
     m_open.remove(c.id);
     pump(deviceId);
+}
+
+void CommandService::markSent(Open &c, qint64 nowMs, bool announce)
+{
+    persist(c, State::Sent, nowMs, {}, {}, announce);
+    c.state = State::Sent;
+    c.sentMs = nowMs;
+    ++m_counts[int(State::Sent)];
 }
 
 void CommandService::pump(const QString &deviceId)
@@ -928,14 +552,12 @@ void CommandService::onPublished(int mid)
     if (id.isEmpty() || it == m_open.end())
         return;
     Open &c = *it;
+    const Step step = CommandState::next(c.state, c.mid != 0, Event::Published);
     c.mid = 0;
-    if (c.state != State::Queued)
+    if (step.kind != Step::Kind::Move)
         return;
     const qint64 now = Storage::nowMs();
-    persist(c, State::Sent, now);
-    c.state = State::Sent;
-    c.sentMs = now;
-    ++m_counts[int(State::Sent)];
+    markSent(c, now, true);
     arm(now + qint64(c.timeoutS) * 1000, c.id);
 }
 
@@ -965,11 +587,14 @@ void CommandService::handleReply(const QString &deviceId, const QString &command
         return;
     }
     Open &c = *it;
+    const Step step = CommandState::next(c.state, c.mid != 0, replyEvent(reply->status));
+    if (step.kind != Step::Kind::Move)
+        return; // a repeated "delivered"
     const qint64 now = Storage::nowMs();
     DeviceState &d = m_devices[deviceId];
-    if (c.state == State::Queued) {
-        // The reply overtook our PUBACK bookkeeping (or came for a publish that lost its PUBACK with the link and
-        // waits to go again): the device has it, so it was sent.
+    if (step.sentFirst) {
+        // Out of its publish (PUBACK awaited) or its queue (a publish that lost its PUBACK with the link and waits
+        // to go again) and into the window, where the sent ones are.
         if (c.mid != 0) {
             m_publishing.remove(c.mid);
             c.mid = 0;
@@ -978,15 +603,9 @@ void CommandService::handleReply(const QString &deviceId, const QString &command
             c.counted = true;
             ++d.outstanding;
         }
-        persist(c, State::Sent, now, {}, {}, false);
-        c.state = State::Sent;
-        c.sentMs = now;
-        ++m_counts[int(State::Sent)];
+        markSent(c, now, false);
     }
-    switch (reply->status) {
-    case Commands::Reply::Status::Delivered:
-        if (c.state != State::Sent)
-            return; // a repeated "delivered"
+    if (step.to == State::Delivered) {
         persist(c, State::Delivered, now);
         c.state = State::Delivered;
         ++m_counts[int(State::Delivered)];
@@ -996,24 +615,17 @@ void CommandService::handleReply(const QString &deviceId, const QString &command
         }
         pump(deviceId);
         return;
-    case Commands::Reply::Status::Succeeded:
-        return finish(c, State::Succeeded, reply->result);
-    case Commands::Reply::Status::Failed:
-        return finish(c, State::Failed, reply->result, reply->result.value(QStringLiteral("error")).toString().left(500));
-    case Commands::Reply::Status::Rejected:
-        return finish(c, State::Rejected, reply->result, reply->result.value(QStringLiteral("error")).toString().left(500));
     }
+    const bool withError = step.to == State::Failed || step.to == State::Rejected;
+    finish(c, step.to, reply->result, withError ? reply->result.value(QStringLiteral("error")).toString().left(500) : QString());
 }
 
 void CommandService::onConnection(const ConnectionEvent &e)
 {
     DeviceState &d = m_devices[e.deviceId];
     d.online = e.online;
-    if (!e.online)
-        return;
-    pump(e.deviceId);
-    if (!e.replayed)
-        sendDesiredIfBehind(e.deviceId);
+    if (e.online)
+        pump(e.deviceId);
 }
 
 void CommandService::refreshDevice(const QString &deviceId)
@@ -1028,13 +640,11 @@ void CommandService::refreshDevice(const QString &deviceId)
     if (!d.sendable)
         d.online = false;
     if (status == u"decommissioned") {
-        // Its retained desired configuration goes too (an empty retained message clears it).
-        if (m_transport.isConnected())
-            (void)m_transport.publishDesiredConfig(deviceId, QByteArray());
         const std::deque<QString> queued = d.queue;
         for (const QString &id : queued)
             if (auto it = m_open.find(id); it != m_open.end())
-                finish(*it, State::Cancelled, {}, QStringLiteral("the device was decommissioned"));
+                if (const Step step = CommandState::next(it->state, it->mid != 0, Event::Cancel); step.kind == Step::Kind::Move)
+                    finish(*it, step.to, {}, QStringLiteral("the device was decommissioned"));
     }
     pump(deviceId);
 }
@@ -1052,7 +662,7 @@ void CommandService::onLinkDown()
     // order, and are sent again (a device recognises a repeated command by its id).
     QHash<QString, QList<Open *>> back;
     for (const QString &id : std::as_const(m_publishing))
-        if (auto it = m_open.find(id); it != m_open.end())
+        if (auto it = m_open.find(id); it != m_open.end() && CommandState::next(it->state, it->mid != 0, Event::LinkLost).kind == Step::Kind::Requeue)
             back[it->deviceId].append(&*it);
     m_publishing.clear();
     for (auto it = back.begin(); it != back.end(); ++it) {
@@ -1077,15 +687,14 @@ QJsonObject CommandService::health() const
     for (const Open &c : m_open)
         (c.state == State::Queued && c.mid == 0 ? queued : inFlight) += 1;
     QJsonObject transitions;
-    for (int i = 0; i < kStates; ++i)
-        transitions.insert(stateName(State(i)), m_counts[i]);
+    for (int i = 0; i < CommandState::kStates; ++i)
+        transitions.insert(CommandState::name(State(i)), m_counts[i]);
     return QJsonObject{{QStringLiteral("open"), qint64(m_open.size())},
                        {QStringLiteral("queued"), queued},
                        {QStringLiteral("in_flight"), inFlight},
                        {QStringLiteral("transitions"), transitions},
                        {QStringLiteral("late_replies"), m_lateReplies},
                        {QStringLiteral("rejected_replies"), m_rejectedReplies},
-                       {QStringLiteral("rejected_reports"), m_rejectedReports},
                        // Transitions made but not yet stored (and so not yet shown), and failed attempts to store them.
                        {QStringLiteral("unsaved_transitions"), qint64(m_writes.size())},
                        {QStringLiteral("write_failures"), m_writeFailures}};

@@ -1,7 +1,9 @@
 #pragma once
 
 #include "auth/principal.h"
+#include "commands/commandstate.h"
 #include "core/result.h"
+#include "protocol/commands.h"
 
 #include <QtCore/QByteArray>
 #include <QtCore/QHash>
@@ -11,7 +13,6 @@
 #include <QtCore/QTimer>
 #include <QtCore/QVariant>
 #include <deque>
-#include <functional>
 #include <map>
 
 namespace Fleetdeck {
@@ -32,6 +33,24 @@ public:
     [[nodiscard]] virtual Result<int> publishDesiredConfig(const QString &deviceId, const QByteArray &payload) = 0;
 };
 
+/// The fields of a command request that one command and a group command share, checked.
+struct CommandSpec
+{
+    QString type;
+    QJsonObject payload;
+    QByteArray payloadBytes; ///< `payload` as stored
+    int timeoutS = 0;
+    int ttlS = 0;
+};
+
+/// A command a group job has stored (committed) as queued, for CommandService to send.
+struct QueuedCommand
+{
+    QString deviceId;
+    Commands::CommandMessage message; ///< its id, type, payload, expiry and timeout
+    qint64 createdMs = 0;
+};
+
 struct CommandListFilter
 {
     QString status;
@@ -41,9 +60,9 @@ struct CommandListFilter
 };
 
 /// Command & Control: commands to one device or a group, with every state persisted (queued -> sent -> delivered
-/// -> succeeded | failed | rejected; timed_out, expired, cancelled) and derived timers that resume after a restart;
-/// per-device ordered queues for offline devices; paced fan-out of group commands; the device twin (desired and
-/// reported configuration with its delta).
+/// -> succeeded | failed | rejected; timed_out, expired, cancelled; the rules are CommandState's) and derived timers
+/// that resume after a restart; per-device ordered queues for offline devices; paced fan-out of the commands of
+/// group jobs (GroupJobs makes and stores those). The device twin is TwinService's.
 class CommandService : public QObject
 {
     Q_OBJECT
@@ -57,7 +76,6 @@ public:
         int defaultTtlS = 3600;
         int maxTimeoutS = 24 * 3600;
         int maxTtlS = 30 * 24 * 3600;
-        int maxGroupTargets = 100000;
     };
 
     CommandService(Storage::Database &db, ICommandTransport &transport, Options options, QObject *parent = nullptr);
@@ -73,17 +91,26 @@ public:
     [[nodiscard]] Result<QJsonObject> get(const Principal &who, const QString &commandId);
     [[nodiscard]] Result<QJsonObject> list(const Principal &who, const QString &deviceId, const CommandListFilter &filter);
     [[nodiscard]] Result<QJsonObject> cancel(const Principal &who, const QString &commandId);
-    [[nodiscard]] Result<QJsonObject> sendGroup(const Principal &who, const QJsonObject &body);
-    [[nodiscard]] Result<QJsonObject> job(const Principal &who, const QString &jobId);
-    [[nodiscard]] Result<QJsonObject> jobs(const Principal &who, const QString &cursor, int limit);
-    [[nodiscard]] Result<QJsonObject> config(const Principal &who, const QString &deviceId);
-    [[nodiscard]] Result<QJsonObject> setConfig(const Principal &who, const QString &deviceId, const QJsonObject &body);
+
+    // For GroupJobs
+    /// The fields a command request may have (a group command adds its target).
+    static const QSet<QString> &specKeys();
+    /// The shared fields of a command request, checked against this service's limits.
+    [[nodiscard]] Result<CommandSpec> parseSpec(const QJsonObject &body) const;
+    const Options &options() const { return m_options; }
+    /// Commands waiting to be sent to the device; with options().maxQueuedPerDevice waiting it takes no new one.
+    qsizetype queueLength(const QString &deviceId) const;
+    /// Takes the commands of a group job, each one's row already committed as queued: queues each behind its
+    /// device's earlier commands and sends them paced.
+    void enqueueForGroup(QList<QueuedCommand> commands);
+    /// Writes the waiting transitions in one transaction; when that fails, none is kept, all stay waiting (in
+    /// order) and are tried again with a growing pause, so the rows catch up with memory and nothing is shown
+    /// that is not stored. False when they could not be written. Whoever reads command rows calls it first.
+    bool flushWrites();
 
     // From the broker
     void handleReply(const QString &deviceId, const QString &commandId, const QByteArray &payload);
-    void handleReported(const QString &deviceId, const QByteArray &payload);
-    /// A device's connection, stored by the registry: online devices get their queue, a live "online" also the
-    /// desired configuration when it is behind.
+    /// A device's connection, stored by the registry: online devices get their queue.
     void onConnection(const Fleetdeck::ConnectionEvent &e);
     void onPublished(int mid);
     void onLinkUp();
@@ -93,17 +120,12 @@ public:
 
     QJsonObject health() const;
 
-    static constexpr int kStates = 9;
-
 Q_SIGNALS:
     /// A command changed state (the event stream for the live API).
     void commandChanged(const QString &commandId, const QString &deviceId, const QString &status);
 
 private:
-    enum class State { Queued, Sent, Delivered, Succeeded, Failed, Rejected, TimedOut, Expired, Cancelled };
-    static QString stateName(State s);
-    static std::optional<State> stateFromName(QStringView name);
-    static bool isFinal(State s) { return s >= State::Succeeded; }
+    using State = CommandState::State;
 
     /// A command that is not final yet, in memory.
     struct Open
@@ -128,27 +150,20 @@ private:
     };
 
     Result<QJsonObject> loadCommand(const QString &tenantId, const QString &commandId);
-    Result<QJsonObject> loadJob(const QString &tenantId, const QString &jobId);
-    /// A page of `sql` (selecting id, created_at with its filters bound in `b`), newest first, each row loaded whole.
-    Result<QJsonObject> newestFirst(QString sql, QVariantMap b, const QString &cursor, int limit,
-                                    const std::function<Result<QJsonObject>(const QString &)> &load);
     /// Records a transition. Transitions made in one pass of the event loop are written together, in one
     /// transaction, at the end of the pass (or before any read of commands): one commit instead of one per row.
     /// Nothing outside this service sees a transition before its row is committed: reads flush first, and
     /// commandChanged is emitted only after the commit (`announce`).
     void persist(const Open &c, State to, qint64 nowMs, const QJsonObject &result = {}, const QString &error = {}, bool announce = true);
-    /// Writes the waiting transitions in one transaction; when that fails, none is kept, all stay waiting (in
-    /// order) and are tried again with a growing pause, so the rows catch up with memory and nothing is shown
-    /// that is not stored. False when they could not be written.
-    bool flushWrites();
     void finish(Open &c, State to, const QJsonObject &result = {}, const QString &error = {});
+    /// The command is sent now; `announce` false when a later move of the same pass tells it (a reply that overtook
+    /// its PUBACK).
+    void markSent(Open &c, qint64 nowMs, bool announce);
     void enqueue(Open c);
     void pump(const QString &deviceId);
     void pumpReady();
     void arm(qint64 deadlineMs, const QString &commandId);
     void onDeadline();
-    void sendDesiredIfBehind(const QString &deviceId);
-    Result<QString> tenantOfDevice(const QString &deviceId);
 
     Storage::Database &m_db;
     ICommandTransport &m_transport;
@@ -179,10 +194,9 @@ private:
     QSet<QString> m_readySet;             ///< the same ids, for a constant-time "already waiting" (group targets are up to 100,000)
     void markReady(const QString &deviceId);
     QTimer m_pacer;
-    qint64 m_counts[kStates] = {};
+    qint64 m_counts[CommandState::kStates] = {};
     qint64 m_lateReplies = 0;
     qint64 m_rejectedReplies = 0;
-    qint64 m_rejectedReports = 0;
 };
 
 } // namespace Fleetdeck

@@ -14,6 +14,8 @@
 #include "broker/brokerlink.h"
 #include "broker/embeddedbroker.h"
 #include "commands/commandservice.h"
+#include "commands/groupjobs.h"
+#include "commands/twinservice.h"
 #include "devices/deviceservice.h"
 #include "devices/presence.h"
 #include "events/eventbus.h"
@@ -244,17 +246,25 @@ Status Application::start()
     connect(m_ingest.get(), &TelemetryIngest::pauseIngest, m_link.get(), [this](bool paused) { m_link->client().setReadPaused(paused); });
     connect(m_bus.get(), &EventBus::deviceChanged, m_ingest.get(), &TelemetryIngest::refreshDevice);
 
-    // Commands and the device twin: REST -> queued -> published when the device is online -> its replies.
+    // Commands: REST -> queued -> published when the device is online -> its replies.
     m_commands = std::make_unique<CommandService>(*m_db, *m_link, CommandService::Options{});
     if (auto st = m_commands->start(); !st)
         return st;
+    // Group commands: a job and its commands stored together, then sent by the command service, paced.
+    m_groupJobs = std::make_unique<GroupJobs>(*m_db, *m_commands, GroupJobs::Options{});
+    // The device twin: desired configuration out (retained), reported configuration in.
+    m_twin = std::make_unique<TwinService>(*m_db, *m_link);
     connect(m_link.get(), &BrokerLink::commandReply, m_commands.get(), &CommandService::handleReply);
-    connect(m_link.get(), &BrokerLink::configReported, m_commands.get(), &CommandService::handleReported);
+    connect(m_link.get(), &BrokerLink::configReported, m_twin.get(), &TwinService::handleReported);
+    // A device that comes online gets its queued commands first, then its desired configuration.
     connect(m_bus.get(), &EventBus::connectionChanged, m_commands.get(), &CommandService::onConnection);
+    connect(m_bus.get(), &EventBus::connectionChanged, m_twin.get(), &TwinService::onConnection);
     connect(m_commands.get(), &CommandService::commandChanged, m_bus.get(), &EventBus::commandChanged);
     connect(m_link.get(), &BrokerLink::published, m_commands.get(), &CommandService::onPublished);
     connect(m_link.get(), &BrokerLink::linkUp, m_commands.get(), &CommandService::onLinkUp);
     connect(m_link.get(), &BrokerLink::linkDown, m_commands.get(), &CommandService::onLinkDown);
+    // A decommissioned device loses its retained desired configuration, then its queued commands.
+    connect(m_bus.get(), &EventBus::deviceChanged, m_twin.get(), [this](const DeviceSummary &d) { m_twin->refreshDevice(d.id); });
     connect(m_bus.get(), &EventBus::deviceChanged, m_commands.get(), [this](const DeviceSummary &d) { m_commands->refreshDevice(d.id); });
 
     if (m_broker) {
@@ -373,7 +383,7 @@ void Application::registerRoutes(Api::Router &router)
     Api::AdminApi::registerRoutes(router, {m_auth.get(), m_users.get(), m_tenants.get(), m_auditLog.get()});
     Api::registerDeviceRoutes(router, m_devices.get());
     Api::registerTelemetryRoutes(router, {m_ingest.get(), m_history.get(), m_latest.get(), m_schemas.get()});
-    Api::registerCommandRoutes(router, m_commands.get());
+    Api::registerCommandRoutes(router, m_commands.get(), m_groupJobs.get(), m_twin.get());
 }
 
 void Application::stop()
@@ -433,6 +443,13 @@ std::pair<QJsonObject, bool> Application::health()
                          {QStringLiteral("url"), m_db ? m_db->url().redacted() : QString()},
                          {QStringLiteral("schema_version"), dbUp ? m_db->schemaVersion() : 0}};
     QJsonObject websocket = m_live ? m_live->health() : QJsonObject();
+    // One "commands" section, as before the twin had its own service.
+    QJsonObject commands = m_commands ? m_commands->health() : QJsonObject();
+    if (m_twin) {
+        const QJsonObject twin = m_twin->health();
+        for (auto it = twin.begin(); it != twin.end(); ++it)
+            commands.insert(it.key(), it.value());
+    }
     if (m_live)
         websocket.insert(QStringLiteral("url"), webSocketUrl());
     QJsonObject doc{{QStringLiteral("status"), dbUp && brokerUp ? QStringLiteral("ok") : QStringLiteral("degraded")},
@@ -444,7 +461,7 @@ std::pair<QJsonObject, bool> Application::health()
                                                         {QStringLiteral("unstored_status_messages"), m_presence ? m_presence->unstored() : 0}}},
                     {QStringLiteral("scheduler"), m_scheduler ? m_scheduler->health() : QJsonObject()},
                     {QStringLiteral("telemetry"), telemetryHealth()},
-                    {QStringLiteral("commands"), m_commands ? m_commands->health() : QJsonObject()},
+                    {QStringLiteral("commands"), commands},
                     {QStringLiteral("websocket"), websocket}};
     if (m_api)
         doc.insert(QStringLiteral("http"), QJsonObject{{QStringLiteral("open_connections"), m_api->connections().open()},

@@ -19,6 +19,7 @@ class AuthService;
 class TenantService;
 class UserService;
 class CommandService;
+class GroupJobs;
 class LiveHub;
 class DeviceService;
 class EmbeddedBroker;
@@ -29,6 +30,7 @@ class TelemetryHistory;
 class TelemetryIngest;
 class TelemetryRetention;
 class TelemetrySchemas;
+class TwinService;
 class EventBus;
 class DevicePresence;
 class Scheduler;
@@ -62,6 +64,8 @@ public:
     TelemetryRetention &retention() { return *m_retention; }
     TelemetrySchemas &schemas() { return *m_schemas; }
     CommandService &commands() { return *m_commands; }
+    GroupJobs &groupJobs() { return *m_groupJobs; }
+    TwinService &twin() { return *m_twin; }
     LiveHub &live() { return *m_live; }
     quint16 wsPort() const;
     QString webSocketUrl() const;
@@ -103,6 +107,8 @@ private:
     std::unique_ptr<TelemetryIngest> m_ingest;
     std::unique_ptr<TelemetryHistory> m_history;
     std::unique_ptr<CommandService> m_commands;
+    std::unique_ptr<GroupJobs> m_groupJobs;
+    std::unique_ptr<TwinService> m_twin;
     std::unique_ptr<Api::Router> m_router;
     std::unique_ptr<Api::ApiServer> m_api;
     std::unique_ptr<LiveHub> m_live;
