@@ -1,9 +1,12 @@
 #include "commands/commandservice.h"
 
+#include "devices/devicedirectory.h"
+
 #include "commands/commandrows.h"
 #include "events/eventbus.h"
 
-#include "auth/authservice.h"
+#include "audit/audit.h"
+#include "core/ids.h"
 #include "core/jsonutil.h"
 #include "core/validation.h"
 #include "protocol/commands.h"
@@ -130,8 +133,8 @@ Result<CommandSpec> CommandService::parseSpec(const QJsonObject &body) const
 }
 
 
-CommandService::CommandService(Storage::Database &db, ICommandTransport &transport, Options options, QObject *parent)
-    : QObject(parent), m_db(db), m_transport(transport), m_options(options)
+CommandService::CommandService(Storage::Database &db, ICommandTransport &transport, const DeviceDirectory &devices, Options options, QObject *parent)
+    : QObject(parent), m_db(db), m_transport(transport), m_directory(devices), m_options(options)
 {
     m_deadlineTimer.setSingleShot(true);
     connect(&m_deadlineTimer, &QTimer::timeout, this, &CommandService::onDeadline);
@@ -210,16 +213,12 @@ Result<QJsonObject> CommandService::send(const Principal &who, const QString &de
     const QString &type = spec->type;
     const int timeoutS = spec->timeoutS, ttlS = spec->ttlS;
 
-    auto dev = m_db.exec(QStringLiteral("SELECT status FROM devices WHERE id = :id AND tenant_id = :t"),
-                         {{QStringLiteral("id"), deviceId}, {QStringLiteral("t"), who.tenantId}});
-    if (!dev)
-        return fail(dev.error());
-    if (!dev->next())
+    const std::optional<DeviceSummary> dev = m_directory.find(deviceId);
+    if (!dev || dev->tenantId != who.tenantId)
         return fail(Error::notFound(QStringLiteral("no device with id %1").arg(deviceId)));
-    const QString status = dev->value(0).toString();
-    if (status == u"decommissioned")
+    if (dev->status == States::DeviceStatus::Decommissioned)
         return fail(Error::conflict(QStringLiteral("device %1 is decommissioned and can no longer receive commands").arg(deviceId)));
-    if (status == u"suspended")
+    if (dev->status == States::DeviceStatus::Suspended)
         return fail(Error::conflict(QStringLiteral("device %1 is suspended; resume it before sending commands").arg(deviceId)));
     DeviceState &ds = m_devices[deviceId];
     if (int(ds.queue.size()) >= m_options.maxQueuedPerDevice)
@@ -283,10 +282,7 @@ Result<QJsonObject> CommandService::get(const Principal &who, const QString &com
 Result<QJsonObject> CommandService::list(const Principal &who, const QString &deviceId, const CommandListFilter &f)
 {
     flushWrites();
-    auto dev = m_db.exec(QStringLiteral("SELECT 1 FROM devices WHERE id = :id AND tenant_id = :t"), {{QStringLiteral("id"), deviceId}, {QStringLiteral("t"), who.tenantId}});
-    if (!dev)
-        return fail(dev.error());
-    if (!dev->next())
+    if (m_directory.tenantOf(deviceId) != who.tenantId || who.tenantId.isEmpty())
         return fail(Error::notFound(QStringLiteral("no device with id %1").arg(deviceId)));
     QString sql = QStringLiteral("SELECT id, created_at FROM commands WHERE device_id = :d AND tenant_id = :t");
     QVariantMap b{{QStringLiteral("d"), deviceId}, {QStringLiteral("t"), who.tenantId}};
@@ -628,18 +624,15 @@ void CommandService::onConnection(const ConnectionEvent &e)
         pump(e.deviceId);
 }
 
-void CommandService::refreshDevice(const QString &deviceId)
+void CommandService::refreshDevice(const DeviceSummary &device)
 {
-    auto q = m_db.exec(QStringLiteral("SELECT status FROM devices WHERE id = :id"), {{QStringLiteral("id"), deviceId}});
-    if (!q || !q->next())
-        return;
-    const QString status = q->value(0).toString();
+    const QString &deviceId = device.id;
     DeviceState &d = m_devices[deviceId];
-    d.sendable = status != u"suspended" && status != u"decommissioned";
+    d.sendable = !device.blocked();
     // The broker has disconnected it; it is online again only when it says so after a resume.
     if (!d.sendable)
         d.online = false;
-    if (status == u"decommissioned") {
+    if (device.status == States::DeviceStatus::Decommissioned) {
         const std::deque<QString> queued = d.queue;
         for (const QString &id : queued)
             if (auto it = m_open.find(id); it != m_open.end())

@@ -17,6 +17,8 @@
 
 namespace Fleetdeck {
 struct ConnectionEvent;
+class DeviceDirectory;
+struct DeviceSummary;
 
 namespace Storage { class Database; }
 
@@ -78,7 +80,8 @@ public:
         int maxTtlS = 30 * 24 * 3600;
     };
 
-    CommandService(Storage::Database &db, ICommandTransport &transport, Options options, QObject *parent = nullptr);
+    /// `devices`: the registry's directory, for the device checks of every request (no query on the main thread).
+    CommandService(Storage::Database &db, ICommandTransport &transport, const DeviceDirectory &devices, Options options, QObject *parent = nullptr);
     ~CommandService() override;
 
     /// Loads every command that is not final and arms its timer; learns which devices are online.
@@ -116,7 +119,7 @@ public:
     void onLinkUp();
     void onLinkDown();
     /// The registry changed a device (suspended, decommissioned, ...): its queue may no longer be sent.
-    void refreshDevice(const QString &deviceId);
+    void refreshDevice(const Fleetdeck::DeviceSummary &device);
 
     QJsonObject health() const;
 
@@ -167,6 +170,7 @@ private:
 
     Storage::Database &m_db;
     ICommandTransport &m_transport;
+    const DeviceDirectory &m_directory;
     Options m_options;
     struct Write
     {

@@ -2,30 +2,6 @@
 
 namespace Fleetdeck::CommandState {
 
-QString name(State s)
-{
-    switch (s) {
-    case State::Queued: return QStringLiteral("queued");
-    case State::Sent: return QStringLiteral("sent");
-    case State::Delivered: return QStringLiteral("delivered");
-    case State::Succeeded: return QStringLiteral("succeeded");
-    case State::Failed: return QStringLiteral("failed");
-    case State::Rejected: return QStringLiteral("rejected");
-    case State::TimedOut: return QStringLiteral("timed_out");
-    case State::Expired: return QStringLiteral("expired");
-    case State::Cancelled: return QStringLiteral("cancelled");
-    }
-    return {};
-}
-
-std::optional<State> fromName(QStringView text)
-{
-    for (int i = 0; i < kStates; ++i)
-        if (name(State(i)) == text)
-            return State(i);
-    return std::nullopt;
-}
-
 namespace {
 
 constexpr Step move(State to, bool sentFirst = false) { return {Step::Kind::Move, to, sentFirst}; }

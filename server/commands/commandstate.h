@@ -1,5 +1,7 @@
 #pragma once
 
+#include "protocol/states.h"
+
 #include <QtCore/QString>
 #include <QtCore/QStringView>
 #include <optional>
@@ -8,14 +10,15 @@
 /// timers; CommandService asks it before every move and does the bookkeeping (queues, window, rows) itself.
 namespace Fleetdeck::CommandState {
 
-/// In this order in the health document and in the job counts; the final states last.
-enum class State { Queued, Sent, Delivered, Succeeded, Failed, Rejected, TimedOut, Expired, Cancelled };
-inline constexpr int kStates = 9;
+/// The states the API names (common/protocol/states.h, shared with the console), in this order in the health
+/// document and in the job counts; the final states last.
+using State = States::CommandState;
+inline constexpr int kStates = int(States::kCommandStateNames.size());
 
 /// The stored name ("queued", "timed_out", ...).
-QString name(State s);
-std::optional<State> fromName(QStringView name);
-constexpr bool isFinal(State s) { return s >= State::Succeeded; }
+using States::name;
+inline std::optional<State> fromName(QStringView name) { return States::commandState(name); }
+using States::isFinal;
 
 enum class Event {
     Published,   ///< the broker's PUBACK for the command's publish

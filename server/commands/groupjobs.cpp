@@ -4,7 +4,8 @@
 #include "commands/commandservice.h"
 #include "commands/commandstate.h"
 
-#include "auth/authservice.h"
+#include "audit/audit.h"
+#include "core/ids.h"
 #include "core/validation.h"
 #include "protocol/commands.h"
 #include "storage/database.h"

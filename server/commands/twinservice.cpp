@@ -1,10 +1,13 @@
 #include "commands/twinservice.h"
 
+#include "devices/devicedirectory.h"
+
 #include "commands/commandrows.h"
 #include "commands/commandservice.h"
 #include "events/eventbus.h"
 
-#include "auth/authservice.h"
+#include "audit/audit.h"
+#include "core/ids.h"
 #include "core/jsonutil.h"
 #include "core/validation.h"
 #include "protocol/commands.h"
@@ -19,17 +22,14 @@ namespace Fleetdeck {
 
 using CommandRows::timeOrNull;
 
-TwinService::TwinService(Storage::Database &db, ICommandTransport &transport, QObject *parent)
-    : QObject(parent), m_db(db), m_transport(transport)
+TwinService::TwinService(Storage::Database &db, ICommandTransport &transport, const DeviceDirectory &devices, QObject *parent)
+    : QObject(parent), m_db(db), m_transport(transport), m_directory(devices)
 {
 }
 
 Result<QJsonObject> TwinService::config(const Principal &who, const QString &deviceId)
 {
-    auto dev = m_db.exec(QStringLiteral("SELECT 1 FROM devices WHERE id = :id AND tenant_id = :t"), {{QStringLiteral("id"), deviceId}, {QStringLiteral("t"), who.tenantId}});
-    if (!dev)
-        return fail(dev.error());
-    if (!dev->next())
+    if (who.tenantId.isEmpty() || m_directory.tenantOf(deviceId) != who.tenantId)
         return fail(Error::notFound(QStringLiteral("no device with id %1").arg(deviceId)));
     auto q = m_db.exec(QStringLiteral("SELECT desired, desired_version, desired_at, desired_by, reported, reported_version, reported_at "
                                       "FROM device_config WHERE device_id = :id"), {{QStringLiteral("id"), deviceId}});
@@ -76,12 +76,10 @@ Result<QJsonObject> TwinService::setConfig(const Principal &who, const QString &
     const QByteArray bytes = Json::compact(desired);
     if (bytes.size() > Commands::kMaxConfigBytes)
         return fail(Error::tooLarge(QStringLiteral("the desired configuration of %1 bytes exceeds %2 bytes").arg(bytes.size()).arg(Commands::kMaxConfigBytes)));
-    auto dev = m_db.exec(QStringLiteral("SELECT status FROM devices WHERE id = :id AND tenant_id = :t"), {{QStringLiteral("id"), deviceId}, {QStringLiteral("t"), who.tenantId}});
-    if (!dev)
-        return fail(dev.error());
-    if (!dev->next())
+    const std::optional<DeviceSummary> dev = m_directory.find(deviceId);
+    if (!dev || dev->tenantId != who.tenantId)
         return fail(Error::notFound(QStringLiteral("no device with id %1").arg(deviceId)));
-    if (dev->value(0).toString() == u"decommissioned")
+    if (dev->status == States::DeviceStatus::Decommissioned)
         return fail(Error::conflict(QStringLiteral("device %1 is decommissioned; its configuration can no longer change").arg(deviceId)));
     auto cur = m_db.exec(QStringLiteral("SELECT desired_version FROM device_config WHERE device_id = :id"), {{QStringLiteral("id"), deviceId}});
     if (!cur)
@@ -126,12 +124,10 @@ void TwinService::sendDesiredIfBehind(const QString &deviceId)
 
 Result<QString> TwinService::tenantOfDevice(const QString &deviceId)
 {
-    auto q = m_db.exec(QStringLiteral("SELECT tenant_id FROM devices WHERE id = :id"), {{QStringLiteral("id"), deviceId}});
-    if (!q)
-        return fail(q.error());
-    if (!q->next())
+    const QString tenant = m_directory.tenantOf(deviceId);
+    if (tenant.isEmpty())
         return fail(Error::notFound(QStringLiteral("no device with id %1").arg(deviceId)));
-    return q->value(0).toString();
+    return tenant;
 }
 
 void TwinService::handleReported(const QString &deviceId, const QByteArray &payload)
@@ -163,14 +159,13 @@ void TwinService::onConnection(const ConnectionEvent &e)
         sendDesiredIfBehind(e.deviceId);
 }
 
-void TwinService::refreshDevice(const QString &deviceId)
+void TwinService::refreshDevice(const DeviceSummary &device)
 {
-    auto q = m_db.exec(QStringLiteral("SELECT status FROM devices WHERE id = :id"), {{QStringLiteral("id"), deviceId}});
-    if (!q || !q->next() || q->value(0).toString() != u"decommissioned")
+    if (device.status != States::DeviceStatus::Decommissioned)
         return;
     // An empty retained message clears it.
     if (m_transport.isConnected())
-        (void)m_transport.publishDesiredConfig(deviceId, QByteArray());
+        (void)m_transport.publishDesiredConfig(device.id, QByteArray());
 }
 
 QJsonObject TwinService::health() const { return QJsonObject{{QStringLiteral("rejected_reports"), m_rejectedReports}}; }

@@ -8,6 +8,8 @@
 #include <QtCore/QObject>
 
 namespace Fleetdeck {
+class DeviceDirectory;
+struct DeviceSummary;
 struct ConnectionEvent;
 class ICommandTransport;
 
@@ -19,7 +21,7 @@ class TwinService : public QObject
 {
     Q_OBJECT
 public:
-    TwinService(Storage::Database &db, ICommandTransport &transport, QObject *parent = nullptr);
+    TwinService(Storage::Database &db, ICommandTransport &transport, const DeviceDirectory &devices, QObject *parent = nullptr);
 
     // REST
     [[nodiscard]] Result<QJsonObject> config(const Principal &who, const QString &deviceId);
@@ -31,7 +33,7 @@ public:
     /// desired configuration again when the device has not reported that version yet.
     void onConnection(const Fleetdeck::ConnectionEvent &e);
     /// The registry changed a device: a decommissioned one loses its retained desired configuration.
-    void refreshDevice(const QString &deviceId);
+    void refreshDevice(const Fleetdeck::DeviceSummary &device);
 
     /// Its counters, for the "commands" section of the health document.
     QJsonObject health() const;
@@ -42,6 +44,7 @@ private:
 
     Storage::Database &m_db;
     ICommandTransport &m_transport;
+    const DeviceDirectory &m_directory;
     qint64 m_rejectedReports = 0;
 };
 

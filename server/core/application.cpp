@@ -247,13 +247,13 @@ Status Application::start()
     connect(m_bus.get(), &EventBus::deviceChanged, m_ingest.get(), &TelemetryIngest::refreshDevice);
 
     // Commands: REST -> queued -> published when the device is online -> its replies.
-    m_commands = std::make_unique<CommandService>(*m_db, *m_link, CommandService::Options{});
+    m_commands = std::make_unique<CommandService>(*m_db, *m_link, m_devices->directory(), CommandService::Options{});
     if (auto st = m_commands->start(); !st)
         return st;
     // Group commands: a job and its commands stored together, then sent by the command service, paced.
     m_groupJobs = std::make_unique<GroupJobs>(*m_db, *m_commands, GroupJobs::Options{});
     // The device twin: desired configuration out (retained), reported configuration in.
-    m_twin = std::make_unique<TwinService>(*m_db, *m_link);
+    m_twin = std::make_unique<TwinService>(*m_db, *m_link, m_devices->directory());
     connect(m_link.get(), &BrokerLink::commandReply, m_commands.get(), &CommandService::handleReply);
     connect(m_link.get(), &BrokerLink::configReported, m_twin.get(), &TwinService::handleReported);
     // A device that comes online gets its queued commands first, then its desired configuration.
@@ -264,8 +264,8 @@ Status Application::start()
     connect(m_link.get(), &BrokerLink::linkUp, m_commands.get(), &CommandService::onLinkUp);
     connect(m_link.get(), &BrokerLink::linkDown, m_commands.get(), &CommandService::onLinkDown);
     // A decommissioned device loses its retained desired configuration, then its queued commands.
-    connect(m_bus.get(), &EventBus::deviceChanged, m_twin.get(), [this](const DeviceSummary &d) { m_twin->refreshDevice(d.id); });
-    connect(m_bus.get(), &EventBus::deviceChanged, m_commands.get(), [this](const DeviceSummary &d) { m_commands->refreshDevice(d.id); });
+    connect(m_bus.get(), &EventBus::deviceChanged, m_twin.get(), &TwinService::refreshDevice);
+    connect(m_bus.get(), &EventBus::deviceChanged, m_commands.get(), &CommandService::refreshDevice);
 
     if (m_broker) {
         m_broker->rotateLogIfLarger(kBrokerLogMaxBytes);
