@@ -1,5 +1,5 @@
-#include "core/application.h"
-#include "core/serveroptions.h"
+#include "runtime/application.h"
+#include "runtime/serveroptions.h"
 #include "protocol/version.h"
 
 #include <QtCore/QCoreApplication>

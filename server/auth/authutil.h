@@ -3,7 +3,7 @@
 // Small helpers shared by the auth, tenant and audit services (not a public header of any area).
 
 #include "core/result.h"
-#include "core/validation.h"
+#include "runtime/validation.h"
 
 #include <QtCore/QDateTime>
 #include <QtCore/QJsonObject>

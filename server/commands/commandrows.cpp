@@ -1,7 +1,7 @@
 #include "commands/commandrows.h"
 
 #include "core/jsonutil.h"
-#include "core/validation.h"
+#include "runtime/validation.h"
 #include "storage/database.h"
 
 #include <QtCore/QJsonArray>

@@ -6,7 +6,7 @@
 
 #include "audit/audit.h"
 #include "core/ids.h"
-#include "core/validation.h"
+#include "runtime/validation.h"
 #include "protocol/commands.h"
 #include "storage/database.h"
 

@@ -9,7 +9,7 @@
 #include "audit/audit.h"
 #include "core/ids.h"
 #include "core/jsonutil.h"
-#include "core/validation.h"
+#include "runtime/validation.h"
 #include "protocol/commands.h"
 #include "storage/database.h"
 

@@ -3,7 +3,7 @@
 #include "audit/audit.h"
 #include "core/ids.h"
 #include "core/jsonutil.h"
-#include "core/validation.h"
+#include "runtime/validation.h"
 #include "devices/brokercontrol.h"
 #include "pki/certificateauthority.h"
 #include "protocol/messages.h"

@@ -3,7 +3,7 @@
 // timeouts, cancel, rejections, the queue bound, a restart in the middle of commands, group commands and the twin,
 // and bad input from operators and from devices.
 #include "commands/commandservice.h"
-#include "core/application.h"
+#include "runtime/application.h"
 #include "mqtt/mqttclient.h"
 #include "pki/certificateauthority.h"
 #include "protocol/commands.h"

@@ -1,7 +1,7 @@
 // The telemetry pipeline end to end against a real server and broker, on SQLite and PostgreSQL: ingest with
 // acknowledgements after commit, de-duplication of re-sends, refusals, rollups against raw data, history and
 // latest queries, and state that survives a restart.
-#include "core/application.h"
+#include "runtime/application.h"
 #include "storage/database.h"
 #include "mqtt/mqttclient.h"
 #include "pki/certificateauthority.h"

@@ -2,7 +2,7 @@
 // the REST tokens, the REST mirror with the same authorisation, tenant isolation of subscriptions, live telemetry
 // coalesced per client, device and command events, and a slow client that is told what it missed instead of
 // growing the server's memory.
-#include "core/application.h"
+#include "runtime/application.h"
 #include "devices/deviceservice.h"
 #include "live/livehub.h"
 #include "mqtt/mqttclient.h"

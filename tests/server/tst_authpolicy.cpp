@@ -3,8 +3,8 @@
 #include "api/router.h"
 #include "auth/authservice.h"
 #include "auth/policy.h"
-#include "core/application.h"
-#include "core/serveroptions.h"
+#include "runtime/application.h"
+#include "runtime/serveroptions.h"
 #include "pki/certificateauthority.h"
 
 #include <QtCore/QFile>

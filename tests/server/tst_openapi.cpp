@@ -1,7 +1,7 @@
 // The hand-written OpenAPI description (resources/openapi.json) and the router must describe the same API:
 // every route documented, nothing documented that does not exist, public routes marked as such.
 #include "api/restapi.h"
-#include "core/application.h"
+#include "runtime/application.h"
 #include "api/router.h"
 
 #include <QtCore/QJsonArray>

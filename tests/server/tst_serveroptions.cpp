@@ -1,5 +1,5 @@
 // The server's command line and INI file: defaults, precedence, and clear errors for bad values.
-#include "core/serveroptions.h"
+#include "runtime/serveroptions.h"
 
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>

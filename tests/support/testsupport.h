@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/application.h"
+#include "runtime/application.h"
 
 #include <QtCore/QByteArray>
 #include <QtCore/QJsonObject>

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/result.h"
-#include "core/serveroptions.h"
+#include "runtime/serveroptions.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QJsonObject>

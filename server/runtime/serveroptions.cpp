@@ -1,4 +1,4 @@
-#include "core/serveroptions.h"
+#include "runtime/serveroptions.h"
 
 #include "protocol/version.h"
 

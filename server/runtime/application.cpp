@@ -1,4 +1,4 @@
-#include "core/application.h"
+#include "runtime/application.h"
 
 #include "api/apiserver.h"
 #include "api/adminapi.h"

@@ -1,4 +1,4 @@
-#include "core/validation.h"
+#include "runtime/validation.h"
 
 #include <QtCore/QRegularExpression>
 #include <QtCore/QStringList>
