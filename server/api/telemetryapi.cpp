@@ -82,6 +82,16 @@ Response csv(const QJsonObject &history)
     return r;
 }
 
+/// A device type's schema as the API answers it: its document, the type, version and time of the last change.
+QJsonObject schemaAnswer(const QString &deviceType, const TelemetrySchema &s)
+{
+    QJsonObject doc = TelemetrySchemas::toJson(s);
+    doc.insert(QStringLiteral("device_type"), deviceType);
+    doc.insert(QStringLiteral("version"), s.version);
+    doc.insert(QStringLiteral("updated_at"), s.updatedAt.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s.updatedAt));
+    return doc;
+}
+
 } // namespace
 
 void registerTelemetryRoutes(Router &router, TelemetryServices telemetry)
@@ -182,7 +192,9 @@ void registerTelemetryRoutes(Router &router, TelemetryServices telemetry)
                QStringLiteral("The telemetry schema of a device type: each metric's type, unit and range"), [schemas, badType](Request &req) {
         if (auto bad = badType(req))
             return *bad;
-        return jsonOr(schemas->schema(req.who(), req.arg(QStringLiteral("device_type"))));
+        const QString type = req.arg(QStringLiteral("device_type"));
+        auto schema = schemas->schema(req.who(), type);
+        return schema ? Response::json(schemaAnswer(type, *schema)) : Response::fromError(schema.error());
     });
     router.add("PUT", QStringLiteral("/v1/device-types/{device_type}/telemetry-schema"), QStringLiteral("telemetry.schema"),
                QStringLiteral("Set the telemetry schema of a device type (checked at ingest from the next message on)"), [schemas, badType](Request &req) {
@@ -191,7 +203,14 @@ void registerTelemetryRoutes(Router &router, TelemetryServices telemetry)
         QJsonObject body;
         if (auto bad = readBody(req, body))
             return *bad;
-        return jsonOr(schemas->setSchema(req.who(), req.arg(QStringLiteral("device_type")), body));
+        const QString type = req.arg(QStringLiteral("device_type"));
+        if (auto known = schemas->schema(req.who(), type); !known) // an unknown type is 404 before a bad body is 400
+            return Response::fromError(known.error());
+        auto parsed = TelemetrySchemas::fromJson(body);
+        if (!parsed)
+            return Response::fromError(parsed.error());
+        auto stored = schemas->setSchema(req.who(), type, std::move(*parsed));
+        return stored ? Response::json(schemaAnswer(type, *stored)) : Response::fromError(stored.error());
     });
     router.add("DELETE", QStringLiteral("/v1/device-types/{device_type}/telemetry-schema"), QStringLiteral("telemetry.schema"),
                QStringLiteral("Remove the telemetry schema of a device type (every well-formed metric is taken again)"), [schemas, badType](Request &req) {

@@ -169,31 +169,28 @@ Result<bool> TelemetrySchemas::deviceTypeExists(const QString &tenantId, const Q
     return q->next();
 }
 
-Result<QJsonObject> TelemetrySchemas::schema(const Principal &who, const QString &deviceType)
+Result<TelemetrySchema> TelemetrySchemas::fromJson(const QJsonObject &document) { return parseSchemaDocument(document); }
+
+QJsonObject TelemetrySchemas::toJson(const TelemetrySchema &schema) { return schemaDocument(schema); }
+
+Result<TelemetrySchema> TelemetrySchemas::schema(const Principal &who, const QString &deviceType)
 {
     auto exists = deviceTypeExists(who.tenantId, deviceType);
     if (!exists)
         return fail(exists.error());
     if (!*exists)
         return fail(Error::notFound(QStringLiteral("no device of type \"%1\" in this tenant").arg(deviceType.left(64))));
-    const TelemetrySchema s = m_schemas.value(key(who.tenantId, deviceType));
-    QJsonObject doc = schemaDocument(s);
-    doc.insert(QStringLiteral("device_type"), deviceType);
-    doc.insert(QStringLiteral("version"), s.version);
-    doc.insert(QStringLiteral("updated_at"), s.updatedAt.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s.updatedAt));
-    return doc;
+    return m_schemas.value(key(who.tenantId, deviceType));
 }
 
-Result<QJsonObject> TelemetrySchemas::setSchema(const Principal &who, const QString &deviceType, const QJsonObject &body)
+Result<TelemetrySchema> TelemetrySchemas::setSchema(const Principal &who, const QString &deviceType, TelemetrySchema schema)
 {
     auto exists = deviceTypeExists(who.tenantId, deviceType);
     if (!exists)
         return fail(exists.error());
     if (!*exists)
         return fail(Error::notFound(QStringLiteral("no device of type \"%1\" in this tenant; register one first").arg(deviceType.left(64))));
-    auto parsed = parseSchemaDocument(body);
-    if (!parsed)
-        return fail(parsed.error());
+    TelemetrySchema *parsed = &schema;
     const QString k = key(who.tenantId, deviceType);
     parsed->version = m_schemas.value(k).version + 1;
     parsed->updatedAt = Json::isoUtc(QDateTime::currentDateTimeUtc());
@@ -210,7 +207,7 @@ Result<QJsonObject> TelemetrySchemas::setSchema(const Principal &who, const QStr
     audit(m_db, &who, QStringLiteral("telemetry.schema"), QStringLiteral("device_type"), deviceType,
           QStringLiteral("telemetry schema version %1: %2 metrics, unknown ones %3").arg(parsed->version).arg(parsed->metrics.size())
               .arg(parsed->allowUnknown ? QStringLiteral("allowed") : QStringLiteral("refused")));
-    return schema(who, deviceType);
+    return schema;
 }
 
 Status TelemetrySchemas::removeSchema(const Principal &who, const QString &deviceType)

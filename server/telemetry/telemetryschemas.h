@@ -50,11 +50,17 @@ public:
     /// Why a message breaks the schema (the reason and a sentence naming the metric), or nothing.
     static std::optional<std::pair<Telemetry::Reject, QString>> violation(const TelemetrySchema &schema, const Telemetry::Message &m);
 
-    /// The schema of a device type of the caller's tenant (an empty, permissive one when none is set).
+    /// The schema of a device type of the caller's tenant (an empty, permissive one, version 0, when none is set).
     /// 404 when the tenant has neither a device of that type nor a schema for it.
-    [[nodiscard]] Result<QJsonObject> schema(const Principal &who, const QString &deviceType);
-    /// Replaces it (`metrics`, `allow_unknown`); checked at ingest from the next message on.
-    [[nodiscard]] Result<QJsonObject> setSchema(const Principal &who, const QString &deviceType, const QJsonObject &body);
+    [[nodiscard]] Result<TelemetrySchema> schema(const Principal &who, const QString &deviceType);
+    /// Replaces it (its metrics and allow_unknown; version and time are set here); checked at ingest from the next
+    /// message on. Answers the stored schema.
+    [[nodiscard]] Result<TelemetrySchema> setSchema(const Principal &who, const QString &deviceType, TelemetrySchema schema);
+
+    /// The JSON form, at the API's edge and in the database: {"metrics": {"temp": {"type": "number", "unit": "°C",
+    /// "min": -40, "max": 125}, ...}, "allow_unknown": true}. Every mistake is named.
+    [[nodiscard]] static Result<TelemetrySchema> fromJson(const QJsonObject &document);
+    static QJsonObject toJson(const TelemetrySchema &schema);
     /// Removes it: the type takes every well-formed metric again.
     [[nodiscard]] Status removeSchema(const Principal &who, const QString &deviceType);
 

@@ -385,9 +385,9 @@ private Q_SLOTS:
         QVERIFY(second);
         Principal viewer;
         viewer.tenantId = m_tenant;
-        const QJsonObject doc = second->schemas().schema(viewer, QStringLiteral("sensor")).value_or(QJsonObject());
-        QCOMPARE(doc.value(QStringLiteral("version")).toInt(), 2);
-        QCOMPARE(doc.value(QStringLiteral("metrics")).toObject().value(QStringLiteral("temp")).toObject().value(QStringLiteral("max")).toDouble(), 50.0);
+        const TelemetrySchema schema = second->schemas().schema(viewer, QStringLiteral("sensor")).value_or(TelemetrySchema{});
+        QCOMPARE(schema.version, 2);
+        QCOMPARE(schema.metrics.value(QStringLiteral("temp")).max.value_or(0), 50.0);
         reconnect();
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
         publish(message(1, now - 1000, {{QStringLiteral("temp"), 60}}));
