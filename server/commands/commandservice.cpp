@@ -600,6 +600,9 @@ void CommandService::handleReply(const QString &deviceId, const QString &command
             ++d.outstanding;
         }
         markSent(c, now, false);
+        // Sent as of this reply, whose PUBACK may still come: its timeout runs from now (onPublished no longer
+        // moves it), or a device that says "delivered" and goes silent would wait for its TTL.
+        arm(now + qint64(c.timeoutS) * 1000, c.id);
     }
     if (step.to == State::Delivered) {
         persist(c, State::Delivered, now);
