@@ -34,18 +34,17 @@ void registerDeviceRoutes(Router &router, DeviceService *devices)
         {QStringLiteral("device.suspend"), Policy::writers(), QStringLiteral("Suspend a device (disconnect and refuse it) or resume it")},
         {QStringLiteral("device.decommission"), Policy::admins(), QStringLiteral("Decommission a device: its certificate is revoked for good")},
     });
-    struct { DeviceService *devices; } s{devices};
 
     router.add("POST", QStringLiteral("/v1/devices"), QStringLiteral("device.register"), QStringLiteral("Register a device and issue its certificate"),
-               [s](Request &req) {
+               [devices](Request &req) {
                    QJsonObject body;
                    if (auto bad = readBody(req, body))
                        return *bad;
-                   return created(s.devices->registerDevice(req.who(), body), QStringLiteral("/v1/devices"), QStringLiteral("device_id"));
+                   return created(devices->registerDevice(req.who(), body), QStringLiteral("/v1/devices"), QStringLiteral("device_id"));
                });
 
     router.add("GET", QStringLiteral("/v1/devices"), QStringLiteral("device.read"), QStringLiteral("List devices with filters and cursor pagination"),
-               [s](Request &req) {
+               [devices](Request &req) {
                    DeviceFilter f;
                    f.status = req.queryValue(QStringLiteral("status"));
                    f.connection = req.queryValue(QStringLiteral("connection"));
@@ -53,16 +52,19 @@ void registerDeviceRoutes(Router &router, DeviceService *devices)
                    f.tag = req.queryValue(QStringLiteral("tag"));
                    f.text = req.queryValue(QStringLiteral("q"));
                    f.cursor = req.queryValue(QStringLiteral("cursor"));
-                   static const QStringList statuses{QStringLiteral("provisioned"), QStringLiteral("active"), QStringLiteral("suspended"), QStringLiteral("decommissioned")};
-                   if (!f.status.isEmpty() && !statuses.contains(f.status))
+                   if (!f.status.isEmpty() && !States::deviceStatus(f.status)) {
+                       QStringList statuses;
+                       for (const QStringView name : States::kDeviceStatusNames)
+                           statuses << name.toString();
                        return Response::problem(400, QStringLiteral("\"status\" must be one of %1").arg(statuses.join(QStringLiteral(", "))));
-                   if (!f.connection.isEmpty() && f.connection != u"online" && f.connection != u"offline")
+                   }
+                   if (!f.connection.isEmpty() && !States::connection(f.connection))
                        return Response::problem(400, QStringLiteral("\"connection\" must be online or offline"));
                    if (f.text.size() > 200)
                        return Response::problem(400, QStringLiteral("\"q\" is longer than 200 characters"));
                    if (auto bad = readLimit(req, f.limit))
                        return *bad;
-                   auto page = s.devices->list(req.who(), f);
+                   auto page = devices->list(req.who(), f);
                    if (!page)
                        return page.error().code == ErrorCode::Invalid ? Response::problem(400, page.error().message)
                                                                       : Response::fromError(page.error());
@@ -74,29 +76,29 @@ void registerDeviceRoutes(Router &router, DeviceService *devices)
                });
 
     router.add("GET", QStringLiteral("/v1/devices/{device_id}"), QStringLiteral("device.read"), QStringLiteral("One device with its state"),
-               [s](Request &req) {
+               [devices](Request &req) {
                    if (auto bad = checkDeviceId(req))
                        return *bad;
-                   return deviceOr(s.devices->get(req.who(), req.arg(QStringLiteral("device_id"))));
+                   return deviceOr(devices->get(req.who(), req.arg(QStringLiteral("device_id"))));
                });
 
     router.add("PATCH", QStringLiteral("/v1/devices/{device_id}"), QStringLiteral("device.update"), QStringLiteral("Change a device's name, type, tags or metadata"),
-               [s](Request &req) {
+               [devices](Request &req) {
                    if (auto bad = checkDeviceId(req))
                        return *bad;
                    QJsonObject body;
                    if (auto bad = readBody(req, body))
                        return *bad;
-                   return deviceOr(s.devices->update(req.who(), req.arg(QStringLiteral("device_id")), body));
+                   return deviceOr(devices->update(req.who(), req.arg(QStringLiteral("device_id")), body));
                });
 
-    const auto lifecycle = [&router, s](const char *verb, const QString &action, const QString &summary,
+    const auto lifecycle = [&router, devices](const char *verb, const QString &action, const QString &summary,
                                         Result<DeviceRecord> (DeviceService::*fn)(const Principal &, const QString &)) {
         router.add("POST", QStringLiteral("/v1/devices/{device_id}/") + QString::fromLatin1(verb), action, summary,
-                   [s, fn](Request &req) {
+                   [devices, fn](Request &req) {
                        if (auto bad = checkDeviceId(req))
                            return *bad;
-                       return deviceOr((s.devices->*fn)(req.who(), req.arg(QStringLiteral("device_id"))));
+                       return deviceOr((devices->*fn)(req.who(), req.arg(QStringLiteral("device_id"))));
                    });
     };
     lifecycle("suspend", QStringLiteral("device.suspend"), QStringLiteral("Suspend a device: it is disconnected and refused until resumed"), &DeviceService::suspend);

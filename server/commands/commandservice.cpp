@@ -156,14 +156,11 @@ void CommandService::stop()
 
 Status CommandService::start()
 {
-    auto devices = m_db.exec(QStringLiteral("SELECT id, status, connection FROM devices"));
-    if (!devices)
-        return fail(devices.error());
-    while (devices->next()) {
-        DeviceState &d = m_devices[devices->value(0).toString()];
-        const QString status = devices->value(1).toString();
-        d.sendable = status != u"suspended" && status != u"decommissioned";
-        d.online = devices->value(2).toString() == u"online";
+    // From the registry's directory, read once at start by DeviceService.
+    for (const DeviceSummary &device : m_directory.all()) {
+        DeviceState &d = m_devices[device.id];
+        d.sendable = !device.blocked();
+        d.online = device.connection == States::Connection::Online;
     }
 
     auto q = m_db.exec(QStringLiteral("SELECT id, device_id, type, payload, status, timeout_s, created_at, expires_at, sent_at "

@@ -37,6 +37,8 @@ public:
     /// The tenant a device belongs to, empty when there is no such device.
     QString tenantOf(const QString &deviceId) const;
     qsizetype size() const { return m_devices.size(); }
+    /// Every device, by id (for services that build their own per-device state at start).
+    const QHash<QString, DeviceSummary> &all() const { return m_devices; }
 
     void put(const DeviceSummary &d) { m_devices.insert(d.id, d); }
     void setConnection(const QString &deviceId, States::Connection c);

@@ -432,6 +432,8 @@ Result<DeviceRecord> DeviceService::update(const Principal &who, const QString &
     auto record = load(who.tenantId, id);
     if (record)
         announce(*record);
+    else // committed, but the directory keeps the old type and tags until the next change
+        qCWarning(lcDevices) << "device" << id << "changed but not read back:" << record.error().message;
     return record;
 }
 
@@ -500,10 +502,13 @@ Result<DeviceRecord> DeviceService::transition(const Principal &who, const QStri
             m_broker.clearRetainedStatus(id);
     }
     qCInfo(lcDevices) << "device" << id << from << "->" << to;
-    auto record = load(who.tenantId, id);
-    if (record)
-        announce(*record);
-    return record;
+    // Announced from what was committed, not from a read-back that may fail: a suspended device must never stay
+    // sendable in the directory.
+    current->status = to;
+    if (blocks)
+        current->connection = States::name(States::Connection::Offline);
+    announce(*current);
+    return load(who.tenantId, id);
 }
 
 Result<bool> DeviceService::recordStatus(const QString &deviceId, const Messages::DeviceStatus &status, bool retained)
