@@ -5,6 +5,7 @@
 #include <QtCore/QByteArray>
 #include <QtCore/QDateTime>
 #include <QtCore/QJsonObject>
+#include <optional>
 
 namespace Fleetdeck::Json {
 
@@ -16,5 +17,8 @@ QJsonValue timestamp(const QDateTime &t);
 QString isoUtc(const QDateTime &t);
 
 QByteArray compact(const QJsonObject &o);
+
+/// A time as the API takes it: ms since the epoch, or ISO 8601 ("2026-11-26T07:00:00Z", with or without ms).
+std::optional<qint64> parseTime(const QString &text);
 
 } // namespace Fleetdeck::Json

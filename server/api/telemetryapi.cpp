@@ -19,20 +19,7 @@ namespace {
 
 constexpr qint64 kMaxSpanMs = 400LL * 24 * 3600 * 1000;
 
-/// ms since the epoch, or ISO 8601 ("2026-11-26T07:00:00Z", with or without milliseconds).
-std::optional<qint64> parseTime(const QString &text)
-{
-    bool ok = false;
-    const qint64 ms = text.toLongLong(&ok);
-    if (ok)
-        return ms >= 0 ? std::optional<qint64>(ms) : std::nullopt;
-    QDateTime t = QDateTime::fromString(text, Qt::ISODateWithMs);
-    if (!t.isValid())
-        t = QDateTime::fromString(text, Qt::ISODate);
-    if (!t.isValid())
-        return std::nullopt;
-    return t.toMSecsSinceEpoch();
-}
+using Json::parseTime;
 
 /// "500" (ms), "30s", "5m", "1h", "1d".
 std::optional<qint64> parseInterval(const QString &text)

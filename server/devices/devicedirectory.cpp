@@ -12,7 +12,7 @@ namespace Fleetdeck {
 
 Status DeviceDirectory::load(Storage::Database &db)
 {
-    auto q = db.exec(QStringLiteral("SELECT id, tenant_id, device_type, status, connection, tags FROM devices"));
+    auto q = db.exec(QStringLiteral("SELECT id, tenant_id, device_type, status, connection, tags, name FROM devices"));
     if (!q)
         return fail(q.error());
     QHash<QString, DeviceSummary> devices;
@@ -28,6 +28,7 @@ Status DeviceDirectory::load(Storage::Database &db)
         d.connection = States::connection(q->value(4).toString()).value_or(States::Connection::Offline);
         for (const QJsonValue &t : QJsonDocument::fromJson(q->value(5).toString().toUtf8()).array())
             d.tags << t.toString();
+        d.name = q->value(6).toString();
         devices.insert(d.id, d);
     }
     m_devices = std::move(devices);

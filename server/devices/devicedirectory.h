@@ -19,6 +19,7 @@ struct DeviceSummary
     QString id;
     QString tenantId;
     QString deviceType;
+    QString name;   ///< what people call it (empty when not named)
     QStringList tags;
     States::DeviceStatus status = States::DeviceStatus::Provisioned;
     States::Connection connection = States::Connection::Offline;

@@ -153,6 +153,7 @@ void DeviceService::announce(const DeviceRecord &r)
     d.id = r.id;
     d.tenantId = r.tenantId;
     d.deviceType = r.deviceType;
+    d.name = r.name;
     d.tags = r.tags;
     d.status = States::deviceStatus(r.status).value_or(States::DeviceStatus::Suspended);
     d.connection = States::connection(r.connection).value_or(States::Connection::Offline);
@@ -288,6 +289,7 @@ Result<QJsonObject> DeviceService::registerDevice(const Principal &who, const QJ
     summary.id = id;
     summary.tenantId = tenantId;
     summary.deviceType = body.value(QStringLiteral("device_type")).toString();
+    summary.name = body.value(QStringLiteral("name")).toString();
     summary.tags = tags;
     m_directory.put(summary);
     Q_EMIT deviceChanged(summary);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "alerts/alert.h"
 #include "devices/devicedirectory.h"
 #include "telemetry/telemetrytypes.h"
 
@@ -31,6 +32,7 @@ struct ConnectionEvent
 /// | deviceChanged | DeviceService | a registry record changed: registered, updated, suspended, resumed, decommissioned, first connection |
 /// | readingsCommitted | TelemetryIngest | after the COMMIT of a batch, per device |
 /// | commandChanged | CommandService | after the COMMIT of a command's new state |
+/// | alertChanged | AlertService (alerts/) | after the COMMIT of an alert's change and its history entry |
 class EventBus : public QObject
 {
     Q_OBJECT
@@ -43,6 +45,7 @@ Q_SIGNALS:
     void deviceChanged(const Fleetdeck::DeviceSummary &device);
     void readingsCommitted(const QString &deviceId, const QHash<QString, Fleetdeck::LatestValue> &values);
     void commandChanged(const QString &commandId, const QString &deviceId, const QString &status);
+    void alertChanged(const Fleetdeck::Alert &alert);
 };
 
 } // namespace Fleetdeck

@@ -1,5 +1,7 @@
 #include "live/livehub.h"
 
+#include "alerts/alert.h"
+
 #include "events/eventbus.h"
 
 #include "api/apiserver.h"
@@ -44,7 +46,7 @@ QJsonObject rpcError(int code, const QString &message, const QJsonObject &data =
 
 QByteArray encode(const QJsonObject &o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); }
 
-const QStringList kTopics{QStringLiteral("devices"), QStringLiteral("commands"), QStringLiteral("telemetry")};
+const QStringList kTopics{QStringLiteral("devices"), QStringLiteral("commands"), QStringLiteral("telemetry"), QStringLiteral("alerts")};
 
 } // namespace
 
@@ -506,6 +508,12 @@ void LiveHub::onCommandChanged(const QString &commandId, const QString &deviceId
     if (auto tenant = tenantOfDevice(deviceId))
         broadcast(*tenant, QStringLiteral("commands"), QStringLiteral("command.changed"),
                   {{QStringLiteral("command_id"), commandId}, {QStringLiteral("device_id"), deviceId}, {QStringLiteral("status"), status}});
+}
+
+void LiveHub::onAlertChanged(const Alert &alert)
+{
+    if (!m_clients.isEmpty())
+        broadcast(alert.tenantId, QStringLiteral("alerts"), QStringLiteral("alert.changed"), toJson(alert));
 }
 
 void LiveHub::onDeviceChanged(const DeviceSummary &d)

@@ -16,6 +16,7 @@ class QWebSocketServer;
 class QHostAddress;
 
 namespace Fleetdeck {
+struct Alert;
 struct ConnectionEvent;
 
 namespace Api { class Router; }
@@ -25,7 +26,7 @@ struct LatestValue;
 
 /// The WebSocket API (docs/websocket-api.md): JSON-RPC 2.0 over wss://HOST:PORT/v1/ws. Every REST resource is
 /// reachable through the `rest` method, which runs the same router with the caller's token (so the same
-/// authorisation, in one place); subscriptions push device, telemetry and command changes of the caller's tenant.
+/// authorisation, in one place); subscriptions push device, telemetry, command and alert changes of the caller's tenant.
 /// Live telemetry is coalesced per client (at most one update per device per interval); a client that does not read
 /// fast enough never grows the server's memory: its updates are merged or dropped, counted, and it is told.
 class LiveHub : public QObject
@@ -59,6 +60,7 @@ public:
     void onCommandChanged(const QString &commandId, const QString &deviceId, const QString &status);
     void onDeviceChanged(const Fleetdeck::DeviceSummary &device);
     void onConnection(const Fleetdeck::ConnectionEvent &e);
+    void onAlertChanged(const Fleetdeck::Alert &alert);
 
     QJsonObject health() const;
 

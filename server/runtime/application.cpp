@@ -6,6 +6,10 @@
 #include "api/deviceapi.h"
 #include "api/restapi.h"
 #include "api/telemetryapi.h"
+#include "api/ruleapi.h"
+#include "alerts/alertservice.h"
+#include "rules/ruleengine.h"
+#include "rules/ruleservice.h"
 #include "audit/auditlog.h"
 #include "auth/userservice.h"
 #include "tenants/tenantservice.h"
@@ -267,6 +271,39 @@ Status Application::start()
     connect(m_bus.get(), &EventBus::deviceChanged, m_twin.get(), &TwinService::refreshDevice);
     connect(m_bus.get(), &EventBus::deviceChanged, m_commands.get(), &CommandService::refreshDevice);
 
+    // Rules and alerts: evaluated on the committed event stream; alerts written through and published after commit.
+    m_alerts = std::make_unique<AlertService>(*m_db, *m_scheduler, *m_bus);
+    if (auto st = m_alerts->load(); !st)
+        return st;
+    m_ruleEngine = std::make_unique<RuleEngine>(*m_db, m_devices->directory(), *m_alerts);
+    m_rules = std::make_unique<RuleService>(*m_db, m_devices->directory(), *m_ruleEngine, *m_history);
+    // A rule's command goes out as a command of the rule's organisation, sent by the rule (audited as such).
+    m_ruleEngine->setCommandSender([this](const Rules::Rule &rule, const Rules::Action &action, const DeviceSummary &device) -> Status {
+        Principal system;
+        system.userId = QStringLiteral("rule:") + rule.id;
+        system.email = QStringLiteral("rule \"%1\"").arg(rule.name);
+        system.tenantId = device.tenantId;
+        system.role = Role::TenantAdmin;
+        system.source = QStringLiteral("rule engine");
+        QJsonObject body{{QStringLiteral("type"), action.command}};
+        if (!action.params.isEmpty())
+            body.insert(QStringLiteral("payload"), action.params);
+        auto sent = m_commands->send(system, device.id, body);
+        if (!sent)
+            return fail(sent.error());
+        return {};
+    });
+    {
+        auto rules = m_rules->load();
+        if (!rules)
+            return fail(rules.error());
+        if (auto st = m_ruleEngine->start(*rules); !st)
+            return st;
+    }
+    connect(m_bus.get(), &EventBus::readingsCommitted, m_ruleEngine.get(), &RuleEngine::onReadings);
+    connect(m_bus.get(), &EventBus::connectionChanged, m_ruleEngine.get(), &RuleEngine::onConnection);
+    connect(m_bus.get(), &EventBus::deviceChanged, m_ruleEngine.get(), &RuleEngine::onDevice);
+
     if (m_broker) {
         m_broker->rotateLogIfLarger(kBrokerLogMaxBytes);
         if (auto st = m_broker->writeBlockList(m_devices->blockedDeviceIds().value_or(QStringList())); !st)
@@ -317,6 +354,7 @@ Status Application::start()
     connect(m_bus.get(), &EventBus::commandChanged, m_live.get(), &LiveHub::onCommandChanged);
     connect(m_bus.get(), &EventBus::deviceChanged, m_live.get(), &LiveHub::onDeviceChanged);
     connect(m_bus.get(), &EventBus::connectionChanged, m_live.get(), &LiveHub::onConnection);
+    connect(m_bus.get(), &EventBus::alertChanged, m_live.get(), &LiveHub::onAlertChanged);
     // Who may see what changes with these: open live connections are checked again at once, not on the next minute.
     m_router->setChangeListener([live = m_live.get()](const QString &action) {
         static const QSet<QString> accessChanges{QStringLiteral("session.self"), QStringLiteral("token.revoke"), QStringLiteral("user.update"),
@@ -384,10 +422,14 @@ void Application::registerRoutes(Api::Router &router)
     Api::registerDeviceRoutes(router, m_devices.get());
     Api::registerTelemetryRoutes(router, {m_ingest.get(), m_history.get(), m_latest.get(), m_schemas.get()});
     Api::registerCommandRoutes(router, m_commands.get(), m_groupJobs.get(), m_twin.get());
+    Api::registerRuleRoutes(router, m_rules.get());
+    Api::registerAlertRoutes(router, m_alerts.get());
 }
 
 void Application::stop()
 {
+    if (m_ruleEngine)
+        m_ruleEngine->flush();
     if (m_scheduler)
         m_scheduler->stop();
     if (m_live)
@@ -462,6 +504,8 @@ std::pair<QJsonObject, bool> Application::health()
                     {QStringLiteral("scheduler"), m_scheduler ? m_scheduler->health() : QJsonObject()},
                     {QStringLiteral("telemetry"), telemetryHealth()},
                     {QStringLiteral("commands"), commands},
+                    {QStringLiteral("rules"), m_ruleEngine ? m_ruleEngine->health() : QJsonObject()},
+                    {QStringLiteral("alerts"), m_alerts ? m_alerts->health() : QJsonObject()},
                     {QStringLiteral("websocket"), websocket}};
     if (m_api)
         doc.insert(QStringLiteral("http"), QJsonObject{{QStringLiteral("open_connections"), m_api->connections().open()},

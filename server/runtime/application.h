@@ -34,6 +34,9 @@ class TwinService;
 class EventBus;
 class DevicePresence;
 class Scheduler;
+class AlertService;
+class RuleEngine;
+class RuleService;
 
 /// The composition root: builds and wires every service of the server in order, and tears them down in reverse.
 class Application : public QObject
@@ -76,6 +79,7 @@ public:
     Storage::Database &database() { return *m_db; }
     EventBus &events() { return *m_bus; }
     Scheduler &scheduler() { return *m_scheduler; }
+    AlertService &alerts() { return *m_alerts; }
 
     static QString findBrokerPlugin(const QString &hint);
 
@@ -109,6 +113,9 @@ private:
     std::unique_ptr<CommandService> m_commands;
     std::unique_ptr<GroupJobs> m_groupJobs;
     std::unique_ptr<TwinService> m_twin;
+    std::unique_ptr<AlertService> m_alerts;
+    std::unique_ptr<RuleEngine> m_ruleEngine;
+    std::unique_ptr<RuleService> m_rules;
     std::unique_ptr<Api::Router> m_router;
     std::unique_ptr<Api::ApiServer> m_api;
     std::unique_ptr<LiveHub> m_live;

@@ -275,6 +275,12 @@ bool Database::isUniqueViolation(const QSqlError &e)
 
 Status Database::transaction()
 {
+    // A statement still open from before (a SELECT whose rows were not all read) holds a read snapshot that BEGIN
+    // would take over: the transaction's first write then fails at once with SQLITE_BUSY_SNAPSHOT ("database is
+    // locked") whenever another connection (the telemetry writer) committed meanwhile. Close it first.
+    if (m_lastPrepared)
+        m_lastPrepared->finish();
+    m_lastPrepared = nullptr;
     if (!handle().transaction() && !(isConnectionLostNow() && ping() && handle().transaction()))
         return fail(Error::unavailable(QStringLiteral("cannot begin a transaction: %1").arg(handle().lastError().text())));
     m_inTransaction = true;

@@ -385,6 +385,76 @@ const QList<Migration> &migrations()
                  " created_at BIGINT NOT NULL)",
                  "CREATE INDEX scheduled_jobs_due ON scheduled_jobs(due_at)",
              }),
+        // Issue 12: rules, their per-device state (what a restart must not forget), alerts and their history.
+        both(12, "rules, rule states, alerts, alert history",
+             {
+                 "CREATE TABLE rules ("
+                 " id TEXT PRIMARY KEY,"
+                 " tenant_id TEXT NOT NULL REFERENCES tenants(id),"
+                 " name TEXT NOT NULL,"
+                 " definition TEXT NOT NULL,"
+                 " is_active {BOOL} NOT NULL,"
+                 " version BIGINT NOT NULL,"
+                 " created_by TEXT,"
+                 " created_at BIGINT NOT NULL,"
+                 " updated_at BIGINT NOT NULL)",
+                 "CREATE INDEX rules_tenant ON rules(tenant_id, created_at)",
+
+                 "CREATE TABLE rule_states ("
+                 " rule_id TEXT NOT NULL REFERENCES rules(id) ON DELETE CASCADE,"
+                 " device_id TEXT NOT NULL,"
+                 " rule_version BIGINT NOT NULL,"
+                 " state TEXT NOT NULL,"
+                 " updated_at BIGINT NOT NULL,"
+                 " PRIMARY KEY (rule_id, device_id))",
+
+                 "CREATE TABLE alerts ("
+                 " id TEXT PRIMARY KEY,"
+                 " tenant_id TEXT NOT NULL REFERENCES tenants(id),"
+                 " source_key TEXT NOT NULL,"
+                 " rule_id TEXT,"
+                 " rule_name TEXT NOT NULL,"
+                 " device_id TEXT NOT NULL,"
+                 " severity TEXT NOT NULL,"
+                 " message TEXT NOT NULL,"
+                 " metric TEXT,"
+                 " value {DOUBLE},"
+                 " active {BOOL} NOT NULL,"
+                 " acknowledged {BOOL} NOT NULL,"
+                 " closed {BOOL} NOT NULL,"
+                 " occurrences INTEGER NOT NULL,"
+                 " chattering {BOOL} NOT NULL,"
+                 " shelved {BOOL} NOT NULL,"
+                 " shelve_one_shot {BOOL} NOT NULL,"
+                 " shelved_until BIGINT,"
+                 " shelved_by TEXT,"
+                 " shelve_note TEXT,"
+                 " suppressed_reason TEXT,"
+                 " out_of_service {BOOL} NOT NULL,"
+                 " assigned_to TEXT,"
+                 " raised_at BIGINT NOT NULL,"
+                 " last_raised_at BIGINT NOT NULL,"
+                 " cleared_at BIGINT,"
+                 " acknowledged_at BIGINT,"
+                 " acknowledged_by TEXT,"
+                 " acknowledge_note TEXT,"
+                 " closed_at BIGINT,"
+                 " updated_at BIGINT NOT NULL)",
+                 // One open alert per (source, device), whatever the server's memory holds.
+                 "CREATE UNIQUE INDEX alerts_open_source ON alerts(source_key, device_id) WHERE closed_at IS NULL",
+                 "CREATE INDEX alerts_tenant_raised ON alerts(tenant_id, raised_at, id)",
+                 "CREATE INDEX alerts_device ON alerts(device_id, raised_at)",
+
+                 "CREATE TABLE alert_events ("
+                 " id {ID_PK},"
+                 " alert_id TEXT NOT NULL REFERENCES alerts(id),"
+                 " tenant_id TEXT NOT NULL,"
+                 " at BIGINT NOT NULL,"
+                 " kind TEXT NOT NULL,"
+                 " actor TEXT NOT NULL,"
+                 " note TEXT)",
+                 "CREATE INDEX alert_events_alert ON alert_events(alert_id, id)",
+             }),
     };
     return all;
 }

@@ -493,6 +493,93 @@ void TelemetryHistory::historyLater(const Principal &who, const QString &deviceI
     });
 }
 
+namespace {
+
+/// One pass over a device's stored messages, handing every numeric reading of the plan's metrics on.
+Result<qint64> scanReadings(Storage::Database &db, const HistoryPlan &plan, qint64 fromMs, qint64 toMs, const TelemetryHistory::OnReading &onReading)
+{
+    if (!plan.deviceKey)
+        return qint64(0);
+    TelemetryQuery q;
+    q.fromMs = fromMs;
+    q.toMs = toMs;
+    qint64 readings = 0, malformed = 0;
+    const auto onRow = [&](qint64 ts, const void *blob, int size) {
+        const bool ok = Packed::forEach(blob, size, [&](const Packed::Reading &r) {
+            if (r.isText)
+                return;
+            for (size_t k = 0; k < plan.metricIds.size(); ++k) {
+                if (plan.metricIds[k] == r.metricId && r.metricId != 0) {
+                    onReading(ts, int(k), r.value);
+                    ++readings;
+                }
+            }
+        });
+        if (!ok)
+            ++malformed;
+        return true;
+    };
+    const Status st = db.dialect() == Storage::Dialect::Postgres ? postgresRows(db, plan.deviceKey, q, onRow) : sqliteRows(db, plan.deviceKey, q, onRow);
+    if (malformed)
+        qCWarning(lcTelemetry) << malformed << "stored telemetry rows of device key" << plan.deviceKey << "are damaged; their readings past the damage are skipped";
+    if (!st)
+        return fail(st.error());
+    return readings;
+}
+
+} // namespace
+
+Result<qint64> TelemetryHistory::scan(const Principal &who, const QString &deviceId, const QStringList &metrics, qint64 fromMs, qint64 toMs,
+                                      const OnReading &onReading)
+{
+    TelemetryQuery q;
+    q.metrics = metrics;
+    q.fromMs = fromMs;
+    q.toMs = toMs;
+    auto plan = planHistory(who, deviceId, q);
+    if (!plan)
+        return fail(plan.error());
+    return scanReadings(m_db, *plan, fromMs, toMs, onReading);
+}
+
+void TelemetryHistory::scanLater(const Principal &who, const QString &deviceId, const QStringList &metrics, qint64 fromMs, qint64 toMs,
+                                 OnReading onReading, ScanDone done)
+{
+    TelemetryQuery q;
+    q.metrics = metrics;
+    q.fromMs = fromMs;
+    q.toMs = toMs;
+    auto plan = planHistory(who, deviceId, q);
+    if (!plan) {
+        done(fail(plan.error()), 0)();
+        return;
+    }
+    const QString tenant = who.tenantId;
+    int &mine = m_readsByTenant[tenant];
+    if (mine >= kMaxReadsPerTenant || m_reads >= kMaxReads) {
+        ++m_readsRefused;
+        if (mine == 0)
+            m_readsByTenant.remove(tenant);
+        done(fail(Error::unavailable(QStringLiteral("too many history reads are running; try again when one has answered"))), 0)();
+        return;
+    }
+    ++mine;
+    ++m_reads;
+    if (!m_reader)
+        m_reader = std::make_unique<Storage::DatabaseThread>(m_db.url(), QStringLiteral("telemetry-reader"));
+    m_reader->post([this, plan = std::move(*plan), fromMs, toMs, tenant, onReading = std::move(onReading), done = std::move(done)](Result<Storage::Database *> db) mutable {
+        Result<qint64> read = db ? scanReadings(**db, plan, fromMs, toMs, onReading) : Result<qint64>(fail(db.error()));
+        std::function<void()> deliver = read ? done(Status{}, *read) : done(fail(read.error()), 0);
+        QMetaObject::invokeMethod(this, [this, tenant, deliver = std::move(deliver)] {
+            --m_reads;
+            if (auto it = m_readsByTenant.find(tenant); it != m_readsByTenant.end() && --*it <= 0)
+                m_readsByTenant.erase(it);
+            deliver();
+        }, Qt::QueuedConnection);
+        return bool(read);
+    });
+}
+
 QJsonObject TelemetryHistory::health() const
 {
     return QJsonObject{{QStringLiteral("running"), m_reads}, {QStringLiteral("refused"), m_readsRefused},

@@ -57,6 +57,18 @@ public:
     using HistoryRender = std::function<std::function<void()>(Result<QJsonObject>)>;
     void historyLater(const Principal &who, const QString &deviceId, const TelemetryQuery &q, HistoryRender render);
 
+    /// Every numeric reading of `metrics` of a device in [fromMs, toMs), in time order (a backtest's input), handed
+    /// to `onReading(ts, index into metrics, value)` on the reader's thread as the rows are read (never all in
+    /// memory). `done(status, readings)` also runs there and returns what then runs on this thread. Bounded like
+    /// history reads (per tenant and in all).
+    using OnReading = std::function<void(qint64 ts, int metric, double value)>;
+    using ScanDone = std::function<std::function<void()>(Status, qint64 readings)>;
+    void scanLater(const Principal &who, const QString &deviceId, const QStringList &metrics, qint64 fromMs, qint64 toMs,
+                   OnReading onReading, ScanDone done);
+    /// The same on the caller's thread and connection (tests, and callers that cannot wait).
+    [[nodiscard]] Result<qint64> scan(const Principal &who, const QString &deviceId, const QStringList &metrics, qint64 fromMs,
+                                      qint64 toMs, const OnReading &onReading);
+
     /// Reads waiting or running, refused, and the bounds (health's telemetry.history_reads).
     QJsonObject health() const;
 

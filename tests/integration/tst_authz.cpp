@@ -2,7 +2,7 @@
 // of another tenant and for a caller without a token, checked against the policy table (auth/policy.h).
 //
 // Generic by construction: routes are read from app().router().routes(); path parameters are filled with real
-// objects by parameter name (device_id, device_type, tenant_id, user_id, token_id, command_id, job_id); request bodies are the examples of
+// objects by parameter name (device_id, device_type, tenant_id, user_id, token_id, command_id, job_id, rule_id, alert_id); request bodies are the examples of
 // resources/openapi.json. A route whose action has no policy, or whose path parameter has no fixture here, fails
 // the test, so a new route cannot slip through unchecked. Runs on SQLite and on PostgreSQL.
 #include "auth/policy.h"
@@ -173,6 +173,25 @@ class TestAuthz : public QObject
             w.idsOfA << id;
             return id;
         }
+        if (param == u"rule_id" || param == u"alert_id") {
+            // A rule of A over a fresh device of A that never connected: "offline for 0 s" raises its alert at once.
+            const auto device = fixture(w, QStringLiteral("device_id"), actor);
+            if (!device)
+                return std::nullopt;
+            const QJsonObject rule{{QStringLiteral("name"), QStringLiteral("matrix rule %1").arg(++m_seq)},
+                                   {QStringLiteral("scope"), QJsonObject{{QStringLiteral("device_ids"), QJsonArray{*device}}}},
+                                   {QStringLiteral("condition"), QJsonObject{{QStringLiteral("type"), QStringLiteral("offline")}, {QStringLiteral("seconds"), 0}}},
+                                   {QStringLiteral("actions"), QJsonArray{QJsonObject{{QStringLiteral("type"), QStringLiteral("alert")}, {QStringLiteral("severity"), QStringLiteral("minor")}}}}};
+            const HttpReply r = callJson("POST", QStringLiteral("/v1/rules"), admin.token, rule, w.tenantA);
+            const QString ruleId = r.json().value(QStringLiteral("id")).toString();
+            w.idsOfA << ruleId;
+            if (param == u"rule_id" || ruleId.isEmpty())
+                return ruleId;
+            const HttpReply alerts = call("GET", QStringLiteral("/v1/alerts?rule_id=%1").arg(ruleId), admin.token, {}, w.tenantA);
+            const QString id = alerts.json().value(QStringLiteral("items")).toArray().at(0).toObject().value(QStringLiteral("id")).toString();
+            w.idsOfA << id;
+            return id;
+        }
         if (param == u"user_id") {
             const HttpReply r = callJson("POST", QStringLiteral("/v1/users"), admin.token,
                                          {{QStringLiteral("email"), QStringLiteral("fixture-%1@matrix.test").arg(++m_seq)},
@@ -288,6 +307,15 @@ private Q_SLOTS:
             {QStringLiteral("GET /v1/command-jobs"), QStringLiteral("viewer")},
             {QStringLiteral("GET /v1/command-jobs/{job_id}"), QStringLiteral("viewer")},
             {QStringLiteral("GET /v1/devices/{device_id}/config"), QStringLiteral("viewer")},
+            {QStringLiteral("GET /v1/rules"), QStringLiteral("viewer")},
+            {QStringLiteral("GET /v1/rules/{rule_id}"), QStringLiteral("viewer")},
+            {QStringLiteral("POST /v1/rules/backtest"), QStringLiteral("viewer")},
+            {QStringLiteral("GET /v1/alerts"), QStringLiteral("viewer")},
+            {QStringLiteral("GET /v1/alerts/{alert_id}"), QStringLiteral("viewer")},
+            // Operators answer alerts: acknowledge, clear what returned to normal, assign.
+            {QStringLiteral("POST /v1/alerts/{alert_id}/acknowledge"), QStringLiteral("operator")},
+            {QStringLiteral("POST /v1/alerts/{alert_id}/clear"), QStringLiteral("operator")},
+            {QStringLiteral("POST /v1/alerts/{alert_id}/assign"), QStringLiteral("operator")},
             // Operators run the fleet: commands, the twin's desired state, suspending and resuming a device.
             {QStringLiteral("POST /v1/devices/{device_id}/commands"), QStringLiteral("operator")},
             {QStringLiteral("POST /v1/commands"), QStringLiteral("operator")},
@@ -310,6 +338,12 @@ private Q_SLOTS:
             {QStringLiteral("GET /v1/users/{user_id}/export"), QStringLiteral("tenant-admin")},
             {QStringLiteral("POST /v1/users/{user_id}/erase"), QStringLiteral("tenant-admin")},
             {QStringLiteral("GET /v1/audit"), QStringLiteral("tenant-admin")},
+            // Rules are the organisation's alarm philosophy; shelving takes a supervisor (ISA-18.2).
+            {QStringLiteral("POST /v1/rules"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("PATCH /v1/rules/{rule_id}"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("DELETE /v1/rules/{rule_id}"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("POST /v1/alerts/{alert_id}/shelve"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("POST /v1/alerts/{alert_id}/unshelve"), QStringLiteral("tenant-admin")},
             // The platform's own administrators: tenants.
             {QStringLiteral("GET /v1/tenants"), QStringLiteral("platform-admin")},
             {QStringLiteral("POST /v1/tenants"), QStringLiteral("platform-admin")},

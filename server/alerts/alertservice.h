@@ -1,0 +1,132 @@
+#pragma once
+
+#include "alerts/alert.h"
+#include "auth/principal.h"
+#include "core/result.h"
+
+#include <QtCore/QHash>
+#include <QtCore/QObject>
+#include <deque>
+#include <functional>
+
+namespace Fleetdeck {
+namespace Storage { class Database; }
+class EventBus;
+class Scheduler;
+
+struct AlertFilter
+{
+    /// open (default: not yet both cleared and acknowledged), closed, all, active, cleared, unacknowledged,
+    /// shelved, or one of the four ISA-18.2 state names.
+    QString state = QStringLiteral("open");
+    QList<Rules::Severity> severities; ///< empty: every severity
+    QString deviceId;
+    QString ruleId;
+    std::optional<qint64> fromMs; ///< raised at or after
+    std::optional<qint64> toMs;   ///< raised before
+    QString cursor;
+    int limit = 100;
+};
+
+struct AlertPage
+{
+    QList<Alert> items; ///< newest raised first
+    QString nextCursor;
+};
+
+struct ShelveRequest
+{
+    qint64 durationMs = 0; ///< 0 with oneShot
+    bool oneShot = false;
+    QString note;
+};
+
+/// Alerts (ISA-18.2): raised and cleared by the rule engine and the device health checks, acknowledged, shelved,
+/// assigned and cleared by operators. One open alert per (source, device): a repeat is counted on it, never a second
+/// alert. Open alerts are kept in memory and written through; every change is published on the event bus
+/// (alertChanged) after it is stored, with an entry in the alert's history. Shelving expiry and the end of chatter
+/// are scheduler jobs, so a restart neither forgets nor keeps them past their time.
+class AlertService : public QObject
+{
+    Q_OBJECT
+public:
+    /// Longest timed shelving (an operator asking for more gets 422).
+    static constexpr qint64 kMaxShelveMs = 24LL * 3600 * 1000;
+    /// Transitions (raised / cleared) within a minute that make an alert chattering.
+    static constexpr int kChatterTransitions = 3;
+    static constexpr qint64 kChatterWindowMs = 60000;
+
+    using Clock = std::function<qint64()>;
+    AlertService(Storage::Database &db, Scheduler &scheduler, EventBus &bus, Clock clock = {}, QObject *parent = nullptr);
+    ~AlertService() override;
+
+    /// Reads the open alerts and defines the scheduler's alert jobs (before the scheduler starts).
+    [[nodiscard]] Status load();
+
+    struct Raise
+    {
+        QString tenantId;
+        QString sourceKey;
+        QString ruleId;
+        QString ruleName;
+        QString deviceId;
+        Rules::Severity severity = Rules::Severity::Major;
+        QString message;
+        QString metric;
+        std::optional<double> value;
+        QString suppressedReason; ///< raised while suppressed by design (e.g. its device is offline)
+        bool outOfService = false;
+    };
+    /// The condition of `sourceKey` holds on the device: a new alert, or the open one raised again.
+    [[nodiscard]] Result<Alert> raise(const Raise &r);
+    /// It no longer holds: the open alert clears (and closes when it was acknowledged).
+    [[nodiscard]] Status clearSource(const QString &sourceKey, const QString &deviceId, const QString &note = {});
+    /// Its rule was deleted or deactivated: every open alert of it is closed, with `why` in the history.
+    [[nodiscard]] Status closeSource(const QString &sourceKey, const QString &why);
+    /// Suppression by design of the device's open alerts that `which` picks (empty reason lifts it), and out of
+    /// service (all of the device's).
+    void setDeviceSuppression(const QString &deviceId, const QString &reason, const std::function<bool(const Alert &)> &which);
+    void setDeviceOutOfService(const QString &deviceId, bool outOfService);
+    /// The device is gone for good (decommissioned): its open alerts close.
+    void closeDevice(const QString &deviceId, const QString &why);
+    /// The open alert of (source, device), if any.
+    std::optional<Alert> openAlert(const QString &sourceKey, const QString &deviceId) const;
+
+    [[nodiscard]] Result<Alert> acknowledge(const Principal &who, const QString &alertId, const QString &note);
+    /// An operator's reset of an alert that returned to normal (409 while its condition still holds).
+    [[nodiscard]] Result<Alert> clear(const Principal &who, const QString &alertId, const QString &note);
+    [[nodiscard]] Result<Alert> shelve(const Principal &who, const QString &alertId, const ShelveRequest &request);
+    [[nodiscard]] Result<Alert> unshelve(const Principal &who, const QString &alertId, const QString &note);
+    /// Assign to a user of the tenant (empty: unassign).
+    [[nodiscard]] Result<Alert> assign(const Principal &who, const QString &alertId, const QString &userId, const QString &note);
+
+    [[nodiscard]] Result<Alert> get(const Principal &who, const QString &alertId);
+    [[nodiscard]] Result<QList<AlertEvent>> history(const Principal &who, const QString &alertId);
+    [[nodiscard]] Result<AlertPage> list(const Principal &who, const AlertFilter &filter);
+
+    /// Open alerts by state and severity, writes that failed.
+    QJsonObject health() const;
+
+private:
+    qint64 now() const;
+    Result<Alert> openOf(const Principal &who, const QString &alertId);
+    Status store(const Alert &a, bool insert);
+    void event(const Alert &a, const QString &kind, const QString &actor, const QString &note);
+    /// Stores the alert and its history entry in one transaction, keeps it in memory (or drops it once closed) and
+    /// publishes it.
+    Status commit(Alert &a, bool insert, const QString &kind, const QString &actor, const QString &note);
+    void noteTransition(Alert &a);
+    Status runUnshelve(const QJsonObject &payload);
+    Status runChatterCheck(const QJsonObject &payload);
+
+    Storage::Database &m_db;
+    Scheduler &m_scheduler;
+    EventBus &m_bus;
+    Clock m_clock;
+    QHash<QString, Alert> m_open;               ///< by id
+    QHash<QString, QString> m_openByKey;        ///< sourceKey + '\n' + deviceId -> id
+    QHash<QString, std::deque<qint64>> m_transitions; ///< recent raised/cleared times per open alert
+    qint64 m_writeFailures = 0;
+};
+
+} // namespace Fleetdeck
