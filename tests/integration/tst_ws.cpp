@@ -459,6 +459,48 @@ private Q_SLOTS:
         mqtt->stop();
     }
 
+    void alertsAreLiveAndTenantScoped()
+    {
+        const QByteArray admin = m_server->adminToken();
+        auto c = client(admin);
+        QVERIFY(c);
+        QVERIFY(c->call(QStringLiteral("subscribe"), {{QStringLiteral("topic"), QStringLiteral("alerts")}}).contains(QStringLiteral("result")));
+        const QString otherTenant = m_server->requestJson("POST", QStringLiteral("/v1/tenants"), {{QStringLiteral("name"), QStringLiteral("alerts-other")}}, admin)
+                                        .json().value(QStringLiteral("tenant_id")).toString();
+        QCOMPARE(m_server->requestJson("POST", QStringLiteral("/v1/users"), {{QStringLiteral("email"), QStringLiteral("viewer@alerts-other.test")},
+                                                                              {QStringLiteral("password"), QStringLiteral("other viewer password 1")},
+                                                                              {QStringLiteral("role"), QStringLiteral("viewer")},
+                                                                              {QStringLiteral("tenant_id"), otherTenant}}, admin).status, 201);
+        const QByteArray otherToken = m_server->requestJson("POST", QStringLiteral("/v1/auth/login"), {{QStringLiteral("email"), QStringLiteral("viewer@alerts-other.test")},
+                                                                                                        {QStringLiteral("password"), QStringLiteral("other viewer password 1")}}, {})
+                                          .json().value(QStringLiteral("token")).toString().toLatin1();
+        auto other = client(otherToken);
+        QVERIFY(other);
+        QVERIFY(other->call(QStringLiteral("subscribe"), {{QStringLiteral("topic"), QStringLiteral("alerts")}}).contains(QStringLiteral("result")));
+
+        // A device that never connected and a rule "offline for 0 s" on it: its alert is raised as the rule is made.
+        auto [deviceId, mqtt] = device(admin);
+        const QJsonObject rule{{QStringLiteral("name"), QStringLiteral("Unreachable")},
+                               {QStringLiteral("scope"), QJsonObject{{QStringLiteral("device_ids"), QJsonArray{deviceId}}}},
+                               {QStringLiteral("condition"), QJsonObject{{QStringLiteral("type"), QStringLiteral("offline")}, {QStringLiteral("seconds"), 0}}},
+                               {QStringLiteral("actions"), QJsonArray{QJsonObject{{QStringLiteral("type"), QStringLiteral("alert")}, {QStringLiteral("severity"), QStringLiteral("critical")}}}}};
+        QCOMPARE(m_server->requestJson("POST", QStringLiteral("/v1/rules"), rule, admin).status, 201);
+        QVERIFY(waitFor([&] { return !c->named(QStringLiteral("alert.changed")).isEmpty(); }, 5000));
+        const QJsonObject raised = c->named(QStringLiteral("alert.changed")).first();
+        QCOMPARE(raised.value(QStringLiteral("device_id")).toString(), deviceId);
+        QCOMPARE(raised.value(QStringLiteral("severity")).toString(), QStringLiteral("critical"));
+        QCOMPARE(raised.value(QStringLiteral("state")).toString(), QStringLiteral("active_unacknowledged"));
+        const QString alertId = raised.value(QStringLiteral("id")).toString();
+        QCOMPARE(m_server->requestJson("POST", QStringLiteral("/v1/alerts/%1/acknowledge").arg(alertId), {{QStringLiteral("note"), QStringLiteral("on it")}}, admin).status, 200);
+        QVERIFY(waitFor([&] { return c->named(QStringLiteral("alert.changed")).size() >= 2; }, 5000));
+        QCOMPARE(c->named(QStringLiteral("alert.changed")).last().value(QStringLiteral("state")).toString(), QStringLiteral("active_acknowledged"));
+        // Another organisation hears nothing of it, and cannot read or acknowledge it over the API either.
+        waitFor([] { return false; }, 200);
+        QVERIFY(other->named(QStringLiteral("alert.changed")).isEmpty());
+        QCOMPARE(m_server->request("GET", QStringLiteral("/v1/alerts/%1").arg(alertId), {}, {}, otherToken).status, 404);
+        Q_UNUSED(mqtt);
+    }
+
     void aSlowClientIsBoundedAndToldWhatItMissed()
     {
         // A hub of its own with a tiny backlog, so that a burst of events makes the client "slow" at once.
