@@ -16,6 +16,7 @@
 #include <QtCore/QCoreApplication>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QFile>
+#include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QProcess>
@@ -179,13 +180,18 @@ int main(int argc, char *argv[])
     const QCommandLineOption syncOpt(QStringLiteral("sqlite-synchronous"),
                                      QStringLiteral("The server's --sqlite-synchronous (full or normal; default: the server's default, full)."),
                                      QStringLiteral("MODE"));
-    p.addOptions({devicesOpt, secondsOpt, windowOpt, ackWindowOpt, roundsOpt, database, syncOpt});
+    const QCommandLineOption rulesOpt(QStringLiteral("rules"),
+                                      QStringLiteral("Active rules over every device during the server phases (default 0): thresholds, ranges, rates "
+                                                     "of change, 1-minute averages and absences on the three metrics, a few of which fire."),
+                                      QStringLiteral("N"), QStringLiteral("0"));
+    p.addOptions({devicesOpt, secondsOpt, windowOpt, ackWindowOpt, roundsOpt, database, syncOpt, rulesOpt});
     p.process(app);
     const int K = p.value(devicesOpt).toInt();
     const int T = p.value(secondsOpt).toInt();
     const int window = p.value(windowOpt).toInt();
     const int ackWindow = p.value(ackWindowOpt).toInt();
     const int nRounds = std::max(1, p.value(roundsOpt).toInt());
+    const int nRules = p.value(rulesOpt).toInt();
     qputenv("FLEETDECK_ADMIN_PASSWORD", "bench-password-1");
     QLoggingCategory::setFilterRules(QStringLiteral("fleetdeck.*.info=false\nqt.network.ssl.warning=false"));
 
@@ -218,6 +224,35 @@ int main(int argc, char *argv[])
     health.setToken(health.requestSync("POST", QStringLiteral("/v1/auth/login"),
                                        {{QStringLiteral("email"), QStringLiteral("admin@localhost")}, {QStringLiteral("password"), QStringLiteral("bench-password-1")}})
                         .body.value(QStringLiteral("token")).toString());
+    // Rules over every device (tenant-wide), of every kind; about one in twenty holds at times and raises alerts.
+    for (int i = 0; i < nRules; ++i) {
+        static const char *metrics[] = {"temperature", "humidity", "power"};
+        const QString metric = QString::fromLatin1(metrics[i % 3]);
+        const bool fires = i % 20 == 0;
+        QJsonObject condition;
+        switch (i % 5) {
+        case 0: condition = {{QStringLiteral("type"), QStringLiteral("threshold")}, {QStringLiteral("metric"), metric}, {QStringLiteral("op"), QStringLiteral(">")},
+                             {QStringLiteral("value"), fires ? 0.0 : 1e6 + i}, {QStringLiteral("for_s"), 5}, {QStringLiteral("deadband"), 1}}; break;
+        case 1: condition = {{QStringLiteral("type"), QStringLiteral("range")}, {QStringLiteral("metric"), metric}, {QStringLiteral("min"), -1e6},
+                             {QStringLiteral("max"), 1e6 + i}}; break;
+        case 2: condition = {{QStringLiteral("type"), QStringLiteral("rate_of_change")}, {QStringLiteral("metric"), metric}, {QStringLiteral("op"), QStringLiteral(">")},
+                             {QStringLiteral("value"), 1e6}}; break;
+        case 3: condition = {{QStringLiteral("type"), QStringLiteral("aggregate")}, {QStringLiteral("metric"), metric}, {QStringLiteral("agg"), QStringLiteral("avg")},
+                             {QStringLiteral("window_s"), 60}, {QStringLiteral("op"), QStringLiteral(">")}, {QStringLiteral("value"), 1e6}}; break;
+        default: condition = {{QStringLiteral("type"), QStringLiteral("absence")}, {QStringLiteral("metric"), metric}, {QStringLiteral("seconds"), 300}}; break;
+        }
+        const Sim::RestReply r = health.requestSync("POST", QStringLiteral("/v1/rules"),
+                                                    {{QStringLiteral("name"), QStringLiteral("bench rule %1").arg(i)},
+                                                     {QStringLiteral("condition"), condition},
+                                                     {QStringLiteral("actions"), QJsonArray{QJsonObject{{QStringLiteral("type"), QStringLiteral("alert")},
+                                                                                                         {QStringLiteral("severity"), QStringLiteral("minor")}}}}});
+        if (r.status != 201) {
+            std::fprintf(stderr, "cannot create rule %d: HTTP %d %s\n", i, r.status, qPrintable(r.error));
+            return 1;
+        }
+    }
+    if (nRules > 0)
+        std::printf("%d active rules over every device\n", nRules);
     Sim::FleetOptions fo;
     fo.server = QUrl(QStringLiteral("https://127.0.0.1:%1").arg(server.httpPort));
     fo.caFile = caFile;

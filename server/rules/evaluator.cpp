@@ -58,23 +58,45 @@ bool rangeTest(const Condition &c, double v, bool held)
     return v >= c.min - band && v <= c.max + band;
 }
 
-double aggregate(const Condition &c, const std::deque<std::pair<qint64, double>> &window)
+/// The window's aggregate in O(1): a running sum for avg, a monotonic queue for min and max (its front is the extreme).
+double aggregate(const Condition &c, const LeafState &s)
 {
-    if (c.agg == Agg::Count)
-        return double(window.size());
-    double mn = std::numeric_limits<double>::infinity(), mx = -mn, sum = 0;
-    for (const auto &[t, v] : window) {
-        mn = std::min(mn, v);
-        mx = std::max(mx, v);
-        sum += v;
-    }
     switch (c.agg) {
-    case Agg::Avg: return sum / double(window.size());
-    case Agg::Min: return mn;
-    case Agg::Max: return mx;
-    case Agg::Count: break;
+    case Agg::Count: return double(s.window.size());
+    case Agg::Avg: return s.windowSum / double(s.window.size());
+    case Agg::Min:
+    case Agg::Max: return s.extremes.front().second;
     }
     return 0;
+}
+
+void windowAdd(const Condition &c, LeafState &s, qint64 t, double v)
+{
+    s.window.emplace_back(t, v);
+    s.windowSum += v;
+    if (c.agg == Agg::Min || c.agg == Agg::Max) {
+        const bool min = c.agg == Agg::Min;
+        while (!s.extremes.empty() && (min ? s.extremes.back().second >= v : s.extremes.back().second <= v))
+            s.extremes.pop_back();
+        s.extremes.emplace_back(t, v);
+    }
+}
+
+/// Drops what fell out of the window at `nowMs`; answers whether anything did.
+bool windowPrune(const Condition &c, LeafState &s, qint64 nowMs)
+{
+    const qint64 cut = nowMs - c.windowMs;
+    bool dropped = false;
+    while (!s.window.empty() && s.window.front().first <= cut) {
+        s.windowSum -= s.window.front().second;
+        s.window.pop_front();
+        dropped = true;
+    }
+    while (!s.extremes.empty() && s.extremes.front().first <= cut)
+        s.extremes.pop_front();
+    if (s.window.empty())
+        s.windowSum = 0; // no drift carried into the next readings
+    return dropped;
 }
 
 /// The test's new result at a reading, with the book-keeping of for_s and repeat.
@@ -129,10 +151,9 @@ void applyReading(const Condition &c, RuleState &state, int &index, qint64 nowMs
         break;
     }
     case Condition::Type::Aggregate: {
-        s.window.emplace_back(nowMs, value);
-        while (!s.window.empty() && s.window.front().first <= nowMs - c.windowMs)
-            s.window.pop_front();
-        const double agg = aggregate(c, s.window);
+        windowAdd(c, s, nowMs, value);
+        windowPrune(c, s, nowMs);
+        const double agg = aggregate(c, s);
         setTest(c, s, compareWithBand(agg, c.op, c.value, c.deadband, s.test), agg, nowMs);
         break;
     }
@@ -179,16 +200,13 @@ bool evalTree(const Condition &c, RuleState &state, int &index, qint64 nowMs)
         return s.truth;
     case Condition::Type::Aggregate: {
         // The window also empties with time: an average over no readings holds nothing, a count can fall below.
-        const size_t before = s.window.size();
-        while (!s.window.empty() && s.window.front().first <= nowMs - c.windowMs)
-            s.window.pop_front();
-        if (s.window.size() != before) {
+        if (windowPrune(c, s, nowMs)) {
             if (s.window.empty() && c.agg != Agg::Count) {
                 if (s.test)
                     s.testSinceMs = -1;
                 s.test = false;
             } else {
-                const double agg = aggregate(c, s.window);
+                const double agg = aggregate(c, s);
                 const bool test = compareWithBand(agg, c.op, c.value, c.deadband, s.test);
                 if (test && !s.test)
                     s.testSinceMs = nowMs;

@@ -21,6 +21,8 @@ struct LeafState
     double last = 0;
     qint64 lastTs = 0;
     std::deque<std::pair<qint64, double>> window; ///< aggregate: readings within the window
+    double windowSum = 0;     ///< their sum (avg), kept as readings come and go
+    std::deque<std::pair<qint64, double>> extremes; ///< min/max: the readings that can still become the window's extreme
     std::deque<qint64> hits;  ///< repeat: when the test held, within the window
     qint64 seenMs = -1;       ///< absence: last reading; offline: offline since (-1 online)
     bool absence = false;     ///< seenMs moves with every reading (so it is stored only once the absence holds)

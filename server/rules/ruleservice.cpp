@@ -38,6 +38,16 @@ bool hasConnectionLeaf(const Condition &c)
     return false;
 }
 
+bool hasAnyTelemetryAbsence(const Condition &c)
+{
+    if (c.type == Condition::Type::Absence && c.metric.isEmpty())
+        return true;
+    for (const Condition &child : c.children)
+        if (hasAnyTelemetryAbsence(child))
+            return true;
+    return false;
+}
+
 /// A rule run over stored readings in time order, each message's readings taken together; the due checks between
 /// messages run at their own times, as the live engine's timer runs them.
 class Backtester
@@ -45,6 +55,7 @@ class Backtester
 public:
     explicit Backtester(Rule rule, qint64 fromMs, qint64 toMs) : m_rule(std::move(rule)), m_metrics(m_rule.metrics()), m_toMs(toMs)
     {
+        m_anyTelemetry = hasAnyTelemetryAbsence(m_rule.condition) || (m_rule.hasClear && hasAnyTelemetryAbsence(m_rule.clear));
         m_state = Evaluator::initial(m_rule, fromMs, true);
         note(Evaluator::evaluate(m_rule, m_state, fromMs), fromMs);
     }
@@ -57,7 +68,7 @@ public:
         advance(ts);
         // Past the rule's own metrics come the device's others (an absence of any telemetry reads them all).
         Evaluator::reading(m_rule, m_state, ts, ts, metric < m_metrics.size() ? m_metrics.at(metric) : QString(), value);
-        if (metric < m_metrics.size())
+        if (m_anyTelemetry && metric < m_metrics.size())
             Evaluator::reading(m_rule, m_state, ts, ts, QString(), 0); // "any telemetry" absence
         m_pending = true;
         m_pendingTs = ts;
@@ -110,6 +121,7 @@ private:
     RuleState m_state;
     QList<BacktestFiring> m_firings;
     bool m_truncated = false;
+    bool m_anyTelemetry = false; ///< an absence of any metric: every message counts
     bool m_pending = false;
     qint64 m_pendingTs = 0;
 };
