@@ -17,12 +17,11 @@ QJsonValue jsonText(const QVariant &v)
     return d.isObject() ? QJsonValue(d.object()) : d.isArray() ? QJsonValue(d.array()) : QJsonValue(QJsonValue::Null);
 }
 
-QJsonValue timeOrNull(const QVariant &v) { return v.isNull() ? QJsonValue(QJsonValue::Null) : Json::timestamp(Validation::msToTime(v)); }
+std::optional<qint64> msOrNull(const QVariant &v) { return v.isNull() ? std::nullopt : std::optional<qint64>(v.toLongLong()); }
 
 QString compactText(const QJsonObject &o) { return QString::fromUtf8(Json::compact(o)); }
 
-Result<QJsonObject> newestFirst(Storage::Database &db, QString sql, QVariantMap b, const QString &cursor, int limit,
-                                const std::function<Result<QJsonObject>(const QString &)> &load)
+Result<IdPage> newestFirst(Storage::Database &db, QString sql, QVariantMap b, const QString &cursor, int limit)
 {
     if (!cursor.isEmpty()) {
         const auto c = Validation::decodeCursor(cursor);
@@ -40,19 +39,15 @@ Result<QJsonObject> newestFirst(Storage::Database &db, QString sql, QVariantMap 
     QList<std::pair<QString, qint64>> ids;
     while (q->next())
         ids.append({q->value(0).toString(), q->value(1).toLongLong()});
-    QString next;
+    IdPage page;
     if (ids.size() > limit) {
         ids.resize(limit);
-        next = Validation::encodeCursor(ids.last().second, ids.last().first);
+        page.nextCursor = Validation::encodeCursor(ids.last().second, ids.last().first);
     }
-    QJsonArray items;
-    for (const auto &[id, created] : std::as_const(ids)) {
-        auto doc = load(id);
-        if (!doc)
-            return fail(doc.error());
-        items.append(*doc);
-    }
-    return QJsonObject{{QStringLiteral("items"), items}, {QStringLiteral("next_cursor"), Validation::nullable(next)}};
+    page.ids.reserve(ids.size());
+    for (const auto &[id, created] : std::as_const(ids))
+        page.ids.append(id);
+    return page;
 }
 
 } // namespace Fleetdeck::CommandRows

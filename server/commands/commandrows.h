@@ -5,8 +5,9 @@
 #include <QtCore/QJsonObject>
 #include <QtCore/QJsonValue>
 #include <QtCore/QString>
+#include <QtCore/QList>
 #include <QtCore/QVariant>
-#include <functional>
+#include <optional>
 
 namespace Fleetdeck::Storage { class Database; }
 
@@ -16,13 +17,19 @@ namespace Fleetdeck::CommandRows {
 
 /// A stored JSON text column as an object or array; null for NULL or anything else.
 QJsonValue jsonText(const QVariant &v);
-/// A stored time in ms as an ISO timestamp; null for NULL.
-QJsonValue timeOrNull(const QVariant &v);
+/// A stored time in ms; unset for NULL.
+std::optional<qint64> msOrNull(const QVariant &v);
 QString compactText(const QJsonObject &o);
 
-/// A page of `sql` (selecting id, created_at with its filters bound in `b`), newest first, each row loaded whole
-/// by `load`; the cursor is that of Validation::encodeCursor.
-[[nodiscard]] Result<QJsonObject> newestFirst(Storage::Database &db, QString sql, QVariantMap b, const QString &cursor, int limit,
-                                              const std::function<Result<QJsonObject>(const QString &)> &load);
+/// The ids of one page and the cursor of the next (empty on the last page).
+struct IdPage
+{
+    QList<QString> ids;
+    QString nextCursor;
+};
+
+/// A page of `sql` (selecting id, created_at with its filters bound in `b`), newest first; the cursor is that of
+/// Validation::encodeCursor. The caller loads each row whole.
+[[nodiscard]] Result<IdPage> newestFirst(Storage::Database &db, QString sql, QVariantMap b, const QString &cursor, int limit);
 
 } // namespace Fleetdeck::CommandRows

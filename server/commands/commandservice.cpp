@@ -8,15 +8,14 @@
 #include "audit/audit.h"
 #include "core/ids.h"
 #include "core/jsonutil.h"
-#include "runtime/validation.h"
 #include "protocol/commands.h"
 #include "protocol/messages.h"
 #include "storage/database.h"
 
-#include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QUuid>
+#include <QtSql/QSqlQuery>
 #include <algorithm>
 
 Q_LOGGING_CATEGORY(lcCommands, "fleetdeck.server.commands", QtInfoMsg)
@@ -25,7 +24,7 @@ namespace Fleetdeck {
 
 using CommandRows::compactText;
 using CommandRows::jsonText;
-using CommandRows::timeOrNull;
+using CommandRows::msOrNull;
 using CommandState::Event;
 using CommandState::Step;
 
@@ -35,6 +34,8 @@ constexpr const char *kCommandColumns =
     "id, tenant_id, device_id, job_id, type, payload, status, timeout_s, ttl_s, created_by, created_at, expires_at, "
     "sent_at, delivered_at, finished_at, result, error, late_reply";
 
+Error rangeError(const QString &key, int min, int max);
+
 /// An optional integer field from `min` to `max`; `fallback` when absent.
 Result<int> intField(const QJsonObject &o, const QString &key, int min, int max, int fallback)
 {
@@ -43,49 +44,48 @@ Result<int> intField(const QJsonObject &o, const QString &key, int min, int max,
         return fallback;
     const double d = v.toDouble(std::numeric_limits<double>::quiet_NaN());
     if (!v.isDouble() || d != double(qint64(d)) || d < min || d > max)
-        return fail(Error::invalid(QStringLiteral("\"%1\" must be an integer from %2 to %3").arg(key).arg(min).arg(max)));
+        return fail(rangeError(key, min, max));
     return int(d);
 }
 
-bool isFinalName(const QString &status)
+/// The command from a row of kCommandColumns, in that order.
+Command commandFromRow(const QSqlQuery &q)
 {
-    const auto s = CommandState::fromName(status);
-    return s && CommandState::isFinal(*s);
+    Command c;
+    c.id = q.value(0).toString();
+    c.tenantId = q.value(1).toString();
+    c.deviceId = q.value(2).toString();
+    c.jobId = q.value(3).toString();
+    c.type = q.value(4).toString();
+    c.payload = jsonText(q.value(5)).toObject();
+    c.state = CommandState::fromName(q.value(6).toString()).value_or(CommandState::State::Queued);
+    c.timeoutS = q.value(7).toInt();
+    c.ttlS = q.value(8).toInt();
+    c.createdBy = q.value(9).toString();
+    c.createdMs = q.value(10).toLongLong();
+    c.expiresMs = q.value(11).toLongLong();
+    c.sentMs = msOrNull(q.value(12));
+    c.deliveredMs = msOrNull(q.value(13));
+    c.finishedMs = msOrNull(q.value(14));
+    c.result = jsonText(q.value(15));
+    c.error = q.value(16).toString();
+    c.lateReply = jsonText(q.value(17));
+    return c;
 }
 
-/// The command document from a row of kCommandColumns, in that order.
-QJsonObject commandJson(const QVariantList &row)
+Error typeError()
 {
-    const QString status = row.value(6).toString();
-    QJsonArray history{QJsonObject{{QStringLiteral("status"), QStringLiteral("queued")}, {QStringLiteral("at"), timeOrNull(row.value(10))}}};
-    if (!row.value(12).isNull())
-        history.append(QJsonObject{{QStringLiteral("status"), QStringLiteral("sent")}, {QStringLiteral("at"), timeOrNull(row.value(12))}});
-    if (!row.value(13).isNull())
-        history.append(QJsonObject{{QStringLiteral("status"), QStringLiteral("delivered")}, {QStringLiteral("at"), timeOrNull(row.value(13))}});
-    if (!row.value(14).isNull())
-        history.append(QJsonObject{{QStringLiteral("status"), status}, {QStringLiteral("at"), timeOrNull(row.value(14))}});
-    return QJsonObject{
-        {QStringLiteral("command_id"), row.value(0).toString()},
-        {QStringLiteral("tenant_id"), row.value(1).toString()},
-        {QStringLiteral("device_id"), row.value(2).toString()},
-        {QStringLiteral("job_id"), Validation::nullable(row.value(3).toString())},
-        {QStringLiteral("type"), row.value(4).toString()},
-        {QStringLiteral("payload"), jsonText(row.value(5))},
-        {QStringLiteral("status"), status},
-        {QStringLiteral("final"), isFinalName(status)},
-        {QStringLiteral("timeout_s"), row.value(7).toInt()},
-        {QStringLiteral("ttl_s"), row.value(8).toInt()},
-        {QStringLiteral("created_by"), Validation::nullable(row.value(9).toString())},
-        {QStringLiteral("created_at"), timeOrNull(row.value(10))},
-        {QStringLiteral("expires_at"), timeOrNull(row.value(11))},
-        {QStringLiteral("sent_at"), timeOrNull(row.value(12))},
-        {QStringLiteral("delivered_at"), timeOrNull(row.value(13))},
-        {QStringLiteral("finished_at"), timeOrNull(row.value(14))},
-        {QStringLiteral("result"), jsonText(row.value(15))},
-        {QStringLiteral("error"), Validation::nullable(row.value(16).toString())},
-        {QStringLiteral("late_reply"), jsonText(row.value(17))},
-        {QStringLiteral("history"), history},
-    };
+    return Error::invalid(QStringLiteral("\"type\" is required: 1 to 64 characters of a-z, 0-9, _ . -, starting with a letter (e.g. \"reboot\")"));
+}
+
+Error payloadTooLarge(qsizetype bytes)
+{
+    return Error::tooLarge(QStringLiteral("the command payload of %1 bytes exceeds %2 bytes").arg(bytes).arg(Commands::kMaxCommandPayloadBytes));
+}
+
+Error rangeError(const QString &key, int min, int max)
+{
+    return Error::invalid(QStringLiteral("\"%1\" must be an integer from %2 to %3").arg(key).arg(min).arg(max));
 }
 
 Event replyEvent(Commands::Reply::Status s)
@@ -107,28 +107,48 @@ const QSet<QString> &CommandService::specKeys()
     return keys;
 }
 
-Result<CommandSpec> CommandService::parseSpec(const QJsonObject &body) const
+Result<CommandRequest> CommandService::parseRequest(const QJsonObject &body) const
 {
     const Options &o = m_options;
-    CommandSpec s;
-    s.type = body.value(QStringLiteral("type")).toString();
-    if (!body.value(QStringLiteral("type")).isString() || !Commands::isValidType(s.type))
-        return fail(Error::invalid(QStringLiteral("\"type\" is required: 1 to 64 characters of a-z, 0-9, _ . -, starting with a letter (e.g. \"reboot\")")));
+    CommandRequest r;
+    r.type = body.value(QStringLiteral("type")).toString();
+    if (!body.value(QStringLiteral("type")).isString() || !Commands::isValidType(r.type))
+        return fail(typeError());
     const QJsonValue payloadValue = body.value(QStringLiteral("payload"));
     if (!payloadValue.isUndefined() && !payloadValue.isNull() && !payloadValue.isObject())
         return fail(Error::invalid(QStringLiteral("\"payload\" must be a JSON object")));
-    s.payload = payloadValue.toObject();
-    s.payloadBytes = Json::compact(s.payload);
-    if (s.payloadBytes.size() > Commands::kMaxCommandPayloadBytes)
-        return fail(Error::tooLarge(QStringLiteral("the command payload of %1 bytes exceeds %2 bytes").arg(s.payloadBytes.size()).arg(Commands::kMaxCommandPayloadBytes)));
+    r.payload = payloadValue.toObject();
+    if (const qsizetype bytes = Json::compact(r.payload).size(); bytes > Commands::kMaxCommandPayloadBytes)
+        return fail(payloadTooLarge(bytes));
     auto timeout = intField(body, QStringLiteral("timeout_s"), 1, o.maxTimeoutS, o.defaultTimeoutS);
     if (!timeout)
         return fail(timeout.error());
     auto ttl = intField(body, QStringLiteral("ttl_s"), 1, o.maxTtlS, o.defaultTtlS);
     if (!ttl)
         return fail(ttl.error());
-    s.timeoutS = *timeout;
-    s.ttlS = *ttl;
+    r.timeoutS = *timeout;
+    r.ttlS = *ttl;
+    return r;
+}
+
+Result<CommandSpec> CommandService::resolve(const CommandRequest &request) const
+{
+    const Options &o = m_options;
+    // The same checks as parseRequest's, for requests made in C++ (rules, rollouts); a parsed one passes them.
+    if (!Commands::isValidType(request.type))
+        return fail(typeError());
+    CommandSpec s;
+    s.type = request.type;
+    s.payload = request.payload;
+    s.payloadBytes = Json::compact(s.payload);
+    if (s.payloadBytes.size() > Commands::kMaxCommandPayloadBytes)
+        return fail(payloadTooLarge(s.payloadBytes.size()));
+    s.timeoutS = request.timeoutS.value_or(o.defaultTimeoutS);
+    if (s.timeoutS < 1 || s.timeoutS > o.maxTimeoutS)
+        return fail(rangeError(QStringLiteral("timeout_s"), 1, o.maxTimeoutS));
+    s.ttlS = request.ttlS.value_or(o.defaultTtlS);
+    if (s.ttlS < 1 || s.ttlS > o.maxTtlS)
+        return fail(rangeError(QStringLiteral("ttl_s"), 1, o.maxTtlS));
     return s;
 }
 
@@ -200,11 +220,9 @@ Status CommandService::start()
 
 // --- REST ------------------------------------------------------------------------------------------------------
 
-Result<QJsonObject> CommandService::send(const Principal &who, const QString &deviceId, const QJsonObject &body)
+Result<Command> CommandService::send(const Principal &who, const QString &deviceId, const CommandRequest &request)
 {
-    if (auto st = Validation::checkKnownKeys(body, specKeys()); !st)
-        return fail(st.error());
-    auto spec = parseSpec(body);
+    auto spec = resolve(request);
     if (!spec)
         return fail(spec.error());
     const QString &type = spec->type;
@@ -252,14 +270,24 @@ Result<QJsonObject> CommandService::send(const Principal &who, const QString &de
     ++m_counts[int(State::Queued)];
     // The answer is the row just written, not read back: a read would also flush the transitions waiting for the
     // end of this pass (a commit per request instead of one per pass).
-    const QVariantList row{c.id, who.tenantId, deviceId, QVariant(), type, QString::fromUtf8(spec->payloadBytes), CommandState::name(State::Queued),
-                           timeoutS, ttlS, who.email, c.createdMs, c.expiresMs, QVariant(), QVariant(), QVariant(), QVariant(), QVariant(), QVariant()};
+    Command made;
+    made.id = c.id;
+    made.tenantId = who.tenantId;
+    made.deviceId = deviceId;
+    made.type = type;
+    made.payload = spec->payload;
+    made.state = State::Queued;
+    made.timeoutS = timeoutS;
+    made.ttlS = ttlS;
+    made.createdBy = who.email;
+    made.createdMs = c.createdMs;
+    made.expiresMs = c.expiresMs;
     enqueue(std::move(c));
     pump(deviceId);
-    return commandJson(row);
+    return made;
 }
 
-Result<QJsonObject> CommandService::loadCommand(const QString &tenantId, const QString &commandId)
+Result<Command> CommandService::loadCommand(const QString &tenantId, const QString &commandId)
 {
     flushWrites();
     auto q = m_db.exec(QStringLiteral("SELECT %1 FROM commands WHERE id = :id AND tenant_id = :t").arg(QLatin1StringView(kCommandColumns)),
@@ -268,15 +296,12 @@ Result<QJsonObject> CommandService::loadCommand(const QString &tenantId, const Q
         return fail(q.error());
     if (!q->next())
         return fail(Error::notFound(QStringLiteral("no command with id %1").arg(commandId)));
-    QVariantList row;
-    for (int i = 0; i < 18; ++i)
-        row << q->value(i);
-    return commandJson(row);
+    return commandFromRow(*q);
 }
 
-Result<QJsonObject> CommandService::get(const Principal &who, const QString &commandId) { return loadCommand(who.tenantId, commandId); }
+Result<Command> CommandService::get(const Principal &who, const QString &commandId) { return loadCommand(who.tenantId, commandId); }
 
-Result<QJsonObject> CommandService::list(const Principal &who, const QString &deviceId, const CommandListFilter &f)
+Result<Page<Command>> CommandService::list(const Principal &who, const QString &deviceId, const CommandListFilter &f)
 {
     flushWrites();
     if (m_directory.tenantOf(deviceId) != who.tenantId || who.tenantId.isEmpty())
@@ -297,21 +322,33 @@ Result<QJsonObject> CommandService::list(const Principal &who, const QString &de
         sql += u" AND type = :type";
         b.insert(QStringLiteral("type"), f.type);
     }
-    return CommandRows::newestFirst(m_db, sql, b, f.cursor, f.limit, [&](const QString &id) { return loadCommand(who.tenantId, id); });
+    auto ids = CommandRows::newestFirst(m_db, sql, b, f.cursor, f.limit);
+    if (!ids)
+        return fail(ids.error());
+    Page<Command> page;
+    page.nextCursor = ids->nextCursor;
+    page.items.reserve(ids->ids.size());
+    for (const QString &id : std::as_const(ids->ids)) {
+        auto command = loadCommand(who.tenantId, id);
+        if (!command)
+            return fail(command.error());
+        page.items.append(std::move(*command));
+    }
+    return page;
 }
 
-Result<QJsonObject> CommandService::cancel(const Principal &who, const QString &commandId)
+Result<Command> CommandService::cancel(const Principal &who, const QString &commandId)
 {
-    auto doc = loadCommand(who.tenantId, commandId);
-    if (!doc)
-        return doc;
+    auto stored = loadCommand(who.tenantId, commandId);
+    if (!stored)
+        return stored;
     auto it = m_open.find(commandId);
     // What is not open is final in memory, whatever its row says yet (a failed write may still wait for a retry).
     const Step step = it == m_open.end() ? Step{Step::Kind::Refuse} : CommandState::next(it->state, it->mid != 0, Event::Cancel);
     if (step.kind != Step::Kind::Move) {
-        const QString status = doc->value(QStringLiteral("status")).toString();
+        const QString finishedAt = stored->finishedMs ? Json::timestamp(QDateTime::fromMSecsSinceEpoch(*stored->finishedMs, Qt::UTC)).toString() : QString();
         return fail(Error::conflict(QStringLiteral("command %1 has already finished: %2 at %3; only queued, sent or delivered commands can be cancelled")
-                                        .arg(commandId, status, doc->value(QStringLiteral("finished_at")).toString())));
+                                        .arg(commandId, CommandState::name(stored->state), finishedAt)));
     }
     const bool wasSent = it->state != State::Queued || it->mid != 0;
     audit(m_db, &who, QStringLiteral("command.cancel"), QStringLiteral("command"), commandId,

@@ -2,6 +2,7 @@
 
 #include "auth/principal.h"
 #include "commands/commandstate.h"
+#include "commands/commandtypes.h"
 #include "core/result.h"
 #include "protocol/commands.h"
 
@@ -35,7 +36,7 @@ public:
     [[nodiscard]] virtual Result<int> publishDesiredConfig(const QString &deviceId, const QByteArray &payload) = 0;
 };
 
-/// The fields of a command request that one command and a group command share, checked.
+/// A CommandRequest checked against CommandService's limits, with its defaults applied: what is stored and sent.
 struct CommandSpec
 {
     QString type;
@@ -89,17 +90,22 @@ public:
     /// Writes what is pending and stops the timers (the server is shutting down).
     void stop();
 
-    // REST
-    [[nodiscard]] Result<QJsonObject> send(const Principal &who, const QString &deviceId, const QJsonObject &body);
-    [[nodiscard]] Result<QJsonObject> get(const Principal &who, const QString &commandId);
-    [[nodiscard]] Result<QJsonObject> list(const Principal &who, const QString &deviceId, const CommandListFilter &filter);
-    [[nodiscard]] Result<QJsonObject> cancel(const Principal &who, const QString &commandId);
+    /// Queues a command for a device of the caller's tenant (checked like a REST request: 400 for a bad request,
+    /// 404, 409 for a device that cannot take it or a full queue) and sends it as soon as the device can take it.
+    [[nodiscard]] Result<Command> send(const Principal &who, const QString &deviceId, const CommandRequest &request);
+    [[nodiscard]] Result<Command> get(const Principal &who, const QString &commandId);
+    [[nodiscard]] Result<Page<Command>> list(const Principal &who, const QString &deviceId, const CommandListFilter &filter);
+    [[nodiscard]] Result<Command> cancel(const Principal &who, const QString &commandId);
+
+    /// The fields a command request may have in JSON (a group command adds its target).
+    static const QSet<QString> &specKeys();
+    /// A request body's command fields (type, payload, timeout_s, ttl_s), checked in that order with the API's
+    /// messages; for the API edge and GroupJobs. Unknown keys are the caller's to check (specKeys()).
+    [[nodiscard]] Result<CommandRequest> parseRequest(const QJsonObject &body) const;
+    /// A request checked against this service's limits, with the defaults filled in.
+    [[nodiscard]] Result<CommandSpec> resolve(const CommandRequest &request) const;
 
     // For GroupJobs
-    /// The fields a command request may have (a group command adds its target).
-    static const QSet<QString> &specKeys();
-    /// The shared fields of a command request, checked against this service's limits.
-    [[nodiscard]] Result<CommandSpec> parseSpec(const QJsonObject &body) const;
     const Options &options() const { return m_options; }
     /// Commands waiting to be sent to the device; with options().maxQueuedPerDevice waiting it takes no new one.
     qsizetype queueLength(const QString &deviceId) const;
@@ -152,7 +158,7 @@ private:
         int outstanding = 0;     ///< sent but not delivered
     };
 
-    Result<QJsonObject> loadCommand(const QString &tenantId, const QString &commandId);
+    Result<Command> loadCommand(const QString &tenantId, const QString &commandId);
     /// Records a transition. Transitions made in one pass of the event loop are written together, in one
     /// transaction, at the end of the pass (or before any read of commands): one commit instead of one per row.
     /// Nothing outside this service sees a transition before its row is committed: reads flush first, and

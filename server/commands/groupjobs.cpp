@@ -21,14 +21,13 @@ namespace Fleetdeck {
 
 using CommandRows::compactText;
 using CommandRows::jsonText;
-using CommandRows::timeOrNull;
 
 GroupJobs::GroupJobs(Storage::Database &db, CommandService &commands, Options options)
     : m_db(db), m_commands(commands), m_options(options)
 {
 }
 
-Result<QJsonObject> GroupJobs::sendGroup(const Principal &who, const QJsonObject &body)
+Result<GroupJob> GroupJobs::sendGroup(const Principal &who, const QJsonObject &body)
 {
     m_commands.flushWrites();
     QSet<QString> keys = CommandService::specKeys();
@@ -41,7 +40,10 @@ Result<QJsonObject> GroupJobs::sendGroup(const Principal &who, const QJsonObject
     const QJsonObject target = targetValue.toObject();
     if (target.size() != 1 || !QSet<QString>{QStringLiteral("device_ids"), QStringLiteral("device_type"), QStringLiteral("tags")}.contains(target.begin().key()))
         return fail(Error::invalid(QStringLiteral("\"target\" must have exactly one of \"device_ids\", \"device_type\" or \"tags\"")));
-    auto spec = m_commands.parseSpec(body);
+    auto request = m_commands.parseRequest(body);
+    if (!request)
+        return fail(request.error());
+    auto spec = m_commands.resolve(*request);
     if (!spec)
         return fail(spec.error());
     const QString &type = spec->type;
@@ -173,7 +175,7 @@ Result<QJsonObject> GroupJobs::sendGroup(const Principal &who, const QJsonObject
     return loadJob(who.tenantId, jobId);
 }
 
-Result<QJsonObject> GroupJobs::loadJob(const QString &tenantId, const QString &jobId)
+Result<GroupJob> GroupJobs::loadJob(const QString &tenantId, const QString &jobId)
 {
     m_commands.flushWrites();
     auto q = m_db.exec(QStringLiteral("SELECT id, type, payload, target, timeout_s, ttl_s, total, skipped, created_by, created_at "
@@ -184,50 +186,60 @@ Result<QJsonObject> GroupJobs::loadJob(const QString &tenantId, const QString &j
     if (!q->next())
         return fail(Error::notFound(QStringLiteral("no command job with id %1").arg(jobId)));
     // The row is read before the next statement: one connection has one result set at a time.
-    QVariantList row;
-    for (int i = 0; i < 10; ++i)
-        row << q->value(i);
-    QJsonObject counts;
-    for (int i = 0; i < CommandState::kStates; ++i)
-        counts.insert(CommandState::name(CommandState::State(i)), 0);
+    GroupJob j;
+    j.id = q->value(0).toString();
+    j.tenantId = tenantId;
+    j.type = q->value(1).toString();
+    j.payload = jsonText(q->value(2)).toObject();
+    j.target = jsonText(q->value(3)).toObject();
+    j.timeoutS = q->value(4).toInt();
+    j.ttlS = q->value(5).toInt();
+    j.total = q->value(6).toLongLong();
+    const QJsonArray skipped = QJsonDocument::fromJson(q->value(7).toString().toUtf8()).array();
+    for (const QJsonValue &v : skipped) {
+        const QJsonObject o = v.toObject();
+        j.skipped.append(SkippedDevice{o.value(QStringLiteral("device_id")).toString(), o.value(QStringLiteral("reason")).toString()});
+    }
+    j.createdBy = q->value(8).toString();
+    j.createdMs = q->value(9).toLongLong();
     auto c = m_db.exec(QStringLiteral("SELECT status, COUNT(*), MAX(finished_at) FROM commands WHERE job_id = :id GROUP BY status"), {{QStringLiteral("id"), jobId}});
     if (!c)
         return fail(c.error());
     qint64 open = 0, lastFinished = 0;
     while (c->next()) {
-        const QString status = c->value(0).toString();
-        counts.insert(status, c->value(1).toLongLong());
-        const auto s = CommandState::fromName(status);
-        if (s && !CommandState::isFinal(*s))
+        const auto s = CommandState::fromName(c->value(0).toString());
+        if (!s)
+            continue;
+        j.counts[size_t(*s)] = c->value(1).toLongLong();
+        if (!CommandState::isFinal(*s))
             open += c->value(1).toLongLong();
         else
             lastFinished = std::max(lastFinished, c->value(2).toLongLong());
     }
-    const QJsonArray skipped = QJsonDocument::fromJson(row[7].toString().toUtf8()).array();
-    return QJsonObject{
-        {QStringLiteral("job_id"), row[0].toString()},
-        {QStringLiteral("tenant_id"), tenantId},
-        {QStringLiteral("type"), row[1].toString()},
-        {QStringLiteral("payload"), jsonText(row[2])},
-        {QStringLiteral("target"), jsonText(row[3])},
-        {QStringLiteral("timeout_s"), row[4].toInt()},
-        {QStringLiteral("ttl_s"), row[5].toInt()},
-        {QStringLiteral("total"), row[6].toLongLong()},
-        {QStringLiteral("counts"), counts},
-        {QStringLiteral("status"), open > 0 ? QStringLiteral("running") : QStringLiteral("finished")},
-        {QStringLiteral("skipped"), skipped},
-        {QStringLiteral("created_by"), Validation::nullable(row[8].toString())},
-        {QStringLiteral("created_at"), timeOrNull(row[9])},
-        {QStringLiteral("finished_at"), open > 0 || lastFinished == 0 ? QJsonValue(QJsonValue::Null) : timeOrNull(lastFinished)},
-    };
+    j.running = open > 0;
+    if (!j.running && lastFinished != 0)
+        j.finishedMs = lastFinished;
+    return j;
 }
 
-Result<QJsonObject> GroupJobs::job(const Principal &who, const QString &jobId) { return loadJob(who.tenantId, jobId); }
+Result<GroupJob> GroupJobs::job(const Principal &who, const QString &jobId) { return loadJob(who.tenantId, jobId); }
 
-Result<QJsonObject> GroupJobs::jobs(const Principal &who, const QString &cursor, int limit)
+Result<Page<GroupJob>> GroupJobs::jobs(const Principal &who, const QString &cursor, int limit)
 {
-    return CommandRows::newestFirst(m_db, QStringLiteral("SELECT id, created_at FROM command_jobs WHERE tenant_id = :t"), {{QStringLiteral("t"), who.tenantId}}, cursor, limit,
-                                    [&](const QString &id) { return loadJob(who.tenantId, id); });
+    auto ids = CommandRows::newestFirst(m_db, QStringLiteral("SELECT id, created_at FROM command_jobs WHERE tenant_id = :t"), {{QStringLiteral("t"), who.tenantId}},
+                                        cursor, limit);
+    if (!ids)
+        return fail(ids.error());
+    Page<GroupJob> page;
+    page.nextCursor = ids->nextCursor;
+    page.items.reserve(ids->ids.size());
+    for (const QString &id : std::as_const(ids->ids)) {
+        auto job = loadJob(who.tenantId, id);
+        if (!job)
+            return fail(job.error());
+        page.items.append(std::move(*job));
+    }
+    return page;
 }
 
 } // namespace Fleetdeck

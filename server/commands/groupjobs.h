@@ -1,6 +1,7 @@
 #pragma once
 
 #include "auth/principal.h"
+#include "commands/commandtypes.h"
 #include "core/result.h"
 
 #include <QtCore/QJsonObject>
@@ -24,13 +25,14 @@ public:
 
     GroupJobs(Storage::Database &db, CommandService &commands, Options options);
 
-    // REST
-    [[nodiscard]] Result<QJsonObject> sendGroup(const Principal &who, const QJsonObject &body);
-    [[nodiscard]] Result<QJsonObject> job(const Principal &who, const QString &jobId);
-    [[nodiscard]] Result<QJsonObject> jobs(const Principal &who, const QString &cursor, int limit);
+    /// A group command from its request body (the command's fields and "target"), every mistake named as the API
+    /// answers it; the job as stored, its commands handed to CommandService.
+    [[nodiscard]] Result<GroupJob> sendGroup(const Principal &who, const QJsonObject &body);
+    [[nodiscard]] Result<GroupJob> job(const Principal &who, const QString &jobId);
+    [[nodiscard]] Result<Page<GroupJob>> jobs(const Principal &who, const QString &cursor, int limit);
 
 private:
-    Result<QJsonObject> loadJob(const QString &tenantId, const QString &jobId);
+    Result<GroupJob> loadJob(const QString &tenantId, const QString &jobId);
 
     Storage::Database &m_db;
     CommandService &m_commands;

@@ -20,14 +20,14 @@ Q_DECLARE_LOGGING_CATEGORY(lcCommands)
 
 namespace Fleetdeck {
 
-using CommandRows::timeOrNull;
+using CommandRows::msOrNull;
 
 TwinService::TwinService(Storage::Database &db, ICommandTransport &transport, const DeviceDirectory &devices, QObject *parent)
     : QObject(parent), m_db(db), m_transport(transport), m_directory(devices)
 {
 }
 
-Result<QJsonObject> TwinService::config(const Principal &who, const QString &deviceId)
+Result<TwinConfig> TwinService::config(const Principal &who, const QString &deviceId)
 {
     if (who.tenantId.isEmpty() || m_directory.tenantOf(deviceId) != who.tenantId)
         return fail(Error::notFound(QStringLiteral("no device with id %1").arg(deviceId)));
@@ -35,37 +35,25 @@ Result<QJsonObject> TwinService::config(const Principal &who, const QString &dev
                                       "FROM device_config WHERE device_id = :id"), {{QStringLiteral("id"), deviceId}});
     if (!q)
         return fail(q.error());
-    QJsonObject desired, reported;
-    qint64 desiredVersion = 0, reportedVersion = 0;
-    QVariant desiredAt, desiredBy, reportedAt;
-    bool hasReport = false;
+    TwinConfig t;
+    t.deviceId = deviceId;
     if (q->next()) {
-        desired = QJsonDocument::fromJson(q->value(0).toString().toUtf8()).object();
-        desiredVersion = q->value(1).toLongLong();
-        desiredAt = q->value(2);
-        desiredBy = q->value(3);
-        hasReport = !q->value(4).isNull();
-        reported = QJsonDocument::fromJson(q->value(4).toString().toUtf8()).object();
-        reportedVersion = q->value(5).toLongLong();
-        reportedAt = q->value(6);
+        t.desired = QJsonDocument::fromJson(q->value(0).toString().toUtf8()).object();
+        t.desiredVersion = q->value(1).toLongLong();
+        t.desiredMs = msOrNull(q->value(2));
+        t.desiredBy = q->value(3).toString();
+        if (!q->value(4).isNull())
+            t.reported = QJsonDocument::fromJson(q->value(4).toString().toUtf8()).object();
+        t.reportedVersion = q->value(5).toLongLong();
+        t.reportedMs = msOrNull(q->value(6));
     }
-    const QJsonObject delta = Commands::configDelta(desired, reported);
-    return QJsonObject{
-        {QStringLiteral("device_id"), deviceId},
-        {QStringLiteral("desired"), desired},
-        {QStringLiteral("desired_version"), desiredVersion},
-        {QStringLiteral("desired_at"), timeOrNull(desiredAt)},
-        {QStringLiteral("desired_by"), Validation::nullable(desiredBy.toString())},
-        {QStringLiteral("reported"), hasReport ? QJsonValue(reported) : QJsonValue(QJsonValue::Null)},
-        {QStringLiteral("reported_version"), reportedVersion},
-        {QStringLiteral("reported_at"), timeOrNull(reportedAt)},
-        {QStringLiteral("delta"), delta},
-        // In sync: the device has applied the current version and reports every desired value.
-        {QStringLiteral("in_sync"), delta.isEmpty() && reportedVersion >= desiredVersion},
-    };
+    t.delta = Commands::configDelta(t.desired, t.reported.value_or(QJsonObject()));
+    // In sync: the device has applied the current version and reports every desired value.
+    t.inSync = t.delta.isEmpty() && t.reportedVersion >= t.desiredVersion;
+    return t;
 }
 
-Result<QJsonObject> TwinService::setConfig(const Principal &who, const QString &deviceId, const QJsonObject &body)
+Result<TwinConfig> TwinService::setConfig(const Principal &who, const QString &deviceId, const QJsonObject &body)
 {
     if (auto st = Validation::checkKnownKeys(body, {QStringLiteral("desired"), QStringLiteral("version")}); !st)
         return fail(st.error());

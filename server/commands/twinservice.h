@@ -1,6 +1,7 @@
 #pragma once
 
 #include "auth/principal.h"
+#include "commands/commandtypes.h"
 #include "core/result.h"
 
 #include <QtCore/QByteArray>
@@ -23,9 +24,10 @@ class TwinService : public QObject
 public:
     TwinService(Storage::Database &db, ICommandTransport &transport, const DeviceDirectory &devices, QObject *parent = nullptr);
 
-    // REST
-    [[nodiscard]] Result<QJsonObject> config(const Principal &who, const QString &deviceId);
-    [[nodiscard]] Result<QJsonObject> setConfig(const Principal &who, const QString &deviceId, const QJsonObject &body);
+    [[nodiscard]] Result<TwinConfig> config(const Principal &who, const QString &deviceId);
+    /// A new desired version from a request body ({"desired": {...}, "version": the version it is based on}),
+    /// checked as the API answers it; retained to the device. Answers the twin after the change.
+    [[nodiscard]] Result<TwinConfig> setConfig(const Principal &who, const QString &deviceId, const QJsonObject &body);
 
     // From the broker
     void handleReported(const QString &deviceId, const QByteArray &payload);

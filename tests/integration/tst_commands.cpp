@@ -507,7 +507,10 @@ private Q_SLOTS:
         Principal admin;
         admin.tenantId = m_tenant;
         admin.email = QStringLiteral("admin@localhost");
-        const auto statusIn = [&](const QString &id) { return second->commands().get(admin, id).value_or(QJsonObject()).value(QStringLiteral("status")).toString(); };
+        const auto statusIn = [&](const QString &id) {
+            const auto c = second->commands().get(admin, id);
+            return c ? States::name(c->state) : QString();
+        };
         // Nothing moved while the server was down; no reply was made up.
         QCOMPARE(statusIn(sent), QStringLiteral("sent"));
         QCOMPARE(statusIn(replied), QStringLiteral("sent"));
@@ -519,7 +522,7 @@ private Q_SLOTS:
         QVERIFY(waitFor([&] { return statusIn(replied) == u"succeeded"; }, 5000));
         // The timeout counts from when it was sent before the restart, not from the restart.
         QVERIFY(waitFor([&] { return statusIn(sent) == u"timed_out"; }, 8000));
-        const QDateTime finished = QDateTime::fromString(second->commands().get(admin, sent)->value(QStringLiteral("finished_at")).toString(), Qt::ISODateWithMs);
+        const QDateTime finished = QDateTime::fromMSecsSinceEpoch(second->commands().get(admin, sent)->finishedMs.value_or(0), Qt::UTC);
         QVERIFY2(sentAt.msecsTo(finished) >= 4000 && sentAt.msecsTo(finished) < 6000, qPrintable(QString::number(sentAt.msecsTo(finished))));
         QVERIFY(waitFor([&] { return statusIn(queued) == u"expired"; }, 5000));
         QCOMPARE(statusIn(later), QStringLiteral("queued"));

@@ -44,7 +44,8 @@ class TestCommandService : public QObject
 
     QString statusOf(CommandService &commands, const Principal &who, const QString &id)
     {
-        return commands.get(who, id).value_or(QJsonObject()).value(QStringLiteral("status")).toString();
+        const auto c = commands.get(who, id);
+        return c ? States::name(c->state) : QString();
     }
 
 private Q_SLOTS:
@@ -79,10 +80,9 @@ private Q_SLOTS:
         Principal who;
         who.tenantId = kTenant;
         who.userId = QStringLiteral("tester");
-        auto sent = commands.send(who, kDevice, QJsonObject{{QStringLiteral("type"), QStringLiteral("reboot")}, {QStringLiteral("timeout_s"), 1},
-                                                            {QStringLiteral("ttl_s"), 3600}});
+        auto sent = commands.send(who, kDevice, CommandRequest{QStringLiteral("reboot"), {}, 1, 3600});
         QVERIFY2(sent, sent ? "" : qPrintable(sent.error().message));
-        const QString id = sent->value(QStringLiteral("command_id")).toString();
+        const QString id = sent->id;
         QTRY_COMPARE_WITH_TIMEOUT(transport.published, QStringList{id}, 2000);
         // "delivered" arrives first; the PUBACK (mid 1) after it.
         commands.handleReply(kDevice, id, R"({"status":"delivered"})");
@@ -90,6 +90,41 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(statusOf(commands, who, id), QStringLiteral("delivered"), 2000);
         // Nothing more from the device: timed out a second later, well before its hour of TTL.
         QTRY_COMPARE_WITH_TIMEOUT(statusOf(commands, who, id), QStringLiteral("timed_out"), 5000);
+    }
+
+    // Rules and rollouts send from C++: a typed request gets the API's checks and messages, and its defaults.
+    void aTypedRequestIsCheckedLikeARestBody()
+    {
+        RecordingTransport transport;
+        CommandService commands(*m_db, transport, m_devices, CommandService::Options{});
+        QVERIFY(commands.start());
+        Principal who;
+        who.tenantId = kTenant;
+        who.email = QStringLiteral("rules@localhost");
+        const CommandService::Options o;
+
+        auto bad = commands.send(who, kDevice, CommandRequest{QStringLiteral("Not A Type"), {}, {}, {}});
+        QVERIFY(!bad);
+        QCOMPARE(bad.error().code, ErrorCode::Invalid);
+        QCOMPARE(bad.error().message, commands.parseRequest(QJsonObject{{QStringLiteral("type"), QStringLiteral("Not A Type")}}).error().message);
+        auto longTimeout = commands.send(who, kDevice, CommandRequest{QStringLiteral("reboot"), {}, o.maxTimeoutS + 1, {}});
+        QVERIFY(!longTimeout);
+        QCOMPARE(longTimeout.error().message, QStringLiteral("\"timeout_s\" must be an integer from 1 to %1").arg(o.maxTimeoutS));
+
+        auto sent = commands.send(who, kDevice, CommandRequest{QStringLiteral("reboot"), QJsonObject{{QStringLiteral("delay_s"), 5}}, {}, {}});
+        QVERIFY2(sent, sent ? "" : qPrintable(sent.error().message));
+        QCOMPARE(sent->timeoutS, o.defaultTimeoutS);
+        QCOMPARE(sent->ttlS, o.defaultTtlS);
+        QCOMPARE(sent->state, States::CommandState::Queued);
+        QCOMPARE(sent->expiresMs - sent->createdMs, qint64(o.defaultTtlS) * 1000);
+        // What send answers is what is stored.
+        auto stored = commands.get(who, sent->id);
+        QVERIFY(stored);
+        QCOMPARE(stored->payload, sent->payload);
+        QCOMPARE(stored->createdBy, QStringLiteral("rules@localhost"));
+        QCOMPARE(stored->createdMs, sent->createdMs);
+        QVERIFY(!stored->sentMs && !stored->finishedMs && stored->jobId.isEmpty());
+        QVERIFY(commands.cancel(who, sent->id));
     }
 };
 
