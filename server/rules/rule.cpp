@@ -420,9 +420,9 @@ Result<Rule> parse(const QJsonObject &body)
             TRY_STATUS(a.only({"type", "command", "params", "min_interval_s"}));
             action.type = Action::Type::Command;
             TRY(command, a.string(QStringLiteral("command"), true, 64));
-            static const QRegularExpression commandName(QStringLiteral("^[A-Za-z0-9_.-]{1,64}$"));
+            static const QRegularExpression commandName(QStringLiteral("^[a-z][a-z0-9_.-]{0,63}$"));
             if (!commandName.match(*command).hasMatch())
-                return fail(a.error(QStringLiteral("command"), QStringLiteral("must be letters, digits, '_', '.' or '-'")));
+                return fail(a.error(QStringLiteral("command"), QStringLiteral("must be 1 to 64 characters of a-z, 0-9, '_', '.' or '-', starting with a letter")));
             action.command = *command;
             TRY(params, a.object(QStringLiteral("params"), false));
             action.params = *params;

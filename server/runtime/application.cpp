@@ -285,10 +285,10 @@ Status Application::start()
         system.tenantId = device.tenantId;
         system.role = Role::TenantAdmin;
         system.source = QStringLiteral("rule engine");
-        QJsonObject body{{QStringLiteral("type"), action.command}};
-        if (!action.params.isEmpty())
-            body.insert(QStringLiteral("payload"), action.params);
-        auto sent = m_commands->send(system, device.id, body);
+        CommandRequest request;
+        request.type = action.command;
+        request.payload = action.params;
+        auto sent = m_commands->send(system, device.id, request);
         if (!sent)
             return fail(sent.error());
         return {};

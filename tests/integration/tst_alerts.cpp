@@ -225,6 +225,27 @@ private Q_SLOTS:
         QCOMPARE(alerts().size(), 0);
     }
 
+    void commandActionsAreRateLimited()
+    {
+        const QString rule = makeRule({{QStringLiteral("actions"), QJsonArray{QJsonObject{{QStringLiteral("type"), QStringLiteral("command")},
+                                                                                         {QStringLiteral("command"), QStringLiteral("fan.on")},
+                                                                                         {QStringLiteral("params"), QJsonObject{{QStringLiteral("speed"), 3}}},
+                                                                                         {QStringLiteral("min_interval_s"), 600}}}}});
+        QVERIFY(!rule.isEmpty());
+        connectDevice(QStringLiteral("Fan"));
+        const auto commands = [&] { return get(QStringLiteral("/v1/devices/%1/commands").arg(m_id)).json().value(QStringLiteral("items")).toArray(); };
+        send(85); // raised: the command goes out as the rule's
+        QJsonArray list = commands();
+        QCOMPARE(list.size(), 1);
+        QCOMPARE(list.at(0).toObject().value(QStringLiteral("type")).toString(), QStringLiteral("fan.on"));
+        QCOMPARE(list.at(0).toObject().value(QStringLiteral("payload")).toObject().value(QStringLiteral("speed")).toInt(), 3);
+        QVERIFY(list.at(0).toObject().value(QStringLiteral("created_by")).toString().contains(QStringLiteral("Hot")));
+        send(20);
+        send(90); // raised again within min_interval_s: held back, never a loop
+        QCOMPARE(commands().size(), 1);
+        QCOMPARE(alerts().size(), 0); // a rule without an alert action raises none
+    }
+
     void restartNeitherRefiresNorForgets()
     {
         const QString rule = makeRule({{QStringLiteral("off_delay_s"), 0}});
