@@ -153,9 +153,11 @@ Status AlertService::load()
         return fail(q.error());
     m_open.clear();
     m_openByKey.clear();
+    m_openByDevice.clear();
     while (q->next()) {
         Alert a = fromRow(*q);
         m_openByKey.insert(openKey(a.sourceKey, a.deviceId), a.id);
+        m_openByDevice[a.deviceId].insert(a.id);
         m_open.insert(a.id, std::move(a));
     }
     qCInfo(lcAlerts) << m_open.size() << "open alerts";
@@ -242,11 +244,14 @@ Status AlertService::commit(Alert &a, bool insert, const QString &kind, const QS
         m_open.remove(a.id);
         if (m_openByKey.value(key) == a.id)
             m_openByKey.remove(key);
+        if (auto d = m_openByDevice.find(a.deviceId); d != m_openByDevice.end() && (d->remove(a.id), d->isEmpty()))
+            m_openByDevice.erase(d);
         m_transitions.remove(a.id);
         (void)m_scheduler.cancel(QStringLiteral("alert-unshelve:") + a.id);
     } else {
         m_open.insert(a.id, a);
         m_openByKey.insert(key, a.id);
+        m_openByDevice[a.deviceId].insert(a.id);
     }
     Q_EMIT m_bus.alertChanged(a);
     return {};
@@ -334,34 +339,42 @@ Status AlertService::clearSource(const QString &sourceKey, const QString &device
     return commit(a, false, kind, kSystem, note);
 }
 
+Status AlertService::close(Alert a, const QString &why)
+{
+    const qint64 t = now();
+    if (a.active)
+        a.clearedAtMs = t;
+    a.active = false;
+    a.closed = true;
+    a.closedAtMs = t;
+    return commit(a, false, QStringLiteral("closed"), kSystem, why);
+}
+
+QList<Alert> AlertService::openOfDevice(const QString &deviceId) const
+{
+    QList<Alert> out;
+    for (const QString &id : m_openByDevice.value(deviceId))
+        out << m_open.value(id);
+    return out;
+}
+
 Status AlertService::closeSource(const QString &sourceKey, const QString &why)
 {
-    QList<QString> ids;
+    QList<Alert> of;
     for (const Alert &a : std::as_const(m_open))
         if (a.sourceKey == sourceKey)
-            ids << a.id;
-    for (const QString &id : std::as_const(ids)) {
-        Alert a = m_open.value(id);
-        const qint64 t = now();
-        if (a.active)
-            a.clearedAtMs = t;
-        a.active = false;
-        a.closed = true;
-        a.closedAtMs = t;
-        if (auto st = commit(a, false, QStringLiteral("closed"), kSystem, why); !st)
+            of << a;
+    for (const Alert &a : std::as_const(of))
+        if (auto st = close(a, why); !st)
             return st;
-    }
     return {};
 }
 
 void AlertService::setDeviceSuppression(const QString &deviceId, const QString &reason, const std::function<bool(const Alert &)> &which)
 {
-    QList<QString> ids;
-    for (const Alert &a : std::as_const(m_open))
-        if (a.deviceId == deviceId && a.suppressedReason != reason && which(a))
-            ids << a.id;
-    for (const QString &id : std::as_const(ids)) {
-        Alert a = m_open.value(id);
+    for (Alert a : openOfDevice(deviceId)) {
+        if (a.suppressedReason == reason || !which(a))
+            continue;
         a.suppressedReason = reason;
         (void)commit(a, false, reason.isEmpty() ? QStringLiteral("unsuppressed") : QStringLiteral("suppressed"), kSystem, reason);
     }
@@ -369,12 +382,9 @@ void AlertService::setDeviceSuppression(const QString &deviceId, const QString &
 
 void AlertService::setDeviceOutOfService(const QString &deviceId, bool outOfService)
 {
-    QList<QString> ids;
-    for (const Alert &a : std::as_const(m_open))
-        if (a.deviceId == deviceId && a.outOfService != outOfService)
-            ids << a.id;
-    for (const QString &id : std::as_const(ids)) {
-        Alert a = m_open.value(id);
+    for (Alert a : openOfDevice(deviceId)) {
+        if (a.outOfService == outOfService)
+            continue;
         a.outOfService = outOfService;
         (void)commit(a, false, outOfService ? QStringLiteral("out_of_service") : QStringLiteral("in_service"), kSystem,
                      outOfService ? QStringLiteral("device suspended") : QStringLiteral("device resumed"));
@@ -383,20 +393,8 @@ void AlertService::setDeviceOutOfService(const QString &deviceId, bool outOfServ
 
 void AlertService::closeDevice(const QString &deviceId, const QString &why)
 {
-    QList<QString> ids;
-    for (const Alert &a : std::as_const(m_open))
-        if (a.deviceId == deviceId)
-            ids << a.id;
-    for (const QString &id : std::as_const(ids)) {
-        Alert a = m_open.value(id);
-        const qint64 t = now();
-        if (a.active)
-            a.clearedAtMs = t;
-        a.active = false;
-        a.closed = true;
-        a.closedAtMs = t;
-        (void)commit(a, false, QStringLiteral("closed"), kSystem, why);
-    }
+    for (const Alert &a : openOfDevice(deviceId))
+        (void)close(a, why);
 }
 
 std::optional<Alert> AlertService::openAlert(const QString &sourceKey, const QString &deviceId) const

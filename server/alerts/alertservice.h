@@ -6,6 +6,7 @@
 
 #include <QtCore/QHash>
 #include <QtCore/QObject>
+#include <QtCore/QSet>
 #include <deque>
 #include <functional>
 
@@ -116,6 +117,8 @@ private:
     /// publishes it.
     Status commit(Alert &a, bool insert, const QString &kind, const QString &actor, const QString &note);
     void noteTransition(Alert &a);
+    Status close(Alert a, const QString &why);
+    QList<Alert> openOfDevice(const QString &deviceId) const;
     Status runUnshelve(const QJsonObject &payload);
     Status runChatterCheck(const QJsonObject &payload);
 
@@ -125,6 +128,7 @@ private:
     Clock m_clock;
     QHash<QString, Alert> m_open;               ///< by id
     QHash<QString, QString> m_openByKey;        ///< sourceKey + '\n' + deviceId -> id
+    QHash<QString, QSet<QString>> m_openByDevice; ///< device id -> its open alerts (connection events look here)
     QHash<QString, std::deque<qint64>> m_transitions; ///< recent raised/cleared times per open alert
     qint64 m_writeFailures = 0;
 };

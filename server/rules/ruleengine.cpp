@@ -17,6 +17,7 @@ using namespace Rules;
 namespace {
 
 constexpr int kFlushMs = 200;
+constexpr qint64 kRetryMs = 1000; ///< an alert that could not be stored is raised (or cleared) again this much later
 const QString kOfflineReason = QStringLiteral("device offline: its values are not current");
 
 bool usesConnection(const Condition &c)
@@ -100,9 +101,7 @@ void RuleEngine::put(const Rule &rule)
 {
     const auto old = m_rules.value(rule.id);
     if (!rule.active) {
-        if (old)
-            remove(rule.id);
-        (void)m_alerts.closeSource(rule.id, QStringLiteral("rule deactivated"));
+        remove(rule.id, QStringLiteral("rule deactivated"));
         return;
     }
     auto c = std::make_shared<Compiled>();
@@ -113,10 +112,8 @@ void RuleEngine::put(const Rule &rule)
     for (const Action &a : rule.actions)
         c->hasAlert = c->hasAlert || a.type == Action::Type::Alert;
     const bool keepStates = old && evaluationKey(old->rule) == evaluationKey(rule);
-    if (old && !keepStates) {
-        remove(rule.id);
-        (void)m_alerts.closeSource(rule.id, QStringLiteral("rule changed"));
-    }
+    if (old && !keepStates)
+        remove(rule.id, QStringLiteral("rule changed"));
     m_rules.insert(rule.id, c);
     m_byDevice.clear();
     if (keepStates) { // same evaluation: the states go on under the new definition (stored again with its version)
@@ -133,8 +130,10 @@ void RuleEngine::put(const Rule &rule)
         seedTimed(*c);
 }
 
-void RuleEngine::remove(const QString &ruleId)
+void RuleEngine::remove(const QString &ruleId, const QString &why)
 {
+    if (auto st = m_alerts.closeSource(ruleId, why); !st)
+        qCWarning(lcRules) << "could not close the alerts of rule" << ruleId << "(" << why << "):" << st.error().message;
     if (!m_rules.remove(ruleId))
         return;
     m_byDevice.clear();
@@ -225,8 +224,17 @@ void RuleEngine::settle(const Compiled &c, const DeviceSummary &d, Entry &e, Tra
                 if (!c.watchesConnection && d.connection == States::Connection::Offline)
                     r.suppressedReason = kOfflineReason;
                 r.outOfService = d.blocked();
-                if (auto st = m_alerts.raise(r); !st)
-                    qCWarning(lcRules) << "rule" << c.rule.id << "could not raise its alert on" << d.id << ":" << st.error().message;
+                if (auto st = m_alerts.raise(r); !st) {
+                    // Not stored: the rule is not active either, and raises it again in a second (the due check), so
+                    // an alert is late when the database is, never lost.
+                    qCWarning(lcRules) << "rule" << c.rule.id << "could not raise its alert on" << d.id << ":" << st.error().message
+                                       << "; trying again in 1 s";
+                    ++m_writeFailures;
+                    e.state.active = false;
+                    e.state.activeSinceMs = -1;
+                    e.state.pendingSinceMs = nowMs + kRetryMs - c.rule.onDelayMs;
+                    break; // its commands go out with the raise that is stored
+                }
             } else if (m_sendCommand) {
                 if (e.state.lastCommandMs >= 0 && nowMs - e.state.lastCommandMs < a.minIntervalMs) {
                     ++m_commandsLimited;
@@ -242,9 +250,15 @@ void RuleEngine::settle(const Compiled &c, const DeviceSummary &d, Entry &e, Tra
         }
     } else if (t == Transition::Clear) {
         ++m_cleared;
-        if (c.hasAlert)
-            if (auto st = m_alerts.clearSource(c.rule.id, d.id); !st)
-                qCWarning(lcRules) << "rule" << c.rule.id << "could not clear its alert on" << d.id << ":" << st.error().message;
+        if (c.hasAlert) {
+            if (auto st = m_alerts.clearSource(c.rule.id, d.id); !st) {
+                qCWarning(lcRules) << "rule" << c.rule.id << "could not clear its alert on" << d.id << ":" << st.error().message
+                                   << "; trying again in 1 s";
+                ++m_writeFailures;
+                e.state.active = true;
+                e.state.clearingSinceMs = nowMs + kRetryMs - c.rule.offDelayMs;
+            }
+        }
     }
     if (e.state.durableHash() != e.storedHash) {
         m_dirty.insert({d.id, c.rule.id});

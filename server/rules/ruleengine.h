@@ -42,7 +42,8 @@ public:
     /// A rule created or changed: a changed rule starts from a fresh state, and its open alerts close ("rule
     /// changed") unless only its name, description or actions changed.
     void put(const Rules::Rule &rule);
-    void remove(const QString &ruleId);
+    /// A rule deleted (or deactivated): its states go and its open alerts close with `why` in their history.
+    void remove(const QString &ruleId, const QString &why);
 
     void onReadings(const QString &deviceId, const QHash<QString, LatestValue> &values);
     void onConnection(const ConnectionEvent &e);

@@ -12,8 +12,11 @@
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
+#include <QtCore/QLoggingCategory>
 #include <QtCore/QUuid>
 #include <memory>
+
+Q_DECLARE_LOGGING_CATEGORY(lcRules)
 
 namespace Fleetdeck {
 
@@ -184,8 +187,10 @@ Result<QList<Rule>> RuleService::load()
     QList<Rule> out;
     while (q->next()) {
         auto rule = parse(QJsonDocument::fromJson(q->value(2).toString().toUtf8()).object());
-        if (!rule) // stored by an older build with other rules of validation: kept, but not evaluated
-            return fail(Error::internal(QStringLiteral("stored rule %1 no longer reads: %2").arg(q->value(0).toString(), rule.error().message)));
+        if (!rule) { // stored by another build with other rules of validation: kept in the table, not evaluated
+            qCWarning(lcRules) << "stored rule" << q->value(0).toString() << "does not read and is not evaluated:" << rule.error().message;
+            continue;
+        }
         rule->id = q->value(0).toString();
         rule->tenantId = q->value(1).toString();
         rule->version = q->value(3).toLongLong();
@@ -296,10 +301,7 @@ Status RuleService::remove(const Principal &who, const QString &ruleId)
     if (!q)
         return fail(q.error());
     m_rules.remove(ruleId);
-    Rule gone = *stored;
-    gone.active = false;
-    m_engine.remove(ruleId);
-    m_engine.put(gone); // an inactive rule: its open alerts close
+    m_engine.remove(ruleId, QStringLiteral("rule deleted"));
     audit(m_db, &who, QStringLiteral("rule.delete"), QStringLiteral("rule"), ruleId, stored->name);
     return {};
 }

@@ -5,6 +5,7 @@
 #include "runtime/application.h"
 #include "scheduler/scheduler.h"
 #include "alerts/alertservice.h"
+#include "storage/database.h"
 #include "mqtt/mqttclient.h"
 #include "pki/certificateauthority.h"
 #include "protocol/telemetry.h"
@@ -244,6 +245,34 @@ private Q_SLOTS:
         send(90); // raised again within min_interval_s: held back, never a loop
         QCOMPARE(commands().size(), 1);
         QCOMPARE(alerts().size(), 0); // a rule without an alert action raises none
+    }
+
+    void anAlertTheDatabaseRefusedIsRaisedWhenItRecovers()
+    {
+        const QString rule = makeRule();
+        connectDevice(QStringLiteral("Tank"));
+        // The database refuses every new alert row for a while (a full disk, a lost connection).
+        Storage::Database &db = m_server->app().database();
+        const bool pg = db.dialect() == Storage::Dialect::Postgres;
+        if (pg) {
+            QVERIFY(db.exec(QStringLiteral("CREATE FUNCTION fd_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected failure'; END $$")));
+            QVERIFY(db.exec(QStringLiteral("CREATE TRIGGER fd_test_refuse BEFORE INSERT ON alerts FOR EACH ROW EXECUTE FUNCTION fd_test_refuse()")));
+        } else {
+            QVERIFY(db.exec(QStringLiteral("CREATE TRIGGER fd_test_refuse BEFORE INSERT ON alerts BEGIN SELECT RAISE(ABORT, 'injected failure'); END")));
+        }
+        send(85);
+        waitFor([] { return false; }, 1500); // a retry or so, refused too
+        QCOMPARE(alerts().size(), 0);
+        if (pg) {
+            QVERIFY(db.exec(QStringLiteral("DROP TRIGGER fd_test_refuse ON alerts")));
+            QVERIFY(db.exec(QStringLiteral("DROP FUNCTION fd_test_refuse()")));
+        } else {
+            QVERIFY(db.exec(QStringLiteral("DROP TRIGGER fd_test_refuse")));
+        }
+        // No new reading: the engine's own retry raises it, once.
+        QVERIFY(waitFor([&] { return alerts().size() == 1; }, 5000));
+        QCOMPARE(alerts().at(0).toObject().value(QStringLiteral("rule_id")).toString(), rule);
+        QCOMPARE(alerts().at(0).toObject().value(QStringLiteral("occurrences")).toInt(), 1);
     }
 
     void restartNeitherRefiresNorForgets()
