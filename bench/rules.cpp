@@ -4,6 +4,7 @@
 // deadband and a 5-minute average; goal < 1 s.
 #include "benchsupport.h"
 #include "core/packedreadings.h"
+#include "benchsql.h"
 #include "restclient.h"
 
 #include <QtCore/QCommandLineParser>
@@ -26,57 +27,9 @@
 #include <cstdio>
 
 using namespace Fleetdeck;
+using Fleetdeck::Bench::BulkInsert;
+using Fleetdeck::Bench::exec;
 
-namespace {
-
-bool exec(QSqlQuery &q, const char *what)
-{
-    if (q.exec())
-        return true;
-    std::fprintf(stderr, "%s: %s\n", what, qPrintable(q.lastError().text()));
-    return false;
-}
-
-/// Inserts rows with multi-row VALUES statements of `width` columns, `perStatement` rows at a time.
-class BulkInsert
-{
-public:
-    BulkInsert(QSqlDatabase db, QString head, int width, int perStatement = 200) : m_db(db), m_head(std::move(head)), m_width(width), m_per(perStatement) {}
-    bool add(const QVariantList &row)
-    {
-        m_rows.append(row);
-        return int(m_rows.size()) < m_per || flush();
-    }
-    bool flush()
-    {
-        if (m_rows.isEmpty())
-            return true;
-        QStringList tuples;
-        const QString one = QStringLiteral("(") + QStringList(m_width, QStringLiteral("?")).join(u',') + QStringLiteral(")");
-        for (qsizetype i = 0; i < m_rows.size(); ++i)
-            tuples << one;
-        QSqlQuery q(m_db);
-        if (!q.prepare(m_head + tuples.join(u','))) {
-            std::fprintf(stderr, "prepare: %s\n", qPrintable(q.lastError().text()));
-            return false;
-        }
-        int i = 0;
-        for (const QVariantList &row : std::as_const(m_rows))
-            for (const QVariant &v : row)
-                q.bindValue(i++, v);
-        m_rows.clear();
-        return exec(q, "bulk insert");
-    }
-
-private:
-    QSqlDatabase m_db;
-    QString m_head;
-    int m_width;
-    int m_per;
-    QList<QVariantList> m_rows;
-};
-
-} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -104,18 +57,7 @@ int main(int argc, char *argv[])
     QProcess server;
     server.setProcessChannelMode(QProcess::MergedChannels);
     server.setStandardOutputFile(dataDir + QStringLiteral("-server.log"));
-    const auto startServer = [&] {
-        server.start(QStringLiteral(FLEETDECK_SERVER_BINARY), args);
-        Sim::RestClient probe(QUrl(QStringLiteral("https://127.0.0.1:%1").arg(http)), dataDir + QStringLiteral("/pki/ca.crt"));
-        QElapsedTimer t;
-        t.start();
-        while (t.elapsed() < 20000) {
-            if (probe.loadCa() && probe.requestSync("GET", QStringLiteral("/v1/health")).status == 200)
-                return true;
-            QThread::msleep(20);
-        }
-        return false;
-    };
+    const auto startServer = [&] { return Bench::startServerAndWait(server, args, http, dataDir); };
     if (!startServer()) {
         std::fprintf(stderr, "server did not start; see %s-server.log\n", qPrintable(dataDir));
         return 1;
@@ -123,23 +65,9 @@ int main(int argc, char *argv[])
     server.terminate();
     server.waitForFinished(10000);
 
-    QSqlDatabase db;
-    if (p.isSet(database)) {
-        const QUrl u(p.value(database));
-        db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("bench"));
-        db.setHostName(u.host());
-        db.setPort(u.port(5432));
-        db.setUserName(u.userName());
-        db.setPassword(u.password());
-        db.setDatabaseName(u.path().mid(1));
-    } else {
-        db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("bench"));
-        db.setDatabaseName(dataDir + QStringLiteral("/fleetdeck.db"));
-    }
-    if (!db.open()) {
-        std::fprintf(stderr, "cannot open the database: %s\n", qPrintable(db.lastError().text()));
+    QSqlDatabase db = Bench::openServerDatabase(p.value(database), dataDir);
+    if (!db.isOpen())
         return 1;
-    }
     QSqlQuery t(db);
     t.exec(QStringLiteral("SELECT id FROM tenants WHERE name = 'default'"));
     t.next();
@@ -209,7 +137,8 @@ int main(int argc, char *argv[])
                                                        {QStringLiteral("op"), QStringLiteral(">")}, {QStringLiteral("value"), 75}})},
     };
     int failures = 0;
-    std::printf("\n%-34s %11s %11s %11s %11s %8s %10s\n", "backtest (one device, 30 days)", "server p50", "server p99", "HTTPS p50", "HTTPS p99", "fired", "readings");
+    const QByteArray heading = QStringLiteral("backtest (one device, %1 days)").arg(days).toLatin1();
+    std::printf("\n%-34s %11s %11s %11s %11s %8s %10s\n", heading.constData(), "server p50", "server p99", "HTTPS p50", "HTTPS p99", "fired", "readings");
     for (const auto &c : cases) {
         std::vector<double> server, total;
         qint64 fired = 0, scanned = 0;

@@ -71,7 +71,10 @@ void registerRuleRoutes(Router &router, RuleService *rules)
                        return Response::fromError(request.error());
                    if (req.respondLater) { // read on the history reader's thread: a month of readings does not hold ingest
                        rules->backtestLater(req.who(), *request, [respond = req.respondLater](Result<BacktestResult> r) {
-                           respond(r ? Response::json(toJson(*r)) : Response::fromError(r.error()));
+                           Response answer = r ? Response::json(toJson(*r)) : Response::fromError(r.error());
+                           if (!r && r.error().code == ErrorCode::Unavailable) // the reader is busy: soon
+                               answer.headers.append({QByteArray("Retry-After"), QByteArray("1")});
+                           respond(std::move(answer));
                        });
                        return Response::deferred();
                    }

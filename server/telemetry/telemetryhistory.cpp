@@ -452,6 +452,29 @@ Result<QJsonObject> TelemetryHistory::history(const Principal &who, const QStrin
 }
 
 
+std::optional<Error> TelemetryHistory::admit(const QString &tenant)
+{
+    const int mine = m_readsByTenant.value(tenant);
+    if (mine >= kMaxReadsPerTenant || m_reads >= kMaxReads) {
+        ++m_readsRefused;
+        return Error::unavailable(mine >= kMaxReadsPerTenant
+            ? QStringLiteral("%1 history queries of this organisation are already being read; try again when one has answered").arg(mine)
+            : QStringLiteral("%1 history queries are already being read; try again in a moment").arg(m_reads));
+    }
+    ++m_readsByTenant[tenant];
+    ++m_reads;
+    if (!m_reader)
+        m_reader = std::make_unique<Storage::DatabaseThread>(m_db.url(), QStringLiteral("telemetry-reader"));
+    return std::nullopt;
+}
+
+void TelemetryHistory::release(const QString &tenant)
+{
+    --m_reads;
+    if (auto it = m_readsByTenant.find(tenant); it != m_readsByTenant.end() && --*it <= 0)
+        m_readsByTenant.erase(it);
+}
+
 void TelemetryHistory::historyLater(const Principal &who, const QString &deviceId, const TelemetryQuery &q, HistoryRender render)
 {
     auto plan = planHistory(who, deviceId, q);
@@ -460,21 +483,10 @@ void TelemetryHistory::historyLater(const Principal &who, const QString &deviceI
         return;
     }
     const QString tenant = who.tenantId;
-    int &mine = m_readsByTenant[tenant];
-    if (mine >= kMaxReadsPerTenant || m_reads >= kMaxReads) {
-        ++m_readsRefused;
-        const QString why = mine >= kMaxReadsPerTenant
-            ? QStringLiteral("%1 history queries of this organisation are already being read; try again when one has answered").arg(mine)
-            : QStringLiteral("%1 history queries are already being read; try again in a moment").arg(m_reads);
-        if (mine == 0)
-            m_readsByTenant.remove(tenant);
-        render(fail(Error::unavailable(why)))();
+    if (auto refused = admit(tenant)) {
+        render(fail(*refused))();
         return;
     }
-    ++mine;
-    ++m_reads;
-    if (!m_reader)
-        m_reader = std::make_unique<Storage::DatabaseThread>(m_db.url(), QStringLiteral("telemetry-reader"));
     TelemetryQuery bounded = q;
     bounded.limit = plan->pointsPerSeries;
     m_reader->post([this, plan = std::move(*plan), bounded, tenant, render = std::move(render)](Result<Storage::Database *> db) mutable {
@@ -484,9 +496,7 @@ void TelemetryHistory::historyLater(const Principal &who, const QString &deviceI
         // The document is built and serialised here too; only handing it over happens on the main thread.
         std::function<void()> deliver = read ? render(historyJson(plan, bounded, std::move(*read))) : render(fail(read.error()));
         QMetaObject::invokeMethod(this, [this, tenant, deliver = std::move(deliver)] {
-            --m_reads;
-            if (auto it = m_readsByTenant.find(tenant); it != m_readsByTenant.end() && --*it <= 0)
-                m_readsByTenant.erase(it);
+            release(tenant);
             deliver();
         }, Qt::QueuedConnection);
         return bool(read);
@@ -555,25 +565,15 @@ void TelemetryHistory::scanLater(const Principal &who, const QString &deviceId, 
         return;
     }
     const QString tenant = who.tenantId;
-    int &mine = m_readsByTenant[tenant];
-    if (mine >= kMaxReadsPerTenant || m_reads >= kMaxReads) {
-        ++m_readsRefused;
-        if (mine == 0)
-            m_readsByTenant.remove(tenant);
-        done(fail(Error::unavailable(QStringLiteral("too many history reads are running; try again when one has answered"))), 0)();
+    if (auto refused = admit(tenant)) {
+        done(fail(*refused), 0)();
         return;
     }
-    ++mine;
-    ++m_reads;
-    if (!m_reader)
-        m_reader = std::make_unique<Storage::DatabaseThread>(m_db.url(), QStringLiteral("telemetry-reader"));
     m_reader->post([this, plan = std::move(*plan), fromMs, toMs, tenant, onReading = std::move(onReading), done = std::move(done)](Result<Storage::Database *> db) mutable {
         Result<qint64> read = db ? scanReadings(**db, plan, fromMs, toMs, onReading) : Result<qint64>(fail(db.error()));
         std::function<void()> deliver = read ? done(Status{}, *read) : done(fail(read.error()), 0);
         QMetaObject::invokeMethod(this, [this, tenant, deliver = std::move(deliver)] {
-            --m_reads;
-            if (auto it = m_readsByTenant.find(tenant); it != m_readsByTenant.end() && --*it <= 0)
-                m_readsByTenant.erase(it);
+            release(tenant);
             deliver();
         }, Qt::QueuedConnection);
         return bool(read);

@@ -9,6 +9,7 @@
 #include <QtCore/QStringList>
 #include <functional>
 #include <memory>
+#include <optional>
 
 namespace Fleetdeck {
 namespace Storage { class Database; class DatabaseThread; }
@@ -74,6 +75,9 @@ public:
 
 private:
     Result<HistoryPlan> planHistory(const Principal &who, const QString &deviceId, const TelemetryQuery &q);
+    /// A read of the tenant's may start on the reader (counted until release()), or why not (503).
+    std::optional<Error> admit(const QString &tenant);
+    void release(const QString &tenant);
 
     Storage::Database &m_db;
     const TelemetryDirectory &m_devices;
