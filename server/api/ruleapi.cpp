@@ -166,7 +166,7 @@ void registerAlertRoutes(Router &router, AlertService *alerts)
                });
 
     using Action = std::function<Result<Alert>(const Principal &, const QString &, const QJsonObject &)>;
-    const auto action = [&router, alerts](const char *verb, const QString &policy, const QString &summary, Action run) {
+    const auto action = [&router](const char *verb, const QString &policy, const QString &summary, Action run) {
         router.add("POST", QStringLiteral("/v1/alerts/{alert_id}/%1").arg(QLatin1String(verb)), policy, summary, [run](Request &req) {
             if (auto bad = checkId(req, QStringLiteral("alert_id"), "alert"))
                 return *bad;
@@ -177,7 +177,6 @@ void registerAlertRoutes(Router &router, AlertService *alerts)
                 return *bad;
             return answer(run(req.who(), req.arg(QStringLiteral("alert_id")), body), [](const Alert &a) { return toJson(a); });
         });
-        Q_UNUSED(alerts);
     };
     action("acknowledge", QStringLiteral("alert.acknowledge"), QStringLiteral("Acknowledge an alert's occurrence, with a note"),
            [alerts](const Principal &who, const QString &id, const QJsonObject &b) { return alerts->acknowledge(who, id, noteOf(b)); });
