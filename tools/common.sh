@@ -13,7 +13,7 @@ FLEETDECK_PACKAGES=(
     libmosquitto-dev mosquitto-dev mosquitto mosquitto-clients
     libssl-dev openssl libpq-dev libargon2-dev libsqlite3-dev
     postgresql postgresql-client
-    xvfb xauth
+    xvfb xauth python3-aiosmtpd
 )
 
 fd_log() { printf '\033[1m==> %s\033[0m\n' "$*"; }

@@ -455,6 +455,64 @@ const QList<Migration> &migrations()
                  " note TEXT)",
                  "CREATE INDEX alert_events_alert ON alert_events(alert_id, id)",
              }),
+        // Issue 12: notification channels and policies, and the delivery log. Deliveries are made from alert_events
+        // (the outbox: its last id handed on is kept in notification_cursor) and sent by scheduler jobs.
+        both(13, "notification channels, policies, deliveries",
+             {
+                 "CREATE TABLE notification_channels ("
+                 " id TEXT PRIMARY KEY,"
+                 " tenant_id TEXT NOT NULL REFERENCES tenants(id),"
+                 " name TEXT NOT NULL,"
+                 " kind TEXT NOT NULL,"
+                 " config TEXT NOT NULL,"
+                 " is_active {BOOL} NOT NULL,"
+                 " created_by TEXT,"
+                 " created_at BIGINT NOT NULL,"
+                 " updated_at BIGINT NOT NULL)",
+                 "CREATE UNIQUE INDEX notification_channels_name ON notification_channels(tenant_id, name)",
+
+                 "CREATE TABLE notification_policies ("
+                 " id TEXT PRIMARY KEY,"
+                 " tenant_id TEXT NOT NULL REFERENCES tenants(id),"
+                 " name TEXT NOT NULL,"
+                 " definition TEXT NOT NULL,"
+                 " is_active {BOOL} NOT NULL,"
+                 " created_by TEXT,"
+                 " created_at BIGINT NOT NULL,"
+                 " updated_at BIGINT NOT NULL)",
+                 "CREATE UNIQUE INDEX notification_policies_name ON notification_policies(tenant_id, name)",
+
+                 "CREATE TABLE notification_deliveries ("
+                 " id TEXT PRIMARY KEY,"
+                 " tenant_id TEXT NOT NULL REFERENCES tenants(id),"
+                 " dedup_key TEXT NOT NULL,"
+                 " channel_id TEXT NOT NULL,"
+                 " channel_name TEXT NOT NULL,"
+                 " channel_kind TEXT NOT NULL,"
+                 " policy_id TEXT,"
+                 " alert_id TEXT,"
+                 " event TEXT NOT NULL,"
+                 " recipient TEXT,"
+                 " status TEXT NOT NULL,"
+                 " attempts INTEGER NOT NULL DEFAULT 0,"
+                 " payload TEXT NOT NULL,"
+                 " created_at BIGINT NOT NULL,"
+                 " next_attempt_at BIGINT,"
+                 " last_attempt_at BIGINT,"
+                 " delivered_at BIGINT,"
+                 " response_code INTEGER,"
+                 " response TEXT,"
+                 " last_error TEXT,"
+                 " updated_at BIGINT NOT NULL)",
+                 // Made once: an alert event hands on each (event, channel, recipient) at most once, restarts included.
+                 "CREATE UNIQUE INDEX notification_deliveries_dedup ON notification_deliveries(dedup_key)",
+                 "CREATE INDEX notification_deliveries_tenant ON notification_deliveries(tenant_id, created_at, id)",
+                 "CREATE INDEX notification_deliveries_alert ON notification_deliveries(alert_id)",
+
+                 "CREATE TABLE notification_cursor ("
+                 " name TEXT PRIMARY KEY,"
+                 " last_id BIGINT NOT NULL)",
+             }),
     };
     return all;
 }
