@@ -7,6 +7,8 @@
 #include "api/restapi.h"
 #include "api/telemetryapi.h"
 #include "api/ruleapi.h"
+#include "api/notificationapi.h"
+#include "notifications/notificationservice.h"
 #include "alerts/alertservice.h"
 #include "rules/ruleengine.h"
 #include "rules/ruleservice.h"
@@ -275,6 +277,12 @@ Status Application::start()
     m_alerts = std::make_unique<AlertService>(*m_db, *m_scheduler, *m_bus);
     if (auto st = m_alerts->load(); !st)
         return st;
+    // Notifications: read from the alert history after each change; deliveries are scheduler jobs.
+    NotificationService::Options notifyOptions;
+    notifyOptions.retryBaseMs = m_options.notificationRetryBaseMs;
+    m_notifications = std::make_unique<NotificationService>(*m_db, *m_scheduler, *m_bus, m_devices->directory(), notifyOptions);
+    if (auto st = m_notifications->load(); !st)
+        return fail(Error::internal(QStringLiteral("notifications could not be read: %1").arg(st.error().message)));
     m_ruleEngine = std::make_unique<RuleEngine>(*m_db, m_devices->directory(), *m_alerts);
     m_rules = std::make_unique<RuleService>(*m_db, m_devices->directory(), *m_ruleEngine, *m_history);
     // A rule's command goes out as a command of the rule's organisation, sent by the rule (audited as such).
@@ -424,6 +432,7 @@ void Application::registerRoutes(Api::Router &router)
     Api::registerCommandRoutes(router, m_commands.get(), m_groupJobs.get(), m_twin.get());
     Api::registerRuleRoutes(router, m_rules.get());
     Api::registerAlertRoutes(router, m_alerts.get());
+    Api::registerNotificationRoutes(router, m_notifications.get());
 }
 
 void Application::stop()
@@ -506,6 +515,7 @@ std::pair<QJsonObject, bool> Application::health()
                     {QStringLiteral("commands"), commands},
                     {QStringLiteral("rules"), m_ruleEngine ? m_ruleEngine->health() : QJsonObject()},
                     {QStringLiteral("alerts"), m_alerts ? m_alerts->health() : QJsonObject()},
+                    {QStringLiteral("notifications"), m_notifications ? m_notifications->health() : QJsonObject()},
                     {QStringLiteral("websocket"), websocket}};
     if (m_api)
         doc.insert(QStringLiteral("http"), QJsonObject{{QStringLiteral("open_connections"), m_api->connections().open()},

@@ -35,6 +35,7 @@ class EventBus;
 class DevicePresence;
 class Scheduler;
 class AlertService;
+class NotificationService;
 class RuleEngine;
 class RuleService;
 
@@ -80,6 +81,7 @@ public:
     EventBus &events() { return *m_bus; }
     Scheduler &scheduler() { return *m_scheduler; }
     AlertService &alerts() { return *m_alerts; }
+    NotificationService &notifications() { return *m_notifications; }
 
     static QString findBrokerPlugin(const QString &hint);
 
@@ -114,6 +116,7 @@ private:
     std::unique_ptr<GroupJobs> m_groupJobs;
     std::unique_ptr<TwinService> m_twin;
     std::unique_ptr<AlertService> m_alerts;
+    std::unique_ptr<NotificationService> m_notifications;
     std::unique_ptr<RuleEngine> m_ruleEngine;
     std::unique_ptr<RuleService> m_rules;
     std::unique_ptr<Api::Router> m_router;

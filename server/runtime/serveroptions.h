@@ -24,6 +24,7 @@ struct ServerOptions
     /// an OS crash); false = NORMAL (survives a crash of the server only, faster commits).
     bool sqliteFullSync = true;
     int httpIdleTimeoutMs = 60000; ///< not on the command line; tests shorten it
+    qint64 notificationRetryBaseMs = 10000; ///< the first pause after a failed delivery; not on the command line; tests shorten it
     /// Open connections each listener (HTTPS, WebSocket) takes, overall and per source (IPv4 address / IPv6 /64).
     int maxConnections = 2000;
     int maxConnectionsPerSource = 100;

@@ -2,7 +2,7 @@
 // of another tenant and for a caller without a token, checked against the policy table (auth/policy.h).
 //
 // Generic by construction: routes are read from app().router().routes(); path parameters are filled with real
-// objects by parameter name (device_id, device_type, tenant_id, user_id, token_id, command_id, job_id, rule_id, alert_id); request bodies are the examples of
+// objects by parameter name (device_id, device_type, tenant_id, user_id, token_id, command_id, job_id, rule_id, alert_id, channel_id, policy_id, delivery_id); request bodies are the examples of
 // resources/openapi.json. A route whose action has no policy, or whose path parameter has no fixture here, fails
 // the test, so a new route cannot slip through unchecked. Runs on SQLite and on PostgreSQL.
 #include "auth/policy.h"
@@ -192,6 +192,29 @@ class TestAuthz : public QObject
             w.idsOfA << id;
             return id;
         }
+        if (param == u"channel_id" || param == u"policy_id" || param == u"delivery_id") {
+            // A webhook channel of A (to a closed loopback port: its test deliveries wait), a policy sending to it, a delivery of its test.
+            const HttpReply c = callJson("POST", QStringLiteral("/v1/notification-channels"), admin.token,
+                                         {{QStringLiteral("name"), QStringLiteral("matrix channel %1").arg(++m_seq)}, {QStringLiteral("kind"), QStringLiteral("webhook")},
+                                          {QStringLiteral("config"), QJsonObject{{QStringLiteral("url"), QStringLiteral("http://127.0.0.1:9/hook")}}}},
+                                         w.tenantA);
+            const QString channel = c.json().value(QStringLiteral("id")).toString();
+            w.idsOfA << channel;
+            if (param == u"channel_id" || channel.isEmpty())
+                return channel;
+            if (param == u"delivery_id") {
+                const HttpReply t = callJson("POST", QStringLiteral("/v1/notification-channels/%1/test").arg(channel), admin.token, {}, w.tenantA);
+                const QString id = t.json().value(QStringLiteral("id")).toString();
+                w.idsOfA << id;
+                return id;
+            }
+            const HttpReply p = callJson("POST", QStringLiteral("/v1/notification-policies"), admin.token,
+                                         {{QStringLiteral("name"), QStringLiteral("matrix policy %1").arg(++m_seq)}, {QStringLiteral("channel_ids"), QJsonArray{channel}}},
+                                         w.tenantA);
+            const QString id = p.json().value(QStringLiteral("id")).toString();
+            w.idsOfA << id;
+            return id;
+        }
         if (param == u"user_id") {
             const HttpReply r = callJson("POST", QStringLiteral("/v1/users"), admin.token,
                                          {{QStringLiteral("email"), QStringLiteral("fixture-%1@matrix.test").arg(++m_seq)},
@@ -308,6 +331,12 @@ private Q_SLOTS:
             {QStringLiteral("GET /v1/command-jobs/{job_id}"), QStringLiteral("viewer")},
             {QStringLiteral("GET /v1/devices/{device_id}/config"), QStringLiteral("viewer")},
             {QStringLiteral("GET /v1/rules"), QStringLiteral("viewer")},
+            {QStringLiteral("GET /v1/notification-channels"), QStringLiteral("operator")},
+            {QStringLiteral("GET /v1/notification-channels/{channel_id}"), QStringLiteral("operator")},
+            {QStringLiteral("GET /v1/notification-policies"), QStringLiteral("operator")},
+            {QStringLiteral("GET /v1/notification-policies/{policy_id}"), QStringLiteral("operator")},
+            {QStringLiteral("GET /v1/notification-deliveries"), QStringLiteral("operator")},
+            {QStringLiteral("GET /v1/notification-deliveries/{delivery_id}"), QStringLiteral("operator")},
             {QStringLiteral("GET /v1/rules/{rule_id}"), QStringLiteral("viewer")},
             {QStringLiteral("POST /v1/rules/backtest"), QStringLiteral("viewer")},
             {QStringLiteral("GET /v1/alerts"), QStringLiteral("viewer")},
@@ -340,6 +369,14 @@ private Q_SLOTS:
             {QStringLiteral("GET /v1/audit"), QStringLiteral("tenant-admin")},
             // Rules are the organisation's alarm philosophy; shelving takes a supervisor (ISA-18.2).
             {QStringLiteral("POST /v1/rules"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("POST /v1/notification-channels"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("PATCH /v1/notification-channels/{channel_id}"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("DELETE /v1/notification-channels/{channel_id}"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("POST /v1/notification-channels/{channel_id}/test"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("POST /v1/notification-policies"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("PATCH /v1/notification-policies/{policy_id}"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("DELETE /v1/notification-policies/{policy_id}"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("POST /v1/notification-deliveries/{delivery_id}/retry"), QStringLiteral("tenant-admin")},
             {QStringLiteral("PATCH /v1/rules/{rule_id}"), QStringLiteral("tenant-admin")},
             {QStringLiteral("DELETE /v1/rules/{rule_id}"), QStringLiteral("tenant-admin")},
             {QStringLiteral("POST /v1/alerts/{alert_id}/shelve"), QStringLiteral("tenant-admin")},
