@@ -37,6 +37,8 @@ class Scheduler;
 class AlertService;
 class RuleEngine;
 class RuleService;
+class DeviceHealth;
+class MaintenanceWindows;
 
 /// The composition root: builds and wires every service of the server in order, and tears them down in reverse.
 class Application : public QObject
@@ -80,6 +82,8 @@ public:
     EventBus &events() { return *m_bus; }
     Scheduler &scheduler() { return *m_scheduler; }
     AlertService &alerts() { return *m_alerts; }
+    DeviceHealth &deviceHealth() { return *m_health; }
+    MaintenanceWindows &maintenance() { return *m_maintenance; }
 
     static QString findBrokerPlugin(const QString &hint);
 
@@ -116,6 +120,8 @@ private:
     std::unique_ptr<AlertService> m_alerts;
     std::unique_ptr<RuleEngine> m_ruleEngine;
     std::unique_ptr<RuleService> m_rules;
+    std::unique_ptr<MaintenanceWindows> m_maintenance;
+    std::unique_ptr<DeviceHealth> m_health;
     std::unique_ptr<Api::Router> m_router;
     std::unique_ptr<Api::ApiServer> m_api;
     std::unique_ptr<LiveHub> m_live;
