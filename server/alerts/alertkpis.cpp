@@ -114,16 +114,21 @@ Result<QJsonObject> AlertService::kpis(const Principal &who, qint64 fromMs, qint
         mix.insert(Rules::name(s), QJsonObject{{QStringLiteral("raised"), n}, {QStringLiteral("share"), raises ? double(n) / raises : 0.0}});
     }
 
-    // Stale: still active, last raised more than 24 h before the end of the range (or now, if that is earlier).
-    const qint64 staleBefore = std::min(toMs, now()) - kStaleMs;
+    // Stale: a snapshot, as EEMUA 191 counts standing alarms: active now, last raised more than 24 h ago.
+    const qint64 staleBefore = now() - kStaleMs;
+    const bool pg = m_db.dialect() == Storage::Dialect::Postgres;
+    auto st = m_db.exec(QStringLiteral("SELECT id FROM alerts WHERE tenant_id = :t AND closed_at IS NULL AND active = %1 AND last_raised_at < :b "
+                                       "ORDER BY last_raised_at, id").arg(pg ? QStringLiteral("TRUE") : QStringLiteral("1")),
+                        {{QStringLiteral("t"), who.tenantId}, {QStringLiteral("b"), staleBefore}});
+    if (!st)
+        return fail(st.error());
     int stale = 0;
     QJsonArray staleIds;
-    for (const Alert &a : std::as_const(m_open))
-        if (a.tenantId == who.tenantId && a.active && a.lastRaisedAtMs < staleBefore) {
-            ++stale;
-            if (staleIds.size() < 100)
-                staleIds.append(a.id);
-        }
+    while (st->next()) {
+        ++stale;
+        if (staleIds.size() < 100)
+            staleIds.append(st->value(0).toString());
+    }
 
     return QJsonObject{
         {QStringLiteral("from"), iso(fromMs)},
