@@ -275,9 +275,19 @@ void AlertService::noteTransition(Alert &a)
 Result<Alert> AlertService::raise(const Raise &r)
 {
     const qint64 t = now();
+    const QString planned = plannedReason(r.deviceId);
+    const QString suppressed = planned.isEmpty() ? r.suppressedReason : planned;
     const auto it = m_openByKey.constFind(openKey(r.sourceKey, r.deviceId));
     if (it != m_openByKey.cend()) {
         Alert a = m_open.value(*it);
+        if (a.active && a.severity != r.severity) { // a health check that grew worse (a certificate closer to expiry)
+            const QString from = Rules::name(a.severity);
+            a.severity = r.severity;
+            a.message = r.message;
+            if (auto st = commit(a, false, QStringLiteral("severity_changed"), kSystem, QStringLiteral("%1 -> %2: %3").arg(from, Rules::name(r.severity), r.message)); !st)
+                return fail(st.error());
+            return a;
+        }
         if (a.active)
             return a; // already raised: nothing new happened
         a.active = true;
@@ -288,7 +298,7 @@ Result<Alert> AlertService::raise(const Raise &r)
         a.message = r.message;
         a.metric = r.metric;
         a.value = r.value;
-        a.suppressedReason = r.suppressedReason;
+        a.suppressedReason = suppressed;
         a.outOfService = r.outOfService;
         noteTransition(a);
         if (auto st = commit(a, false, QStringLiteral("raised_again"), kSystem, a.message); !st)
@@ -306,7 +316,7 @@ Result<Alert> AlertService::raise(const Raise &r)
     a.message = r.message;
     a.metric = r.metric;
     a.value = r.value;
-    a.suppressedReason = r.suppressedReason;
+    a.suppressedReason = suppressed;
     a.outOfService = r.outOfService;
     a.raisedAtMs = a.lastRaisedAtMs = t;
     noteTransition(a);
@@ -372,11 +382,27 @@ Status AlertService::closeSource(const QString &sourceKey, const QString &why)
 
 void AlertService::setDeviceSuppression(const QString &deviceId, const QString &reason, const std::function<bool(const Alert &)> &which)
 {
+    const QString planned = plannedReason(deviceId);
+    const QString effective = planned.isEmpty() ? reason : planned; // a maintenance window outranks the device's own state
     for (Alert a : openOfDevice(deviceId)) {
-        if (a.suppressedReason == reason || !which(a))
+        if (a.suppressedReason == effective || !which(a))
             continue;
-        a.suppressedReason = reason;
-        (void)commit(a, false, reason.isEmpty() ? QStringLiteral("unsuppressed") : QStringLiteral("suppressed"), kSystem, reason);
+        a.suppressedReason = effective;
+        (void)commit(a, false, effective.isEmpty() ? QStringLiteral("unsuppressed") : QStringLiteral("suppressed"), kSystem, effective);
+    }
+}
+
+void AlertService::refreshPlannedSuppression(const QString &deviceId, const std::function<bool(const QString &)> &wasPlanned)
+{
+    const QString planned = plannedReason(deviceId);
+    for (Alert a : openOfDevice(deviceId)) {
+        if (a.suppressedReason == planned)
+            continue;
+        if (planned.isEmpty() && !wasPlanned(a.suppressedReason))
+            continue; // suppressed for a reason of its own (device offline): not ours to lift
+        a.suppressedReason = planned;
+        (void)commit(a, false, planned.isEmpty() ? QStringLiteral("unsuppressed") : QStringLiteral("suppressed"), kSystem,
+                     planned.isEmpty() ? QStringLiteral("maintenance over") : planned);
     }
 }
 

@@ -84,6 +84,13 @@ public:
     [[nodiscard]] Status clearSource(const QString &sourceKey, const QString &deviceId, const QString &note = {});
     /// Its rule was deleted or deactivated: every open alert of it is closed, with `why` in the history.
     [[nodiscard]] Status closeSource(const QString &sourceKey, const QString &why);
+    /// A planned suppression by design that covers all of a device's alerts (a maintenance window): its reason, or
+    /// empty. It takes precedence over the reasons raise() and setDeviceSuppression() are given.
+    using PlannedSuppression = std::function<QString(const QString &deviceId)>;
+    void setPlannedSuppression(PlannedSuppression planned) { m_planned = std::move(planned); }
+    /// The device's planned suppression changed: its open alerts take the new reason, or, when none applies any
+    /// more, those whose reason `wasPlanned` recognises lose it.
+    void refreshPlannedSuppression(const QString &deviceId, const std::function<bool(const QString &reason)> &wasPlanned);
     /// Suppression by design of the device's open alerts that `which` picks (empty reason lifts it), and out of
     /// service (all of the device's).
     void setDeviceSuppression(const QString &deviceId, const QString &reason, const std::function<bool(const Alert &)> &which);
@@ -108,8 +115,13 @@ public:
     /// Open alerts by state and severity, writes that failed.
     QJsonObject health() const;
 
+    /// Alarm-system performance (EEMUA 191) of the caller's organisation over [fromMs, toMs): raises per 10 minutes
+    /// (average, peak), floods, chattering, stale alerts, the top bad actors and the priority mix.
+    [[nodiscard]] Result<QJsonObject> kpis(const Principal &who, qint64 fromMs, qint64 toMs);
+
 private:
     qint64 now() const;
+    QString plannedReason(const QString &deviceId) const { return m_planned ? m_planned(deviceId) : QString(); }
     Result<Alert> openOf(const Principal &who, const QString &alertId);
     Status store(const Alert &a, bool insert);
     void event(const Alert &a, const QString &kind, const QString &actor, const QString &note);
@@ -131,6 +143,7 @@ private:
     QHash<QString, QSet<QString>> m_openByDevice; ///< device id -> its open alerts (connection events look here)
     QHash<QString, std::deque<qint64>> m_transitions; ///< recent raised/cleared times per open alert
     qint64 m_writeFailures = 0;
+    PlannedSuppression m_planned;
 };
 
 } // namespace Fleetdeck

@@ -6,6 +6,7 @@
 #include "core/jsonutil.h"
 #include "rules/ruleservice.h"
 
+#include <QtCore/QDateTime>
 #include <QtCore/QJsonArray>
 
 namespace Fleetdeck::Api {
@@ -145,6 +146,24 @@ void registerAlertRoutes(Router &router, AlertService *alerts)
                        items.append(toJson(a));
                    return Response::json({{QStringLiteral("items"), items},
                                           {QStringLiteral("next_cursor"), page->nextCursor.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(page->nextCursor)}});
+               });
+    // Before /v1/alerts/{alert_id}: the first route that matches answers.
+    router.add("GET", QStringLiteral("/v1/alerts/kpis"), QStringLiteral("alert.read"),
+               QStringLiteral("Alarm KPIs (EEMUA 191) over from..to (default: the last 24 h): raises per 10 min, floods, chattering, stale, bad actors, priority mix"),
+               [alerts](Request &req) {
+                   const qint64 now = QDateTime::currentMSecsSinceEpoch();
+                   qint64 range[2] = {now - 24LL * 3600 * 1000, now};
+                   for (int i = 0; i < 2; ++i) {
+                       const QString key = i == 0 ? QStringLiteral("from") : QStringLiteral("to");
+                       const QString text = req.queryValue(key);
+                       if (text.isEmpty())
+                           continue;
+                       const auto t = Json::parseTime(text);
+                       if (!t)
+                           return Response::problem(422, QStringLiteral("/%1: must be milliseconds since the epoch or an ISO 8601 time").arg(key));
+                       range[i] = *t;
+                   }
+                   return answer(alerts->kpis(req.who(), range[0], range[1]), [](const QJsonObject &o) { return o; });
                });
     router.add("GET", QStringLiteral("/v1/alerts/{alert_id}"), QStringLiteral("alert.read"), QStringLiteral("One alert with its history"),
                [alerts](Request &req) {

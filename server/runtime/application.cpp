@@ -9,6 +9,9 @@
 #include "api/ruleapi.h"
 #include "api/notificationapi.h"
 #include "notifications/notificationservice.h"
+#include "api/maintenanceapi.h"
+#include "health/devicehealth.h"
+#include "maintenance/maintenancewindows.h"
 #include "alerts/alertservice.h"
 #include "rules/ruleengine.h"
 #include "rules/ruleservice.h"
@@ -311,6 +314,17 @@ Status Application::start()
     connect(m_bus.get(), &EventBus::readingsCommitted, m_ruleEngine.get(), &RuleEngine::onReadings);
     connect(m_bus.get(), &EventBus::connectionChanged, m_ruleEngine.get(), &RuleEngine::onConnection);
     connect(m_bus.get(), &EventBus::deviceChanged, m_ruleEngine.get(), &RuleEngine::onDevice);
+    // Device health and maintenance windows raise and suppress on the same alert path (scheduler jobs, bus events).
+    m_maintenance = std::make_unique<MaintenanceWindows>(*m_db, *m_scheduler, m_devices->directory(), *m_alerts);
+    if (auto st = m_maintenance->load(); !st)
+        return st;
+    m_health = std::make_unique<DeviceHealth>(*m_db, *m_scheduler, m_devices->directory(), *m_alerts, DeviceHealth::Settings{});
+    if (auto st = m_health->start(); !st)
+        return st;
+    connect(m_bus.get(), &EventBus::connectionChanged, m_health.get(), &DeviceHealth::onConnection);
+    connect(m_bus.get(), &EventBus::deviceChanged, m_health.get(), &DeviceHealth::onDevice);
+    connect(m_bus.get(), &EventBus::commandChanged, m_health.get(), &DeviceHealth::onCommand);
+    connect(m_bus.get(), &EventBus::deviceChanged, m_maintenance.get(), &MaintenanceWindows::onDevice);
 
     if (m_broker) {
         m_broker->rotateLogIfLarger(kBrokerLogMaxBytes);
@@ -433,6 +447,7 @@ void Application::registerRoutes(Api::Router &router)
     Api::registerRuleRoutes(router, m_rules.get());
     Api::registerAlertRoutes(router, m_alerts.get());
     Api::registerNotificationRoutes(router, m_notifications.get());
+    Api::registerMaintenanceRoutes(router, m_maintenance.get());
 }
 
 void Application::stop()

@@ -38,6 +38,8 @@ class AlertService;
 class NotificationService;
 class RuleEngine;
 class RuleService;
+class DeviceHealth;
+class MaintenanceWindows;
 
 /// The composition root: builds and wires every service of the server in order, and tears them down in reverse.
 class Application : public QObject
@@ -82,6 +84,8 @@ public:
     Scheduler &scheduler() { return *m_scheduler; }
     AlertService &alerts() { return *m_alerts; }
     NotificationService &notifications() { return *m_notifications; }
+    DeviceHealth &deviceHealth() { return *m_health; }
+    MaintenanceWindows &maintenance() { return *m_maintenance; }
 
     static QString findBrokerPlugin(const QString &hint);
 
@@ -119,6 +123,8 @@ private:
     std::unique_ptr<NotificationService> m_notifications;
     std::unique_ptr<RuleEngine> m_ruleEngine;
     std::unique_ptr<RuleService> m_rules;
+    std::unique_ptr<MaintenanceWindows> m_maintenance;
+    std::unique_ptr<DeviceHealth> m_health;
     std::unique_ptr<Api::Router> m_router;
     std::unique_ptr<Api::ApiServer> m_api;
     std::unique_ptr<LiveHub> m_live;

@@ -69,6 +69,17 @@ Status Scheduler::cancel(const QString &key)
     return {};
 }
 
+Status Scheduler::postpone(const QString &kind, qint64 untilMs)
+{
+    auto u = m_db.exec(QStringLiteral("UPDATE scheduled_jobs SET due_at = :until WHERE kind = :kind AND due_at < :until2"),
+                       {{QStringLiteral("until"), untilMs}, {QStringLiteral("until2"), untilMs}, {QStringLiteral("kind"), kind}});
+    if (!u)
+        return fail(u.error());
+    if (m_started)
+        arm();
+    return {};
+}
+
 Status Scheduler::start()
 {
     auto q = m_db.exec(QStringLiteral("SELECT COUNT(*), MIN(due_at) FROM scheduled_jobs WHERE due_at <= :now"), {{QStringLiteral("now"), Storage::nowMs()}});

@@ -33,6 +33,9 @@ public:
     /// for recurring upkeep made at every start.
     [[nodiscard]] Status ensure(const QString &key, const QString &kind, qint64 firstDueMs, const QJsonObject &payload = {});
     [[nodiscard]] Status cancel(const QString &key);
+    /// Every job of `kind` due before `untilMs` is due at `untilMs` instead (e.g. checks that must wait, after a
+    /// start, until the broker has replayed what happened while the server was down).
+    [[nodiscard]] Status postpone(const QString &kind, qint64 untilMs);
 
     /// Runs what is due (what fell due while the server was down too) and arms the timer.
     [[nodiscard]] Status start();

@@ -513,6 +513,31 @@ const QList<Migration> &migrations()
                  " name TEXT PRIMARY KEY,"
                  " last_id BIGINT NOT NULL)",
              }),
+        // Issue 12 (device health, maintenance): per-organisation health thresholds (NULL: the server's default) and
+        // maintenance windows. 13 is a colleague's (notifications); migrations are applied by set, not by order.
+        both(14, "device health thresholds, maintenance windows",
+             {
+                 "ALTER TABLE tenants ADD COLUMN health_offline_after_s INTEGER",
+                 "ALTER TABLE tenants ADD COLUMN health_command_failures INTEGER",
+                 "ALTER TABLE tenants ADD COLUMN health_certificate_warning_days INTEGER",
+
+                 "CREATE TABLE maintenance_windows ("
+                 " id TEXT PRIMARY KEY,"
+                 " tenant_id TEXT NOT NULL REFERENCES tenants(id),"
+                 " name TEXT NOT NULL,"
+                 " starts_at BIGINT NOT NULL,"
+                 " ends_at BIGINT NOT NULL,"
+                 " scope TEXT NOT NULL,"
+                 " note TEXT,"
+                 " state TEXT NOT NULL,"
+                 " created_by TEXT,"
+                 " created_at BIGINT NOT NULL,"
+                 " updated_at BIGINT NOT NULL)",
+                 "CREATE INDEX maintenance_windows_tenant ON maintenance_windows(tenant_id, starts_at)",
+                 "CREATE INDEX maintenance_windows_state ON maintenance_windows(state)",
+                 // KPIs read an organisation's alert history by time.
+                 "CREATE INDEX alert_events_tenant_at ON alert_events(tenant_id, at)",
+             }),
     };
     return all;
 }

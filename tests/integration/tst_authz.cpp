@@ -2,7 +2,7 @@
 // of another tenant and for a caller without a token, checked against the policy table (auth/policy.h).
 //
 // Generic by construction: routes are read from app().router().routes(); path parameters are filled with real
-// objects by parameter name (device_id, device_type, tenant_id, user_id, token_id, command_id, job_id, rule_id, alert_id, channel_id, policy_id, delivery_id); request bodies are the examples of
+// objects by parameter name (device_id, device_type, tenant_id, user_id, token_id, command_id, job_id, rule_id, alert_id, channel_id, policy_id, delivery_id, window_id); request bodies are the examples of
 // resources/openapi.json. A route whose action has no policy, or whose path parameter has no fixture here, fails
 // the test, so a new route cannot slip through unchecked. Runs on SQLite and on PostgreSQL.
 #include "auth/policy.h"
@@ -215,6 +215,18 @@ class TestAuthz : public QObject
             w.idsOfA << id;
             return id;
         }
+        if (param == u"window_id") {
+            // A maintenance window of A in the future, over a device type of its own (it suppresses nothing).
+            const HttpReply r = callJson("POST", QStringLiteral("/v1/maintenance-windows"), admin.token,
+                                         {{QStringLiteral("name"), QStringLiteral("matrix window %1").arg(++m_seq)},
+                                          {QStringLiteral("starts_at"), QStringLiteral("2030-01-10T06:00:00Z")},
+                                          {QStringLiteral("ends_at"), QStringLiteral("2030-01-10T10:00:00Z")},
+                                          {QStringLiteral("scope"), QJsonObject{{QStringLiteral("device_type"), QStringLiteral("matrix")}}}},
+                                         w.tenantA);
+            const QString id = r.json().value(QStringLiteral("id")).toString();
+            w.idsOfA << id;
+            return id;
+        }
         if (param == u"user_id") {
             const HttpReply r = callJson("POST", QStringLiteral("/v1/users"), admin.token,
                                          {{QStringLiteral("email"), QStringLiteral("fixture-%1@matrix.test").arg(++m_seq)},
@@ -341,6 +353,13 @@ private Q_SLOTS:
             {QStringLiteral("POST /v1/rules/backtest"), QStringLiteral("viewer")},
             {QStringLiteral("GET /v1/alerts"), QStringLiteral("viewer")},
             {QStringLiteral("GET /v1/alerts/{alert_id}"), QStringLiteral("viewer")},
+            {QStringLiteral("GET /v1/alerts/kpis"), QStringLiteral("viewer")},
+            {QStringLiteral("GET /v1/maintenance-windows"), QStringLiteral("viewer")},
+            {QStringLiteral("GET /v1/maintenance-windows/{window_id}"), QStringLiteral("viewer")},
+            // Operators plan maintenance (its alerts are suppressed by design, not hidden: they stay listed).
+            {QStringLiteral("POST /v1/maintenance-windows"), QStringLiteral("operator")},
+            {QStringLiteral("PATCH /v1/maintenance-windows/{window_id}"), QStringLiteral("operator")},
+            {QStringLiteral("DELETE /v1/maintenance-windows/{window_id}"), QStringLiteral("operator")},
             // Operators answer alerts: acknowledge, clear what returned to normal, assign.
             {QStringLiteral("POST /v1/alerts/{alert_id}/acknowledge"), QStringLiteral("operator")},
             {QStringLiteral("POST /v1/alerts/{alert_id}/clear"), QStringLiteral("operator")},
