@@ -161,6 +161,8 @@ void LiveClient::onConnected()
             subscribe(u"devices"_s, true);
         if (m_followCommands)
             subscribe(u"commands"_s, true);
+        if (m_followAlerts)
+            subscribe(u"alerts"_s, true);
         if (!m_telemetry.isEmpty())
             subscribe(u"telemetry"_s, true, m_telemetry.keys());
         Q_EMIT resynced();
@@ -272,6 +274,15 @@ void LiveClient::setFollowCommands(bool follow)
         subscribe(u"commands"_s, follow);
 }
 
+void LiveClient::setFollowAlerts(bool follow)
+{
+    if (follow == m_followAlerts)
+        return;
+    m_followAlerts = follow;
+    if (m_state == State::Live)
+        subscribe(u"alerts"_s, follow);
+}
+
 void LiveClient::followTelemetry(const QString &deviceId)
 {
     if (m_telemetry[deviceId]++ == 0 && m_state == State::Live)
@@ -332,6 +343,8 @@ void LiveClient::dispatch(const QString &method, const QJsonObject &p)
         Q_EMIT deviceChanged(deviceId, p.value(u"status").toString(), p.value(u"connection").toString());
     } else if (method == u"command.changed") {
         Q_EMIT commandChanged(p.value(u"command_id").toString(), deviceId, p.value(u"status").toString());
+    } else if (method == u"alert.changed") {
+        Q_EMIT alertChanged(p);
     } else if (method == u"overflow") {
         Q_EMIT overflowed(p.value(u"dropped_events").toInteger(), p.value(u"merged_telemetry_updates").toInteger());
         Q_EMIT resynced();

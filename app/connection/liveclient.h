@@ -49,6 +49,8 @@ public:
     /// Subscriptions, kept across reconnects.
     void setFollowDevices(bool follow);
     void setFollowCommands(bool follow);
+    /// The organisation's alert changes (alertChanged).
+    void setFollowAlerts(bool follow);
     /// Live telemetry for these devices in addition to those already followed; counted, so two views of one
     /// device keep it followed until both let go.
     void followTelemetry(const QString &deviceId);
@@ -66,6 +68,8 @@ Q_SIGNALS:
     void deviceConnection(const QString &deviceId, bool online, const QDateTime &at, const QString &firmwareVersion);
     void deviceChanged(const QString &deviceId, const QString &status, const QString &connection);
     void commandChanged(const QString &commandId, const QString &deviceId, const QString &status);
+    /// An alert after a stored change, as GET /v1/alerts/{id} has it (without its history).
+    void alertChanged(const QJsonObject &alert);
     /// metrics: {"<name>": {"ts": ms, "value": …}}
     void telemetry(const QString &deviceId, const QJsonObject &metrics);
     /// The server dropped or merged events for this client (it was slow).
@@ -110,5 +114,6 @@ private:
 
     bool m_followDevices = false;
     bool m_followCommands = false;
+    bool m_followAlerts = false;
     QHash<QString, int> m_telemetry;   ///< device id -> number of views following it
 };
