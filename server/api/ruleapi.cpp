@@ -61,6 +61,19 @@ void registerRuleRoutes(Router &router, RuleService *rules)
                        return QJsonObject{{QStringLiteral("items"), items}, {QStringLiteral("count"), items.size()}};
                    });
                });
+    // Before anything is saved: the console's rule editor checks a draft as the admin types, with the messages and
+    // JSON paths POST /v1/rules would give (the same parser), so the roles are the same too.
+    router.add("POST", QStringLiteral("/v1/rules/validate"), QStringLiteral("rule.write"),
+               QStringLiteral("Check a rule body without saving it: 200 {\"valid\": true} or the 422 POST /v1/rules would answer"),
+               [](Request &req) {
+                   QJsonObject body;
+                   if (auto bad = readBody(req, body))
+                       return *bad;
+                   const auto rule = Rules::parse(body);
+                   if (!rule)
+                       return Response::fromError(rule.error());
+                   return Response::json({{QStringLiteral("valid"), true}});
+               });
     router.add("POST", QStringLiteral("/v1/rules/backtest"), QStringLiteral("rule.read"),
                QStringLiteral("When a saved or unsaved rule would have raised and cleared its alert on a device, from stored history"),
                [rules](Request &req) {

@@ -135,6 +135,13 @@ void registerTelemetryRoutes(Router &router, TelemetryServices telemetry)
                 return Response::problem(400, QStringLiteral("\"agg\" needs an \"interval\""));
             q.agg = agg;
         }
+        if (const QString bands = req.queryValue(QStringLiteral("bands")); !bands.isEmpty()) {
+            if (bands != u"true" && bands != u"false")
+                return Response::problem(400, QStringLiteral("\"bands\" must be true or false"));
+            if (bands == u"true" && q.intervalMs == 0)
+                return Response::problem(400, QStringLiteral("\"bands\" needs an \"interval\""));
+            q.bands = bands == u"true";
+        }
         const QString limit = req.queryValue(QStringLiteral("limit"));
         if (!limit.isEmpty()) {
             bool ok = false;

@@ -106,7 +106,10 @@ private:
             v = double(m_count);
         else
             v = m_last;
-        points.append(QJsonArray{m_start, v});
+        if (m_q.bands) // the same fold knows the extremes: a chart draws the spread an average hides
+            points.append(QJsonArray{m_start, v, m_min, m_max});
+        else
+            points.append(QJsonArray{m_start, v});
     }
 
     const TelemetryQuery &m_q;

@@ -26,6 +26,7 @@ struct TelemetryQuery
     qint64 toMs = 0;       ///< exclusive
     qint64 intervalMs = 0; ///< 0 = raw points
     QString agg = QStringLiteral("avg");
+    bool bands = false;    ///< aggregated points carry the bucket's min and max too: [ts, value, min, max]
     int limit = 1000;      ///< points per series
 };
 

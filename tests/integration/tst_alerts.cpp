@@ -150,6 +150,24 @@ private Q_SLOTS:
         QCOMPARE(get(QStringLiteral("/v1/rules/00000000-0000-4000-8000-000000000000")).status, 404);
     }
 
+    void validateAnswersAsCreateWouldWithoutSaving()
+    {
+        const QByteArray bad = R"({"name":"x","condition":{"type":"all","conditions":[{"type":"range","metric":"temp","min":5,"max":1}]},"actions":[{"type":"alert","severity":"major"}]})";
+        const HttpReply v = m_server->request("POST", QStringLiteral("/v1/rules/validate"), bad, "application/json", token());
+        const HttpReply c = m_server->request("POST", QStringLiteral("/v1/rules"), bad, "application/json", token());
+        QCOMPARE(v.status, 422);
+        QCOMPARE(c.status, 422);
+        QCOMPARE(v.json().value(QStringLiteral("detail")).toString(), c.json().value(QStringLiteral("detail")).toString());
+        QVERIFY2(v.json().value(QStringLiteral("detail")).toString().startsWith(QStringLiteral("/condition/conditions/0/max:")), v.body.constData());
+        const HttpReply ok = m_server->request("POST", QStringLiteral("/v1/rules/validate"),
+                                               R"({"name":"x","condition":{"type":"threshold","metric":"temp","op":">","value":1},"actions":[{"type":"alert","severity":"major"}]})",
+                                               "application/json", token());
+        QCOMPARE(ok.status, 200);
+        QCOMPARE(ok.json().value(QStringLiteral("valid")).toBool(), true);
+        QCOMPARE(m_server->request("POST", QStringLiteral("/v1/rules/validate"), "{", "application/json", token()).status, 400);
+        QCOMPARE(get(QStringLiteral("/v1/rules")).json().value(QStringLiteral("count")).toInt(), 0); // nothing was saved
+    }
+
     void alertLifecycle()
     {
         const QString rule = makeRule();

@@ -388,6 +388,7 @@ private Q_SLOTS:
             {QStringLiteral("GET /v1/audit"), QStringLiteral("tenant-admin")},
             // Rules are the organisation's alarm philosophy; shelving takes a supervisor (ISA-18.2).
             {QStringLiteral("POST /v1/rules"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("POST /v1/rules/validate"), QStringLiteral("tenant-admin")},
             {QStringLiteral("POST /v1/notification-channels"), QStringLiteral("tenant-admin")},
             {QStringLiteral("PATCH /v1/notification-channels/{channel_id}"), QStringLiteral("tenant-admin")},
             {QStringLiteral("DELETE /v1/notification-channels/{channel_id}"), QStringLiteral("tenant-admin")},

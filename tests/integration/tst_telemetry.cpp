@@ -467,6 +467,22 @@ private Q_SLOTS:
         QCOMPARE(aggSeries.value(QStringLiteral("points")).toArray().at(0).toArray().at(0).toInteger(), start / 300000 * 300000);
         const HttpReply whole = m_server->request("GET", QStringLiteral("/v1/devices/%1/telemetry?metric=p&interval=1h&agg=count&limit=3").arg(m_id) + range, {}, {}, token());
         QVERIFY(!whole.json().value(QStringLiteral("series")).toArray().at(0).toObject().value(QStringLiteral("truncated")).toBool());
+        // Bands: each bucket's aggregate with its extremes, the same as agg=min and agg=max give, from the rollup too.
+        for (const QString &interval : {QStringLiteral("5m"), QStringLiteral("90s")}) {
+            const QString q = QStringLiteral("metric=p&interval=%1&limit=100000").arg(interval) + range;
+            const QJsonArray banded = points(q + QStringLiteral("&bands=true"));
+            const QJsonArray avg = points(q), mins = points(q + QStringLiteral("&agg=min")), maxs = points(q + QStringLiteral("&agg=max"));
+            QVERIFY(!banded.isEmpty());
+            QCOMPARE(banded.size(), avg.size());
+            for (qsizetype i = 0; i < banded.size(); ++i) {
+                const QJsonArray b = banded.at(i).toArray();
+                QCOMPARE(b.size(), 4);
+                QCOMPARE(b.at(0).toInteger(), avg.at(i).toArray().at(0).toInteger());
+                QCOMPARE(b.at(1).toDouble(), avg.at(i).toArray().at(1).toDouble());
+                QCOMPARE(b.at(2).toDouble(), mins.at(i).toArray().at(1).toDouble());
+                QCOMPARE(b.at(3).toDouble(), maxs.at(i).toArray().at(1).toDouble());
+            }
+        }
     }
 
     void rawQueriesOfSeveralMetricsKeepEachSeriesApart()
@@ -912,6 +928,8 @@ private Q_SLOTS:
         QTest::newRow("tiny interval") << QStringLiteral("interval=10ms") << QStringLiteral("at least 1 s");
         QTest::newRow("too many buckets") << QStringLiteral("from=0&to=31536000000&interval=1s") << QStringLiteral("buckets");
         QTest::newRow("agg without interval") << QStringLiteral("agg=max") << QStringLiteral("needs an \"interval\"");
+        QTest::newRow("bands without interval") << QStringLiteral("bands=true") << QStringLiteral("\"bands\" needs an \"interval\"");
+        QTest::newRow("bands not a boolean") << QStringLiteral("interval=1m&bands=yes") << QStringLiteral("\"bands\" must be true or false");
         QTest::newRow("unknown agg") << QStringLiteral("interval=1m&agg=median") << QStringLiteral("\"agg\"");
         QTest::newRow("bad limit") << QStringLiteral("limit=0") << QStringLiteral("\"limit\"");
         QTest::newRow("range too long") << QStringLiteral("from=0&to=99999999999999") << QStringLiteral("400 days");
