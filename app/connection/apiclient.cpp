@@ -105,6 +105,18 @@ void ApiClient::put(const QString &path, const QJsonObject &body, Auth auth, QOb
           std::move(callback));
 }
 
+void ApiClient::patch(const QString &path, const QJsonObject &body, Auth auth, QObject *context,
+                      Callback callback)
+{
+    track(send(u"PATCH"_s, path, {}, QJsonDocument(body).toJson(QJsonDocument::Compact), auth), context,
+          std::move(callback));
+}
+
+void ApiClient::deleteResource(const QString &path, Auth auth, QObject *context, Callback callback)
+{
+    track(send(u"DELETE"_s, path, {}, {}, auth), context, std::move(callback));
+}
+
 QNetworkReply *ApiClient::send(const QString &method, const QString &path, const QUrlQuery &query,
                                const QByteArray &body, Auth auth)
 {

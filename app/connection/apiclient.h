@@ -46,6 +46,10 @@ public:
     void get(const QString &path, const QUrlQuery &query, Auth auth, QObject *context, Callback callback);
     void post(const QString &path, const QJsonObject &body, Auth auth, QObject *context, Callback callback);
     void put(const QString &path, const QJsonObject &body, Auth auth, QObject *context, Callback callback);
+    /// A partial update: the fields given replace the stored ones (the server's PATCH semantics).
+    void patch(const QString &path, const QJsonObject &body, Auth auth, QObject *context, Callback callback);
+    /// DELETE (named so because `delete` is a keyword); a 204 comes back as an empty document.
+    void deleteResource(const QString &path, Auth auth, QObject *context, Callback callback);
 
     /// Aborts all requests in flight; their callbacks get a Cancelled error.
     void abortAll();

@@ -29,15 +29,22 @@ void sortByTime(TelemetrySeries &s)
     QVector<qsizetype> order(s.t.size());
     std::iota(order.begin(), order.end(), 0);
     std::stable_sort(order.begin(), order.end(), [&](qsizetype a, qsizetype b) { return s.t[a] < s.t[b]; });
-    QVector<double> t, v;
+    const bool banded = !s.lo.isEmpty();
+    QVector<double> t, v, lo, hi;
     t.reserve(order.size());
     v.reserve(order.size());
     for (const qsizetype i : std::as_const(order)) {
         t.append(s.t[i]);
         v.append(s.v[i]);
+        if (banded) {
+            lo.append(s.lo[i]);
+            hi.append(s.hi[i]);
+        }
     }
     s.t = std::move(t);
     s.v = std::move(v);
+    s.lo = std::move(lo);
+    s.hi = std::move(hi);
 }
 
 } // namespace
@@ -73,10 +80,11 @@ std::expected<QList<TelemetrySeries>, QString> parseTelemetrySeries(const QJsonD
         const QJsonArray points = pointsValue.toArray();
         s.t.reserve(points.size());
         s.v.reserve(points.size());
+        bool banded = true;
         for (qsizetype p = 0; p < points.size(); ++p) {
             const QJsonArray point = points.at(p).toArray();
             // An empty array is also what toArray() gives for a non-array, so both land here.
-            if (point.size() != 2 || !point.at(0).isDouble())
+            if ((point.size() != 2 && point.size() != 4) || !point.at(0).isDouble())
                 return std::unexpected(u"telemetry series \"%1\": point %2 is not [ts_ms, value]"_s.arg(s.metric).arg(p));
             const double tsMs = point.at(0).toDouble();
             if (!std::isfinite(tsMs) || tsMs < 0)
@@ -91,6 +99,16 @@ std::expected<QList<TelemetrySeries>, QString> parseTelemetrySeries(const QJsonD
                 continue;   // string, null (empty bucket) or structured: nothing to plot
             s.t.append(tsMs / 1000.0);
             s.v.append(v);
+            if (point.size() == 4 && point.at(2).isDouble() && point.at(3).isDouble()) {
+                s.lo.append(point.at(2).toDouble());
+                s.hi.append(point.at(3).toDouble());
+            } else {
+                banded = false;
+            }
+        }
+        if (!banded || s.lo.size() != s.t.size()) {
+            s.lo.clear();
+            s.hi.clear();
         }
         sortByTime(s);
         out.append(std::move(s));

@@ -14,11 +14,17 @@ struct TelemetrySeries
     QString unit;            ///< empty: the server sent none
     QVector<double> t;       ///< seconds since the epoch (what QCPAxisTickerDateTime wants), ascending
     QVector<double> v;       ///< same length as t; booleans as 0 / 1
+    /// Each bucket's lowest and highest reading when the history is aggregated with bands
+    /// (`bands=true`: points are [ts, value, min, max]); both empty otherwise, else as long as t.
+    QVector<double> lo;
+    QVector<double> hi;
     bool truncated = false;  ///< the server stopped at its limit: more points exist in the range
 };
 
 /// Parses the answer of GET /v1/devices/{id}/telemetry:
 /// `{"device_id":…,"series":[{"metric":"temp","unit":null,"points":[[ts_ms, value], …],"truncated":false}]}`.
+/// Aggregated with `bands=true` a point is [ts_ms, value, min, max]; a series gets lo/hi only when every
+/// kept point has them.
 ///
 /// Numbers are kept, booleans become 0 / 1; strings and nulls (an empty bucket) cannot be
 /// plotted and are skipped. Points are returned sorted by time even if the server did not
