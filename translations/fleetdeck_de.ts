@@ -2,6 +2,466 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de">
 <context>
+    <name>AlarmKpisView</name>
+    <message>
+        <source>Period:</source>
+        <translation>Zeitraum:</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Letzte 24 Stunden</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Letzte 7 Tage</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Letzte 30 Tage</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Alarms raised</source>
+        <translation>Ausgelöste Alarme</translation>
+    </message>
+    <message>
+        <source>Average per 10 minutes</source>
+        <translation>Durchschnitt je 10 Minuten</translation>
+    </message>
+    <message>
+        <source>Peak in 10 minutes</source>
+        <translation>Spitze in 10 Minuten</translation>
+    </message>
+    <message>
+        <source>Time in alarm flood</source>
+        <translation>Zeit in Alarmflut</translation>
+    </message>
+    <message>
+        <source>Chattering alarms</source>
+        <translation>Flatternde Alarme</translation>
+    </message>
+    <message>
+        <source>Stale (active &gt; 24 h)</source>
+        <translation>Veraltet (aktiv &gt; 24 h)</translation>
+    </message>
+    <message>
+        <source>Priority mix (critical / major / lower)</source>
+        <translation>Prioritätenverteilung (kritisch / schwer / niedriger)</translation>
+    </message>
+    <message>
+        <source>Top 10 bad actors: the rule or check and device that raised most</source>
+        <translation>Top 10 der Störenfriede: Regel oder Prüfung und Gerät mit den meisten Auslösungen</translation>
+    </message>
+    <message>
+        <source>Rule / check</source>
+        <translation>Regel / Prüfung</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Gerät</translation>
+    </message>
+    <message>
+        <source>Raised</source>
+        <translation>Ausgelöst</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation>Anteil</translation>
+    </message>
+    <message>
+        <source>Targets after EEMUA 191: about one alarm per 10 minutes per operator is very likely acceptable, two is manageable, ten or more is a flood; no chattering or stale alarms; roughly 5 % high, 15 % medium and 80 % low priority. Counted for the whole organisation.</source>
+        <translation>Ziele nach EEMUA 191: etwa ein Alarm je 10 Minuten und Bediener ist sehr wahrscheinlich akzeptabel, zwei sind handhabbar, zehn oder mehr sind eine Flut; keine flatternden oder veralteten Alarme; etwa 5 % hohe, 15 % mittlere und 80 % niedrige Priorität. Gezählt für die ganze Organisation.</translation>
+    </message>
+    <message>
+        <source>✓ %1</source>
+        <translation>✓ %1</translation>
+    </message>
+    <message>
+        <source>✗ Target missed: %1</source>
+        <translation>✗ Ziel verfehlt: %1</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>Wird gezählt…</translation>
+    </message>
+    <message>
+        <source>Cannot read the alarm figures: %1</source>
+        <translation>Die Alarmkennzahlen können nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>in the period</source>
+        <translation>im Zeitraum</translation>
+    </message>
+    <message>
+        <source>at most 1: very likely acceptable</source>
+        <translation>höchstens 1: sehr wahrscheinlich akzeptabel</translation>
+    </message>
+    <message>
+        <source>at most 2: manageable</source>
+        <translation>höchstens 2: handhabbar</translation>
+    </message>
+    <message>
+        <source>at most 2</source>
+        <translation>höchstens 2</translation>
+    </message>
+    <message>
+        <source>under 10; at %1</source>
+        <translation>unter 10; um %1</translation>
+    </message>
+    <message>
+        <source>under 10</source>
+        <translation>unter 10</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>under 1 % (%1 flood intervals)</source>
+        <translation>unter 1 % (%1 Flutintervalle)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <source>none (a snapshot of now)</source>
+        <translation>keine (Momentaufnahme)</translation>
+    </message>
+    <message>
+        <source>about 5 / 15 / 80 %</source>
+        <translation>etwa 5 / 15 / 80 %</translation>
+    </message>
+    <message>
+        <source>%1 – %2</source>
+        <translation>%1 – %2</translation>
+    </message>
+    <message>
+        <source>(the period has more alarm events than are counted at once: the figures are a lower bound)</source>
+        <translation>(der Zeitraum hat mehr Alarmereignisse, als auf einmal gezählt werden: die Zahlen sind eine Untergrenze)</translation>
+    </message>
+</context>
+<context>
+    <name>AlertActionDialog</name>
+    <message>
+        <source>Acknowledge alerts</source>
+        <translation>Alarme quittieren</translation>
+    </message>
+    <message>
+        <source>Acknowledge this occurrence. A new occurrence will need its own acknowledgement.</source>
+        <translation>Dieses Auftreten quittieren. Ein neues Auftreten braucht eine eigene Quittierung.</translation>
+    </message>
+    <message>
+        <source>Acknowledge these %1 alerts. A new occurrence will need its own acknowledgement.</source>
+        <translation>Diese %1 Alarme quittieren. Ein neues Auftreten braucht eine eigene Quittierung.</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>Quittieren</translation>
+    </message>
+    <message>
+        <source>Clear alerts</source>
+        <translation>Alarme schließen</translation>
+    </message>
+    <message>
+        <source>Close this alert: it has returned to normal.</source>
+        <translation>Diesen Alarm schließen: er ist in den Normalzustand zurückgekehrt.</translation>
+    </message>
+    <message>
+        <source>Close these %1 alerts that returned to normal.</source>
+        <translation>Diese %1 in den Normalzustand zurückgekehrten Alarme schließen.</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <source>Shelve alerts</source>
+        <translation>Alarme zurückstellen</translation>
+    </message>
+    <message>
+        <source>Set this alert aside: it stays listed, greyed, and notifies no one while shelved.</source>
+        <translation>Diesen Alarm zurückstellen: er bleibt grau gelistet und benachrichtigt niemanden, solange er zurückgestellt ist.</translation>
+    </message>
+    <message>
+        <source>Set these %1 alerts aside: they stay listed, greyed, and notify no one while shelved.</source>
+        <translation>Diese %1 Alarme zurückstellen: sie bleiben grau gelistet und benachrichtigen niemanden, solange sie zurückgestellt sind.</translation>
+    </message>
+    <message>
+        <source>Shelve</source>
+        <translation>Zurückstellen</translation>
+    </message>
+    <message>
+        <source>Unshelve alerts</source>
+        <translation>Zurückstellung aufheben</translation>
+    </message>
+    <message>
+        <source>End the shelving of this alert.</source>
+        <translation>Die Zurückstellung dieses Alarms beenden.</translation>
+    </message>
+    <message>
+        <source>End the shelving of these %1 alerts.</source>
+        <translation>Die Zurückstellung dieser %1 Alarme beenden.</translation>
+    </message>
+    <message>
+        <source>Unshelve</source>
+        <translation>Aufheben</translation>
+    </message>
+    <message>
+        <source>Assign alerts</source>
+        <translation>Alarme zuweisen</translation>
+    </message>
+    <message>
+        <source>Who takes care of this alert?</source>
+        <translation>Wer kümmert sich um diesen Alarm?</translation>
+    </message>
+    <message>
+        <source>Who takes care of these %1 alerts?</source>
+        <translation>Wer kümmert sich um diese %1 Alarme?</translation>
+    </message>
+    <message>
+        <source>Assign</source>
+        <translation>Zuweisen</translation>
+    </message>
+    <message>
+        <source>… and %1 more</source>
+        <translation>… und %1 weitere</translation>
+    </message>
+    <message>
+        <source>For</source>
+        <translation>Für</translation>
+    </message>
+    <message>
+        <source>15 minutes</source>
+        <translation>15 Minuten</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 Stunde</translation>
+    </message>
+    <message>
+        <source>4 hours</source>
+        <translation>4 Stunden</translation>
+    </message>
+    <message>
+        <source>8 hours (a shift)</source>
+        <translation>8 Stunden (eine Schicht)</translation>
+    </message>
+    <message>
+        <source>24 hours (the longest)</source>
+        <translation>24 Stunden (am längsten)</translation>
+    </message>
+    <message>
+        <source>Shelve:</source>
+        <translation>Zurückstellen:</translation>
+    </message>
+    <message>
+        <source>Until it next returns to normal (one-shot)</source>
+        <translation>Bis zur nächsten Rückkehr in den Normalzustand (einmalig)</translation>
+    </message>
+    <message>
+        <source>Nobody (unassign)</source>
+        <translation>Niemand (Zuweisung aufheben)</translation>
+    </message>
+    <message>
+        <source>Your role cannot list the organisation&apos;s users; you can only unassign.</source>
+        <translation>Ihre Rolle kann die Benutzer der Organisation nicht auflisten; Sie können nur die Zuweisung aufheben.</translation>
+    </message>
+    <message>
+        <source>Assign to:</source>
+        <translation>Zuweisen an:</translation>
+    </message>
+    <message>
+        <source>Why it is set aside (required), e.g. sensor replaced, ticket 4711</source>
+        <translation>Warum er zurückgestellt wird (erforderlich), z. B. Sensor getauscht, Ticket 4711</translation>
+    </message>
+    <message>
+        <source>Optional, e.g. crew on the way</source>
+        <translation>Optional, z. B. Trupp ist unterwegs</translation>
+    </message>
+    <message>
+        <source>Note (required):</source>
+        <translation>Notiz (erforderlich):</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>Notiz:</translation>
+    </message>
+    <message>
+        <source>%v of %m</source>
+        <translation>%v von %m</translation>
+    </message>
+    <message>
+        <source>%1 minutes</source>
+        <translation>%1 Minuten</translation>
+    </message>
+    <message>
+        <source>Say why the alert is shelved: the note is required and kept in its history.</source>
+        <translation>Geben Sie an, warum der Alarm zurückgestellt wird: die Notiz ist erforderlich und bleibt in seinem Verlauf.</translation>
+    </message>
+    <message>
+        <source>The note is %1 characters long; at most %2 are kept.</source>
+        <translation>Die Notiz ist %1 Zeichen lang; höchstens %2 werden gespeichert.</translation>
+    </message>
+    <message>
+        <source>%1 (%2): %3</source>
+        <translation>%1 (%2): %3</translation>
+    </message>
+    <message>
+        <source>%1 done; the server refused %2:</source>
+        <translation>%1 erledigt; der Server hat %2 abgelehnt:</translation>
+    </message>
+    <message>
+        <source>The server refused it:</source>
+        <translation>Der Server hat es abgelehnt:</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Erneut versuchen</translation>
+    </message>
+</context>
+<context>
+    <name>AlertInfo</name>
+    <message>
+        <source>Critical</source>
+        <translation>Kritisch</translation>
+    </message>
+    <message>
+        <source>Major</source>
+        <translation>Schwer</translation>
+    </message>
+    <message>
+        <source>Minor</source>
+        <translation>Leicht</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>Info</source>
+        <translation>Info</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>Geschlossen</translation>
+    </message>
+    <message>
+        <source>Active, acknowledged</source>
+        <translation>Aktiv, quittiert</translation>
+    </message>
+    <message>
+        <source>Active, unacknowledged</source>
+        <translation>Aktiv, nicht quittiert</translation>
+    </message>
+    <message>
+        <source>Returned to normal</source>
+        <translation>Zurück im Normalzustand</translation>
+    </message>
+    <message>
+        <source>Returned, unacknowledged</source>
+        <translation>Zurück, nicht quittiert</translation>
+    </message>
+    <message>
+        <source>Shelved until it clears</source>
+        <translation>Zurückgestellt, bis er endet</translation>
+    </message>
+    <message>
+        <source>Shelved until %1</source>
+        <translation>Zurückgestellt bis %1</translation>
+    </message>
+    <message>
+        <source>Suppressed: %1</source>
+        <translation>Unterdrückt: %1</translation>
+    </message>
+    <message>
+        <source>Out of service</source>
+        <translation>Außer Betrieb</translation>
+    </message>
+    <message>
+        <source>Chattering</source>
+        <translation>Flatternd</translation>
+    </message>
+    <message>
+        <source>Offline too long</source>
+        <translation>Zu lange offline</translation>
+    </message>
+    <message>
+        <source>Certificate expiring</source>
+        <translation>Zertifikat läuft ab</translation>
+    </message>
+    <message>
+        <source>Commands failing</source>
+        <translation>Befehle schlagen fehl</translation>
+    </message>
+    <message>
+        <source>Device health (%1)</source>
+        <translation>Gerätezustand (%1)</translation>
+    </message>
+    <message>
+        <source>(deleted rule)</source>
+        <translation>(gelöschte Regel)</translation>
+    </message>
+</context>
+<context>
+    <name>AlertsModel</name>
+    <message>
+        <source>First raised %1; occurrences: %2</source>
+        <translation>Zuerst ausgelöst %1; Auftreten: %2</translation>
+    </message>
+    <message>
+        <source>Acknowledged by %1: %2</source>
+        <translation>Quittiert von %1: %2</translation>
+    </message>
+    <message>
+        <source>Shelved by %1: %2</source>
+        <translation>Zurückgestellt von %1: %2</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Priorität</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Gerät</translation>
+    </message>
+    <message>
+        <source>Rule / check</source>
+        <translation>Regel / Prüfung</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Meldung</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>Last raised</source>
+        <translation>Zuletzt ausgelöst</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>Anzahl</translation>
+    </message>
+    <message>
+        <source>Assigned to</source>
+        <translation>Zugewiesen an</translation>
+    </message>
+    <message>
+        <source>Shelved / suppressed</source>
+        <translation>Zurückgestellt / unterdrückt</translation>
+    </message>
+</context>
+<context>
     <name>ApiClient</name>
     <message>
         <source>Nothing answers at %1. Check the address and port, and that the server is running.</source>

@@ -2,6 +2,466 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="es">
 <context>
+    <name>AlarmKpisView</name>
+    <message>
+        <source>Period:</source>
+        <translation>Periodo:</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Últimas 24 horas</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Últimos 7 días</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Últimos 30 días</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Actualizar</translation>
+    </message>
+    <message>
+        <source>Alarms raised</source>
+        <translation>Alarmas generadas</translation>
+    </message>
+    <message>
+        <source>Average per 10 minutes</source>
+        <translation>Promedio por 10 minutos</translation>
+    </message>
+    <message>
+        <source>Peak in 10 minutes</source>
+        <translation>Pico en 10 minutos</translation>
+    </message>
+    <message>
+        <source>Time in alarm flood</source>
+        <translation>Tiempo en avalancha de alarmas</translation>
+    </message>
+    <message>
+        <source>Chattering alarms</source>
+        <translation>Alarmas intermitentes</translation>
+    </message>
+    <message>
+        <source>Stale (active &gt; 24 h)</source>
+        <translation>Antiguas (activas &gt; 24 h)</translation>
+    </message>
+    <message>
+        <source>Priority mix (critical / major / lower)</source>
+        <translation>Reparto de prioridades (crítica / mayor / menor)</translation>
+    </message>
+    <message>
+        <source>Top 10 bad actors: the rule or check and device that raised most</source>
+        <translation>Las 10 peores fuentes: la regla o comprobación y el dispositivo que más alarmas generaron</translation>
+    </message>
+    <message>
+        <source>Rule / check</source>
+        <translation>Regla / comprobación</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Dispositivo</translation>
+    </message>
+    <message>
+        <source>Raised</source>
+        <translation>Generadas</translation>
+    </message>
+    <message>
+        <source>Share</source>
+        <translation>Porcentaje</translation>
+    </message>
+    <message>
+        <source>Targets after EEMUA 191: about one alarm per 10 minutes per operator is very likely acceptable, two is manageable, ten or more is a flood; no chattering or stale alarms; roughly 5 % high, 15 % medium and 80 % low priority. Counted for the whole organisation.</source>
+        <translation>Objetivos según EEMUA 191: una alarma cada 10 minutos por operador es muy probablemente aceptable, dos son manejables, diez o más son una avalancha; ninguna alarma intermitente ni antigua; aproximadamente 5 % alta, 15 % media y 80 % baja prioridad. Contado para toda la organización.</translation>
+    </message>
+    <message>
+        <source>✓ %1</source>
+        <translation>✓ %1</translation>
+    </message>
+    <message>
+        <source>✗ Target missed: %1</source>
+        <translation>✗ Objetivo no alcanzado: %1</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>Contando…</translation>
+    </message>
+    <message>
+        <source>Cannot read the alarm figures: %1</source>
+        <translation>No se pueden leer las cifras de alarmas: %1</translation>
+    </message>
+    <message>
+        <source>in the period</source>
+        <translation>en el periodo</translation>
+    </message>
+    <message>
+        <source>at most 1: very likely acceptable</source>
+        <translation>como mucho 1: muy probablemente aceptable</translation>
+    </message>
+    <message>
+        <source>at most 2: manageable</source>
+        <translation>como mucho 2: manejable</translation>
+    </message>
+    <message>
+        <source>at most 2</source>
+        <translation>como mucho 2</translation>
+    </message>
+    <message>
+        <source>under 10; at %1</source>
+        <translation>menos de 10; a las %1</translation>
+    </message>
+    <message>
+        <source>under 10</source>
+        <translation>menos de 10</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>under 1 % (%1 flood intervals)</source>
+        <translation>menos del 1 % (%1 intervalos de avalancha)</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>ninguna</translation>
+    </message>
+    <message>
+        <source>none (a snapshot of now)</source>
+        <translation>ninguna (una instantánea de ahora)</translation>
+    </message>
+    <message>
+        <source>about 5 / 15 / 80 %</source>
+        <translation>aprox. 5 / 15 / 80 %</translation>
+    </message>
+    <message>
+        <source>%1 – %2</source>
+        <translation>%1 – %2</translation>
+    </message>
+    <message>
+        <source>(the period has more alarm events than are counted at once: the figures are a lower bound)</source>
+        <translation>(el periodo tiene más eventos de alarma de los que se cuentan de una vez: las cifras son un mínimo)</translation>
+    </message>
+</context>
+<context>
+    <name>AlertActionDialog</name>
+    <message>
+        <source>Acknowledge alerts</source>
+        <translation>Reconocer alarmas</translation>
+    </message>
+    <message>
+        <source>Acknowledge this occurrence. A new occurrence will need its own acknowledgement.</source>
+        <translation>Reconocer esta ocurrencia. Una nueva ocurrencia necesitará su propio reconocimiento.</translation>
+    </message>
+    <message>
+        <source>Acknowledge these %1 alerts. A new occurrence will need its own acknowledgement.</source>
+        <translation>Reconocer estas %1 alarmas. Una nueva ocurrencia necesitará su propio reconocimiento.</translation>
+    </message>
+    <message>
+        <source>Acknowledge</source>
+        <translation>Reconocer</translation>
+    </message>
+    <message>
+        <source>Clear alerts</source>
+        <translation>Cerrar alarmas</translation>
+    </message>
+    <message>
+        <source>Close this alert: it has returned to normal.</source>
+        <translation>Cerrar esta alarma: ha vuelto a la normalidad.</translation>
+    </message>
+    <message>
+        <source>Close these %1 alerts that returned to normal.</source>
+        <translation>Cerrar estas %1 alarmas que volvieron a la normalidad.</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Cerrar</translation>
+    </message>
+    <message>
+        <source>Shelve alerts</source>
+        <translation>Archivar alarmas</translation>
+    </message>
+    <message>
+        <source>Set this alert aside: it stays listed, greyed, and notifies no one while shelved.</source>
+        <translation>Apartar esta alarma: sigue en la lista, en gris, y no notifica a nadie mientras esté archivada.</translation>
+    </message>
+    <message>
+        <source>Set these %1 alerts aside: they stay listed, greyed, and notify no one while shelved.</source>
+        <translation>Apartar estas %1 alarmas: siguen en la lista, en gris, y no notifican a nadie mientras estén archivadas.</translation>
+    </message>
+    <message>
+        <source>Shelve</source>
+        <translation>Archivar</translation>
+    </message>
+    <message>
+        <source>Unshelve alerts</source>
+        <translation>Desarchivar alarmas</translation>
+    </message>
+    <message>
+        <source>End the shelving of this alert.</source>
+        <translation>Terminar el archivado de esta alarma.</translation>
+    </message>
+    <message>
+        <source>End the shelving of these %1 alerts.</source>
+        <translation>Terminar el archivado de estas %1 alarmas.</translation>
+    </message>
+    <message>
+        <source>Unshelve</source>
+        <translation>Desarchivar</translation>
+    </message>
+    <message>
+        <source>Assign alerts</source>
+        <translation>Asignar alarmas</translation>
+    </message>
+    <message>
+        <source>Who takes care of this alert?</source>
+        <translation>¿Quién se encarga de esta alarma?</translation>
+    </message>
+    <message>
+        <source>Who takes care of these %1 alerts?</source>
+        <translation>¿Quién se encarga de estas %1 alarmas?</translation>
+    </message>
+    <message>
+        <source>Assign</source>
+        <translation>Asignar</translation>
+    </message>
+    <message>
+        <source>… and %1 more</source>
+        <translation>… y %1 más</translation>
+    </message>
+    <message>
+        <source>For</source>
+        <translation>Durante</translation>
+    </message>
+    <message>
+        <source>15 minutes</source>
+        <translation>15 minutos</translation>
+    </message>
+    <message>
+        <source>1 hour</source>
+        <translation>1 hora</translation>
+    </message>
+    <message>
+        <source>4 hours</source>
+        <translation>4 horas</translation>
+    </message>
+    <message>
+        <source>8 hours (a shift)</source>
+        <translation>8 horas (un turno)</translation>
+    </message>
+    <message>
+        <source>24 hours (the longest)</source>
+        <translation>24 horas (lo máximo)</translation>
+    </message>
+    <message>
+        <source>Shelve:</source>
+        <translation>Archivar:</translation>
+    </message>
+    <message>
+        <source>Until it next returns to normal (one-shot)</source>
+        <translation>Hasta que vuelva a la normalidad (una vez)</translation>
+    </message>
+    <message>
+        <source>Nobody (unassign)</source>
+        <translation>Nadie (quitar asignación)</translation>
+    </message>
+    <message>
+        <source>Your role cannot list the organisation&apos;s users; you can only unassign.</source>
+        <translation>Su rol no puede listar los usuarios de la organización; solo puede quitar la asignación.</translation>
+    </message>
+    <message>
+        <source>Assign to:</source>
+        <translation>Asignar a:</translation>
+    </message>
+    <message>
+        <source>Why it is set aside (required), e.g. sensor replaced, ticket 4711</source>
+        <translation>Por qué se aparta (obligatorio), p. ej. sensor sustituido, ticket 4711</translation>
+    </message>
+    <message>
+        <source>Optional, e.g. crew on the way</source>
+        <translation>Opcional, p. ej. equipo en camino</translation>
+    </message>
+    <message>
+        <source>Note (required):</source>
+        <translation>Nota (obligatoria):</translation>
+    </message>
+    <message>
+        <source>Note:</source>
+        <translation>Nota:</translation>
+    </message>
+    <message>
+        <source>%v of %m</source>
+        <translation>%v de %m</translation>
+    </message>
+    <message>
+        <source>%1 minutes</source>
+        <translation>%1 minutos</translation>
+    </message>
+    <message>
+        <source>Say why the alert is shelved: the note is required and kept in its history.</source>
+        <translation>Indique por qué se archiva la alarma: la nota es obligatoria y queda en su historial.</translation>
+    </message>
+    <message>
+        <source>The note is %1 characters long; at most %2 are kept.</source>
+        <translation>La nota tiene %1 caracteres; se guardan como mucho %2.</translation>
+    </message>
+    <message>
+        <source>%1 (%2): %3</source>
+        <translation>%1 (%2): %3</translation>
+    </message>
+    <message>
+        <source>%1 done; the server refused %2:</source>
+        <translation>%1 hechas; el servidor rechazó %2:</translation>
+    </message>
+    <message>
+        <source>The server refused it:</source>
+        <translation>El servidor lo rechazó:</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Reintentar</translation>
+    </message>
+</context>
+<context>
+    <name>AlertInfo</name>
+    <message>
+        <source>Critical</source>
+        <translation>Crítica</translation>
+    </message>
+    <message>
+        <source>Major</source>
+        <translation>Mayor</translation>
+    </message>
+    <message>
+        <source>Minor</source>
+        <translation>Menor</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Aviso</translation>
+    </message>
+    <message>
+        <source>Info</source>
+        <translation>Info</translation>
+    </message>
+    <message>
+        <source>Closed</source>
+        <translation>Cerrada</translation>
+    </message>
+    <message>
+        <source>Active, acknowledged</source>
+        <translation>Activa, reconocida</translation>
+    </message>
+    <message>
+        <source>Active, unacknowledged</source>
+        <translation>Activa, sin reconocer</translation>
+    </message>
+    <message>
+        <source>Returned to normal</source>
+        <translation>Vuelta a la normalidad</translation>
+    </message>
+    <message>
+        <source>Returned, unacknowledged</source>
+        <translation>Vuelta, sin reconocer</translation>
+    </message>
+    <message>
+        <source>Shelved until it clears</source>
+        <translation>Archivada hasta que se despeje</translation>
+    </message>
+    <message>
+        <source>Shelved until %1</source>
+        <translation>Archivada hasta las %1</translation>
+    </message>
+    <message>
+        <source>Suppressed: %1</source>
+        <translation>Suprimida: %1</translation>
+    </message>
+    <message>
+        <source>Out of service</source>
+        <translation>Fuera de servicio</translation>
+    </message>
+    <message>
+        <source>Chattering</source>
+        <translation>Intermitente</translation>
+    </message>
+    <message>
+        <source>Offline too long</source>
+        <translation>Desconectado demasiado tiempo</translation>
+    </message>
+    <message>
+        <source>Certificate expiring</source>
+        <translation>Certificado a punto de caducar</translation>
+    </message>
+    <message>
+        <source>Commands failing</source>
+        <translation>Comandos fallando</translation>
+    </message>
+    <message>
+        <source>Device health (%1)</source>
+        <translation>Estado del dispositivo (%1)</translation>
+    </message>
+    <message>
+        <source>(deleted rule)</source>
+        <translation>(regla eliminada)</translation>
+    </message>
+</context>
+<context>
+    <name>AlertsModel</name>
+    <message>
+        <source>First raised %1; occurrences: %2</source>
+        <translation>Generada por primera vez %1; ocurrencias: %2</translation>
+    </message>
+    <message>
+        <source>Acknowledged by %1: %2</source>
+        <translation>Reconocida por %1: %2</translation>
+    </message>
+    <message>
+        <source>Shelved by %1: %2</source>
+        <translation>Archivada por %1: %2</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Prioridad</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Dispositivo</translation>
+    </message>
+    <message>
+        <source>Rule / check</source>
+        <translation>Regla / comprobación</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>Mensaje</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Valor</translation>
+    </message>
+    <message>
+        <source>Last raised</source>
+        <translation>Última vez</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>Número</translation>
+    </message>
+    <message>
+        <source>Assigned to</source>
+        <translation>Asignada a</translation>
+    </message>
+    <message>
+        <source>Shelved / suppressed</source>
+        <translation>Archivada / suprimida</translation>
+    </message>
+</context>
+<context>
     <name>ApiClient</name>
     <message>
         <source>Nothing answers at %1. Check the address and port, and that the server is running.</source>
