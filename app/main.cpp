@@ -8,6 +8,7 @@
 #include "shell/connectdialog.h"
 #include "shell/consoleoptions.h"
 #include "shell/mainwindow.h"
+#include "alerts/alertsview.h"
 #include "shell/screenshotter.h"
 #include "shell/translations.h"
 
@@ -50,7 +51,8 @@ ConsoleOptions parseOptions(const QApplication &app)
                                         u"device"_s);
     const QCommandLineOption deviceTab(u"device-tab"_s, u"Tab of the opened device: telemetry, commands or twin."_s,
                                        u"tab"_s, u"telemetry"_s);
-    parser.addOptions({kiosk, theme, lang, server, email, caFile, connect, screenshot, delay, openDevice, deviceTab});
+    const QCommandLineOption view(u"view"_s, u"The tab to show at start: fleet, alerts or alerts-kpis."_s, u"view"_s);
+    parser.addOptions({kiosk, theme, lang, server, email, caFile, connect, screenshot, delay, openDevice, deviceTab, view});
     parser.process(app);
 
     ConsoleOptions o;
@@ -68,6 +70,11 @@ ConsoleOptions parseOptions(const QApplication &app)
     o.deviceTab = parser.value(deviceTab);
     if (o.deviceTab != u"telemetry" && o.deviceTab != u"commands" && o.deviceTab != u"twin") {
         std::fprintf(stderr, "fleetdeck: --device-tab must be telemetry, commands or twin\n");
+        std::exit(2);
+    }
+    o.view = parser.value(view);
+    if (!o.view.isEmpty() && o.view != u"fleet" && o.view != u"alerts" && o.view != u"alerts-kpis") {
+        std::fprintf(stderr, "fleetdeck: --view must be fleet, alerts or alerts-kpis\n");
         std::exit(2);
     }
     o.screenshotDir = parser.value(screenshot);
@@ -179,6 +186,11 @@ int main(int argc, char *argv[])
         window->resize(1400, 860);
         window->setSession(dialog->session());
         window->openWhenListed(options.openDevices, options.deviceTab);
+        if (!options.view.isEmpty()) {
+            window->showView(options.view.startsWith(u"alerts") ? u"alerts"_s : options.view);
+            if (options.view == u"alerts-kpis")
+                window->alertsView()->showKpis();
+        }
         window->show();
         QObject::connect(window, &QObject::destroyed, &app, &QApplication::quit);
     });

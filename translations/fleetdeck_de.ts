@@ -462,6 +462,149 @@
     </message>
 </context>
 <context>
+    <name>AlertsView</name>
+    <message>
+        <source>Show:</source>
+        <translation>Anzeigen:</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Offen</translation>
+    </message>
+    <message>
+        <source>Needing acknowledgement</source>
+        <translation>Zu quittieren</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Aktiv</translation>
+    </message>
+    <message>
+        <source>Shelved</source>
+        <translation>Zurückgestellt</translation>
+    </message>
+    <message>
+        <source>Returned to normal</source>
+        <translation>Zurück im Normalzustand</translation>
+    </message>
+    <message>
+        <source>Closed (history)</source>
+        <translation>Geschlossen (Verlauf)</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <source>Show or hide %1 alerts</source>
+        <translation>%1-Alarme ein- oder ausblenden</translation>
+    </message>
+    <message>
+        <source>Filter – device, rule, message</source>
+        <translation>Filter – Gerät, Regel, Meldung</translation>
+    </message>
+    <message>
+        <source>Sound for new criticals</source>
+        <translation>Ton bei neuen kritischen Alarmen</translation>
+    </message>
+    <message>
+        <source>Silence</source>
+        <translation>Stumm</translation>
+    </message>
+    <message>
+        <source>Stop the sound until the next new critical; silencing does not acknowledge</source>
+        <translation>Den Ton bis zum nächsten neuen kritischen Alarm abstellen; Stummschalten quittiert nicht</translation>
+    </message>
+    <message>
+        <source>Acknowledge…</source>
+        <translation>Quittieren…</translation>
+    </message>
+    <message>
+        <source>Clear…</source>
+        <translation>Schließen…</translation>
+    </message>
+    <message>
+        <source>Shelve…</source>
+        <translation>Zurückstellen…</translation>
+    </message>
+    <message>
+        <source>Unshelve…</source>
+        <translation>Zurückstellung aufheben…</translation>
+    </message>
+    <message>
+        <source>Assign…</source>
+        <translation>Zuweisen…</translation>
+    </message>
+    <message>
+        <source>Open device</source>
+        <translation>Gerät öffnen</translation>
+    </message>
+    <message>
+        <source>Alarm list</source>
+        <translation>Alarmliste</translation>
+    </message>
+    <message>
+        <source>Alarm performance (KPIs)</source>
+        <translation>Alarmleistung (Kennzahlen)</translation>
+    </message>
+    <message>
+        <source>Loading alerts…</source>
+        <translation>Alarme werden geladen…</translation>
+    </message>
+    <message>
+        <source>Cannot read the alerts: %1</source>
+        <translation>Die Alarme können nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>%1 shown of %2; %3 open, %4 need acknowledgement</source>
+        <translation>%1 von %2 angezeigt; %3 offen, %4 zu quittieren</translation>
+    </message>
+    <message>
+        <source>(the newest %1 only)</source>
+        <translation>(nur die neuesten %1)</translation>
+    </message>
+    <message>
+        <source>Shelving is for tenant administrators</source>
+        <translation>Zurückstellen ist Mandanten-Administratoren vorbehalten</translation>
+    </message>
+    <message>
+        <source>Select an alert to see its history.</source>
+        <translation>Wählen Sie einen Alarm, um seinen Verlauf zu sehen.</translation>
+    </message>
+    <message>
+        <source>%1 alerts selected.</source>
+        <translation>%1 Alarme ausgewählt.</translation>
+    </message>
+    <message>
+        <source>Device: %1</source>
+        <translation>Gerät: %1</translation>
+    </message>
+    <message>
+        <source>Rule / check: %1</source>
+        <translation>Regel / Prüfung: %1</translation>
+    </message>
+    <message>
+        <source>First raised %1, last raised %2, occurrences: %3</source>
+        <translation>Zuerst ausgelöst %1, zuletzt ausgelöst %2, Auftreten: %3</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Wann</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Was</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Wer</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Notiz</translation>
+    </message>
+</context>
+<context>
     <name>ApiClient</name>
     <message>
         <source>Nothing answers at %1. Check the address and port, and that the server is running.</source>
@@ -1427,6 +1570,22 @@
     <message>
         <source>Fleetdeck – %1</source>
         <translation>Fleetdeck – %1</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>Alarme</translation>
+    </message>
+    <message>
+        <source>Alerts (%1)</source>
+        <translation>Alarme (%1)</translation>
+    </message>
+    <message>
+        <source>%1 open alerts, %2 not acknowledged</source>
+        <translation>%1 offene Alarme, %2 nicht quittiert</translation>
+    </message>
+    <message>
+        <source>No open alerts</source>
+        <translation>Keine offenen Alarme</translation>
     </message>
 </context>
 <context>

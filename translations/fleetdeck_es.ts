@@ -462,6 +462,149 @@
     </message>
 </context>
 <context>
+    <name>AlertsView</name>
+    <message>
+        <source>Show:</source>
+        <translation>Mostrar:</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>Abiertas</translation>
+    </message>
+    <message>
+        <source>Needing acknowledgement</source>
+        <translation>Pendientes de reconocer</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Activas</translation>
+    </message>
+    <message>
+        <source>Shelved</source>
+        <translation>Archivadas</translation>
+    </message>
+    <message>
+        <source>Returned to normal</source>
+        <translation>Vueltas a la normalidad</translation>
+    </message>
+    <message>
+        <source>Closed (history)</source>
+        <translation>Cerradas (historial)</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>Todas</translation>
+    </message>
+    <message>
+        <source>Show or hide %1 alerts</source>
+        <translation>Mostrar u ocultar alarmas %1</translation>
+    </message>
+    <message>
+        <source>Filter – device, rule, message</source>
+        <translation>Filtro – dispositivo, regla, mensaje</translation>
+    </message>
+    <message>
+        <source>Sound for new criticals</source>
+        <translation>Sonido para nuevas críticas</translation>
+    </message>
+    <message>
+        <source>Silence</source>
+        <translation>Silenciar</translation>
+    </message>
+    <message>
+        <source>Stop the sound until the next new critical; silencing does not acknowledge</source>
+        <translation>Detener el sonido hasta la próxima crítica nueva; silenciar no reconoce</translation>
+    </message>
+    <message>
+        <source>Acknowledge…</source>
+        <translation>Reconocer…</translation>
+    </message>
+    <message>
+        <source>Clear…</source>
+        <translation>Cerrar…</translation>
+    </message>
+    <message>
+        <source>Shelve…</source>
+        <translation>Archivar…</translation>
+    </message>
+    <message>
+        <source>Unshelve…</source>
+        <translation>Desarchivar…</translation>
+    </message>
+    <message>
+        <source>Assign…</source>
+        <translation>Asignar…</translation>
+    </message>
+    <message>
+        <source>Open device</source>
+        <translation>Abrir dispositivo</translation>
+    </message>
+    <message>
+        <source>Alarm list</source>
+        <translation>Lista de alarmas</translation>
+    </message>
+    <message>
+        <source>Alarm performance (KPIs)</source>
+        <translation>Rendimiento de alarmas (KPI)</translation>
+    </message>
+    <message>
+        <source>Loading alerts…</source>
+        <translation>Cargando alarmas…</translation>
+    </message>
+    <message>
+        <source>Cannot read the alerts: %1</source>
+        <translation>No se pueden leer las alarmas: %1</translation>
+    </message>
+    <message>
+        <source>%1 shown of %2; %3 open, %4 need acknowledgement</source>
+        <translation>%1 mostradas de %2; %3 abiertas, %4 pendientes de reconocer</translation>
+    </message>
+    <message>
+        <source>(the newest %1 only)</source>
+        <translation>(solo las %1 más recientes)</translation>
+    </message>
+    <message>
+        <source>Shelving is for tenant administrators</source>
+        <translation>Archivar está reservado a los administradores de la organización</translation>
+    </message>
+    <message>
+        <source>Select an alert to see its history.</source>
+        <translation>Seleccione una alarma para ver su historial.</translation>
+    </message>
+    <message>
+        <source>%1 alerts selected.</source>
+        <translation>%1 alarmas seleccionadas.</translation>
+    </message>
+    <message>
+        <source>Device: %1</source>
+        <translation>Dispositivo: %1</translation>
+    </message>
+    <message>
+        <source>Rule / check: %1</source>
+        <translation>Regla / comprobación: %1</translation>
+    </message>
+    <message>
+        <source>First raised %1, last raised %2, occurrences: %3</source>
+        <translation>Generada por primera vez %1, última vez %2, ocurrencias: %3</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Cuándo</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Qué</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Quién</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Nota</translation>
+    </message>
+</context>
+<context>
     <name>ApiClient</name>
     <message>
         <source>Nothing answers at %1. Check the address and port, and that the server is running.</source>
@@ -1427,6 +1570,22 @@
     <message>
         <source>Fleetdeck – %1</source>
         <translation>Fleetdeck – %1</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>Alarmas</translation>
+    </message>
+    <message>
+        <source>Alerts (%1)</source>
+        <translation>Alarmas (%1)</translation>
+    </message>
+    <message>
+        <source>%1 open alerts, %2 not acknowledged</source>
+        <translation>%1 alarmas abiertas, %2 sin reconocer</translation>
+    </message>
+    <message>
+        <source>No open alerts</source>
+        <translation>Ninguna alarma abierta</translation>
     </message>
 </context>
 <context>

@@ -3,6 +3,8 @@
 #include "connectdialog.h"
 #include "overviewbar.h"
 
+#include "alerts/alertstyle.h"
+#include "alerts/alertsview.h"
 #include "connection/apiclient.h"
 #include "connection/connector.h"
 #include "connection/liveclient.h"
@@ -106,6 +108,7 @@ MainWindow::MainWindow(ConsoleSettings &settings, Mode mode, QWidget *parent)
     connect(m_live, &LiveClient::resynced, this, [this]() {
         // Whatever happened while the link was down is reloaded, not guessed.
         m_poller->refreshNow();
+        m_alerts->reload();
         for (int i = 1; i < m_tabs->count(); ++i)
             if (auto *view = qobject_cast<DeviceView *>(m_tabs->widget(i)))
                 view->resync();
@@ -239,10 +242,26 @@ void MainWindow::buildUi()
     auto *hintLayout = new QVBoxLayout(m_table->viewport());
     hintLayout->addWidget(m_emptyHint);
     layout->addWidget(m_table, 1);
+    central->setObjectName(u"view-fleet"_s);
     m_tabs->addTab(central, tr("Fleet"));
-    // The fleet is always there: its tab has no close button.
-    m_tabs->tabBar()->setTabButton(0, QTabBar::RightSide, nullptr);
-    m_tabs->tabBar()->setTabButton(0, QTabBar::LeftSide, nullptr);
+    // The alarm list, live for the whole organisation; a kiosk shows it read-only.
+    m_alerts = new AlertsView(m_api, m_live, m_mode == Mode::Kiosk ? AlertsView::Access::ReadOnly : AlertsView::Access::Operate,
+                              m_tabs);
+    m_alerts->setDeviceNames([this](const QString &deviceId) {
+        const int row = m_model->rowOf(deviceId);
+        if (row < 0)
+            return QString();
+        const Device d = m_model->device(row);
+        return d.name.isEmpty() || d.name == d.serialNumber ? d.serialNumber : u"%1 (%2)"_s.arg(d.name, d.serialNumber);
+    });
+    m_tabs->addTab(m_alerts, tr("Alerts"));
+    connect(m_alerts, &AlertsView::summaryChanged, this, &MainWindow::updateAlertsTab);
+    connect(m_alerts, &AlertsView::openDeviceRequested, this, [this](const QString &deviceId) { openDevice(deviceId); });
+    // The fleet and the alerts are always there: their tabs have no close button.
+    for (int i : {0, 1}) {
+        m_tabs->tabBar()->setTabButton(i, QTabBar::RightSide, nullptr);
+        m_tabs->tabBar()->setTabButton(i, QTabBar::LeftSide, nullptr);
+    }
     setCentralWidget(root);
     connect(m_tabs, &QTabWidget::tabCloseRequested, this, &MainWindow::closeDeviceTab);
     connect(m_table, &QTableView::activated, this, [this](const QModelIndex &index) {
@@ -355,6 +374,7 @@ void MainWindow::setSession(const SessionInfo &session)
                                          session.expiresAt.toLocalTime(), QLocale::ShortFormat))
                                    : QString());
     m_poller->start();
+    m_alerts->reload();
 }
 
 void MainWindow::setAutoLogin(const QUrl &server, const QString &email, const QString &password,
@@ -407,6 +427,7 @@ void MainWindow::onDevicesRefreshed(const QList<Device> &devices, const QDateTim
 {
     m_lastRefresh = at;
     m_lastDeviceError.clear();
+    m_alerts->devicesChanged();
     m_model->setDevices(devices);
     m_overview->setDevices(devices);
     // Tenant ids are opaque; the column only helps where a fleet spans several tenants.
@@ -648,12 +669,37 @@ DeviceView *MainWindow::openDevice(const QString &deviceId)
 
 void MainWindow::closeDeviceTab(int index)
 {
-    if (index <= 0)
-        return;
     QWidget *page = m_tabs->widget(index);
+    if (!qobject_cast<DeviceView *>(page))
+        return;   // the fleet and the alerts stay
     m_tabs->removeTab(index);
     page->deleteLater();
-    m_live->setFollowCommands(m_tabs->count() > 1);
+    bool anyDevice = false;
+    for (int i = 0; i < m_tabs->count(); ++i)
+        anyDevice |= qobject_cast<DeviceView *>(m_tabs->widget(i)) != nullptr;
+    m_live->setFollowCommands(anyDevice);
+}
+
+bool MainWindow::showView(const QString &name)
+{
+    for (int i = 0; i < m_tabs->count(); ++i) {
+        if (m_tabs->widget(i)->objectName() == u"view-"_s + name) {
+            m_tabs->setCurrentIndex(i);
+            return true;
+        }
+    }
+    return false;
+}
+
+void MainWindow::updateAlertsTab()
+{
+    const AlertsView::Summary s = m_alerts->summary();
+    const int index = m_tabs->indexOf(m_alerts);
+    m_tabs->setTabText(index, s.unacknowledged > 0 ? tr("Alerts (%1)").arg(s.unacknowledged) : tr("Alerts"));
+    // The highest active priority's symbol, so that a new alarm shows from any tab; none when all is normal.
+    m_tabs->setTabIcon(index, s.highest ? AlertStyle::symbol(*s.highest, false) : QIcon());
+    m_tabs->setTabToolTip(index, s.open > 0 ? tr("%1 open alerts, %2 not acknowledged").arg(s.open).arg(s.unacknowledged)
+                                            : tr("No open alerts"));
 }
 
 void MainWindow::rotateKioskView()

@@ -10,6 +10,7 @@
 #include <QSet>
 #include <QTimer>
 
+class AlertsView;
 class ApiClient;
 class DeviceView;
 class LiveClient;
@@ -62,6 +63,9 @@ public:
     /// tab ("telemetry", "commands", "twin"). A kiosk opens those of its settings by itself.
     void openWhenListed(const QStringList &devices, const QString &tab = {});
     QTabWidget *tabs() const { return m_tabs; }
+    AlertsView *alertsView() const { return m_alerts; }
+    /// Shows the tab whose page is named view-<name> ("fleet", "alerts", ...); false if there is none.
+    bool showView(const QString &name);
 
 private:
     void buildUi();
@@ -91,6 +95,7 @@ private:
     void rowChanged(const QString &deviceId);
     void closeDeviceTab(int index);
     void rotateKioskView();
+    void updateAlertsTab();
     void openPending();
 
     ConsoleSettings &m_settings;
@@ -130,6 +135,7 @@ private:
     QLabel *m_kioskClock = nullptr;
     QLabel *m_liveLabel = nullptr;
     QTabWidget *m_tabs = nullptr;
+    AlertsView *m_alerts = nullptr;
     LiveClient *m_live = nullptr;
     QTimer m_refreshSoon;     ///< an event about a device not in the list: reload the list, once per burst
     QTimer m_fetchSoon;

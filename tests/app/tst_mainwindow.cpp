@@ -2,6 +2,7 @@
 // and the stale banner follow the server going away and coming back on the same data dir and ports, revoked
 // sessions sign out (or in again, with credentials), and the server's own health is shown.
 
+#include "alerts/alertsview.h"
 #include "connection/liveclient.h"
 #include "device/deviceview.h"
 #include "device/telemetrychart.h"
@@ -291,10 +292,11 @@ void TestMainWindow::kioskRotatesReadOnlyDeviceViews()
 {
     // The wall signs in by itself and opens the configured devices (an unknown name is skipped, not fatal).
     m_window->setAutoLogin(serverUrl(*m_server), adminEmail(), m_server->adminPassword(), platformCa(*m_server));
-    QTRY_COMPARE_WITH_TIMEOUT(m_window->tabs()->count(), 3, 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->tabs()->count(), 4, 15000);   // fleet, alerts, the two devices
     QCOMPARE(m_window->tabs()->currentIndex(), 0);   // it starts on the fleet
-    auto *first = qobject_cast<DeviceView *>(m_window->tabs()->widget(1));
-    auto *second = qobject_cast<DeviceView *>(m_window->tabs()->widget(2));
+    auto *first = qobject_cast<DeviceView *>(m_window->tabs()->widget(2));
+    auto *second = qobject_cast<DeviceView *>(m_window->tabs()->widget(3));
+    QCOMPARE(m_window->tabs()->widget(1), static_cast<QWidget *>(m_window->alertsView()));
     QVERIFY(first && second);
     QCOMPARE(first->device().serialNumber, u"MW-101"_s);
     QCOMPARE(second->device().serialNumber, u"MW-102"_s);
@@ -305,8 +307,10 @@ void TestMainWindow::kioskRotatesReadOnlyDeviceViews()
 
     // Every 5 s the next view, round and round, with the title saying which.
     QTRY_COMPARE_WITH_TIMEOUT(m_window->tabs()->currentIndex(), 1, 8000);
-    QVERIFY(m_window->findChild<QLabel *>(u"kioskTitle"_s)->text().endsWith(first->title()));
+    QVERIFY(m_window->findChild<QLabel *>(u"kioskTitle"_s)->text().contains(u"Alerts"_s));
     QTRY_COMPARE_WITH_TIMEOUT(m_window->tabs()->currentIndex(), 2, 8000);
+    QVERIFY(m_window->findChild<QLabel *>(u"kioskTitle"_s)->text().endsWith(first->title()));
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->tabs()->currentIndex(), 3, 8000);
     QTRY_COMPARE_WITH_TIMEOUT(m_window->tabs()->currentIndex(), 0, 8000);
     QCOMPARE(m_window->findChild<QLabel *>(u"kioskTitle"_s)->text(), u"Fleetdeck – fleet overview"_s);
 }
