@@ -99,6 +99,12 @@ struct TelemetryChart::Metric
     double historyEnd = -std::numeric_limits<double>::infinity();
     QCPGraph *graph = nullptr;
     QCPAxisRect *rect = nullptr;
+    // The min/max band of aggregated history (empty without bands), drawn as a fill between two graphs.
+    QSharedPointer<QCPGraphDataContainer> lo = QSharedPointer<QCPGraphDataContainer>::create();
+    QSharedPointer<QCPGraphDataContainer> hi = QSharedPointer<QCPGraphDataContainer>::create();
+    QCPGraph *loGraph = nullptr;
+    QCPGraph *hiGraph = nullptr;
+    QList<double> references;
 };
 
 TelemetryChart::TelemetryChart(QWidget *parent)
@@ -218,6 +224,11 @@ void TelemetryChart::setSeries(const QList<TelemetrySeries> &history, qint64 fro
                 m->rect->axis(QCPAxis::atLeft)->setLabel(axisLabel(*m));
         }
         m->truncated = s && s->truncated;
+        if (m->unit.isEmpty() && m_units.contains(m->name)) {
+            m->unit = m_units.value(m->name);
+            if (m->rect)
+                m->rect->axis(QCPAxis::atLeft)->setLabel(axisLabel(*m));
+        }
 
         // Which live points the new history does not hold: raw history holds every reading up to
         // its last one; aggregated history is keyed by bucket start, so only readings from `to`
@@ -246,6 +257,21 @@ void TelemetryChart::setSeries(const QList<TelemetrySeries> &history, qint64 fro
         const bool sorted = std::is_sorted(points.cbegin(), points.cend(),
                                            [](const QCPGraphData &x, const QCPGraphData &y) { return x.key < y.key; });
         m->data->set(points, sorted);
+
+        // The band covers the history only: live readings are single values, not buckets.
+        QVector<QCPGraphData> lows, highs;
+        if (s && s->lo.size() == historySize && s->hi.size() == historySize) {
+            lows.reserve(historySize);
+            highs.reserve(historySize);
+            for (qsizetype i = 0; i < historySize; ++i) {
+                lows.append(QCPGraphData(s->t[i], s->lo[i]));
+                highs.append(QCPGraphData(s->t[i], s->hi[i]));
+            }
+        }
+        if (m->lo->isEmpty() != lows.isEmpty())
+            newMetric = true;   // a band comes or goes: its graphs are made in rebuildPlot()
+        m->lo->set(lows, sorted);
+        m->hi->set(highs, sorted);
     }
 
     if (newMetric)
@@ -333,6 +359,7 @@ void TelemetryChart::clear()
     for (const auto &m : m_metrics)
         delete m->button;
     m_metrics.clear();
+    m_markers.clear();
     m_hasLoaded = false;
     m_loadedFromMs = m_loadedToMs = m_loadedIntervalMs = 0;
     m_loading = false;
@@ -402,6 +429,113 @@ TelemetryChart::Metric *TelemetryChart::addMetric(const QString &name)
     return m_metrics.back().get();
 }
 
+void TelemetryChart::setMarkers(const QList<ChartMarker> &markers)
+{
+    m_markers = markers;
+    rebuildPlot();
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TelemetryChart::setReferenceLines(const QString &name, const QList<double> &values)
+{
+    Metric *m = metric(name);
+    if (!m)
+        m = addMetric(name);
+    QList<double> finite;
+    for (double v : values) {
+        if (std::isfinite(v))
+            finite << v;
+    }
+    m->references = finite;
+    rebuildPlot();
+    m_valueAxesDirty = true;
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+void TelemetryChart::setUnits(const QHash<QString, QString> &units)
+{
+    m_units = units;
+    for (const auto &m : m_metrics) {
+        if (m->unit.isEmpty() && units.contains(m->name)) {
+            m->unit = units.value(m->name);
+            if (m->rect)
+                m->rect->axis(QCPAxis::atLeft)->setLabel(axisLabel(*m));
+        }
+    }
+    m_plot->replot(QCustomPlot::rpQueuedReplot);
+}
+
+QString TelemetryChart::axisLabelOf(const QString &name) const
+{
+    const Metric *m = metric(name);
+    return m && m->rect ? m->rect->axis(QCPAxis::atLeft)->label() : QString();
+}
+
+bool TelemetryChart::hasBand(const QString &name) const
+{
+    const Metric *m = metric(name);
+    return m && !m->lo->isEmpty();
+}
+
+// Markers and reference lines are plot items: made again whenever the axis rects are (rebuildPlot()).
+void TelemetryChart::addDecorations()
+{
+    const QColor alarm = Theme::alarmColor();
+    QColor fill = alarm;
+    fill.setAlphaF(0.16f);
+    for (const ChartMarker &marker : std::as_const(m_markers)) {
+        const double from = secondsFromMs(marker.fromMs);
+        // Not ended: up to the far right of any range one could look at.
+        const double to = marker.toMs > 0 ? secondsFromMs(marker.toMs) : from + kMaxSpanS;
+        for (QCPAxisRect *rect : std::as_const(m_rects)) {
+            auto *item = new QCPItemRect(m_plot);
+            item->setClipAxisRect(rect);
+            for (QCPItemPosition *p : {item->topLeft, item->bottomRight}) {
+                p->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+                p->setAxisRect(rect);
+                p->setTypeX(QCPItemPosition::ptPlotCoords);
+                p->setTypeY(QCPItemPosition::ptAxisRectRatio);
+            }
+            item->topLeft->setCoords(from, 0);
+            item->bottomRight->setCoords(std::max(to, from + 0.5), 1);
+            item->setPen(QPen(alarm, 0));
+            item->setBrush(fill);
+            item->setSelectable(false);
+        }
+        if (!marker.label.isEmpty() && !m_rects.isEmpty()) {
+            QCPAxisRect *rect = m_rects.first();
+            auto *text = new QCPItemText(m_plot);
+            text->setClipAxisRect(rect);
+            text->position->setAxes(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+            text->position->setAxisRect(rect);
+            text->position->setTypeX(QCPItemPosition::ptPlotCoords);
+            text->position->setTypeY(QCPItemPosition::ptAxisRectRatio);
+            text->position->setCoords(from, 0.02);
+            text->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+            text->setPadding(QMargins(3, 1, 3, 1));
+            text->setText(marker.label);
+            text->setColor(palette().color(QPalette::Text));
+            text->setSelectable(false);
+        }
+    }
+    for (const auto &m : m_metrics) {
+        if (!m->rect)
+            continue;
+        for (double value : std::as_const(m->references)) {
+            auto *line = new QCPItemStraightLine(m_plot);
+            line->setClipAxisRect(m->rect);
+            for (QCPItemPosition *p : {line->point1, line->point2}) {
+                p->setAxes(m->rect->axis(QCPAxis::atBottom), m->rect->axis(QCPAxis::atLeft));
+                p->setAxisRect(m->rect);
+            }
+            line->point1->setCoords(0, value);
+            line->point2->setCoords(1, value);
+            line->setPen(QPen(alarm, 1, Qt::DashLine));
+            line->setSelectable(false);
+        }
+    }
+}
+
 // --- look ---------------------------------------------------------------------------------------
 
 // Qualitative colours that stay apart on both backgrounds; red and amber are left out because the
@@ -448,6 +582,13 @@ void TelemetryChart::applyColors()
         if (!m->graph)
             continue;
         m->graph->setPen(QPen(m->color, 0));   // cosmetic 1 px: the fast path for long polylines
+        if (m->hiGraph) {
+            QColor band = m->color;
+            band.setAlphaF(0.22f);
+            m->loGraph->setPen(Qt::NoPen);
+            m->hiGraph->setPen(Qt::NoPen);
+            m->hiGraph->setBrush(band);
+        }
         m->rect->axis(QCPAxis::atLeft)->setLabelColor(m->color);
     }
 }
@@ -498,8 +639,9 @@ void TelemetryChart::rebuildPlot()
     m_plot->clearGraphs();
     m_plot->plotLayout()->clear();
     m_rects.clear();
+    m_plot->clearItems();
     for (const auto &m : m_metrics) {
-        m->graph = nullptr;
+        m->graph = m->loGraph = m->hiGraph = nullptr;
         m->rect = nullptr;
     }
 
@@ -509,6 +651,19 @@ void TelemetryChart::rebuildPlot()
         QCPAxisRect *rect = addAxisRect();
         m->rect = rect;
         m->graph = m_plot->addGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+        m->graph->setName(m->name);
+        if (!m->lo->isEmpty()) {
+            // On the layer below the lines, so the line is drawn over its band.
+            m->loGraph = m_plot->addGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+            m->loGraph->setData(m->lo);
+            m->hiGraph = m_plot->addGraph(rect->axis(QCPAxis::atBottom), rect->axis(QCPAxis::atLeft));
+            m->hiGraph->setData(m->hi);
+            m->hiGraph->setChannelFillGraph(m->loGraph);
+            for (QCPGraph *g : {m->loGraph, m->hiGraph}) {
+                g->setName(m->name + u" min/max"_s);
+                g->setLayer(u"grid"_s);
+            }
+        }
         m->graph->setData(m->data);   // shares the container: no copy
         m->graph->setLineStyle(QCPGraph::lsLine);
         rect->axis(QCPAxis::atLeft)->setLabel(axisLabel(*m));
@@ -518,6 +673,7 @@ void TelemetryChart::rebuildPlot()
     for (QCPAxisRect *rect : std::as_const(m_rects))
         rect->axis(QCPAxis::atBottom)->setTickLabels(rect == m_rects.last());
 
+    addDecorations();
     applyColors();
     m_applyingRange = true;
     applyXRange(QCPRange(m_xLower, m_xUpper));
@@ -632,7 +788,20 @@ void TelemetryChart::rescaleValueAxes()
         if (!m->graph)
             continue;
         bool found = false;
-        const QCPRange values = m->data->valueRange(found, QCP::sdBoth, QCPRange(m_xLower, m_xUpper));
+        const QCPRange visible(m_xLower, m_xUpper);
+        QCPRange values = m->data->valueRange(found, QCP::sdBoth, visible);
+        for (QCPGraphDataContainer *band : {m->lo.data(), m->hi.data()}) {
+            bool inBand = false;
+            const QCPRange r = band->valueRange(inBand, QCP::sdBoth, visible);
+            if (inBand) {
+                values = found ? QCPRange(std::min(values.lower, r.lower), std::max(values.upper, r.upper)) : r;
+                found = true;
+            }
+        }
+        for (double reference : std::as_const(m->references)) {
+            if (found)
+                values = QCPRange(std::min(values.lower, reference), std::max(values.upper, reference));
+        }
         if (!found)
             continue;
         // A flat line (a switch that stayed 0) still gets a readable axis around it.

@@ -2,6 +2,7 @@
 
 #include "telemetryseries.h"
 
+#include <QHash>
 #include <QSharedPointer>
 #include <QStringList>
 #include <QWidget>
@@ -20,6 +21,15 @@ class QHBoxLayout;
 class QLabel;
 class QPushButton;
 class QTimer;
+
+/// A stretch of time marked on every plot of a chart (e.g. when a rule would have fired); toMs 0 means it has not
+/// ended (drawn to the right edge).
+struct ChartMarker
+{
+    qint64 fromMs = 0;
+    qint64 toMs = 0;
+    QString label;
+};
 
 /// Live telemetry charts of one device: one stacked plot per shown metric on a shared time axis.
 ///
@@ -54,8 +64,21 @@ public:
     /// Shows a failure in the chart; an empty message clears it.
     void setError(const QString &message);
 
-    /// Forgets every metric and point; the selected range and Live stay as they are.
+    /// Forgets every metric, point and marker; the selected range and Live stay as they are.
     void clear();
+
+    /// Marks stretches of time on every plot (alarm colour, translucent, with the label above the first plot);
+    /// replaces any earlier markers. An empty list removes them.
+    void setMarkers(const QList<ChartMarker> &markers);
+    QList<ChartMarker> markers() const { return m_markers; }
+    /// Horizontal lines at these values on a metric's plot (a rule's limits), dashed; replaces the earlier ones.
+    void setReferenceLines(const QString &metric, const QList<double> &values);
+    /// Units by metric, e.g. from the device type's telemetry schema, used when the history sends none.
+    void setUnits(const QHash<QString, QString> &units);
+    /// The axis label of a metric's plot ("temp (°C)"), empty when it is not shown.
+    QString axisLabelOf(const QString &metric) const;
+    /// Whether the metric's min/max band (aggregated history with bands) has points.
+    bool hasBand(const QString &metric) const;
 
     /// Metrics in the order they first appeared.
     QStringList metrics() const;
@@ -122,7 +145,11 @@ private:
     QTimer *m_requestTimer = nullptr;
     QTimer *m_liveTimer = nullptr;
 
+    void addDecorations();
+
     std::vector<std::unique_ptr<Metric>> m_metrics;
+    QList<ChartMarker> m_markers;
+    QHash<QString, QString> m_units;
     QList<QCPAxisRect *> m_rects;
     double m_xLower = 0;   ///< visible range, seconds since the epoch
     double m_xUpper = 0;

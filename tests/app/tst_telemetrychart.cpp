@@ -91,6 +91,9 @@ private Q_SLOTS:
     void resetZoomReturnsToSelectedRange();
     void loadingAndErrorShowInTheChart();
     void backgroundFollowsPalette();
+    void bandsDrawnUnderTheLine();
+    void markersAndReferenceLines();
+    void unitsFromTheSchema();
 };
 
 void TestTelemetryChart::initTestCase()
@@ -626,6 +629,118 @@ void TestTelemetryChart::backgroundFollowsPalette()
         // The series colour differs between the themes and is never the background.
         QVERIFY(graphOf(chart, u"temp"_s)->pen().color() != base);
     }
+}
+
+void TestTelemetryChart::bandsDrawnUnderTheLine()
+{
+    TelemetryChart chart;
+    chart.setLive(false);   // live, the default hour would drop week-old points
+    const qint64 to = now(), from = to - 7 * kDay;
+    // Aggregated with bands=true: [ts, avg, min, max].
+    QJsonArray points;
+    for (int i = 0; i < 50; ++i)
+        points.append(QJsonArray{from + i * kHour, 20 + i, 15 + i, 30 + i});
+    const auto parsed = parseTelemetrySeries(QJsonDocument(QJsonObject{
+        {u"series"_s, QJsonArray{QJsonObject{{u"metric"_s, u"temp"_s}, {u"points"_s, points}}}}}));
+    QVERIFY(parsed);
+    chart.setSeries(*parsed, from, to);
+    QVERIFY(chart.hasBand(u"temp"_s));
+    // The line and the two edges of its band, filled between them, below the line's layer.
+    QCOMPARE(chart.plot()->graphCount(), 3);
+    QCPGraph *line = graphOf(chart, u"temp"_s);
+    QVERIFY(line);
+    QCOMPARE(line->name(), u"temp"_s);
+    QCOMPARE(line->dataCount(), 50);
+    QCPGraph *hi = nullptr;
+    for (int i = 0; i < chart.plot()->graphCount(); ++i) {
+        if (chart.plot()->graph(i)->channelFillGraph())
+            hi = chart.plot()->graph(i);
+    }
+    QVERIFY(hi);
+    QCOMPARE(hi->dataCount(), 50);
+    QCOMPARE(hi->data()->at(3)->value, 33.0);
+    QCOMPARE(hi->channelFillGraph()->data()->at(3)->value, 18.0);
+    QVERIFY(hi->brush().style() != Qt::NoBrush);
+    QVERIFY(hi->layer()->index() < line->layer()->index());
+    // The value axis holds the band, not just the averages.
+    chart.setVisibleRange(from, to);
+    chart.plot()->replot();
+    QVERIFY(line->valueAxis()->range().lower <= 15);
+    QVERIFY(line->valueAxis()->range().upper >= 79);
+
+    // History without bands takes the band away.
+    chart.setSeries({series(u"temp"_s, from, to, 10)}, from, to);
+    QVERIFY(!chart.hasBand(u"temp"_s));
+    QCOMPARE(chart.plot()->graphCount(), 1);
+}
+
+void TestTelemetryChart::markersAndReferenceLines()
+{
+    TelemetryChart chart;
+    const qint64 to = now(), from = to - kHour;
+    chart.setSeries({series(u"temp"_s, from, to, 60), series(u"hum"_s, from, to, 60)}, from, to);
+    QCOMPARE(chart.plot()->itemCount(), 0);
+    chart.setMarkers({ChartMarker{from + 10 * kMinute, from + 20 * kMinute, u"fired 1"_s},
+                      ChartMarker{from + 50 * kMinute, 0, u"fired 2"_s}});
+    QCOMPARE(chart.markers().size(), 2);
+    // A rectangle per marker on each of the two plots, and a label per marker on the first.
+    int rects = 0, texts = 0;
+    for (int i = 0; i < chart.plot()->itemCount(); ++i) {
+        if (auto *r = qobject_cast<QCPItemRect *>(chart.plot()->item(i))) {
+            ++rects;
+            QCOMPARE(r->topLeft->coords().y(), 0.0);
+            QCOMPARE(r->bottomRight->coords().y(), 1.0);
+        }
+        if (auto *t = qobject_cast<QCPItemText *>(chart.plot()->item(i))) {
+            ++texts;
+            QVERIFY(t->text().startsWith(u"fired"_s));
+        }
+    }
+    QCOMPARE(rects, 4);
+    QCOMPARE(texts, 2);
+    // The first marker spans its time on the x axis.
+    auto *first = qobject_cast<QCPItemRect *>(chart.plot()->item(0));
+    QCOMPARE(first->topLeft->coords().x(), double(from + 10 * kMinute) / 1000.0);
+    QCOMPARE(first->bottomRight->coords().x(), double(from + 20 * kMinute) / 1000.0);
+
+    chart.setReferenceLines(u"temp"_s, {80.0, std::nan("")});
+    int lines = 0;
+    for (int i = 0; i < chart.plot()->itemCount(); ++i) {
+        if (auto *l = qobject_cast<QCPItemStraightLine *>(chart.plot()->item(i))) {
+            ++lines;
+            QCOMPARE(l->point1->coords().y(), 80.0);
+            QCOMPARE(l->clipAxisRect(), graphOf(chart, u"temp"_s)->keyAxis()->axisRect());
+        }
+    }
+    QCOMPARE(lines, 1);   // NaN is no line
+    // The axis reaches the limit though the readings (0..59) stay below it.
+    chart.setVisibleRange(from, to);
+    chart.plot()->replot();
+    QVERIFY(graphOf(chart, u"temp"_s)->valueAxis()->range().upper >= 80);
+    // Hiding a metric and showing it again keeps the decorations.
+    chart.setMetricShown(u"hum"_s, false);
+    chart.setMetricShown(u"hum"_s, true);
+    QCOMPARE(chart.plot()->itemCount(), 4 + 2 + 1);
+
+    chart.setMarkers({});
+    chart.setReferenceLines(u"temp"_s, {});
+    QCOMPARE(chart.plot()->itemCount(), 0);
+}
+
+void TestTelemetryChart::unitsFromTheSchema()
+{
+    TelemetryChart chart;
+    const qint64 to = now(), from = to - kHour;
+    chart.setSeries({series(u"temp"_s, from, to, 10)}, from, to);
+    QCOMPARE(chart.axisLabelOf(u"temp"_s), u"temp"_s);
+    chart.setUnits({{u"temp"_s, u"°C"_s}});
+    QCOMPARE(chart.axisLabelOf(u"temp"_s), u"temp (°C)"_s);
+    // A unit the history sends wins.
+    TelemetrySeries withUnit = series(u"temp"_s, from, to, 10);
+    withUnit.unit = u"K"_s;
+    chart.setSeries({withUnit}, from, to);
+    QCOMPARE(chart.axisLabelOf(u"temp"_s), u"temp (K)"_s);
+    QCOMPARE(chart.axisLabelOf(u"nope"_s), QString());
 }
 
 QTEST_MAIN(TestTelemetryChart)
