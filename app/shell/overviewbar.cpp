@@ -1,16 +1,21 @@
 #include "overviewbar.h"
 
+#include "alerts/alertstyle.h"
 #include "base/theme.h"
 
 #include <QApplication>
 #include <QDateTime>
 #include <QFrame>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QLocale>
 #include <QMouseEvent>
 #include <QStyle>
 #include <QVBoxLayout>
+
+#include <algorithm>
+#include <numeric>
 
 using namespace Qt::StringLiterals;
 
@@ -88,11 +93,142 @@ private:
     bool m_alarm = false;
 };
 
+
+/// The open alarms: "to acknowledge / active" with the highest active priority's symbol (shape, number and colour),
+/// and a line that says the same in words. Grey and without a symbol when there are none.
+class AlarmTile : public QFrame
+{
+    Q_OBJECT
+
+public:
+    explicit AlarmTile(QWidget *parent)
+        : QFrame(parent)
+    {
+        setObjectName(u"alarms"_s);
+        setFrameShape(QFrame::StyledPanel);
+        setCursor(Qt::PointingHandCursor);
+        setFocusPolicy(Qt::TabFocus);
+        setAccessibleName(tr("Alarms"));
+        auto *layout = new QVBoxLayout(this);
+        layout->setContentsMargins(12, 6, 12, 6);
+        layout->setSpacing(0);
+        layout->addWidget(new QLabel(tr("Alarms: to acknowledge / active"), this));
+        auto *valueRow = new QHBoxLayout;
+        valueRow->setSpacing(6);
+        m_symbol = new QLabel(this);
+        m_symbol->setObjectName(u"alarmsSymbol"_s);
+        m_symbol->setVisible(false);
+        m_value = new QLabel(u"–"_s, this);
+        m_value->setObjectName(u"alarmsValue"_s);
+        QFont big = m_value->font();
+        big.setPointSizeF(big.pointSizeF() * 1.6);
+        big.setBold(true);
+        m_value->setFont(big);
+        valueRow->addWidget(m_symbol);
+        valueRow->addWidget(m_value, 1);
+        layout->addLayout(valueRow);
+        m_detail = new QLabel(this);
+        m_detail->setObjectName(u"alarmsDetail"_s);
+        layout->addWidget(m_detail);
+    }
+
+    /// symbol: the priority to show, hollow for alarms that returned to normal; color: the value's, invalid = normal.
+    void display(const QString &value, const QString &detail, std::optional<AlertInfo::Severity> symbol, bool hollow,
+              const QColor &color)
+    {
+        m_value->setText(value);
+        m_detail->setText(detail);
+        QPalette p = palette();
+        if (color.isValid())
+            p.setColor(QPalette::WindowText, color);
+        m_value->setPalette(p);
+        if (symbol)
+            m_symbol->setPixmap(AlertStyle::symbol(*symbol, hollow, m_value->fontMetrics().height()).pixmap(m_value->fontMetrics().height()));
+        m_symbol->setVisible(symbol.has_value());
+        setAccessibleDescription(value + u"; "_s + detail);
+    }
+
+    QString text() const { return m_value->text(); }
+    QString detail() const { return m_detail->text(); }
+
+Q_SIGNALS:
+    void clicked();
+
+protected:
+    void mouseReleaseEvent(QMouseEvent *event) override
+    {
+        if (event->button() == Qt::LeftButton && rect().contains(event->position().toPoint()))
+            Q_EMIT clicked();
+        QFrame::mouseReleaseEvent(event);
+    }
+    void keyPressEvent(QKeyEvent *event) override
+    {
+        if (event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter || event->key() == Qt::Key_Space) {
+            Q_EMIT clicked();
+            return;
+        }
+        QFrame::keyPressEvent(event);
+    }
+
+private:
+    QLabel *m_symbol;
+    QLabel *m_value;
+    QLabel *m_detail;
+};
+
+int OverviewBar::AlarmCounts::totalActive() const
+{
+    return std::accumulate(active.cbegin(), active.cend(), 0);
+}
+
+int OverviewBar::AlarmCounts::totalUnacknowledged() const
+{
+    return std::accumulate(unacknowledged.cbegin(), unacknowledged.cend(), 0);
+}
+
+namespace {
+
+std::optional<AlertInfo::Severity> highest(const std::array<int, 5> &counts)
+{
+    for (int i = 0; i < int(counts.size()); ++i)
+        if (counts[i] > 0)
+            return AlertInfo::Severity(i + 1);
+    return std::nullopt;
+}
+
+} // namespace
+
+std::optional<AlertInfo::Severity> OverviewBar::AlarmCounts::highestActive() const { return highest(active); }
+std::optional<AlertInfo::Severity> OverviewBar::AlarmCounts::highestUnacknowledged() const { return highest(unacknowledged); }
+
+OverviewBar::AlarmCounts OverviewBar::AlarmCounts::count(const QList<AlertInfo> &alerts)
+{
+    AlarmCounts c;
+    for (const AlertInfo &a : alerts) {
+        if (a.closed)
+            continue;
+        if (a.isSidelined()) {
+            ++c.sidelined;
+            continue;
+        }
+        const int i = std::clamp(int(a.severity), 1, 5) - 1;
+        c.active[i] += a.active;
+        c.unacknowledged[i] += !a.acknowledged;
+    }
+    return c;
+}
+
 OverviewBar::OverviewBar(QWidget *parent)
     : QWidget(parent)
 {
     auto *layout = new QHBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
+    m_alarms = new AlarmTile(this);
+    m_alarms->setToolTip(tr("Open alarms: how many wait for acknowledgement and how many are active, by priority. "
+                            "Set aside (shelved, suppressed or out of service) alarms are not counted. "
+                            "Click to show the alarm list."));
+    connect(m_alarms, &AlarmTile::clicked, this, &OverviewBar::alarmsClicked);
+    layout->addWidget(m_alarms);
     m_total = new OverviewTile(u"total"_s, tr("Devices"), u""_s, this);
     m_online = new OverviewTile(u"online"_s, tr("Online"), u"conn:online"_s, this);
     m_offline = new OverviewTile(u"offline"_s, tr("Active but offline"), u"status:active conn:offline"_s, this);
@@ -111,6 +247,7 @@ OverviewBar::OverviewBar(QWidget *parent)
     layout->addWidget(m_ingest);
     layout->addWidget(m_commands);
     layout->addWidget(m_health, 2);
+    renderAlarms();
 }
 
 void OverviewBar::setDevices(const QList<Device> &devices)
@@ -140,6 +277,60 @@ void OverviewBar::setStale(bool stale)
 {
     m_stale = stale;
     render();
+    renderAlarms();
+}
+
+void OverviewBar::setAlarmCounts(const AlarmCounts &counts)
+{
+    m_alarmCounts = counts;
+    renderAlarms();
+}
+
+void OverviewBar::clearAlarmCounts()
+{
+    m_alarmCounts.reset();
+    renderAlarms();
+}
+
+void OverviewBar::renderAlarms()
+{
+    if (!m_alarmCounts) {
+        // "No data" is its own state, never "no alarms".
+        m_alarms->display(u"–"_s, tr("Not known yet"), std::nullopt, false, Theme::staleTextColor());
+        return;
+    }
+    const AlarmCounts &c = *m_alarmCounts;
+    const QLocale locale;
+    const int active = c.totalActive();
+    const int unacked = c.totalUnacknowledged();
+    const QString value = u"%1 / %2"_s.arg(locale.toString(unacked), locale.toString(active));
+
+    QStringList parts;
+    std::optional<AlertInfo::Severity> symbol;
+    bool hollow = false;
+    QColor color;   // invalid: the normal text colour
+    if (const auto top = c.highestActive()) {
+        symbol = top;
+        color = AlertStyle::color(*top);
+        QStringList perPriority;
+        for (int i = 0; i < int(c.active.size()); ++i)
+            if (c.active[i] > 0)
+                perPriority << tr("%1 %2", "count, priority").arg(locale.toString(c.active[i]), AlertInfo::severityLabel(AlertInfo::Severity(i + 1)));
+        // Highest first: the first word names what the symbol shows.
+        parts << perPriority.join(u", "_s);
+    } else if (const auto waiting = c.highestUnacknowledged()) {
+        // Back to normal but not acknowledged: the hollow symbol of the highest one, no colour on the number.
+        symbol = waiting;
+        hollow = true;
+        parts << tr("None active; %1 returned to normal, not acknowledged").arg(locale.toString(unacked));
+    } else {
+        parts << tr("No open alarms");
+    }
+    if (c.sidelined > 0)
+        parts << tr("%1 set aside").arg(locale.toString(c.sidelined));
+    if (m_stale)
+        color = Theme::staleTextColor();
+    m_alarms->display(value, parts.join(u" · "_s), symbol, hollow, color);
 }
 
 void OverviewBar::render()
@@ -189,6 +380,10 @@ void OverviewBar::render()
 
 QString OverviewBar::tileText(const QString &tile) const
 {
+    if (tile == u"alarms")
+        return m_alarms->text();
+    if (tile == u"alarmsDetail")
+        return m_alarms->detail();
     const auto *t = findChild<OverviewTile *>(tile);
     return t ? t->text() : QString();
 }

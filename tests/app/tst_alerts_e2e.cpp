@@ -3,17 +3,20 @@
 // real telemetry. Rules are made over the REST API as an admin would; everything else is done from the console's
 // widgets as an operator would: a rule fires and its row appears through the live link, the alert is acknowledged
 // with a note in the action dialog, shelving asks for a note and a tenant admin, a new critical sounds until
-// silenced, and the alarm KPI tab counts what happened.
+// silenced, and the alarm KPI tab counts what happened. Last, the fleet overview's Alarms tile, fed with those alerts.
 
 #include "alerts/alarmkpisview.h"
 #include "alerts/alertactiondialog.h"
 #include "alerts/alertsmodel.h"
 #include "alerts/alertsview.h"
 #include "base/consolesettings.h"
+#include "base/theme.h"
 #include "connection/liveclient.h"
 #include "pki/certificateauthority.h"
 #include "realserver.h"
+#include "alerts/alertstyle.h"
 #include "shell/mainwindow.h"
+#include "shell/overviewbar.h"
 #include "simdevice.h"
 
 #include <QCheckBox>
@@ -50,6 +53,7 @@ private Q_SLOTS:
     void shelvingNeedsANoteAndATenantAdmin();
     void aNewCriticalSoundsUntilSilenced();
     void theKpiTabCountsWhatHappened();
+    void theOverviewAlarmsTile();
 
 private:
     std::unique_ptr<Sim::SimDevice> provision(const QString &serial, const QString &name);
@@ -399,6 +403,84 @@ void TestAlertsEndToEnd::theKpiTabCountsWhatHappened()
         sources << actors->item(r, 0)->text();
     sources.sort();
     QCOMPARE(sources, (QStringList{u"Pressure high"_s, u"Pump hot"_s}));
+}
+
+void TestAlertsEndToEnd::theOverviewAlarmsTile()
+{
+    OverviewBar bar;
+    bar.resize(1400, 120);
+    bar.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&bar));
+    auto *tile = bar.findChild<QWidget *>(u"alarms"_s);
+    auto *value = bar.findChild<QLabel *>(u"alarmsValue"_s);
+    auto *symbol = bar.findChild<QLabel *>(u"alarmsSymbol"_s);
+    QVERIFY(tile && value && symbol);
+    const QColor normal = bar.palette().color(QPalette::WindowText);
+    const auto valueColor = [&] { return value->palette().color(QPalette::WindowText); };
+
+    // Before any counts: no data, never "no alarms".
+    QCOMPARE(bar.tileText(u"alarms"_s), u"–"_s);
+    QCOMPARE(valueColor(), Theme::staleTextColor());
+    QVERIFY(!symbol->isVisible());
+
+    // None open: grey, no symbol, and words that say so.
+    bar.setAlarmCounts({});
+    QCOMPARE(bar.tileText(u"alarms"_s), u"0 / 0"_s);
+    QCOMPARE(bar.tileText(u"alarmsDetail"_s), u"No open alarms"_s);
+    QCOMPARE(valueColor(), normal);
+    QVERIFY(!symbol->isVisible());
+
+    // The alerts the tests above left: the critical active and unacknowledged, the major shelved (set aside).
+    const OverviewBar::AlarmCounts real = OverviewBar::AlarmCounts::count(view()->model()->alerts());
+    QCOMPARE(real.totalActive(), 1);
+    QCOMPARE(real.totalUnacknowledged(), 1);
+    QCOMPARE(real.active[0], 1);
+    QCOMPARE(real.sidelined, 1);
+    QCOMPARE(real.highestActive(), std::optional(AlertInfo::Severity::Critical));
+    bar.setAlarmCounts(real);
+    QCOMPARE(bar.tileText(u"alarms"_s), u"1 / 1"_s);
+    QCOMPARE(bar.tileText(u"alarmsDetail"_s), u"1 Critical · 1 set aside"_s);
+    QCOMPARE(valueColor(), AlertStyle::color(AlertInfo::Severity::Critical));
+    QVERIFY(symbol->isVisible());   // the priority's shape and number, not colour alone
+    QVERIFY(!symbol->pixmap().isNull());
+
+    // Several priorities: the highest decides the symbol and the colour, the words list them highest first.
+    OverviewBar::AlarmCounts mixed;
+    mixed.active = {0, 2, 3, 0, 0};
+    mixed.unacknowledged = {0, 1, 2, 0, 0};
+    bar.setAlarmCounts(mixed);
+    QCOMPARE(bar.tileText(u"alarms"_s), u"3 / 5"_s);
+    QCOMPARE(bar.tileText(u"alarmsDetail"_s), u"2 Major, 3 Minor"_s);
+    QCOMPARE(valueColor(), AlertStyle::color(AlertInfo::Severity::Major));
+
+    // Returned to normal, not acknowledged: still shown (hollow symbol), the number without alarm colour.
+    OverviewBar::AlarmCounts returned;
+    returned.unacknowledged = {0, 0, 2, 0, 0};
+    bar.setAlarmCounts(returned);
+    QCOMPARE(bar.tileText(u"alarms"_s), u"2 / 0"_s);
+    QVERIFY(bar.tileText(u"alarmsDetail"_s).startsWith(u"None active; 2 returned to normal"_s));
+    QCOMPARE(valueColor(), normal);
+    QVERIFY(symbol->isVisible());
+
+    // A lost link greys the figures like every other tile's; unknown again is "–".
+    bar.setAlarmCounts(real);
+    bar.setStale(true);
+    QCOMPARE(valueColor(), Theme::staleTextColor());
+    QCOMPARE(bar.tileText(u"alarms"_s), u"1 / 1"_s);
+    bar.setStale(false);
+    QCOMPARE(valueColor(), AlertStyle::color(AlertInfo::Severity::Critical));
+    bar.clearAlarmCounts();
+    QCOMPARE(bar.tileText(u"alarms"_s), u"–"_s);
+
+    // A click (or Enter on the focused tile) asks for the alarm list; the device filters are not touched.
+    QSignalSpy clicked(&bar, &OverviewBar::alarmsClicked);
+    QSignalSpy filtered(&bar, &OverviewBar::filterRequested);
+    QTest::mouseClick(tile, Qt::LeftButton);
+    QCOMPARE(clicked.count(), 1);
+    tile->setFocus();
+    QTest::keyClick(tile, Qt::Key_Return);
+    QCOMPARE(clicked.count(), 2);
+    QCOMPARE(filtered.count(), 0);
 }
 
 QTEST_MAIN(TestAlertsEndToEnd)
