@@ -264,6 +264,7 @@ void DeviceView::loadTelemetry(qint64 fromMs, qint64 toMs, qint64 intervalMs)
     if (intervalMs > 0) {
         query.addQueryItem(u"interval"_s, QString::number(intervalMs));
         query.addQueryItem(u"agg"_s, u"avg"_s);
+        query.addQueryItem(u"bands"_s, u"true"_s);   // each bucket's min and max too: the chart's band
     }
     query.addQueryItem(u"limit"_s, u"100000"_s);
     const quint64 request = ++m_telemetryRequest;
