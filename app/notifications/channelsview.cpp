@@ -24,6 +24,8 @@
 #include <QUrlQuery>
 #include <QVBoxLayout>
 
+#include <utility>
+
 using namespace Qt::StringLiterals;
 
 Q_LOGGING_CATEGORY(lcAppNotifications, "fleetdeck.app.notifications")
@@ -72,7 +74,13 @@ ChannelsView::ChannelsView(ApiClient *api, QWidget *parent)
     buildUi();
     m_follow.setInterval(kFollowIntervalMs);
     connect(&m_follow, &QTimer::timeout, this, &ChannelsView::followTick);
+    for (QAbstractItemModel *m : {static_cast<QAbstractItemModel *>(m_channels), static_cast<QAbstractItemModel *>(m_deliveries)}) {
+        connect(m, &QAbstractItemModel::rowsInserted, this, &ChannelsView::updateCounts);
+        connect(m, &QAbstractItemModel::rowsRemoved, this, &ChannelsView::updateCounts);
+        connect(m, &QAbstractItemModel::modelReset, this, &ChannelsView::updateCounts);
+    }
     updateButtons();
+    updateCounts();
 }
 
 ChannelsView::~ChannelsView() = default;
@@ -103,7 +111,7 @@ void ChannelsView::buildUi()
     bold.setBold(true);
     title->setFont(bold);
     topLayout->addWidget(title);
-    m_channelTable = makeTable(m_channels, u"channelTable"_s, top, {16, 9, 9, 28, 30});
+    m_channelTable = makeTable(m_channels, u"channelTable"_s, top, {16, 9, 9, 28, 32});
     topLayout->addWidget(m_channelTable, 1);
     auto *buttons = new QHBoxLayout;
     m_channelsUpdated = new QLabel(top);
@@ -134,7 +142,8 @@ void ChannelsView::buildUi()
 
     auto *log = new QWidget(m_lower);
     auto *logLayout = new QVBoxLayout(log);
-    m_deliveryTable = makeTable(m_deliveries, u"deliveryTable"_s, log, {13, 16, 16, 30, 6, 30});
+    logLayout->setContentsMargins(0, 0, 0, 0);
+    m_deliveryTable = makeTable(m_deliveries, u"deliveryTable"_s, log, {16, 16, 16, 30, 6, 30});
     logLayout->addWidget(m_deliveryTable, 1);
     auto *logButtons = new QHBoxLayout;
     m_deliveriesUpdated = new QLabel(log);
@@ -147,6 +156,7 @@ void ChannelsView::buildUi()
 
     auto *policies = new QWidget(m_lower);
     auto *policyLayout = new QVBoxLayout(policies);
+    policyLayout->setContentsMargins(0, 0, 0, 0);
     auto *about = new QLabel(tr("Policies decide which alerts, and which of their changes, go to which channels."), policies);
     about->setWordWrap(true);
     policyLayout->addWidget(about);
@@ -188,6 +198,32 @@ void ChannelsView::updateButtons()
     m_removePolicy->setEnabled(m_canEdit && !selectedPolicyId().isEmpty());
 }
 
+void ChannelsView::updateCounts()
+{
+    // Freshness: when each list was last read from the server, and plainly when that failed since.
+    const QLocale locale;
+    QString channels = tr("Channels: %1").arg(locale.toString(m_channels->rowCount()));
+    if (!m_channelsReadAt.isEmpty())
+        channels += u" · "_s + tr("read at %1").arg(m_channelsReadAt);
+    if (!m_channelsProblem.isEmpty())
+        channels += u" · "_s + tr("not current: %1").arg(m_channelsProblem);
+    m_channelsUpdated->setText(channels);
+    QString log = m_deliveriesTruncated ? tr("Entries: the newest %1").arg(locale.toString(m_deliveries->rowCount()))
+                                        : tr("Entries: %1").arg(locale.toString(m_deliveries->rowCount()));
+    if (!m_deliveriesReadAt.isEmpty())
+        log += u" · "_s + tr("read at %1").arg(m_deliveriesReadAt);
+    if (!m_deliveriesProblem.isEmpty())
+        log += u" · "_s + tr("not current: %1").arg(m_deliveriesProblem);
+    m_deliveriesUpdated->setText(log);
+    for (QLabel *l : {m_channelsUpdated, m_deliveriesUpdated}) {
+        QPalette p = palette();
+        const bool stale = l == m_channelsUpdated ? !m_channelsProblem.isEmpty() : !m_deliveriesProblem.isEmpty();
+        if (stale)
+            p.setColor(QPalette::WindowText, Theme::warningColor());
+        l->setPalette(p);
+    }
+}
+
 void ChannelsView::showMessage(const QString &text, bool problem)
 {
     QPalette p = palette();
@@ -196,6 +232,13 @@ void ChannelsView::showMessage(const QString &text, bool problem)
     m_message->setPalette(p);
     m_message->setText(text);
     m_message->setVisible(!text.isEmpty());
+    m_reported.clear();
+}
+
+void ChannelsView::reportTest(const DeliveryInfo &d)
+{
+    showMessage(tr("Test over “%1”: %2").arg(d.channelName, d.outcome()), d.troubled() || d.status == u"cancelled");
+    m_reported = d.id;
 }
 
 QString ChannelsView::message() const
@@ -224,8 +267,8 @@ void ChannelsView::loadChannels(int generation)
                 showMessage(tr("Your role may not see the notification channels (operators and administrators can)."), true);
             else
                 showMessage(tr("Cannot read the notification channels: %1").arg(r.error().message), true);
-            if (!m_channelsUpdated->text().isEmpty())
-                m_channelsUpdated->setText(tr("Not current: the list could not be read at %1").arg(now()));
+            m_channelsProblem = tr("could not be read at %1").arg(now());
+            updateCounts();
             return;
         }
         const QString keep = selectedChannelId();
@@ -237,7 +280,10 @@ void ChannelsView::loadChannels(int generation)
         m_policies->refreshChannelNames();
         if (!keep.isEmpty())
             selectChannel(keep);
-        m_channelsUpdated->setText(tr("%n channel(s), read at %1", nullptr, int(list.size())).arg(now()));
+        m_channelsReadAt = now();
+        if (!std::exchange(m_channelsProblem, QString()).isEmpty())
+            showMessage(QString());   // the problem reading is over
+        updateCounts();
         updateButtons();
         Q_EMIT channelsLoaded();
     });
@@ -269,7 +315,8 @@ void ChannelsView::refreshDeliveries()
             return;
         if (!r) {
             qCInfo(lcAppNotifications) << "reading the delivery log failed:" << r.error().message;
-            m_deliveriesUpdated->setText(tr("Not current: the delivery log could not be read at %1 (%2)").arg(now(), r.error().message));
+            m_deliveriesProblem = tr("could not be read at %1 (%2)").arg(now(), r.error().message);
+            updateCounts();
             return;
         }
         QList<DeliveryInfo> list;
@@ -277,9 +324,13 @@ void ChannelsView::refreshDeliveries()
             list.append(DeliveryInfo::fromJson(v.toObject()));
         m_deliveries->replaceAll(list);
         updateLastDeliveries();
-        const bool more = !r->object().value(u"next_cursor").toString().isEmpty();
-        m_deliveriesUpdated->setText(more ? tr("The newest %1 deliveries, read at %2").arg(list.size()).arg(now())
-                                          : tr("%n delivery(ies), read at %1", nullptr, int(list.size())).arg(now()));
+        // A message that said "retrying" must not stay after the log says otherwise.
+        if (const int row = m_deliveries->rowOf(m_reported); !m_reported.isEmpty() && row >= 0)
+            reportTest(m_deliveries->delivery(row));
+        m_deliveriesTruncated = !r->object().value(u"next_cursor").toString().isEmpty();
+        m_deliveriesReadAt = now();
+        m_deliveriesProblem.clear();
+        updateCounts();
         Q_EMIT deliveriesLoaded();
     });
 }
@@ -436,7 +487,7 @@ void ChannelsView::onDeliveryUpdate(const DeliveryInfo &d)
     m_followed.remove(d.id);
     if (m_followed.isEmpty())
         m_follow.stop();
-    showMessage(tr("Test over “%1”: %2").arg(d.channelName, d.outcome()), d.troubled() || d.status == u"cancelled");
+    reportTest(d);
     Q_EMIT testFinished(d.id);
 }
 

@@ -84,7 +84,9 @@ private:
     void onDeliveryUpdate(const DeliveryInfo &d);
     void updateLastDeliveries();
     void updateButtons();
+    void updateCounts();
     void showMessage(const QString &text, bool problem = false);
+    void reportTest(const DeliveryInfo &d);
     QString selectedPolicyId() const;
 
     ApiClient *m_api;
@@ -94,6 +96,11 @@ private:
     bool m_canEdit = false;
     int m_generation = 0;
     int m_deliveriesGeneration = 0;
+    QString m_channelsReadAt;     ///< when the list was last read whole; empty before
+    QString m_channelsProblem;    ///< why the last read failed
+    QString m_deliveriesReadAt;
+    QString m_deliveriesProblem;
+    bool m_deliveriesTruncated = false;
 
     struct Follow
     {
@@ -101,6 +108,7 @@ private:
     };
     QHash<QString, Follow> m_followed;   ///< test deliveries by id
     QSet<QString> m_followRequests;      ///< a GET under way
+    QString m_reported;                  ///< the test delivery the message line tells about
     QTimer m_follow;
 
     QLabel *m_message = nullptr;

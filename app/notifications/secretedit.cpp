@@ -9,12 +9,17 @@ SecretEdit::SecretEdit(QWidget *parent)
 {
     setEchoMode(QLineEdit::Password);
     setClearButtonEnabled(true);
+    // The placeholder is no secret; anything else typed or pasted is.
+    connect(this, &QLineEdit::textChanged, this, [this]() {
+        setEchoMode(keepsStored() ? QLineEdit::Normal : QLineEdit::Password);
+    });
 }
 
 void SecretEdit::setStored(bool stored)
 {
     m_stored = stored;
     setText(stored ? ChannelInfo::redacted() : QString());
+    setEchoMode(stored ? QLineEdit::Normal : QLineEdit::Password);
     setPlaceholderText(stored ? QString() : tr("Not set"));
     setToolTip(stored ? tr("A secret is stored. Leave ******** to keep it, type a new one to replace it, "
                            "or empty the field to remove it.")

@@ -3,8 +3,9 @@
 #include <QLineEdit>
 
 /// A password field for a channel's secret. Holding a stored secret it shows the server's placeholder
-/// (ChannelInfo::redacted()), which sent back keeps the stored secret; the first key typed replaces the whole
-/// placeholder, so "********x" is never sent by accident. Emptied, it removes an optional secret.
+/// (ChannelInfo::redacted()) as plain text, so it reads as "unchanged" rather than as eight typed characters; sent
+/// back, it keeps the stored secret. The first key typed replaces the whole placeholder (so "********x" is never
+/// sent by accident) and what is typed is masked. Emptied, it removes an optional secret.
 class SecretEdit : public QLineEdit
 {
     Q_OBJECT
