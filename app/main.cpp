@@ -51,7 +51,7 @@ ConsoleOptions parseOptions(const QApplication &app)
                                         u"device"_s);
     const QCommandLineOption deviceTab(u"device-tab"_s, u"Tab of the opened device: telemetry, commands or twin."_s,
                                        u"tab"_s, u"telemetry"_s);
-    const QCommandLineOption view(u"view"_s, u"The tab to show at start: fleet, alerts or alerts-kpis."_s, u"view"_s);
+    const QCommandLineOption view(u"view"_s, u"The tab to show at start: fleet, alerts, alerts-kpis, rules or channels."_s, u"view"_s);
     parser.addOptions({kiosk, theme, lang, server, email, caFile, connect, screenshot, delay, openDevice, deviceTab, view});
     parser.process(app);
 
@@ -73,8 +73,9 @@ ConsoleOptions parseOptions(const QApplication &app)
         std::exit(2);
     }
     o.view = parser.value(view);
-    if (!o.view.isEmpty() && o.view != u"fleet" && o.view != u"alerts" && o.view != u"alerts-kpis") {
-        std::fprintf(stderr, "fleetdeck: --view must be fleet, alerts or alerts-kpis\n");
+    static const QStringList views{u"fleet"_s, u"alerts"_s, u"alerts-kpis"_s, u"rules"_s, u"channels"_s};
+    if (!o.view.isEmpty() && !views.contains(o.view)) {
+        std::fprintf(stderr, "fleetdeck: --view must be fleet, alerts, alerts-kpis, rules or channels\n");
         std::exit(2);
     }
     o.screenshotDir = parser.value(screenshot);

@@ -17,7 +17,7 @@ struct ConsoleOptions
     bool autoConnect = false; ///< press Connect at start-up when the form is complete
     QStringList openDevices;  ///< serial numbers or ids to open at start
     QString deviceTab;        ///< telemetry, commands or twin: the tab the last opened device shows
-    QString view;             ///< the tab to show at start: fleet, alerts, alerts-kpis
+    QString view;             ///< the tab to show at start: fleet, alerts, alerts-kpis, rules, channels
     QString screenshotDir;    ///< grab windows into this folder, then quit
     int screenshotDelayMs = 4000;
 };

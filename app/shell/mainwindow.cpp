@@ -4,7 +4,10 @@
 #include "overviewbar.h"
 
 #include "alerts/alertstyle.h"
+#include "alerts/alertsmodel.h"
 #include "alerts/alertsview.h"
+#include "notifications/channelsview.h"
+#include "rules/rulesview.h"
 #include "connection/apiclient.h"
 #include "connection/connector.h"
 #include "connection/liveclient.h"
@@ -257,8 +260,19 @@ void MainWindow::buildUi()
     m_tabs->addTab(m_alerts, tr("Alerts"));
     connect(m_alerts, &AlertsView::summaryChanged, this, &MainWindow::updateAlertsTab);
     connect(m_alerts, &AlertsView::openDeviceRequested, this, [this](const QString &deviceId) { openDevice(deviceId); });
-    // The fleet and the alerts are always there: their tabs have no close button.
-    for (int i : {0, 1}) {
+    // Rules and notification channels are set up at a desk, not on a wall.
+    if (m_mode == Mode::Desktop) {
+        m_rules = new RulesView(m_api, m_tabs);
+        m_tabs->addTab(m_rules, tr("Rules"));
+        m_channels = new ChannelsView(m_api, m_tabs);
+        m_tabs->addTab(m_channels, tr("Notifications"));
+    }
+    connect(m_alerts, &AlertsView::summaryChanged, this, [this] {
+        m_overview->setAlarmCounts(OverviewBar::AlarmCounts::count(m_alerts->model()->alerts()));
+    });
+    connect(m_overview, &OverviewBar::alarmsClicked, this, [this] { showView(u"alerts"_s); });
+    // The fleet, the alerts, rules and channels are always there: their tabs have no close button.
+    for (int i = 0; i < m_tabs->count(); ++i) {
         m_tabs->tabBar()->setTabButton(i, QTabBar::RightSide, nullptr);
         m_tabs->tabBar()->setTabButton(i, QTabBar::LeftSide, nullptr);
     }
@@ -375,6 +389,19 @@ void MainWindow::setSession(const SessionInfo &session)
                                    : QString());
     m_poller->start();
     m_alerts->reload();
+    if (m_rules)
+        m_rules->reload();
+    if (m_channels) {
+        // Channels are for tenant admins; others see them read-only (the server decides in the end).
+        m_channels->setCanEdit(false);
+        m_api->get(u"/v1/auth/me"_s, {}, ApiClient::Auth::Bearer, this, [this](const ApiResult<QJsonDocument> &me) {
+            if (!me || !m_channels)
+                return;
+            const QString role = me->object().value(u"role").toString();
+            m_channels->setCanEdit(ChannelsView::roleCanEdit(role));
+        });
+        m_channels->reload();
+    }
 }
 
 void MainWindow::setAutoLogin(const QUrl &server, const QString &email, const QString &password,
@@ -429,6 +456,8 @@ void MainWindow::onDevicesRefreshed(const QList<Device> &devices, const QDateTim
     m_lastDeviceError.clear();
     m_alerts->devicesChanged();
     m_model->setDevices(devices);
+    if (m_rules)
+        m_rules->setDevices(devices);
     m_overview->setDevices(devices);
     // Tenant ids are opaque; the column only helps where a fleet spans several tenants.
     QSet<QString> tenants;

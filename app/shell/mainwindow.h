@@ -18,7 +18,9 @@ class QTabWidget;
 class ConsoleSettings;
 class Connector;
 class FleetFilterProxy;
+class ChannelsView;
 class FleetModel;
+class RulesView;
 class FleetPoller;
 class OverviewBar;
 class QFrame;
@@ -104,6 +106,8 @@ private:
     FleetPoller *m_poller;
     LinkMonitor *m_link;
     FleetModel *m_model;
+    RulesView *m_rules = nullptr;         ///< desktop only
+    ChannelsView *m_channels = nullptr;   ///< desktop only
     FleetFilterProxy *m_proxy;
     SessionInfo m_session;
     QDateTime m_lastRefresh;
