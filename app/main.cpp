@@ -7,6 +7,7 @@
 #include "base/theme.h"
 #include "shell/connectdialog.h"
 #include "shell/consoleoptions.h"
+#include "rules/rulesview.h"
 #include "shell/mainwindow.h"
 #include "alerts/alertsview.h"
 #include "shell/screenshotter.h"
@@ -52,7 +53,11 @@ ConsoleOptions parseOptions(const QApplication &app)
     const QCommandLineOption deviceTab(u"device-tab"_s, u"Tab of the opened device: telemetry, commands or twin."_s,
                                        u"tab"_s, u"telemetry"_s);
     const QCommandLineOption view(u"view"_s, u"The tab to show at start: fleet, alerts, alerts-kpis, rules or channels."_s, u"view"_s);
-    parser.addOptions({kiosk, theme, lang, server, email, caFile, connect, screenshot, delay, openDevice, deviceTab, view});
+    const QCommandLineOption rule(u"rule"_s, u"Open this rule (by name) in the Rules tab at start."_s, u"name"_s);
+    const QCommandLineOption backtest(u"backtest"_s, u"With --rule: run its backtest on this device (serial number) at start."_s,
+                                      u"serial"_s);
+    parser.addOptions({kiosk, theme, lang, server, email, caFile, connect, screenshot, delay, openDevice, deviceTab, view,
+                       rule, backtest});
     parser.process(app);
 
     ConsoleOptions o;
@@ -68,6 +73,12 @@ ConsoleOptions parseOptions(const QApplication &app)
     o.autoConnect = parser.isSet(connect);
     o.openDevices = parser.values(openDevice);
     o.deviceTab = parser.value(deviceTab);
+    o.rule = parser.value(rule);
+    o.backtestSerial = parser.value(backtest);
+    if (!o.backtestSerial.isEmpty() && o.rule.isEmpty()) {
+        std::fprintf(stderr, "fleetdeck: --backtest needs --rule\n");
+        std::exit(2);
+    }
     if (o.deviceTab != u"telemetry" && o.deviceTab != u"commands" && o.deviceTab != u"twin") {
         std::fprintf(stderr, "fleetdeck: --device-tab must be telemetry, commands or twin\n");
         std::exit(2);
@@ -191,6 +202,10 @@ int main(int argc, char *argv[])
             window->showView(options.view.startsWith(u"alerts") ? u"alerts"_s : options.view);
             if (options.view == u"alerts-kpis")
                 window->alertsView()->showKpis();
+        }
+        if (!options.rule.isEmpty() && window->rulesView()) {
+            window->showView(u"rules"_s);
+            window->rulesView()->openWhenLoaded(options.rule, options.backtestSerial);
         }
         window->show();
         QObject::connect(window, &QObject::destroyed, &app, &QApplication::quit);

@@ -181,6 +181,33 @@ shot 15-device-commands-german 5000 --lang de --server "$main" --email "$email" 
 printf '[kiosk]\nrotateSeconds=5\n' >>"$settings_file"
 shot 14-kiosk-device 9000 --kiosk --theme dark --server "$main" --email "$email" --ca-file "$main_ca" \
     --open-device PUMP-00001
+# Alarms: a rule on the pumps' temperature (21 ± 4 °C, a 10-minute wave) fires on some of them while the
+# scenes run; one alert acknowledged with a note. The rule editor shows the rule with a backtest over the last hour.
+api POST /v1/rules '{"name":"Pump running warm","scope":{"device_type":"pump"},
+  "condition":{"type":"threshold","metric":"temperature","op":">","value":23.5,"deadband":0.5},
+  "actions":[{"type":"alert","severity":"major","message":"{device.name}: temperature {value} °C"}]}' >/dev/null
+api POST /v1/rules '{"name":"Pump humidity high","scope":{"device_type":"pump"},
+  "condition":{"type":"all","conditions":[{"type":"threshold","metric":"humidity","op":">","value":50},
+    {"type":"aggregate","metric":"humidity","agg":"avg","window_s":60,"op":">","value":48}]},
+  "actions":[{"type":"alert","severity":"minor","message":"{device.name}: humidity {value} %"}]}' >/dev/null
+api POST /v1/rules '{"name":"Gateway offline","scope":{"device_type":"gateway"},
+  "condition":{"type":"offline","seconds":60},
+  "actions":[{"type":"alert","severity":"critical","message":"{device.name} has been offline for a minute"}]}' >/dev/null
+for _ in $(seq 300); do
+    open=$(api GET "/v1/alerts" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["items"]))')
+    [[ $open -ge 2 ]] && break
+    sleep 1
+done
+first=$(api GET "/v1/alerts" | python3 -c 'import json,sys; i=json.load(sys.stdin)["items"]; print(i[-1]["id"] if i else "")')
+[[ -n $first ]] && api POST "/v1/alerts/$first/acknowledge" '{"note":"Checked on site: cooling fan replaced, watching"}' >/dev/null
+shot 16-alerts 5000 --server "$main" --email "$email" --ca-file "$main_ca" --connect --view alerts
+shot 17-alerts-dark 5000 --theme dark --server "$main" --email "$email" --ca-file "$main_ca" --connect --view alerts
+shot 18-alarm-kpis 5000 --server "$main" --email "$email" --ca-file "$main_ca" --connect --view alerts-kpis
+shot 19-rule-editor-backtest 8000 --server "$main" --email "$email" --ca-file "$main_ca" --connect \
+    --rule "Pump running warm" --backtest PUMP-00001
+shot 20-channels 5000 --server "$main" --email "$email" --ca-file "$main_ca" --connect --view channels
+shot 21-rule-editor-german 8000 --lang de --server "$main" --email "$email" --ca-file "$main_ca" --connect \
+    --rule "Pump humidity high" --backtest PUMP-00002
 unset FLEETDECK_PASSWORD
 shot 09-connect-spanish 1500 --lang es
 

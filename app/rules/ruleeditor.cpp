@@ -1286,6 +1286,14 @@ void RuleEditor::setDevices(const QList<Device> &devices)
 
 // --- backtest ----------------------------------------------------------------------------------------
 
+bool RuleEditor::setBacktestDevice(const QString &deviceId)
+{
+    const int i = m_btDevice->findData(deviceId);
+    if (i >= 0)
+        m_btDevice->setCurrentIndex(i);
+    return i >= 0;
+}
+
 void RuleEditor::runBacktest()
 {
     const QString deviceId = m_btDevice->currentData().toString();

@@ -64,6 +64,8 @@ public:
 
     /// Saves the rule (as the Save button does).
     void save();
+    /// Chooses the backtest's device; false if it is not in the list.
+    bool setBacktestDevice(const QString &deviceId);
     /// Runs the backtest on the chosen device and range (as the Run button does).
     void runBacktest();
     /// Firings of the last backtest: [raised_at_ms, cleared_at_ms or 0].

@@ -161,6 +161,8 @@ void RulesView::reload()
             rules << v.toObject();
         m_rules = rules;
         showRules(rules, current);
+        m_rulesLoaded = true;
+        openPending();
         m_status->setText(rules.isEmpty() ? tr("No rules yet: make one with \"New rule\".")
                                           : tr("%n rule(s).", nullptr, int(rules.size())));
         Q_EMIT loaded(int(rules.size()));
@@ -314,5 +316,43 @@ void RulesView::updateButtons()
 
 void RulesView::setDevices(const QList<Device> &devices)
 {
+    m_devices = devices;
     m_editor->setDevices(devices);
+    openPending();
+}
+
+void RulesView::openWhenLoaded(const QString &ruleName, const QString &backtestSerial)
+{
+    m_pendingRule = ruleName;
+    m_pendingSerial = backtestSerial;
+    openPending();
+}
+
+void RulesView::openPending()
+{
+    if (m_pendingRule.isEmpty() || !m_rulesLoaded)
+        return;
+    QString id;
+    for (const QJsonObject &r : std::as_const(m_rules)) {
+        if (r.value(u"name").toString() == m_pendingRule)
+            id = r.value(u"id").toString();
+    }
+    if (id.isEmpty()) {
+        m_status->setText(tr("There is no rule named \"%1\".").arg(m_pendingRule));
+        m_pendingRule.clear();
+        return;
+    }
+    if (m_pendingSerial.isEmpty()) {
+        selectRule(id);
+        m_pendingRule.clear();
+        return;
+    }
+    const auto device = std::ranges::find(m_devices, m_pendingSerial, &Device::serialNumber);
+    if (device == m_devices.cend())
+        return;   // the fleet list is not there yet
+    selectRule(id);
+    m_editor->setBacktestDevice(device->deviceId);
+    m_pendingRule.clear();
+    m_pendingSerial.clear();
+    m_editor->runBacktest();
 }

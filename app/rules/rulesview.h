@@ -31,6 +31,9 @@ public:
     /// Selects the rule with this id in the list and opens it in the editor; false if there is none.
     bool selectRule(const QString &id);
     bool canWrite() const { return m_canWrite; }
+    /// Opens the rule with this name once the rules are loaded and, with a device serial number, runs its backtest
+    /// on that device once the fleet is known (the console's --rule and --backtest options).
+    void openWhenLoaded(const QString &ruleName, const QString &backtestSerial);
 
 Q_SIGNALS:
     void loaded(int rules);
@@ -42,6 +45,7 @@ private:
     void toggleSelected();
     void updateButtons();
     bool confirmDiscard();
+    void openPending();
 
     ApiClient *m_api;
     QLineEdit *m_filter;
@@ -55,4 +59,8 @@ private:
     QList<QJsonObject> m_rules;
     bool m_canWrite = false;
     bool m_selecting = false;
+    QString m_pendingRule;
+    QString m_pendingSerial;
+    QList<Device> m_devices;
+    bool m_rulesLoaded = false;
 };

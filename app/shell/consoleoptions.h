@@ -16,6 +16,8 @@ struct ConsoleOptions
     QString caFile;           ///< PEM of the platform CA to trust for server (pre-provisioning)
     bool autoConnect = false; ///< press Connect at start-up when the form is complete
     QStringList openDevices;  ///< serial numbers or ids to open at start
+    QString rule;             ///< a rule to open in the Rules tab at start (by name)
+    QString backtestSerial;   ///< with rule: run its backtest on this device at start
     QString deviceTab;        ///< telemetry, commands or twin: the tab the last opened device shows
     QString view;             ///< the tab to show at start: fleet, alerts, alerts-kpis, rules, channels
     QString screenshotDir;    ///< grab windows into this folder, then quit

@@ -68,6 +68,8 @@ public:
     AlertsView *alertsView() const { return m_alerts; }
     /// Shows the tab whose page is named view-<name> ("fleet", "alerts", ...); false if there is none.
     bool showView(const QString &name);
+    /// The Rules tab; null in kiosk mode.
+    RulesView *rulesView() const { return m_rules; }
 
 private:
     void buildUi();
