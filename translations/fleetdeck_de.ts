@@ -145,6 +145,17 @@
     </message>
 </context>
 <context>
+    <name>AlarmTile</name>
+    <message>
+        <source>Alarms</source>
+        <translation>Alarme</translation>
+    </message>
+    <message>
+        <source>Alarms: to acknowledge / active</source>
+        <translation>Alarme: zu quittieren / aktiv</translation>
+    </message>
+</context>
+<context>
     <name>AlertActionDialog</name>
     <message>
         <source>Acknowledge alerts</source>
@@ -688,6 +699,458 @@
     </message>
 </context>
 <context>
+    <name>ChannelDialog</name>
+    <message>
+        <source>New notification channel</source>
+        <translation>Neuer Benachrichtigungskanal</translation>
+    </message>
+    <message>
+        <source>Notification channel “%1”</source>
+        <translation>Benachrichtigungskanal „%1“</translation>
+    </message>
+    <message>
+        <source>Change notification channel “%1”</source>
+        <translation>Benachrichtigungskanal „%1“ ändern</translation>
+    </message>
+    <message>
+        <source>e.g. On-call webhook</source>
+        <translation>z. B. Bereitschafts-Webhook</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Name:</translation>
+    </message>
+    <message>
+        <source>Kind:</source>
+        <translation>Art:</translation>
+    </message>
+    <message>
+        <source>Send notifications over this channel</source>
+        <translation>Benachrichtigungen über diesen Kanal senden</translation>
+    </message>
+    <message>
+        <source>A channel that is switched off keeps its settings; what waits for it is cancelled.</source>
+        <translation>Ein ausgeschalteter Kanal behält seine Einstellungen; was auf ihn wartet, wird abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Active:</source>
+        <translation>Aktiv:</translation>
+    </message>
+    <message>
+        <source>Write-only: the server never shows it again; ******** keeps the stored one.</source>
+        <translation>Nur schreibbar: Der Server zeigt den Wert nie wieder an; ******** behält den gespeicherten.</translation>
+    </message>
+    <message>
+        <source>One “Name: value” per line.</source>
+        <translation>Ein „Name: Wert“ pro Zeile.</translation>
+    </message>
+    <message>
+        <source>The server POSTs each notification as JSON to this URL. With a secret, each request is signed (X-Fleetdeck-Signature: HMAC-SHA256 of timestamp and body).</source>
+        <translation>Der Server sendet jede Benachrichtigung per POST als JSON an diese URL. Mit einem Geheimnis wird jede Anfrage signiert (X-Fleetdeck-Signature: HMAC-SHA256 über Zeitstempel und Body).</translation>
+    </message>
+    <message>
+        <source>URL:</source>
+        <translation>URL:</translation>
+    </message>
+    <message>
+        <source>HMAC secret:</source>
+        <translation>HMAC-Geheimnis:</translation>
+    </message>
+    <message>
+        <source>Extra headers:</source>
+        <translation>Zusätzliche Header:</translation>
+    </message>
+    <message>
+        <source>The server sends each notification as an e-mail through this SMTP server.</source>
+        <translation>Der Server sendet jede Benachrichtigung als E-Mail über diesen SMTP-Server.</translation>
+    </message>
+    <message>
+        <source>SMTP host:</source>
+        <translation>SMTP-Host:</translation>
+    </message>
+    <message>
+        <source>STARTTLS</source>
+        <translation>STARTTLS</translation>
+    </message>
+    <message>
+        <source>TLS from the start (SMTPS)</source>
+        <translation>TLS von Anfang an (SMTPS)</translation>
+    </message>
+    <message>
+        <source>None (no credentials)</source>
+        <translation>Keine (ohne Anmeldedaten)</translation>
+    </message>
+    <message>
+        <source>Security:</source>
+        <translation>Sicherheit:</translation>
+    </message>
+    <message>
+        <source>Default (587, 465 or 25)</source>
+        <translation>Standard (587, 465 oder 25)</translation>
+    </message>
+    <message>
+        <source>Port:</source>
+        <translation>Port:</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>Benutzername:</translation>
+    </message>
+    <message>
+        <source>Empty: no login.</source>
+        <translation>Leer: keine Anmeldung.</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Passwort:</translation>
+    </message>
+    <message>
+        <source>From:</source>
+        <translation>Absender:</translation>
+    </message>
+    <message>
+        <source>To:</source>
+        <translation>Empfänger:</translation>
+    </message>
+    <message>
+        <source>Addresses separated by commas.</source>
+        <translation>Adressen durch Kommas getrennt.</translation>
+    </message>
+    <message>
+        <source>CA file on the server:</source>
+        <translation>CA-Datei auf dem Server:</translation>
+    </message>
+    <message>
+        <source>Empty: the server&apos;s system CAs.</source>
+        <translation>Leer: die System-CAs des Servers.</translation>
+    </message>
+    <message>
+        <source>Verify the mail server&apos;s certificate</source>
+        <translation>Zertifikat des Mailservers prüfen</translation>
+    </message>
+    <message>
+        <source>Certificate:</source>
+        <translation>Zertifikat:</translation>
+    </message>
+    <message>
+        <source>The server POSTs one request per number to the SMS gateway&apos;s URL.</source>
+        <translation>Der Server sendet pro Nummer eine POST-Anfrage an die URL des SMS-Gateways.</translation>
+    </message>
+    <message>
+        <source>Gateway URL:</source>
+        <translation>Gateway-URL:</translation>
+    </message>
+    <message>
+        <source>Numbers:</source>
+        <translation>Nummern:</translation>
+    </message>
+    <message>
+        <source>Separated by commas; 5 to 15 digits, an optional leading +.</source>
+        <translation>Durch Kommas getrennt; 5 bis 15 Ziffern, optional mit führendem +.</translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <source>Form (URL-encoded)</source>
+        <translation>Formular (URL-codiert)</translation>
+    </message>
+    <message>
+        <source>Body format:</source>
+        <translation>Body-Format:</translation>
+    </message>
+    <message>
+        <source>Number field:</source>
+        <translation>Feld für die Nummer:</translation>
+    </message>
+    <message>
+        <source>Text field:</source>
+        <translation>Feld für den Text:</translation>
+    </message>
+    <message>
+        <source>Authorization header:</source>
+        <translation>Authorization-Header:</translation>
+    </message>
+    <message>
+        <source>Alerts become PagerDuty incidents (Events API v2): raised triggers, acknowledged acknowledges, cleared and closed resolve.</source>
+        <translation>Alarme werden zu PagerDuty-Incidents (Events API v2): ausgelöst → trigger, quittiert → acknowledge, beendet und geschlossen → resolve.</translation>
+    </message>
+    <message>
+        <source>Routing key:</source>
+        <translation>Routing Key:</translation>
+    </message>
+    <message>
+        <source>Default: PagerDuty&apos;s Events API</source>
+        <translation>Standard: die Events API von PagerDuty</translation>
+    </message>
+    <message>
+        <source>Events URL:</source>
+        <translation>Events-URL:</translation>
+    </message>
+    <message>
+        <source>Only tenant administrators can change notification channels.</source>
+        <translation>Nur Mandanten-Administratoren können Benachrichtigungskanäle ändern.</translation>
+    </message>
+    <message>
+        <source>The kind of a channel cannot change; make a new channel instead.</source>
+        <translation>Die Art eines Kanals lässt sich nicht ändern; legen Sie stattdessen einen neuen Kanal an.</translation>
+    </message>
+    <message>
+        <source>Line %1 is not “Name: value”.</source>
+        <translation>Zeile %1 hat nicht die Form „Name: Wert“.</translation>
+    </message>
+    <message>
+        <source>The server did not accept the channel: %1</source>
+        <translation>Der Server hat den Kanal nicht angenommen: %1</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Wird gespeichert…</translation>
+    </message>
+    <message>
+        <source>The channel was not saved: %1</source>
+        <translation>Der Kanal wurde nicht gespeichert: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ChannelInfo</name>
+    <message>
+        <source>Webhook</source>
+        <translation>Webhook</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>E-Mail</translation>
+    </message>
+    <message>
+        <source>SMS gateway</source>
+        <translation>SMS-Gateway</translation>
+    </message>
+    <message>
+        <source>PagerDuty</source>
+        <translation>PagerDuty</translation>
+    </message>
+    <message>
+        <source>%1 via %2</source>
+        <translation>%1 über %2</translation>
+    </message>
+    <message>
+        <source>PagerDuty Events API</source>
+        <translation>PagerDuty Events API</translation>
+    </message>
+</context>
+<context>
+    <name>ChannelsModel</name>
+    <message>
+        <source>Active</source>
+        <translation>Aktiv</translation>
+    </message>
+    <message>
+        <source>Switched off</source>
+        <translation>Ausgeschaltet</translation>
+    </message>
+    <message>
+        <source>None yet</source>
+        <translation>Noch keine</translation>
+    </message>
+    <message>
+        <source>%1 – %2</source>
+        <translation>%1 – %2</translation>
+    </message>
+    <message>
+        <source>%1
+Attempts: %2
+Answer: %3</source>
+        <translation>%1
+Versuche: %2
+Antwort: %3</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>Sends to</source>
+        <translation>Sendet an</translation>
+    </message>
+    <message>
+        <source>Last delivery</source>
+        <translation>Letzte Zustellung</translation>
+    </message>
+</context>
+<context>
+    <name>ChannelsView</name>
+    <message>
+        <source>Notification channels</source>
+        <translation>Benachrichtigungskanäle</translation>
+    </message>
+    <message>
+        <source>New…</source>
+        <translation>Neu…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>Bearbeiten…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Löschen…</translation>
+    </message>
+    <message>
+        <source>Send test</source>
+        <translation>Test senden</translation>
+    </message>
+    <message>
+        <source>Send a test message over the selected channel; its outcome shows in the delivery log</source>
+        <translation>Eine Testnachricht über den gewählten Kanal senden; das Ergebnis erscheint im Zustellprotokoll</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Delivery log</source>
+        <translation>Zustellprotokoll</translation>
+    </message>
+    <message>
+        <source>Policies decide which alerts, and which of their changes, go to which channels.</source>
+        <translation>Richtlinien legen fest, welche Alarme – und welche ihrer Änderungen – an welche Kanäle gehen.</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>Hinzufügen…</translation>
+    </message>
+    <message>
+        <source>Remove…</source>
+        <translation>Entfernen…</translation>
+    </message>
+    <message>
+        <source>Policies</source>
+        <translation>Richtlinien</translation>
+    </message>
+    <message>
+        <source>Details…</source>
+        <translation>Details…</translation>
+    </message>
+    <message>
+        <source>Channels: %1</source>
+        <translation>Kanäle: %1</translation>
+    </message>
+    <message>
+        <source>read at %1</source>
+        <translation>gelesen um %1</translation>
+    </message>
+    <message>
+        <source>not current: %1</source>
+        <translation>nicht aktuell: %1</translation>
+    </message>
+    <message>
+        <source>Entries: the newest %1</source>
+        <translation>Einträge: die neuesten %1</translation>
+    </message>
+    <message>
+        <source>Entries: %1</source>
+        <translation>Einträge: %1</translation>
+    </message>
+    <message>
+        <source>Test over “%1”: %2</source>
+        <translation>Test über „%1“: %2</translation>
+    </message>
+    <message>
+        <source>Your role may not see the notification channels (operators and administrators can).</source>
+        <translation>Ihre Rolle darf die Benachrichtigungskanäle nicht sehen (Bediener und Administratoren dürfen es).</translation>
+    </message>
+    <message>
+        <source>Cannot read the notification channels: %1</source>
+        <translation>Die Benachrichtigungskanäle können nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>could not be read at %1</source>
+        <translation>um %1 nicht lesbar</translation>
+    </message>
+    <message>
+        <source>could not be read at %1 (%2)</source>
+        <translation>um %1 nicht lesbar (%2)</translation>
+    </message>
+    <message>
+        <source>Channel “%1” made. Send a test to check that it reaches its receiver.</source>
+        <translation>Kanal „%1“ angelegt. Senden Sie einen Test, um zu prüfen, ob er seinen Empfänger erreicht.</translation>
+    </message>
+    <message>
+        <source>Channel “%1” changed.</source>
+        <translation>Kanal „%1“ geändert.</translation>
+    </message>
+    <message>
+        <source>Delete channel</source>
+        <translation>Kanal löschen</translation>
+    </message>
+    <message>
+        <source>Delete the channel “%1”? Notifications still waiting for it are cancelled.</source>
+        <translation>Den Kanal „%1“ löschen? Benachrichtigungen, die noch auf ihn warten, werden abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>The channel “%1” was not deleted: %2</source>
+        <translation>Der Kanal „%1“ wurde nicht gelöscht: %2</translation>
+    </message>
+    <message>
+        <source>Channel “%1” deleted.</source>
+        <translation>Kanal „%1“ gelöscht.</translation>
+    </message>
+    <message>
+        <source>Sending a test message over “%1”…</source>
+        <translation>Testnachricht über „%1“ wird gesendet…</translation>
+    </message>
+    <message>
+        <source>The test over “%1” was not started: %2</source>
+        <translation>Der Test über „%1“ wurde nicht gestartet: %2</translation>
+    </message>
+    <message>
+        <source>Test message for “%1” is queued; waiting for the receiver…</source>
+        <translation>Testnachricht für „%1“ steht in der Warteschlange; warte auf den Empfänger…</translation>
+    </message>
+    <message>
+        <source>The test message has not been tried yet; Refresh shows its outcome later.</source>
+        <translation>Die Testnachricht wurde noch nicht zugestellt; „Aktualisieren“ zeigt das Ergebnis später.</translation>
+    </message>
+    <message>
+        <source>Policy “%1” added.</source>
+        <translation>Richtlinie „%1“ hinzugefügt.</translation>
+    </message>
+    <message>
+        <source>Remove policy</source>
+        <translation>Richtlinie entfernen</translation>
+    </message>
+    <message>
+        <source>Remove the policy “%1”? Its alerts are no longer sent; what it already sent stays in the log.</source>
+        <translation>Die Richtlinie „%1“ entfernen? Ihre Alarme werden nicht mehr gesendet; was sie bereits gesendet hat, bleibt im Protokoll.</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>The policy “%1” was not removed: %2</source>
+        <translation>Die Richtlinie „%1“ wurde nicht entfernt: %2</translation>
+    </message>
+    <message>
+        <source>Policy “%1” removed.</source>
+        <translation>Richtlinie „%1“ entfernt.</translation>
+    </message>
+</context>
+<context>
     <name>CommandConsole</name>
     <message>
         <source>queued</source>
@@ -1018,6 +1481,140 @@
     <message>
         <source>The server accepted the sign-in but sent no session token.</source>
         <translation>Der Server hat die Anmeldung akzeptiert, aber kein Sitzungstoken geschickt.</translation>
+    </message>
+</context>
+<context>
+    <name>DeliveriesModel</name>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <source>Status: %1</source>
+        <translation>Status: %1</translation>
+    </message>
+    <message>
+        <source>Last try: %1</source>
+        <translation>Letzter Versuch: %1</translation>
+    </message>
+    <message>
+        <source>Delivered: %1</source>
+        <translation>Zugestellt: %1</translation>
+    </message>
+    <message>
+        <source>Answer: %1</source>
+        <translation>Antwort: %1</translation>
+    </message>
+    <message>
+        <source>Delivery id: %1</source>
+        <translation>Zustell-ID: %1</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Kanal</translation>
+    </message>
+    <message>
+        <source>For</source>
+        <translation>Anlass</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>Versuche</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Antwort</translation>
+    </message>
+</context>
+<context>
+    <name>DeliveryInfo</name>
+    <message>
+        <source>Pending</source>
+        <translation>Ausstehend</translation>
+    </message>
+    <message>
+        <source>Held (quiet hours)</source>
+        <translation>Zurückgehalten (Ruhezeit)</translation>
+    </message>
+    <message>
+        <source>Sending</source>
+        <translation>Wird gesendet</translation>
+    </message>
+    <message>
+        <source>Retrying</source>
+        <translation>Wird wiederholt</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>Zugestellt</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Skipped (alert closed)</source>
+        <translation>Übersprungen (Alarm geschlossen)</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Abgebrochen</translation>
+    </message>
+    <message>
+        <source>raised</source>
+        <translation>ausgelöst</translation>
+    </message>
+    <message>
+        <source>acknowledged</source>
+        <translation>quittiert</translation>
+    </message>
+    <message>
+        <source>cleared</source>
+        <translation>beendet</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>geschlossen</translation>
+    </message>
+    <message>
+        <source>escalated</source>
+        <translation>eskaliert</translation>
+    </message>
+    <message>
+        <source>test</source>
+        <translation>Test</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>(next try %1)</source>
+        <translation>(nächster Versuch um %1)</translation>
+    </message>
+    <message>
+        <source>%1 (HTTP %2)</source>
+        <translation>%1 (HTTP %2)</translation>
+    </message>
+    <message>
+        <source>HTTP %1</source>
+        <translation>HTTP %1</translation>
+    </message>
+    <message>
+        <source>Test message</source>
+        <translation>Testnachricht</translation>
+    </message>
+    <message>
+        <source>Alert %1 %2</source>
+        <translation>Alarm %1 %2</translation>
     </message>
 </context>
 <context>
@@ -1587,6 +2184,14 @@
         <source>No open alerts</source>
         <translation>Keine offenen Alarme</translation>
     </message>
+    <message>
+        <source>Rules</source>
+        <translation>Regeln</translation>
+    </message>
+    <message>
+        <source>Notifications</source>
+        <translation>Benachrichtigungen</translation>
+    </message>
 </context>
 <context>
     <name>OverviewBar</name>
@@ -1638,12 +2243,883 @@
         <source>Commands queued for a device or sent and not finished yet.</source>
         <translation>Befehle, die für ein Gerät in der Warteschlange stehen oder gesendet und noch nicht abgeschlossen sind.</translation>
     </message>
+    <message>
+        <source>Open alarms: how many wait for acknowledgement and how many are active, by priority. Set aside (shelved, suppressed or out of service) alarms are not counted. Click to show the alarm list.</source>
+        <translation>Offene Alarme: wie viele auf Quittierung warten und wie viele aktiv sind, nach Priorität. Beiseitegelegte (zurückgestellte, unterdrückte oder außer Betrieb genommene) Alarme werden nicht gezählt. Klicken Sie, um die Alarmliste anzuzeigen.</translation>
+    </message>
+    <message>
+        <source>Not known yet</source>
+        <translation>Noch unbekannt</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <comment>count, priority</comment>
+        <translation>%2: %1</translation>
+    </message>
+    <message>
+        <source>None active; %1 returned to normal, not acknowledged</source>
+        <translation>Keiner aktiv; %1 im Normalzustand, nicht quittiert</translation>
+    </message>
+    <message>
+        <source>No open alarms</source>
+        <translation>Keine offenen Alarme</translation>
+    </message>
+    <message>
+        <source>%1 set aside</source>
+        <translation>%1 beiseitegelegt</translation>
+    </message>
 </context>
 <context>
     <name>OverviewTile</name>
     <message>
         <source>Show these devices in the table (filter: %1)</source>
         <translation>Diese Geräte in der Tabelle zeigen (Filter: %1)</translation>
+    </message>
+</context>
+<context>
+    <name>PoliciesModel</name>
+    <message>
+        <source>%1 (switched off)</source>
+        <translation>%1 (ausgeschaltet)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n escalation step(s)</source>
+        <translation>
+            <numerusform>%n Eskalationsstufe</numerusform>
+            <numerusform>%n Eskalationsstufen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Policy</source>
+        <translation>Richtlinie</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>Alarme</translation>
+    </message>
+    <message>
+        <source>Changes</source>
+        <translation>Änderungen</translation>
+    </message>
+    <message>
+        <source>Channels</source>
+        <translation>Kanäle</translation>
+    </message>
+    <message>
+        <source>Quiet hours</source>
+        <translation>Ruhezeiten</translation>
+    </message>
+</context>
+<context>
+    <name>PolicyDialog</name>
+    <message>
+        <source>New notification policy</source>
+        <translation>Neue Benachrichtigungsrichtlinie</translation>
+    </message>
+    <message>
+        <source>e.g. Criticals to on-call</source>
+        <translation>z. B. Kritische an Bereitschaft</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Name:</translation>
+    </message>
+    <message>
+        <source>None ticked: every severity.</source>
+        <translation>Keine angehakt: alle Prioritäten.</translation>
+    </message>
+    <message>
+        <source>Severities:</source>
+        <translation>Prioritäten:</translation>
+    </message>
+    <message>
+        <source>Device-health alerts (offline, stale data) too</source>
+        <translation>Auch Gerätezustandsalarme (offline, veraltete Daten)</translation>
+    </message>
+    <message>
+        <source>Notify when an alert is:</source>
+        <translation>Benachrichtigen bei Alarm:</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Send to:</source>
+        <translation>Senden an:</translation>
+    </message>
+    <message>
+        <source>Quiet hours</source>
+        <translation>Ruhezeiten</translation>
+    </message>
+    <message>
+        <source>An IANA time zone such as Europe/Berlin</source>
+        <translation>Eine IANA-Zeitzone wie Europe/Berlin</translation>
+    </message>
+    <message>
+        <source>Critical alerts are still sent</source>
+        <translation>Kritische Alarme werden trotzdem gesendet</translation>
+    </message>
+    <message>
+        <source>From:</source>
+        <translation>Von:</translation>
+    </message>
+    <message>
+        <source>Until:</source>
+        <translation>Bis:</translation>
+    </message>
+    <message>
+        <source>Time zone:</source>
+        <translation>Zeitzone:</translation>
+    </message>
+    <message>
+        <source>The server did not accept the policy: %1</source>
+        <translation>Der Server hat die Richtlinie nicht angenommen: %1</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Wird gespeichert…</translation>
+    </message>
+    <message>
+        <source>The policy was not saved: %1</source>
+        <translation>Die Richtlinie wurde nicht gespeichert: %1</translation>
+    </message>
+</context>
+<context>
+    <name>PolicyInfo</name>
+    <message>
+        <source>Every severity</source>
+        <translation>Alle Prioritäten</translation>
+    </message>
+    <message>
+        <source>every rule</source>
+        <translation>alle Regeln</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n rule(s)</source>
+        <translation>
+            <numerusform>%n Regel</numerusform>
+            <numerusform>%n Regeln</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>health alerts too</source>
+        <translation>auch Zustandsalarme</translation>
+    </message>
+    <message>
+        <source>no health alerts</source>
+        <translation>keine Zustandsalarme</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Keine</translation>
+    </message>
+    <message>
+        <source>%1–%2 %3</source>
+        <translation>%1–%2 %3</translation>
+    </message>
+    <message>
+        <source>%1 still sent</source>
+        <translation>%1: weiterhin gesendet</translation>
+    </message>
+</context>
+<context>
+    <name>RuleEditor</name>
+    <message>
+        <source>Threshold (value compared with a limit)</source>
+        <translation>Grenzwert (Wert mit einer Grenze verglichen)</translation>
+    </message>
+    <message>
+        <source>Range (inside or outside two limits)</source>
+        <translation>Bereich (innerhalb oder außerhalb zweier Grenzen)</translation>
+    </message>
+    <message>
+        <source>Rate of change (per second)</source>
+        <translation>Änderungsrate (pro Sekunde)</translation>
+    </message>
+    <message>
+        <source>Windowed aggregate (avg, min, max, count)</source>
+        <translation>Aggregat über ein Zeitfenster (avg, min, max, count)</translation>
+    </message>
+    <message>
+        <source>Absence (no telemetry for a time)</source>
+        <translation>Ausbleiben (eine Zeit lang keine Telemetrie)</translation>
+    </message>
+    <message>
+        <source>Offline (longer than a time)</source>
+        <translation>Offline (länger als eine Zeit)</translation>
+    </message>
+    <message>
+        <source>All of (and)</source>
+        <translation>Alle (und)</translation>
+    </message>
+    <message>
+        <source>Any of (or)</source>
+        <translation>Mindestens eine (oder)</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>Kritisch</translation>
+    </message>
+    <message>
+        <source>Major</source>
+        <translation>Schwer</translation>
+    </message>
+    <message>
+        <source>Minor</source>
+        <translation>Leicht</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Warnung</translation>
+    </message>
+    <message>
+        <source>Info</source>
+        <translation>Info</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>Letzte Stunde</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Letzte 24 Stunden</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Letzte 7 Tage</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Letzte 30 Tage</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>Form</source>
+        <translation>Formular</translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Speichern</translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation>Zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Forget the changes since the rule was loaded or saved</source>
+        <translation>Die Änderungen seit dem Laden oder Speichern der Regel verwerfen</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>Regel</translation>
+    </message>
+    <message>
+        <source>What the operator reads, e.g. &quot;Pump overheating&quot;</source>
+        <translation>Was der Bediener liest, z. B. „Pumpe überhitzt“</translation>
+    </message>
+    <message>
+        <source>Active (evaluated on incoming telemetry)</source>
+        <translation>Aktiv (wird auf eingehende Telemetrie angewendet)</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Name:</translation>
+    </message>
+    <message>
+        <source>Description:</source>
+        <translation>Beschreibung:</translation>
+    </message>
+    <message>
+        <source>Devices it watches</source>
+        <translation>Überwachte Geräte</translation>
+    </message>
+    <message>
+        <source>any type</source>
+        <translation>beliebiger Typ</translation>
+    </message>
+    <message>
+        <source>comma-separated; a device needs all of them</source>
+        <translation>durch Kommas getrennt; ein Gerät braucht alle</translation>
+    </message>
+    <message>
+        <source>Tick devices to limit the rule to them; none ticked: every device the type and tags allow</source>
+        <translation>Geräte anhaken, um die Regel auf sie zu beschränken; keines angehakt: alle Geräte, die Typ und Tags zulassen</translation>
+    </message>
+    <message>
+        <source>Device type:</source>
+        <translation>Gerätetyp:</translation>
+    </message>
+    <message>
+        <source>Tags:</source>
+        <translation>Tags:</translation>
+    </message>
+    <message>
+        <source>Only these devices:</source>
+        <translation>Nur diese Geräte:</translation>
+    </message>
+    <message>
+        <source>Condition</source>
+        <translation>Bedingung</translation>
+    </message>
+    <message>
+        <source>Raise when</source>
+        <translation>Auslösen, wenn</translation>
+    </message>
+    <message>
+        <source>Clear when (instead of when the condition stops)</source>
+        <translation>Beenden, wenn (statt wenn die Bedingung nicht mehr gilt)</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Hinzufügen</translation>
+    </message>
+    <message>
+        <source>Add a condition to the selected &quot;all of&quot; / &quot;any of&quot;</source>
+        <translation>Eine Bedingung zum gewählten „Alle“ / „Mindestens eine“ hinzufügen</translation>
+    </message>
+    <message>
+        <source>And…</source>
+        <translation>Und…</translation>
+    </message>
+    <message>
+        <source>Combine the selected condition with another one: both must hold</source>
+        <translation>Die gewählte Bedingung mit einer weiteren verknüpfen: beide müssen gelten</translation>
+    </message>
+    <message>
+        <source>Or…</source>
+        <translation>Oder…</translation>
+    </message>
+    <message>
+        <source>Combine the selected condition with another one: either may hold</source>
+        <translation>Die gewählte Bedingung mit einer weiteren verknüpfen: eine von beiden genügt</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Entfernen</translation>
+    </message>
+    <message>
+        <source>Separate clear condition</source>
+        <translation>Eigene Bedingung zum Beenden</translation>
+    </message>
+    <message>
+        <source>Fires outside the range (off: inside)</source>
+        <translation>Löst außerhalb des Bereichs aus (aus: innerhalb)</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>Sekunden</translation>
+    </message>
+    <message>
+        <source>seconds; empty: at once</source>
+        <translation>Sekunden; leer: sofort</translation>
+    </message>
+    <message>
+        <source>readings; empty: one is enough</source>
+        <translation>Messwerte; leer: einer genügt</translation>
+    </message>
+    <message>
+        <source>empty: none</source>
+        <translation>leer: keins</translation>
+    </message>
+    <message>
+        <source>Once raised, the value must go back past the limit by this much before it clears, so a value hovering at the limit does not chatter</source>
+        <translation>Nach dem Auslösen muss der Wert um so viel hinter die Grenze zurückgehen, bevor der Alarm endet, damit ein Wert nahe der Grenze nicht flattert</translation>
+    </message>
+    <message>
+        <source>Type:</source>
+        <translation>Typ:</translation>
+    </message>
+    <message>
+        <source>Metric:</source>
+        <translation>Messgröße:</translation>
+    </message>
+    <message>
+        <source>Aggregate:</source>
+        <translation>Aggregation:</translation>
+    </message>
+    <message>
+        <source>Window:</source>
+        <translation>Zeitfenster:</translation>
+    </message>
+    <message>
+        <source>Operator:</source>
+        <translation>Operator:</translation>
+    </message>
+    <message>
+        <source>Value:</source>
+        <translation>Wert:</translation>
+    </message>
+    <message>
+        <source>Minimum:</source>
+        <translation>Minimum:</translation>
+    </message>
+    <message>
+        <source>Maximum:</source>
+        <translation>Maximum:</translation>
+    </message>
+    <message>
+        <source>For:</source>
+        <translation>Dauer:</translation>
+    </message>
+    <message>
+        <source>Holds for:</source>
+        <translation>Mindestdauer:</translation>
+    </message>
+    <message>
+        <source>Repeated:</source>
+        <translation>Wiederholt:</translation>
+    </message>
+    <message>
+        <source>Within:</source>
+        <translation>Innerhalb von:</translation>
+    </message>
+    <message>
+        <source>Deadband:</source>
+        <translation>Totband:</translation>
+    </message>
+    <message>
+        <source>Delays</source>
+        <translation>Verzögerungen</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>The condition must hold this long before the alert is raised</source>
+        <translation>So lange muss die Bedingung gelten, bevor der Alarm ausgelöst wird</translation>
+    </message>
+    <message>
+        <source>The condition must stay false this long before the alert clears</source>
+        <translation>So lange darf die Bedingung nicht mehr gelten, bevor der Alarm endet</translation>
+    </message>
+    <message>
+        <source>On-delay:</source>
+        <translation>Ansprechverzögerung:</translation>
+    </message>
+    <message>
+        <source>Off-delay:</source>
+        <translation>Abfallverzögerung:</translation>
+    </message>
+    <message>
+        <source>Raise an alert</source>
+        <translation>Alarm auslösen</translation>
+    </message>
+    <message>
+        <source>{device.name}: {metric} at {value}</source>
+        <translation>{device.name}: {metric} bei {value}</translation>
+    </message>
+    <message>
+        <source>Placeholders: {device.name} {device.id} {device.type} {rule.name} {metric} {value} {severity}</source>
+        <translation>Platzhalter: {device.name} {device.id} {device.type} {rule.name} {metric} {value} {severity}</translation>
+    </message>
+    <message>
+        <source>Priority:</source>
+        <translation>Priorität:</translation>
+    </message>
+    <message>
+        <source>Message:</source>
+        <translation>Meldung:</translation>
+    </message>
+    <message>
+        <source>Run commands</source>
+        <translation>Befehle ausführen</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>Befehl</translation>
+    </message>
+    <message>
+        <source>Parameters (JSON)</source>
+        <translation>Parameter (JSON)</translation>
+    </message>
+    <message>
+        <source>At most every (s)</source>
+        <translation>Höchstens alle (s)</translation>
+    </message>
+    <message>
+        <source>Add command</source>
+        <translation>Befehl hinzufügen</translation>
+    </message>
+    <message>
+        <source>Remove command</source>
+        <translation>Befehl entfernen</translation>
+    </message>
+    <message>
+        <source>Backtest: when would this rule have fired?</source>
+        <translation>Rückblicktest: Wann hätte diese Regel ausgelöst?</translation>
+    </message>
+    <message>
+        <source>Run backtest</source>
+        <translation>Rückblicktest starten</translation>
+    </message>
+    <message>
+        <source>Run the rule as it is in the editor (saved or not) over the device&apos;s stored history</source>
+        <translation>Die Regel so, wie sie im Editor steht (gespeichert oder nicht), auf den gespeicherten Verlauf des Geräts anwenden</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>Gerät:</translation>
+    </message>
+    <message>
+        <source>Pick a device and run the draft over its history: nothing is saved or alerted.</source>
+        <translation>Wählen Sie ein Gerät und wenden Sie den Entwurf auf seinen Verlauf an: Es wird nichts gespeichert und kein Alarm ausgelöst.</translation>
+    </message>
+    <message>
+        <source>Raised</source>
+        <translation>Ausgelöst</translation>
+    </message>
+    <message>
+        <source>Cleared</source>
+        <translation>Beendet</translation>
+    </message>
+    <message>
+        <source>Lasted</source>
+        <translation>Dauer</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Wert</translation>
+    </message>
+    <message>
+        <source>empty: any telemetry</source>
+        <translation>leer: beliebige Telemetrie</translation>
+    </message>
+    <message>
+        <source>The JSON is not valid: %1</source>
+        <translation>Das JSON ist ungültig: %1</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Wird geprüft…</translation>
+    </message>
+    <message>
+        <source>The rule is valid.</source>
+        <translation>Die Regel ist gültig.</translation>
+    </message>
+    <message>
+        <source>Could not check the rule: %1</source>
+        <translation>Die Regel konnte nicht geprüft werden: %1</translation>
+    </message>
+    <message>
+        <source>✖ %1</source>
+        <translation>✖ %1</translation>
+    </message>
+    <message>
+        <source>✔ %1</source>
+        <translation>✔ %1</translation>
+    </message>
+    <message>
+        <source>A new rule: give it a name, then save.</source>
+        <translation>Eine neue Regel: Geben Sie ihr einen Namen und speichern Sie sie.</translation>
+    </message>
+    <message>
+        <source>Version %1, changed %2.</source>
+        <translation>Version %1, geändert am %2.</translation>
+    </message>
+    <message>
+        <source>Pick a device and run the rule over its history: nothing is saved or alerted.</source>
+        <translation>Wählen Sie ein Gerät und wenden Sie die Regel auf seinen Verlauf an: Es wird nichts gespeichert und kein Alarm ausgelöst.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Wird gespeichert…</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>Nicht gespeichert: %1</translation>
+    </message>
+    <message>
+        <source>Saved (version %1).</source>
+        <translation>Gespeichert (Version %1).</translation>
+    </message>
+    <message>
+        <source>Read only: your role may look at rules, not change them.</source>
+        <translation>Nur lesen: Ihre Rolle darf Regeln ansehen, aber nicht ändern.</translation>
+    </message>
+    <message>
+        <source>No device to test on: the fleet has none yet.</source>
+        <translation>Kein Gerät zum Testen: Die Flotte hat noch keines.</translation>
+    </message>
+    <message>
+        <source>Running the rule over %1 of %2&apos;s history…</source>
+        <translation>Die Regel wird auf den Verlauf von %2 angewendet (%1)…</translation>
+    </message>
+    <message>
+        <source>The backtest failed: %1</source>
+        <translation>Der Rückblicktest ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>still active</source>
+        <translation>noch aktiv</translation>
+    </message>
+    <message>
+        <source>fired %1</source>
+        <translation>Auslösung %1</translation>
+    </message>
+    <message>
+        <source>It would not have fired on %1 in the %2 (%3 readings checked).</source>
+        <translation>Die Regel hätte auf %1 nicht ausgelöst (Zeitraum: %2, %3 Messwerte geprüft).</translation>
+    </message>
+    <message numerus="yes">
+        <source>It would have fired %n time(s) on %1 in the %2 (%3 readings checked).</source>
+        <translation>
+            <numerusform>Die Regel hätte auf %1 %n-mal ausgelöst (Zeitraum: %2, %3 Messwerte geprüft).</numerusform>
+            <numerusform>Die Regel hätte auf %1 %n-mal ausgelöst (Zeitraum: %2, %3 Messwerte geprüft).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Only the first %1 firings are listed.</source>
+        <translation>Nur die ersten %1 Auslösungen werden aufgeführt.</translation>
+    </message>
+    <message>
+        <source>Could not load the history: %1</source>
+        <translation>Der Verlauf konnte nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>The server sent history the console does not understand: %1</source>
+        <translation>Der Server hat einen Verlauf geschickt, den die Konsole nicht versteht: %1</translation>
+    </message>
+</context>
+<context>
+    <name>RuleText</name>
+    <message>
+        <source>for %1 s</source>
+        <translation>%1 s lang</translation>
+    </message>
+    <message>
+        <source>%1× in %2 s</source>
+        <translation>%1× in %2 s</translation>
+    </message>
+    <message>
+        <source>deadband %1</source>
+        <translation>Totband %1</translation>
+    </message>
+    <message>
+        <source>%1 outside %2…%3</source>
+        <translation>%1 außerhalb %2…%3</translation>
+    </message>
+    <message>
+        <source>%1 inside %2…%3</source>
+        <translation>%1 innerhalb %2…%3</translation>
+    </message>
+    <message>
+        <source>%1 changes %2 %3 per s</source>
+        <translation>%1 ändert sich %2 %3 pro s</translation>
+    </message>
+    <message>
+        <source>%1(%2) over %3 s %4 %5</source>
+        <translation>%1(%2) über %3 s %4 %5</translation>
+    </message>
+    <message>
+        <source>no telemetry for %1 s</source>
+        <translation>%1 s lang keine Telemetrie</translation>
+    </message>
+    <message>
+        <source>no %1 for %2 s</source>
+        <translation>%2 s lang keine Werte für %1</translation>
+    </message>
+    <message>
+        <source>offline for %1 s</source>
+        <translation>%1 s lang offline</translation>
+    </message>
+    <message numerus="yes">
+        <source>all of %n</source>
+        <translation>
+            <numerusform>%n Bedingung</numerusform>
+            <numerusform>alle %n Bedingungen</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>any of %n</source>
+        <translation>
+            <numerusform>%n Bedingung</numerusform>
+            <numerusform>eine von %n Bedingungen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>(no type)</source>
+        <translation>(kein Typ)</translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation> und </translation>
+    </message>
+    <message>
+        <source> or </source>
+        <translation> oder </translation>
+    </message>
+    <message>
+        <source>type %1</source>
+        <translation>Typ %1</translation>
+    </message>
+    <message>
+        <source>tags %1</source>
+        <translation>Tags %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n device(s)</source>
+        <translation>
+            <numerusform>%n Gerät</numerusform>
+            <numerusform>%n Geräte</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>whole organisation</source>
+        <translation>ganze Organisation</translation>
+    </message>
+</context>
+<context>
+    <name>RulesView</name>
+    <message>
+        <source>New rule</source>
+        <translation>Neue Regel</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Löschen</translation>
+    </message>
+    <message>
+        <source>Switch off</source>
+        <translation>Ausschalten</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Filter rules by name, metric or scope</source>
+        <translation>Regeln nach Name, Messgröße oder Geltungsbereich filtern</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Priorität</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Aktiv</translation>
+    </message>
+    <message>
+        <source>Condition</source>
+        <translation>Bedingung</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>Geräte</translation>
+    </message>
+    <message>
+        <source>A rule switched off is not evaluated and its open alerts close</source>
+        <translation>Eine ausgeschaltete Regel wird nicht ausgewertet, und ihre offenen Alarme werden geschlossen</translation>
+    </message>
+    <message>
+        <source>Saved &quot;%1&quot;.</source>
+        <translation>„%1“ gespeichert.</translation>
+    </message>
+    <message>
+        <source>Loading rules…</source>
+        <translation>Regeln werden geladen…</translation>
+    </message>
+    <message>
+        <source>Could not load the rules: %1</source>
+        <translation>Die Regeln konnten nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>No rules yet: make one with &quot;New rule&quot;.</source>
+        <translation>Noch keine Regeln: Legen Sie mit „Neue Regel“ eine an.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n rule(s).</source>
+        <translation>
+            <numerusform>%n Regel.</numerusform>
+            <numerusform>%n Regeln.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>no alert</source>
+        <translation>kein Alarm</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>aus</translation>
+    </message>
+    <message>
+        <source>Discard changes?</source>
+        <translation>Änderungen verwerfen?</translation>
+    </message>
+    <message>
+        <source>The rule in the editor has changes that are not saved. Discard them?</source>
+        <translation>Die Regel im Editor hat nicht gespeicherte Änderungen. Verwerfen?</translation>
+    </message>
+    <message>
+        <source>Delete rule</source>
+        <translation>Regel löschen</translation>
+    </message>
+    <message>
+        <source>Delete the rule &quot;%1&quot;? Its open alerts close; their history stays.</source>
+        <translation>Die Regel „%1“ löschen? Ihre offenen Alarme werden geschlossen; ihr Verlauf bleibt erhalten.</translation>
+    </message>
+    <message>
+        <source>Could not delete &quot;%1&quot;: %2</source>
+        <translation>„%1“ konnte nicht gelöscht werden: %2</translation>
+    </message>
+    <message>
+        <source>Deleted &quot;%1&quot;.</source>
+        <translation>„%1“ gelöscht.</translation>
+    </message>
+    <message>
+        <source>Could not change the rule: %1</source>
+        <translation>Die Regel konnte nicht geändert werden: %1</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is on.</source>
+        <translation>„%1“ ist eingeschaltet.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is off.</source>
+        <translation>„%1“ ist ausgeschaltet.</translation>
+    </message>
+    <message>
+        <source>Switch on</source>
+        <translation>Einschalten</translation>
+    </message>
+    <message>
+        <source>There is no rule named &quot;%1&quot;.</source>
+        <translation>Es gibt keine Regel namens „%1“.</translation>
+    </message>
+</context>
+<context>
+    <name>SecretEdit</name>
+    <message>
+        <source>Not set</source>
+        <translation>Nicht festgelegt</translation>
+    </message>
+    <message>
+        <source>A secret is stored. Leave ******** to keep it, type a new one to replace it, or empty the field to remove it.</source>
+        <translation>Ein Geheimnis ist gespeichert. Lassen Sie ******** stehen, um es zu behalten, geben Sie ein neues ein, um es zu ersetzen, oder leeren Sie das Feld, um es zu entfernen.</translation>
     </message>
 </context>
 <context>

@@ -145,6 +145,17 @@
     </message>
 </context>
 <context>
+    <name>AlarmTile</name>
+    <message>
+        <source>Alarms</source>
+        <translation>Alarmas</translation>
+    </message>
+    <message>
+        <source>Alarms: to acknowledge / active</source>
+        <translation>Alarmas: por reconocer / activas</translation>
+    </message>
+</context>
+<context>
     <name>AlertActionDialog</name>
     <message>
         <source>Acknowledge alerts</source>
@@ -688,6 +699,458 @@
     </message>
 </context>
 <context>
+    <name>ChannelDialog</name>
+    <message>
+        <source>New notification channel</source>
+        <translation>Nuevo canal de notificación</translation>
+    </message>
+    <message>
+        <source>Notification channel “%1”</source>
+        <translation>Canal de notificación “%1”</translation>
+    </message>
+    <message>
+        <source>Change notification channel “%1”</source>
+        <translation>Modificar el canal de notificación “%1”</translation>
+    </message>
+    <message>
+        <source>e.g. On-call webhook</source>
+        <translation>p. ej. webhook de guardia</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Nombre:</translation>
+    </message>
+    <message>
+        <source>Kind:</source>
+        <translation>Tipo:</translation>
+    </message>
+    <message>
+        <source>Send notifications over this channel</source>
+        <translation>Enviar notificaciones por este canal</translation>
+    </message>
+    <message>
+        <source>A channel that is switched off keeps its settings; what waits for it is cancelled.</source>
+        <translation>Un canal desactivado conserva su configuración; lo que esté pendiente para él se cancela.</translation>
+    </message>
+    <message>
+        <source>Active:</source>
+        <translation>Activo:</translation>
+    </message>
+    <message>
+        <source>Write-only: the server never shows it again; ******** keeps the stored one.</source>
+        <translation>Solo escritura: el servidor no vuelve a mostrarlo nunca; ******** conserva el guardado.</translation>
+    </message>
+    <message>
+        <source>One “Name: value” per line.</source>
+        <translation>Un “Nombre: valor” por línea.</translation>
+    </message>
+    <message>
+        <source>The server POSTs each notification as JSON to this URL. With a secret, each request is signed (X-Fleetdeck-Signature: HMAC-SHA256 of timestamp and body).</source>
+        <translation>El servidor envía cada notificación por POST como JSON a esta URL. Con un secreto, cada solicitud se firma (X-Fleetdeck-Signature: HMAC-SHA256 de la marca de tiempo y el cuerpo).</translation>
+    </message>
+    <message>
+        <source>URL:</source>
+        <translation>URL:</translation>
+    </message>
+    <message>
+        <source>HMAC secret:</source>
+        <translation>Secreto HMAC:</translation>
+    </message>
+    <message>
+        <source>Extra headers:</source>
+        <translation>Cabeceras adicionales:</translation>
+    </message>
+    <message>
+        <source>The server sends each notification as an e-mail through this SMTP server.</source>
+        <translation>El servidor envía cada notificación como correo electrónico a través de este servidor SMTP.</translation>
+    </message>
+    <message>
+        <source>SMTP host:</source>
+        <translation>Host SMTP:</translation>
+    </message>
+    <message>
+        <source>STARTTLS</source>
+        <translation>STARTTLS</translation>
+    </message>
+    <message>
+        <source>TLS from the start (SMTPS)</source>
+        <translation>TLS desde el inicio (SMTPS)</translation>
+    </message>
+    <message>
+        <source>None (no credentials)</source>
+        <translation>Ninguna (sin credenciales)</translation>
+    </message>
+    <message>
+        <source>Security:</source>
+        <translation>Seguridad:</translation>
+    </message>
+    <message>
+        <source>Default (587, 465 or 25)</source>
+        <translation>Predeterminado (587, 465 o 25)</translation>
+    </message>
+    <message>
+        <source>Port:</source>
+        <translation>Puerto:</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>Nombre de usuario:</translation>
+    </message>
+    <message>
+        <source>Empty: no login.</source>
+        <translation>Vacío: sin inicio de sesión.</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Contraseña:</translation>
+    </message>
+    <message>
+        <source>From:</source>
+        <translation>Remitente:</translation>
+    </message>
+    <message>
+        <source>To:</source>
+        <translation>Destinatarios:</translation>
+    </message>
+    <message>
+        <source>Addresses separated by commas.</source>
+        <translation>Direcciones separadas por comas.</translation>
+    </message>
+    <message>
+        <source>CA file on the server:</source>
+        <translation>Archivo de CA en el servidor:</translation>
+    </message>
+    <message>
+        <source>Empty: the server&apos;s system CAs.</source>
+        <translation>Vacío: las CA del sistema del servidor.</translation>
+    </message>
+    <message>
+        <source>Verify the mail server&apos;s certificate</source>
+        <translation>Verificar el certificado del servidor de correo</translation>
+    </message>
+    <message>
+        <source>Certificate:</source>
+        <translation>Certificado:</translation>
+    </message>
+    <message>
+        <source>The server POSTs one request per number to the SMS gateway&apos;s URL.</source>
+        <translation>El servidor envía una solicitud POST por número a la URL de la pasarela SMS.</translation>
+    </message>
+    <message>
+        <source>Gateway URL:</source>
+        <translation>URL de la pasarela:</translation>
+    </message>
+    <message>
+        <source>Numbers:</source>
+        <translation>Números:</translation>
+    </message>
+    <message>
+        <source>Separated by commas; 5 to 15 digits, an optional leading +.</source>
+        <translation>Separados por comas; de 5 a 15 dígitos, con un + inicial opcional.</translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <source>Form (URL-encoded)</source>
+        <translation>Formulario (codificado como URL)</translation>
+    </message>
+    <message>
+        <source>Body format:</source>
+        <translation>Formato del cuerpo:</translation>
+    </message>
+    <message>
+        <source>Number field:</source>
+        <translation>Campo del número:</translation>
+    </message>
+    <message>
+        <source>Text field:</source>
+        <translation>Campo del texto:</translation>
+    </message>
+    <message>
+        <source>Authorization header:</source>
+        <translation>Cabecera Authorization:</translation>
+    </message>
+    <message>
+        <source>Alerts become PagerDuty incidents (Events API v2): raised triggers, acknowledged acknowledges, cleared and closed resolve.</source>
+        <translation>Las alarmas se convierten en incidentes de PagerDuty (Events API v2): generada → trigger, reconocida → acknowledge, despejada y cerrada → resolve.</translation>
+    </message>
+    <message>
+        <source>Routing key:</source>
+        <translation>Clave de enrutamiento (routing key):</translation>
+    </message>
+    <message>
+        <source>Default: PagerDuty&apos;s Events API</source>
+        <translation>Predeterminado: la Events API de PagerDuty</translation>
+    </message>
+    <message>
+        <source>Events URL:</source>
+        <translation>URL de eventos:</translation>
+    </message>
+    <message>
+        <source>Only tenant administrators can change notification channels.</source>
+        <translation>Solo los administradores de la organización pueden modificar los canales de notificación.</translation>
+    </message>
+    <message>
+        <source>The kind of a channel cannot change; make a new channel instead.</source>
+        <translation>El tipo de un canal no se puede cambiar; cree un canal nuevo en su lugar.</translation>
+    </message>
+    <message>
+        <source>Line %1 is not “Name: value”.</source>
+        <translation>La línea %1 no tiene la forma “Nombre: valor”.</translation>
+    </message>
+    <message>
+        <source>The server did not accept the channel: %1</source>
+        <translation>El servidor no aceptó el canal: %1</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Guardando…</translation>
+    </message>
+    <message>
+        <source>The channel was not saved: %1</source>
+        <translation>No se guardó el canal: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ChannelInfo</name>
+    <message>
+        <source>Webhook</source>
+        <translation>Webhook</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>Correo electrónico</translation>
+    </message>
+    <message>
+        <source>SMS gateway</source>
+        <translation>Pasarela SMS</translation>
+    </message>
+    <message>
+        <source>PagerDuty</source>
+        <translation>PagerDuty</translation>
+    </message>
+    <message>
+        <source>%1 via %2</source>
+        <translation>%1 vía %2</translation>
+    </message>
+    <message>
+        <source>PagerDuty Events API</source>
+        <translation>Events API de PagerDuty</translation>
+    </message>
+</context>
+<context>
+    <name>ChannelsModel</name>
+    <message>
+        <source>Active</source>
+        <translation>Activo</translation>
+    </message>
+    <message>
+        <source>Switched off</source>
+        <translation>Desactivado</translation>
+    </message>
+    <message>
+        <source>None yet</source>
+        <translation>Ninguna todavía</translation>
+    </message>
+    <message>
+        <source>%1 – %2</source>
+        <translation>%1 – %2</translation>
+    </message>
+    <message>
+        <source>%1
+Attempts: %2
+Answer: %3</source>
+        <translation>%1
+Intentos: %2
+Respuesta: %3</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nombre</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Tipo</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Sends to</source>
+        <translation>Envía a</translation>
+    </message>
+    <message>
+        <source>Last delivery</source>
+        <translation>Última entrega</translation>
+    </message>
+</context>
+<context>
+    <name>ChannelsView</name>
+    <message>
+        <source>Notification channels</source>
+        <translation>Canales de notificación</translation>
+    </message>
+    <message>
+        <source>New…</source>
+        <translation>Nuevo…</translation>
+    </message>
+    <message>
+        <source>Edit…</source>
+        <translation>Editar…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>Eliminar…</translation>
+    </message>
+    <message>
+        <source>Send test</source>
+        <translation>Enviar prueba</translation>
+    </message>
+    <message>
+        <source>Send a test message over the selected channel; its outcome shows in the delivery log</source>
+        <translation>Enviar un mensaje de prueba por el canal seleccionado; su resultado aparece en el registro de entregas</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Actualizar</translation>
+    </message>
+    <message>
+        <source>Delivery log</source>
+        <translation>Registro de entregas</translation>
+    </message>
+    <message>
+        <source>Policies decide which alerts, and which of their changes, go to which channels.</source>
+        <translation>Las políticas deciden qué alarmas, y cuáles de sus cambios, van a qué canales.</translation>
+    </message>
+    <message>
+        <source>Add…</source>
+        <translation>Añadir…</translation>
+    </message>
+    <message>
+        <source>Remove…</source>
+        <translation>Quitar…</translation>
+    </message>
+    <message>
+        <source>Policies</source>
+        <translation>Políticas</translation>
+    </message>
+    <message>
+        <source>Details…</source>
+        <translation>Detalles…</translation>
+    </message>
+    <message>
+        <source>Channels: %1</source>
+        <translation>Canales: %1</translation>
+    </message>
+    <message>
+        <source>read at %1</source>
+        <translation>lectura a las %1</translation>
+    </message>
+    <message>
+        <source>not current: %1</source>
+        <translation>sin actualizar: %1</translation>
+    </message>
+    <message>
+        <source>Entries: the newest %1</source>
+        <translation>Entradas: las %1 más recientes</translation>
+    </message>
+    <message>
+        <source>Entries: %1</source>
+        <translation>Entradas: %1</translation>
+    </message>
+    <message>
+        <source>Test over “%1”: %2</source>
+        <translation>Prueba por “%1”: %2</translation>
+    </message>
+    <message>
+        <source>Your role may not see the notification channels (operators and administrators can).</source>
+        <translation>Su rol no puede ver los canales de notificación (los operadores y administradores sí).</translation>
+    </message>
+    <message>
+        <source>Cannot read the notification channels: %1</source>
+        <translation>No se pueden leer los canales de notificación: %1</translation>
+    </message>
+    <message>
+        <source>could not be read at %1</source>
+        <translation>no se pudo leer a las %1</translation>
+    </message>
+    <message>
+        <source>could not be read at %1 (%2)</source>
+        <translation>no se pudo leer a las %1 (%2)</translation>
+    </message>
+    <message>
+        <source>Channel “%1” made. Send a test to check that it reaches its receiver.</source>
+        <translation>Canal “%1” creado. Envíe una prueba para comprobar que llega a su destinatario.</translation>
+    </message>
+    <message>
+        <source>Channel “%1” changed.</source>
+        <translation>Canal “%1” modificado.</translation>
+    </message>
+    <message>
+        <source>Delete channel</source>
+        <translation>Eliminar canal</translation>
+    </message>
+    <message>
+        <source>Delete the channel “%1”? Notifications still waiting for it are cancelled.</source>
+        <translation>¿Eliminar el canal “%1”? Las notificaciones que aún esperan en él se cancelan.</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Eliminar</translation>
+    </message>
+    <message>
+        <source>The channel “%1” was not deleted: %2</source>
+        <translation>No se eliminó el canal “%1”: %2</translation>
+    </message>
+    <message>
+        <source>Channel “%1” deleted.</source>
+        <translation>Canal “%1” eliminado.</translation>
+    </message>
+    <message>
+        <source>Sending a test message over “%1”…</source>
+        <translation>Enviando un mensaje de prueba por “%1”…</translation>
+    </message>
+    <message>
+        <source>The test over “%1” was not started: %2</source>
+        <translation>No se inició la prueba por “%1”: %2</translation>
+    </message>
+    <message>
+        <source>Test message for “%1” is queued; waiting for the receiver…</source>
+        <translation>El mensaje de prueba para “%1” está en cola; esperando al destinatario…</translation>
+    </message>
+    <message>
+        <source>The test message has not been tried yet; Refresh shows its outcome later.</source>
+        <translation>Aún no se ha intentado entregar el mensaje de prueba; “Actualizar” mostrará su resultado más tarde.</translation>
+    </message>
+    <message>
+        <source>Policy “%1” added.</source>
+        <translation>Política “%1” añadida.</translation>
+    </message>
+    <message>
+        <source>Remove policy</source>
+        <translation>Quitar política</translation>
+    </message>
+    <message>
+        <source>Remove the policy “%1”? Its alerts are no longer sent; what it already sent stays in the log.</source>
+        <translation>¿Quitar la política “%1”? Sus alarmas ya no se envían; lo que ya envió permanece en el registro.</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Quitar</translation>
+    </message>
+    <message>
+        <source>The policy “%1” was not removed: %2</source>
+        <translation>No se quitó la política “%1”: %2</translation>
+    </message>
+    <message>
+        <source>Policy “%1” removed.</source>
+        <translation>Política “%1” quitada.</translation>
+    </message>
+</context>
+<context>
     <name>CommandConsole</name>
     <message>
         <source>queued</source>
@@ -1018,6 +1481,140 @@
     <message>
         <source>The server accepted the sign-in but sent no session token.</source>
         <translation>El servidor aceptó el inicio de sesión pero no envió ningún token de sesión.</translation>
+    </message>
+</context>
+<context>
+    <name>DeliveriesModel</name>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <source>Status: %1</source>
+        <translation>Estado: %1</translation>
+    </message>
+    <message>
+        <source>Last try: %1</source>
+        <translation>Último intento: %1</translation>
+    </message>
+    <message>
+        <source>Delivered: %1</source>
+        <translation>Entregada: %1</translation>
+    </message>
+    <message>
+        <source>Answer: %1</source>
+        <translation>Respuesta: %1</translation>
+    </message>
+    <message>
+        <source>Delivery id: %1</source>
+        <translation>ID de entrega: %1</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Hora</translation>
+    </message>
+    <message>
+        <source>Channel</source>
+        <translation>Canal</translation>
+    </message>
+    <message>
+        <source>For</source>
+        <translation>Motivo</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <source>Attempts</source>
+        <translation>Intentos</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Respuesta</translation>
+    </message>
+</context>
+<context>
+    <name>DeliveryInfo</name>
+    <message>
+        <source>Pending</source>
+        <translation>Pendiente</translation>
+    </message>
+    <message>
+        <source>Held (quiet hours)</source>
+        <translation>Retenida (horas de silencio)</translation>
+    </message>
+    <message>
+        <source>Sending</source>
+        <translation>Enviando</translation>
+    </message>
+    <message>
+        <source>Retrying</source>
+        <translation>Reintentando</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>Entregada</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fallida</translation>
+    </message>
+    <message>
+        <source>Skipped (alert closed)</source>
+        <translation>Omitida (alarma cerrada)</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Cancelada</translation>
+    </message>
+    <message>
+        <source>raised</source>
+        <translation>generada</translation>
+    </message>
+    <message>
+        <source>acknowledged</source>
+        <translation>reconocida</translation>
+    </message>
+    <message>
+        <source>cleared</source>
+        <translation>despejada</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>cerrada</translation>
+    </message>
+    <message>
+        <source>escalated</source>
+        <translation>escalada</translation>
+    </message>
+    <message>
+        <source>test</source>
+        <translation>prueba</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>(next try %1)</source>
+        <translation>(próximo intento a las %1)</translation>
+    </message>
+    <message>
+        <source>%1 (HTTP %2)</source>
+        <translation>%1 (HTTP %2)</translation>
+    </message>
+    <message>
+        <source>HTTP %1</source>
+        <translation>HTTP %1</translation>
+    </message>
+    <message>
+        <source>Test message</source>
+        <translation>Mensaje de prueba</translation>
+    </message>
+    <message>
+        <source>Alert %1 %2</source>
+        <translation>Alarma %1 %2</translation>
     </message>
 </context>
 <context>
@@ -1587,6 +2184,14 @@
         <source>No open alerts</source>
         <translation>Ninguna alarma abierta</translation>
     </message>
+    <message>
+        <source>Rules</source>
+        <translation>Reglas</translation>
+    </message>
+    <message>
+        <source>Notifications</source>
+        <translation>Notificaciones</translation>
+    </message>
 </context>
 <context>
     <name>OverviewBar</name>
@@ -1638,12 +2243,883 @@
         <source>Commands queued for a device or sent and not finished yet.</source>
         <translation>Comandos en cola para un dispositivo o enviados y aún sin terminar.</translation>
     </message>
+    <message>
+        <source>Open alarms: how many wait for acknowledgement and how many are active, by priority. Set aside (shelved, suppressed or out of service) alarms are not counted. Click to show the alarm list.</source>
+        <translation>Alarmas abiertas: cuántas esperan reconocimiento y cuántas están activas, por prioridad. Las alarmas apartadas (archivadas, suprimidas o fuera de servicio) no se cuentan. Haga clic para mostrar la lista de alarmas.</translation>
+    </message>
+    <message>
+        <source>Not known yet</source>
+        <translation>Aún desconocido</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <comment>count, priority</comment>
+        <translation>%2: %1</translation>
+    </message>
+    <message>
+        <source>None active; %1 returned to normal, not acknowledged</source>
+        <translation>Ninguna activa; %1 vueltas a la normalidad, sin reconocer</translation>
+    </message>
+    <message>
+        <source>No open alarms</source>
+        <translation>Ninguna alarma abierta</translation>
+    </message>
+    <message>
+        <source>%1 set aside</source>
+        <translation>%1 apartadas</translation>
+    </message>
 </context>
 <context>
     <name>OverviewTile</name>
     <message>
         <source>Show these devices in the table (filter: %1)</source>
         <translation>Mostrar estos dispositivos en la tabla (filtro: %1)</translation>
+    </message>
+</context>
+<context>
+    <name>PoliciesModel</name>
+    <message>
+        <source>%1 (switched off)</source>
+        <translation>%1 (desactivada)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n escalation step(s)</source>
+        <translation>
+            <numerusform>%n nivel de escalado</numerusform>
+            <numerusform>%n niveles de escalado</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Policy</source>
+        <translation>Política</translation>
+    </message>
+    <message>
+        <source>Alerts</source>
+        <translation>Alarmas</translation>
+    </message>
+    <message>
+        <source>Changes</source>
+        <translation>Cambios</translation>
+    </message>
+    <message>
+        <source>Channels</source>
+        <translation>Canales</translation>
+    </message>
+    <message>
+        <source>Quiet hours</source>
+        <translation>Horas de silencio</translation>
+    </message>
+</context>
+<context>
+    <name>PolicyDialog</name>
+    <message>
+        <source>New notification policy</source>
+        <translation>Nueva política de notificación</translation>
+    </message>
+    <message>
+        <source>e.g. Criticals to on-call</source>
+        <translation>p. ej. Críticas a guardia</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Nombre:</translation>
+    </message>
+    <message>
+        <source>None ticked: every severity.</source>
+        <translation>Ninguna marcada: todas las prioridades.</translation>
+    </message>
+    <message>
+        <source>Severities:</source>
+        <translation>Prioridades:</translation>
+    </message>
+    <message>
+        <source>Device-health alerts (offline, stale data) too</source>
+        <translation>También alarmas de estado del dispositivo (sin conexión, datos antiguos)</translation>
+    </message>
+    <message>
+        <source>Notify when an alert is:</source>
+        <translation>Notificar cuando una alarma sea:</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>Send to:</source>
+        <translation>Enviar a:</translation>
+    </message>
+    <message>
+        <source>Quiet hours</source>
+        <translation>Horas de silencio</translation>
+    </message>
+    <message>
+        <source>An IANA time zone such as Europe/Berlin</source>
+        <translation>Una zona horaria IANA como Europe/Madrid</translation>
+    </message>
+    <message>
+        <source>Critical alerts are still sent</source>
+        <translation>Las alarmas críticas se envían igualmente</translation>
+    </message>
+    <message>
+        <source>From:</source>
+        <translation>Desde:</translation>
+    </message>
+    <message>
+        <source>Until:</source>
+        <translation>Hasta:</translation>
+    </message>
+    <message>
+        <source>Time zone:</source>
+        <translation>Zona horaria:</translation>
+    </message>
+    <message>
+        <source>The server did not accept the policy: %1</source>
+        <translation>El servidor no aceptó la política: %1</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Guardando…</translation>
+    </message>
+    <message>
+        <source>The policy was not saved: %1</source>
+        <translation>No se guardó la política: %1</translation>
+    </message>
+</context>
+<context>
+    <name>PolicyInfo</name>
+    <message>
+        <source>Every severity</source>
+        <translation>Todas las prioridades</translation>
+    </message>
+    <message>
+        <source>every rule</source>
+        <translation>todas las reglas</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n rule(s)</source>
+        <translation>
+            <numerusform>%n regla</numerusform>
+            <numerusform>%n reglas</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>health alerts too</source>
+        <translation>también alarmas de estado</translation>
+    </message>
+    <message>
+        <source>no health alerts</source>
+        <translation>sin alarmas de estado</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Ninguna</translation>
+    </message>
+    <message>
+        <source>%1–%2 %3</source>
+        <translation>%1–%2 %3</translation>
+    </message>
+    <message>
+        <source>%1 still sent</source>
+        <translation>%1: se siguen enviando</translation>
+    </message>
+</context>
+<context>
+    <name>RuleEditor</name>
+    <message>
+        <source>Threshold (value compared with a limit)</source>
+        <translation>Umbral (valor comparado con un límite)</translation>
+    </message>
+    <message>
+        <source>Range (inside or outside two limits)</source>
+        <translation>Rango (dentro o fuera de dos límites)</translation>
+    </message>
+    <message>
+        <source>Rate of change (per second)</source>
+        <translation>Tasa de cambio (por segundo)</translation>
+    </message>
+    <message>
+        <source>Windowed aggregate (avg, min, max, count)</source>
+        <translation>Agregado en una ventana (avg, min, max, count)</translation>
+    </message>
+    <message>
+        <source>Absence (no telemetry for a time)</source>
+        <translation>Ausencia (sin telemetría durante un tiempo)</translation>
+    </message>
+    <message>
+        <source>Offline (longer than a time)</source>
+        <translation>Sin conexión (más de un tiempo)</translation>
+    </message>
+    <message>
+        <source>All of (and)</source>
+        <translation>Todas (y)</translation>
+    </message>
+    <message>
+        <source>Any of (or)</source>
+        <translation>Alguna (o)</translation>
+    </message>
+    <message>
+        <source>Critical</source>
+        <translation>Crítica</translation>
+    </message>
+    <message>
+        <source>Major</source>
+        <translation>Mayor</translation>
+    </message>
+    <message>
+        <source>Minor</source>
+        <translation>Menor</translation>
+    </message>
+    <message>
+        <source>Warning</source>
+        <translation>Aviso</translation>
+    </message>
+    <message>
+        <source>Info</source>
+        <translation>Info</translation>
+    </message>
+    <message>
+        <source>Last hour</source>
+        <translation>Última hora</translation>
+    </message>
+    <message>
+        <source>Last 24 hours</source>
+        <translation>Últimas 24 horas</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>Últimos 7 días</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>Últimos 30 días</translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>Form</source>
+        <translation>Formulario</translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Guardar</translation>
+    </message>
+    <message>
+        <source>Revert</source>
+        <translation>Revertir</translation>
+    </message>
+    <message>
+        <source>Forget the changes since the rule was loaded or saved</source>
+        <translation>Descartar los cambios hechos desde que se cargó o guardó la regla</translation>
+    </message>
+    <message>
+        <source>Rule</source>
+        <translation>Regla</translation>
+    </message>
+    <message>
+        <source>What the operator reads, e.g. &quot;Pump overheating&quot;</source>
+        <translation>Lo que lee el operador, p. ej. “Bomba sobrecalentada”</translation>
+    </message>
+    <message>
+        <source>Active (evaluated on incoming telemetry)</source>
+        <translation>Activa (se evalúa con la telemetría entrante)</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Nombre:</translation>
+    </message>
+    <message>
+        <source>Description:</source>
+        <translation>Descripción:</translation>
+    </message>
+    <message>
+        <source>Devices it watches</source>
+        <translation>Dispositivos que vigila</translation>
+    </message>
+    <message>
+        <source>any type</source>
+        <translation>cualquier tipo</translation>
+    </message>
+    <message>
+        <source>comma-separated; a device needs all of them</source>
+        <translation>separadas por comas; un dispositivo necesita todas</translation>
+    </message>
+    <message>
+        <source>Tick devices to limit the rule to them; none ticked: every device the type and tags allow</source>
+        <translation>Marque dispositivos para limitar la regla a ellos; ninguno marcado: todos los dispositivos que permitan el tipo y las etiquetas</translation>
+    </message>
+    <message>
+        <source>Device type:</source>
+        <translation>Tipo de dispositivo:</translation>
+    </message>
+    <message>
+        <source>Tags:</source>
+        <translation>Etiquetas:</translation>
+    </message>
+    <message>
+        <source>Only these devices:</source>
+        <translation>Solo estos dispositivos:</translation>
+    </message>
+    <message>
+        <source>Condition</source>
+        <translation>Condición</translation>
+    </message>
+    <message>
+        <source>Raise when</source>
+        <translation>Generar cuando</translation>
+    </message>
+    <message>
+        <source>Clear when (instead of when the condition stops)</source>
+        <translation>Despejar cuando (en lugar de cuando deje de cumplirse la condición)</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Añadir</translation>
+    </message>
+    <message>
+        <source>Add a condition to the selected &quot;all of&quot; / &quot;any of&quot;</source>
+        <translation>Añadir una condición al “Todas” / “Alguna” seleccionado</translation>
+    </message>
+    <message>
+        <source>And…</source>
+        <translation>Y…</translation>
+    </message>
+    <message>
+        <source>Combine the selected condition with another one: both must hold</source>
+        <translation>Combinar la condición seleccionada con otra: deben cumplirse ambas</translation>
+    </message>
+    <message>
+        <source>Or…</source>
+        <translation>O…</translation>
+    </message>
+    <message>
+        <source>Combine the selected condition with another one: either may hold</source>
+        <translation>Combinar la condición seleccionada con otra: basta con que se cumpla una</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Quitar</translation>
+    </message>
+    <message>
+        <source>Separate clear condition</source>
+        <translation>Condición de despeje independiente</translation>
+    </message>
+    <message>
+        <source>Fires outside the range (off: inside)</source>
+        <translation>Se dispara fuera del rango (desmarcado: dentro)</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>segundos</translation>
+    </message>
+    <message>
+        <source>seconds; empty: at once</source>
+        <translation>segundos; vacío: de inmediato</translation>
+    </message>
+    <message>
+        <source>readings; empty: one is enough</source>
+        <translation>lecturas; vacío: basta con una</translation>
+    </message>
+    <message>
+        <source>empty: none</source>
+        <translation>vacío: ninguna</translation>
+    </message>
+    <message>
+        <source>Once raised, the value must go back past the limit by this much before it clears, so a value hovering at the limit does not chatter</source>
+        <translation>Una vez generada la alarma, el valor debe retroceder esta cantidad más allá del límite antes de despejarse, para que un valor que ronda el límite no sea intermitente</translation>
+    </message>
+    <message>
+        <source>Type:</source>
+        <translation>Tipo:</translation>
+    </message>
+    <message>
+        <source>Metric:</source>
+        <translation>Métrica:</translation>
+    </message>
+    <message>
+        <source>Aggregate:</source>
+        <translation>Agregación:</translation>
+    </message>
+    <message>
+        <source>Window:</source>
+        <translation>Ventana:</translation>
+    </message>
+    <message>
+        <source>Operator:</source>
+        <translation>Operador:</translation>
+    </message>
+    <message>
+        <source>Value:</source>
+        <translation>Valor:</translation>
+    </message>
+    <message>
+        <source>Minimum:</source>
+        <translation>Mínimo:</translation>
+    </message>
+    <message>
+        <source>Maximum:</source>
+        <translation>Máximo:</translation>
+    </message>
+    <message>
+        <source>For:</source>
+        <translation>Durante:</translation>
+    </message>
+    <message>
+        <source>Holds for:</source>
+        <translation>Se mantiene durante:</translation>
+    </message>
+    <message>
+        <source>Repeated:</source>
+        <translation>Repeticiones:</translation>
+    </message>
+    <message>
+        <source>Within:</source>
+        <translation>En un plazo de:</translation>
+    </message>
+    <message>
+        <source>Deadband:</source>
+        <translation>Banda muerta:</translation>
+    </message>
+    <message>
+        <source>Delays</source>
+        <translation>Retardos</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <source>The condition must hold this long before the alert is raised</source>
+        <translation>Tiempo que debe cumplirse la condición antes de generar la alarma</translation>
+    </message>
+    <message>
+        <source>The condition must stay false this long before the alert clears</source>
+        <translation>Tiempo que la condición debe dejar de cumplirse antes de que la alarma se despeje</translation>
+    </message>
+    <message>
+        <source>On-delay:</source>
+        <translation>Retardo de activación:</translation>
+    </message>
+    <message>
+        <source>Off-delay:</source>
+        <translation>Retardo de desactivación:</translation>
+    </message>
+    <message>
+        <source>Raise an alert</source>
+        <translation>Generar una alarma</translation>
+    </message>
+    <message>
+        <source>{device.name}: {metric} at {value}</source>
+        <translation>{device.name}: {metric} en {value}</translation>
+    </message>
+    <message>
+        <source>Placeholders: {device.name} {device.id} {device.type} {rule.name} {metric} {value} {severity}</source>
+        <translation>Marcadores: {device.name} {device.id} {device.type} {rule.name} {metric} {value} {severity}</translation>
+    </message>
+    <message>
+        <source>Priority:</source>
+        <translation>Prioridad:</translation>
+    </message>
+    <message>
+        <source>Message:</source>
+        <translation>Mensaje:</translation>
+    </message>
+    <message>
+        <source>Run commands</source>
+        <translation>Ejecutar comandos</translation>
+    </message>
+    <message>
+        <source>Command</source>
+        <translation>Comando</translation>
+    </message>
+    <message>
+        <source>Parameters (JSON)</source>
+        <translation>Parámetros (JSON)</translation>
+    </message>
+    <message>
+        <source>At most every (s)</source>
+        <translation>Como máximo cada (s)</translation>
+    </message>
+    <message>
+        <source>Add command</source>
+        <translation>Añadir comando</translation>
+    </message>
+    <message>
+        <source>Remove command</source>
+        <translation>Quitar comando</translation>
+    </message>
+    <message>
+        <source>Backtest: when would this rule have fired?</source>
+        <translation>Prueba retrospectiva: ¿cuándo se habría disparado esta regla?</translation>
+    </message>
+    <message>
+        <source>Run backtest</source>
+        <translation>Ejecutar prueba retrospectiva</translation>
+    </message>
+    <message>
+        <source>Run the rule as it is in the editor (saved or not) over the device&apos;s stored history</source>
+        <translation>Ejecutar la regla tal como está en el editor (guardada o no) sobre el historial almacenado del dispositivo</translation>
+    </message>
+    <message>
+        <source>Device:</source>
+        <translation>Dispositivo:</translation>
+    </message>
+    <message>
+        <source>Pick a device and run the draft over its history: nothing is saved or alerted.</source>
+        <translation>Elija un dispositivo y ejecute el borrador sobre su historial: no se guarda nada ni se genera ninguna alarma.</translation>
+    </message>
+    <message>
+        <source>Raised</source>
+        <translation>Generada</translation>
+    </message>
+    <message>
+        <source>Cleared</source>
+        <translation>Despejada</translation>
+    </message>
+    <message>
+        <source>Lasted</source>
+        <translation>Duración</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>Valor</translation>
+    </message>
+    <message>
+        <source>empty: any telemetry</source>
+        <translation>vacío: cualquier telemetría</translation>
+    </message>
+    <message>
+        <source>The JSON is not valid: %1</source>
+        <translation>El JSON no es válido: %1</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>Comprobando…</translation>
+    </message>
+    <message>
+        <source>The rule is valid.</source>
+        <translation>La regla es válida.</translation>
+    </message>
+    <message>
+        <source>Could not check the rule: %1</source>
+        <translation>No se pudo comprobar la regla: %1</translation>
+    </message>
+    <message>
+        <source>✖ %1</source>
+        <translation>✖ %1</translation>
+    </message>
+    <message>
+        <source>✔ %1</source>
+        <translation>✔ %1</translation>
+    </message>
+    <message>
+        <source>A new rule: give it a name, then save.</source>
+        <translation>Una regla nueva: póngale un nombre y guárdela.</translation>
+    </message>
+    <message>
+        <source>Version %1, changed %2.</source>
+        <translation>Versión %1, modificada el %2.</translation>
+    </message>
+    <message>
+        <source>Pick a device and run the rule over its history: nothing is saved or alerted.</source>
+        <translation>Elija un dispositivo y ejecute la regla sobre su historial: no se guarda nada ni se genera ninguna alarma.</translation>
+    </message>
+    <message>
+        <source>Saving…</source>
+        <translation>Guardando…</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>No guardada: %1</translation>
+    </message>
+    <message>
+        <source>Saved (version %1).</source>
+        <translation>Guardada (versión %1).</translation>
+    </message>
+    <message>
+        <source>Read only: your role may look at rules, not change them.</source>
+        <translation>Solo lectura: su rol puede ver las reglas, pero no modificarlas.</translation>
+    </message>
+    <message>
+        <source>No device to test on: the fleet has none yet.</source>
+        <translation>No hay ningún dispositivo con el que probar: la flota aún no tiene ninguno.</translation>
+    </message>
+    <message>
+        <source>Running the rule over %1 of %2&apos;s history…</source>
+        <translation>Ejecutando la regla sobre el historial de %2 (%1)…</translation>
+    </message>
+    <message>
+        <source>The backtest failed: %1</source>
+        <translation>La prueba retrospectiva falló: %1</translation>
+    </message>
+    <message>
+        <source>still active</source>
+        <translation>aún activa</translation>
+    </message>
+    <message>
+        <source>fired %1</source>
+        <translation>disparo %1</translation>
+    </message>
+    <message>
+        <source>It would not have fired on %1 in the %2 (%3 readings checked).</source>
+        <translation>No se habría disparado en %1 (periodo: %2; %3 lecturas comprobadas).</translation>
+    </message>
+    <message numerus="yes">
+        <source>It would have fired %n time(s) on %1 in the %2 (%3 readings checked).</source>
+        <translation>
+            <numerusform>Se habría disparado %n vez en %1 (periodo: %2; %3 lecturas comprobadas).</numerusform>
+            <numerusform>Se habría disparado %n veces en %1 (periodo: %2; %3 lecturas comprobadas).</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Only the first %1 firings are listed.</source>
+        <translation>Solo se muestran los primeros %1 disparos.</translation>
+    </message>
+    <message>
+        <source>Could not load the history: %1</source>
+        <translation>No se pudo cargar el historial: %1</translation>
+    </message>
+    <message>
+        <source>The server sent history the console does not understand: %1</source>
+        <translation>El servidor envió un historial que la consola no entiende: %1</translation>
+    </message>
+</context>
+<context>
+    <name>RuleText</name>
+    <message>
+        <source>for %1 s</source>
+        <translation>durante %1 s</translation>
+    </message>
+    <message>
+        <source>%1× in %2 s</source>
+        <translation>%1× en %2 s</translation>
+    </message>
+    <message>
+        <source>deadband %1</source>
+        <translation>banda muerta %1</translation>
+    </message>
+    <message>
+        <source>%1 outside %2…%3</source>
+        <translation>%1 fuera de %2…%3</translation>
+    </message>
+    <message>
+        <source>%1 inside %2…%3</source>
+        <translation>%1 dentro de %2…%3</translation>
+    </message>
+    <message>
+        <source>%1 changes %2 %3 per s</source>
+        <translation>%1 cambia %2 %3 por s</translation>
+    </message>
+    <message>
+        <source>%1(%2) over %3 s %4 %5</source>
+        <translation>%1(%2) en %3 s %4 %5</translation>
+    </message>
+    <message>
+        <source>no telemetry for %1 s</source>
+        <translation>sin telemetría durante %1 s</translation>
+    </message>
+    <message>
+        <source>no %1 for %2 s</source>
+        <translation>sin %1 durante %2 s</translation>
+    </message>
+    <message>
+        <source>offline for %1 s</source>
+        <translation>sin conexión durante %1 s</translation>
+    </message>
+    <message numerus="yes">
+        <source>all of %n</source>
+        <translation>
+            <numerusform>%n condición</numerusform>
+            <numerusform>todas las %n condiciones</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>any of %n</source>
+        <translation>
+            <numerusform>%n condición</numerusform>
+            <numerusform>alguna de las %n condiciones</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>(no type)</source>
+        <translation>(sin tipo)</translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation> y </translation>
+    </message>
+    <message>
+        <source> or </source>
+        <translation> o </translation>
+    </message>
+    <message>
+        <source>type %1</source>
+        <translation>tipo %1</translation>
+    </message>
+    <message>
+        <source>tags %1</source>
+        <translation>etiquetas %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n device(s)</source>
+        <translation>
+            <numerusform>%n dispositivo</numerusform>
+            <numerusform>%n dispositivos</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>whole organisation</source>
+        <translation>toda la organización</translation>
+    </message>
+</context>
+<context>
+    <name>RulesView</name>
+    <message>
+        <source>New rule</source>
+        <translation>Nueva regla</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>Eliminar</translation>
+    </message>
+    <message>
+        <source>Switch off</source>
+        <translation>Desactivar</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Actualizar</translation>
+    </message>
+    <message>
+        <source>Filter rules by name, metric or scope</source>
+        <translation>Filtrar reglas por nombre, métrica o ámbito</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nombre</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation>Prioridad</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Activa</translation>
+    </message>
+    <message>
+        <source>Condition</source>
+        <translation>Condición</translation>
+    </message>
+    <message>
+        <source>Devices</source>
+        <translation>Dispositivos</translation>
+    </message>
+    <message>
+        <source>A rule switched off is not evaluated and its open alerts close</source>
+        <translation>Una regla desactivada no se evalúa y sus alarmas abiertas se cierran</translation>
+    </message>
+    <message>
+        <source>Saved &quot;%1&quot;.</source>
+        <translation>“%1” guardada.</translation>
+    </message>
+    <message>
+        <source>Loading rules…</source>
+        <translation>Cargando reglas…</translation>
+    </message>
+    <message>
+        <source>Could not load the rules: %1</source>
+        <translation>No se pudieron cargar las reglas: %1</translation>
+    </message>
+    <message>
+        <source>No rules yet: make one with &quot;New rule&quot;.</source>
+        <translation>Aún no hay reglas: cree una con “Nueva regla”.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n rule(s).</source>
+        <translation>
+            <numerusform>%n regla.</numerusform>
+            <numerusform>%n reglas.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>no alert</source>
+        <translation>sin alarma</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>sí</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>desactivada</translation>
+    </message>
+    <message>
+        <source>Discard changes?</source>
+        <translation>¿Descartar los cambios?</translation>
+    </message>
+    <message>
+        <source>The rule in the editor has changes that are not saved. Discard them?</source>
+        <translation>La regla del editor tiene cambios sin guardar. ¿Descartarlos?</translation>
+    </message>
+    <message>
+        <source>Delete rule</source>
+        <translation>Eliminar regla</translation>
+    </message>
+    <message>
+        <source>Delete the rule &quot;%1&quot;? Its open alerts close; their history stays.</source>
+        <translation>¿Eliminar la regla “%1”? Sus alarmas abiertas se cierran; su historial se conserva.</translation>
+    </message>
+    <message>
+        <source>Could not delete &quot;%1&quot;: %2</source>
+        <translation>No se pudo eliminar “%1”: %2</translation>
+    </message>
+    <message>
+        <source>Deleted &quot;%1&quot;.</source>
+        <translation>“%1” eliminada.</translation>
+    </message>
+    <message>
+        <source>Could not change the rule: %1</source>
+        <translation>No se pudo modificar la regla: %1</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is on.</source>
+        <translation>“%1” está activada.</translation>
+    </message>
+    <message>
+        <source>&quot;%1&quot; is off.</source>
+        <translation>“%1” está desactivada.</translation>
+    </message>
+    <message>
+        <source>Switch on</source>
+        <translation>Activar</translation>
+    </message>
+    <message>
+        <source>There is no rule named &quot;%1&quot;.</source>
+        <translation>No hay ninguna regla llamada “%1”.</translation>
+    </message>
+</context>
+<context>
+    <name>SecretEdit</name>
+    <message>
+        <source>Not set</source>
+        <translation>Sin definir</translation>
+    </message>
+    <message>
+        <source>A secret is stored. Leave ******** to keep it, type a new one to replace it, or empty the field to remove it.</source>
+        <translation>Hay un secreto guardado. Deje ******** para conservarlo, escriba uno nuevo para sustituirlo o vacíe el campo para eliminarlo.</translation>
     </message>
 </context>
 <context>
