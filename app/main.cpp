@@ -15,6 +15,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QHash>
 #include <QFile>
 #include <QScreen>
 #include <QTimer>
@@ -56,8 +57,10 @@ ConsoleOptions parseOptions(const QApplication &app)
     const QCommandLineOption rule(u"rule"_s, u"Open this rule (by name) in the Rules tab at start."_s, u"name"_s);
     const QCommandLineOption backtest(u"backtest"_s, u"With --rule: run its backtest on this device (serial number) at start."_s,
                                       u"serial"_s);
+    const QCommandLineOption backtestRange(u"backtest-range"_s, u"The backtest's range: 15m, 1h, 24h (default), 7d or 30d."_s,
+                                           u"range"_s);
     parser.addOptions({kiosk, theme, lang, server, email, caFile, connect, screenshot, delay, openDevice, deviceTab, view,
-                       rule, backtest});
+                       rule, backtest, backtestRange});
     parser.process(app);
 
     ConsoleOptions o;
@@ -75,6 +78,15 @@ ConsoleOptions parseOptions(const QApplication &app)
     o.deviceTab = parser.value(deviceTab);
     o.rule = parser.value(rule);
     o.backtestSerial = parser.value(backtest);
+    if (parser.isSet(backtestRange)) {
+        static const QHash<QString, qint64> spans{{u"15m"_s, 15 * 60000LL}, {u"1h"_s, 3600000LL}, {u"24h"_s, 86400000LL},
+                                                  {u"7d"_s, 7 * 86400000LL}, {u"30d"_s, 30 * 86400000LL}};
+        o.backtestSpanMs = spans.value(parser.value(backtestRange));
+        if (o.backtestSpanMs == 0) {
+            std::fprintf(stderr, "fleetdeck: --backtest-range must be 15m, 1h, 24h, 7d or 30d\n");
+            std::exit(2);
+        }
+    }
     if (!o.backtestSerial.isEmpty() && o.rule.isEmpty()) {
         std::fprintf(stderr, "fleetdeck: --backtest needs --rule\n");
         std::exit(2);
@@ -205,7 +217,7 @@ int main(int argc, char *argv[])
         }
         if (!options.rule.isEmpty() && window->rulesView()) {
             window->showView(u"rules"_s);
-            window->rulesView()->openWhenLoaded(options.rule, options.backtestSerial);
+            window->rulesView()->openWhenLoaded(options.rule, options.backtestSerial, options.backtestSpanMs);
         }
         window->show();
         QObject::connect(window, &QObject::destroyed, &app, &QApplication::quit);

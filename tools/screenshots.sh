@@ -3,6 +3,8 @@
 #
 #   tools/screenshots.sh OUTDIR [BUILD_DIR]
 #
+#   SHOTS=regex tools/screenshots.sh OUTDIR   takes only the matching scenes
+#
 # Starts the real server (fleetdeck-server, embedded mosquitto, SQLite) with a throw-away data
 # directory on free loopback ports, connects a simulated fleet to it (fleetdeck-sim), and runs
 # the console under Xvfb against it with its own throw-away settings; saves one PNG per scene
@@ -78,10 +80,15 @@ start_server() { # name [extra server args] -> sets url and ca
     exit 1
 }
 
-api() { # method path [json]: a REST call as the admin against $url
-    local args=(-sf --cacert "$ca" -X "$1" -H "Authorization: Bearer $token")
+api() { # method path [json]: a REST call as the admin against $url; a failure says what the server answered
+    local args=(-s --cacert "$ca" -X "$1" -H "Authorization: Bearer $token" -w '\n%{http_code}')
     [[ $# -ge 3 ]] && args+=(-H "Content-Type: application/json" -d "$3")
-    curl "${args[@]}" "$url$2"
+    local reply code
+    reply=$(curl "${args[@]}" "$url$2") || { echo "$1 $2: no answer from $url" >&2; return 1; }
+    code=${reply##*$'\n'}
+    reply=${reply%$'\n'*}
+    [[ $code == 2* ]] || { echo "$1 $2 answered HTTP $code: $reply" >&2; return 1; }
+    printf '%s' "$reply"
 }
 
 start_fleet() { # name count type prefix [extra sim args]: waits until all are online
@@ -107,6 +114,8 @@ reset_settings() {
 
 shot() { # scene delay_ms [console args...]: saves every window as <scene>-<window>.png
     local scene=$1 delay=$2; shift 2
+    # SHOTS=regex takes only the scenes whose name matches (the set-up still runs in full).
+    [[ -z ${SHOTS:-} || $scene =~ $SHOTS ]] || return 0
     local dir=$work/shots/$scene
     rm -rf "$dir"
     xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --screenshot "$dir" --screenshot-delay "$delay" "$@" \
@@ -183,6 +192,7 @@ shot 14-kiosk-device 9000 --kiosk --theme dark --server "$main" --email "$email"
     --open-device PUMP-00001
 # Alarms: a rule on the pumps' temperature (21 ± 4 °C, a 10-minute wave) fires on some of them while the
 # scenes run; one alert acknowledged with a note. The rule editor shows the rule with a backtest over the last hour.
+url=$main ca=$main_ca   # api() talks to the main server again (start_server degraded moved them)
 api POST /v1/rules '{"name":"Pump running warm","scope":{"device_type":"pump"},
   "condition":{"type":"threshold","metric":"temperature","op":">","value":23.5,"deadband":0.5},
   "actions":[{"type":"alert","severity":"major","message":"{device.name}: temperature {value} °C"}]}' >/dev/null
@@ -203,11 +213,11 @@ first=$(api GET "/v1/alerts" | python3 -c 'import json,sys; i=json.load(sys.stdi
 shot 16-alerts 5000 --server "$main" --email "$email" --ca-file "$main_ca" --connect --view alerts
 shot 17-alerts-dark 5000 --theme dark --server "$main" --email "$email" --ca-file "$main_ca" --connect --view alerts
 shot 18-alarm-kpis 5000 --server "$main" --email "$email" --ca-file "$main_ca" --connect --view alerts-kpis
-shot 19-rule-editor-backtest 8000 --server "$main" --email "$email" --ca-file "$main_ca" --connect \
-    --rule "Pump running warm" --backtest PUMP-00001
+shot 19-rule-editor-backtest 9000 --server "$main" --email "$email" --ca-file "$main_ca" --connect \
+    --rule "Pump running warm" --backtest PUMP-00001 --backtest-range 15m
 shot 20-channels 5000 --server "$main" --email "$email" --ca-file "$main_ca" --connect --view channels
 shot 21-rule-editor-german 8000 --lang de --server "$main" --email "$email" --ca-file "$main_ca" --connect \
-    --rule "Pump humidity high" --backtest PUMP-00002
+    --rule "Pump humidity high" --backtest PUMP-00002 --backtest-range 15m
 unset FLEETDECK_PASSWORD
 shot 09-connect-spanish 1500 --lang es
 

@@ -2858,10 +2858,6 @@ Antwort: %3</translation>
         <translation>Kein Gerät zum Testen: Die Flotte hat noch keines.</translation>
     </message>
     <message>
-        <source>Running the rule over %1 of %2&apos;s history…</source>
-        <translation>Die Regel wird auf den Verlauf von %2 angewendet (%1)…</translation>
-    </message>
-    <message>
         <source>The backtest failed: %1</source>
         <translation>Der Rückblicktest ist fehlgeschlagen: %1</translation>
     </message>
@@ -2874,17 +2870,6 @@ Antwort: %3</translation>
         <translation>Auslösung %1</translation>
     </message>
     <message>
-        <source>It would not have fired on %1 in the %2 (%3 readings checked).</source>
-        <translation>Die Regel hätte auf %1 nicht ausgelöst (Zeitraum: %2, %3 Messwerte geprüft).</translation>
-    </message>
-    <message numerus="yes">
-        <source>It would have fired %n time(s) on %1 in the %2 (%3 readings checked).</source>
-        <translation>
-            <numerusform>Die Regel hätte auf %1 %n-mal ausgelöst (Zeitraum: %2, %3 Messwerte geprüft).</numerusform>
-            <numerusform>Die Regel hätte auf %1 %n-mal ausgelöst (Zeitraum: %2, %3 Messwerte geprüft).</numerusform>
-        </translation>
-    </message>
-    <message>
         <source>Only the first %1 firings are listed.</source>
         <translation>Nur die ersten %1 Auslösungen werden aufgeführt.</translation>
     </message>
@@ -2895,6 +2880,25 @@ Antwort: %3</translation>
     <message>
         <source>The server sent history the console does not understand: %1</source>
         <translation>Der Server hat einen Verlauf geschickt, den die Konsole nicht versteht: %1</translation>
+    </message>
+    <message>
+        <source>Last 15 minutes</source>
+        <translation>Letzte 15 Minuten</translation>
+    </message>
+    <message>
+        <source>Running the rule over %2&apos;s history (%1)…</source>
+        <translation>Die Regel läuft über den Verlauf von %2 (%1)…</translation>
+    </message>
+    <message>
+        <source>It would not have fired on %1 (%2, %3 readings checked).</source>
+        <translation>Sie hätte bei %1 nicht ausgelöst (%2, %3 Messwerte geprüft).</translation>
+    </message>
+    <message numerus="yes">
+        <source>It would have fired %n time(s) on %1 (%2, %3 readings checked).</source>
+        <translation>
+            <numerusform>Sie hätte bei %1 einmal ausgelöst (%2, %3 Messwerte geprüft).</numerusform>
+            <numerusform>Sie hätte bei %1 %n-mal ausgelöst (%2, %3 Messwerte geprüft).</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -2858,10 +2858,6 @@ Respuesta: %3</translation>
         <translation>No hay ningún dispositivo con el que probar: la flota aún no tiene ninguno.</translation>
     </message>
     <message>
-        <source>Running the rule over %1 of %2&apos;s history…</source>
-        <translation>Ejecutando la regla sobre el historial de %2 (%1)…</translation>
-    </message>
-    <message>
         <source>The backtest failed: %1</source>
         <translation>La prueba retrospectiva falló: %1</translation>
     </message>
@@ -2874,17 +2870,6 @@ Respuesta: %3</translation>
         <translation>disparo %1</translation>
     </message>
     <message>
-        <source>It would not have fired on %1 in the %2 (%3 readings checked).</source>
-        <translation>No se habría disparado en %1 (periodo: %2; %3 lecturas comprobadas).</translation>
-    </message>
-    <message numerus="yes">
-        <source>It would have fired %n time(s) on %1 in the %2 (%3 readings checked).</source>
-        <translation>
-            <numerusform>Se habría disparado %n vez en %1 (periodo: %2; %3 lecturas comprobadas).</numerusform>
-            <numerusform>Se habría disparado %n veces en %1 (periodo: %2; %3 lecturas comprobadas).</numerusform>
-        </translation>
-    </message>
-    <message>
         <source>Only the first %1 firings are listed.</source>
         <translation>Solo se muestran los primeros %1 disparos.</translation>
     </message>
@@ -2895,6 +2880,25 @@ Respuesta: %3</translation>
     <message>
         <source>The server sent history the console does not understand: %1</source>
         <translation>El servidor envió un historial que la consola no entiende: %1</translation>
+    </message>
+    <message>
+        <source>Last 15 minutes</source>
+        <translation>Últimos 15 minutos</translation>
+    </message>
+    <message>
+        <source>Running the rule over %2&apos;s history (%1)…</source>
+        <translation>Ejecutando la regla sobre el historial de %2 (%1)…</translation>
+    </message>
+    <message>
+        <source>It would not have fired on %1 (%2, %3 readings checked).</source>
+        <translation>No se habría activado en %1 (%2, %3 lecturas revisadas).</translation>
+    </message>
+    <message numerus="yes">
+        <source>It would have fired %n time(s) on %1 (%2, %3 readings checked).</source>
+        <translation>
+            <numerusform>Se habría activado una vez en %1 (%2, %3 lecturas revisadas).</numerusform>
+            <numerusform>Se habría activado %n veces en %1 (%2, %3 lecturas revisadas).</numerusform>
+        </translation>
     </message>
 </context>
 <context>

@@ -429,6 +429,13 @@ TelemetryChart::Metric *TelemetryChart::addMetric(const QString &name)
     return m_metrics.back().get();
 }
 
+void TelemetryChart::setRangeControlsVisible(bool visible)
+{
+    m_rangeCombo->setVisible(visible);
+    m_liveButton->setVisible(visible);
+    m_resetButton->setVisible(visible);
+}
+
 void TelemetryChart::setMarkers(const QList<ChartMarker> &markers)
 {
     m_markers = markers;

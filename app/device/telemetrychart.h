@@ -99,6 +99,10 @@ public:
     /// requested when needed.
     void setVisibleRange(qint64 fromMs, qint64 toMs);
 
+    /// Hides the range choice, Live and Reset zoom, for a chart whose range its owner sets (a backtest's);
+    /// wheel zoom and drag stay.
+    void setRangeControlsVisible(bool visible);
+
     /// The plot itself, for tests and the benchmark.
     QCustomPlot *plot() const { return m_plot; }
 

@@ -76,6 +76,7 @@ struct RangeChoice
     qint64 spanMs;
 };
 constexpr RangeChoice kBacktestRanges[] = {
+    {QT_TRANSLATE_NOOP("RuleEditor", "Last 15 minutes"), kHourMs / 4},
     {QT_TRANSLATE_NOOP("RuleEditor", "Last hour"), kHourMs},
     {QT_TRANSLATE_NOOP("RuleEditor", "Last 24 hours"), 24 * kHourMs},
     {QT_TRANSLATE_NOOP("RuleEditor", "Last 7 days"), 7 * 24 * kHourMs},
@@ -510,7 +511,7 @@ QWidget *RuleEditor::buildBacktest()
     m_btRange->setObjectName(u"backtestRange"_s);
     for (const RangeChoice &r : kBacktestRanges)
         m_btRange->addItem(tr(r.label), QVariant::fromValue(r.spanMs));
-    m_btRange->setCurrentIndex(1);
+    m_btRange->setCurrentIndex(2);   // the last 24 hours
     m_btRun = new QPushButton(tr("Run backtest"));
     m_btRun->setObjectName(u"backtestButton"_s);
     m_btRun->setToolTip(tr("Run the rule as it is in the editor (saved or not) over the device's stored history"));
@@ -528,6 +529,7 @@ QWidget *RuleEditor::buildBacktest()
     m_chart = new TelemetryChart;
     m_chart->setObjectName(u"backtestChart"_s);
     m_chart->setLive(false);
+    m_chart->setRangeControlsVisible(false);   // the backtest's range is the chart's
     m_btTable = new QTableWidget(0, 4);
     m_btTable->setObjectName(u"backtestFirings"_s);
     m_btTable->setHorizontalHeaderLabels({tr("Raised"), tr("Cleared"), tr("Lasted"), tr("Value")});
@@ -1286,6 +1288,14 @@ void RuleEditor::setDevices(const QList<Device> &devices)
 
 // --- backtest ----------------------------------------------------------------------------------------
 
+bool RuleEditor::setBacktestRange(qint64 spanMs)
+{
+    const int i = m_btRange->findData(QVariant::fromValue(spanMs));
+    if (i >= 0)
+        m_btRange->setCurrentIndex(i);
+    return i >= 0;
+}
+
 bool RuleEditor::setBacktestDevice(const QString &deviceId)
 {
     const int i = m_btDevice->findData(deviceId);
@@ -1309,7 +1319,7 @@ void RuleEditor::runBacktest()
                            {u"to"_s, QDateTime::fromMSecsSinceEpoch(to, Qt::UTC).toString(Qt::ISODateWithMs)}};
     const quint64 seq = ++m_btSeq;
     m_btRun->setEnabled(false);
-    m_btSummary->setText(tr("Running the rule over %1 of %2's history…").arg(m_btRange->currentText().toLower(), m_btDevice->currentText()));
+    m_btSummary->setText(tr("Running the rule over %2's history (%1)…").arg(m_btRange->currentText(), m_btDevice->currentText()));
     const QString deviceName = m_btDevice->currentText();
     const QString rangeName = m_btRange->currentText();
     m_api->post(u"/v1/rules/backtest"_s, body, ApiClient::Auth::Bearer, this,
@@ -1345,10 +1355,10 @@ void RuleEditor::runBacktest()
         }
         const qint64 readings = qint64(r.value(u"readings").toDouble());
         QString summary = firings.isEmpty()
-            ? tr("It would not have fired on %1 in the %2 (%3 readings checked).")
-                  .arg(deviceName, rangeName.toLower(), QLocale().toString(readings))
-            : tr("It would have fired %n time(s) on %1 in the %2 (%3 readings checked).", nullptr, int(firings.size()))
-                  .arg(deviceName, rangeName.toLower(), QLocale().toString(readings));
+            ? tr("It would not have fired on %1 (%2, %3 readings checked).")
+                  .arg(deviceName, rangeName, QLocale().toString(readings))
+            : tr("It would have fired %n time(s) on %1 (%2, %3 readings checked).", nullptr, int(firings.size()))
+                  .arg(deviceName, rangeName, QLocale().toString(readings));
         if (r.value(u"truncated").toBool())
             summary += u" "_s + tr("Only the first %1 firings are listed.").arg(firings.size());
         for (const QJsonValue &note : r.value(u"notes").toArray())

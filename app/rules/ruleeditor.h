@@ -64,6 +64,8 @@ public:
 
     /// Saves the rule (as the Save button does).
     void save();
+    /// Chooses the backtest's range (one of the offered spans: 15 min, 1 h, 24 h, 7 d, 30 d); false otherwise.
+    bool setBacktestRange(qint64 spanMs);
     /// Chooses the backtest's device; false if it is not in the list.
     bool setBacktestDevice(const QString &deviceId);
     /// Runs the backtest on the chosen device and range (as the Run button does).

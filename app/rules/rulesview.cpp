@@ -321,10 +321,11 @@ void RulesView::setDevices(const QList<Device> &devices)
     openPending();
 }
 
-void RulesView::openWhenLoaded(const QString &ruleName, const QString &backtestSerial)
+void RulesView::openWhenLoaded(const QString &ruleName, const QString &backtestSerial, qint64 backtestSpanMs)
 {
     m_pendingRule = ruleName;
     m_pendingSerial = backtestSerial;
+    m_pendingSpanMs = backtestSpanMs;
     openPending();
 }
 
@@ -352,6 +353,8 @@ void RulesView::openPending()
         return;   // the fleet list is not there yet
     selectRule(id);
     m_editor->setBacktestDevice(device->deviceId);
+    if (m_pendingSpanMs > 0)
+        m_editor->setBacktestRange(m_pendingSpanMs);
     m_pendingRule.clear();
     m_pendingSerial.clear();
     m_editor->runBacktest();

@@ -33,7 +33,7 @@ public:
     bool canWrite() const { return m_canWrite; }
     /// Opens the rule with this name once the rules are loaded and, with a device serial number, runs its backtest
     /// on that device once the fleet is known (the console's --rule and --backtest options).
-    void openWhenLoaded(const QString &ruleName, const QString &backtestSerial);
+    void openWhenLoaded(const QString &ruleName, const QString &backtestSerial, qint64 backtestSpanMs = 0);
 
 Q_SIGNALS:
     void loaded(int rules);
@@ -61,6 +61,7 @@ private:
     bool m_selecting = false;
     QString m_pendingRule;
     QString m_pendingSerial;
+    qint64 m_pendingSpanMs = 0;
     QList<Device> m_devices;
     bool m_rulesLoaded = false;
 };

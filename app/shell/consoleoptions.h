@@ -18,6 +18,7 @@ struct ConsoleOptions
     QStringList openDevices;  ///< serial numbers or ids to open at start
     QString rule;             ///< a rule to open in the Rules tab at start (by name)
     QString backtestSerial;   ///< with rule: run its backtest on this device at start
+    qint64 backtestSpanMs = 0; ///< the backtest's range (0: the editor's default, the last 24 hours)
     QString deviceTab;        ///< telemetry, commands or twin: the tab the last opened device shows
     QString view;             ///< the tab to show at start: fleet, alerts, alerts-kpis, rules, channels
     QString screenshotDir;    ///< grab windows into this folder, then quit

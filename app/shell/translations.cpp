@@ -15,8 +15,15 @@ QString install(QCoreApplication &app, const QString &language)
 {
     const QLocale locale = language.isEmpty() ? QLocale::system() : QLocale(language);
     const QString code = locale.name().section(u'_', 0, 0);
-    if (code == u"en" || code == u"C")
+    if (code == u"en" || code == u"C") {
+        // English needs only its plural forms ("1 rule", "2 rules"): fleetdeck_en.ts holds just those.
+        auto *plurals = new QTranslator(&app);
+        if (plurals->load(u":/i18n/fleetdeck_en.qm"_s))
+            QCoreApplication::installTranslator(plurals);
+        else
+            delete plurals;
         return u"en"_s;
+    }
 
     auto *own = new QTranslator(&app);
     if (own->load(locale, u"fleetdeck"_s, u"_"_s, u":/i18n"_s)) {

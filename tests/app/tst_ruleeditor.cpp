@@ -388,7 +388,8 @@ void TestRuleEditor::backtestDrawsTheFirings()
     QCOMPARE(device->count(), 1);
     QCOMPARE(device->currentData().toString(), m_deviceId);
     auto *range = child<QComboBox>("backtestRange");
-    range->setCurrentIndex(1);   // last 24 hours
+    QVERIFY(editor->setBacktestRange(24 * 3600 * 1000LL));
+    QCOMPARE(range->currentText(), u"Last 24 hours"_s);
     QSignalSpy finished(editor, &RuleEditor::backtestFinished);
     QTest::mouseClick(child<QPushButton>("backtestButton"), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
@@ -398,7 +399,7 @@ void TestRuleEditor::backtestDrawsTheFirings()
     QCOMPARE(firings.at(0).first, start + 10 * 60000);
     QCOMPARE(firings.at(0).second, start + 15 * 60000);
     QCOMPARE(firings.at(1).first, start + 40 * 60000);
-    QVERIFY2(child<QLabel>("backtestSummary")->text().contains(u"2 time"_s), qPrintable(child<QLabel>("backtestSummary")->text()));
+    QVERIFY2(child<QLabel>("backtestSummary")->text().contains(u"fired 2 time"_s), qPrintable(child<QLabel>("backtestSummary")->text()));
     QVERIFY(child<QLabel>("backtestSummary")->text().contains(u"60 readings"_s));
     auto *table = child<QTableWidget>("backtestFirings");
     QCOMPARE(table->rowCount(), 2);

@@ -25,6 +25,7 @@ private Q_SLOTS:
     void tsFilesHaveNoUnfinishedMessages_data();
     void tsFilesHaveNoUnfinishedMessages();
     void englishNeedsNoCatalogue();
+    void englishPluralForms();
     void everySourceStringIsTranslated_data();
     void everySourceStringIsTranslated();
 };
@@ -110,6 +111,22 @@ void TestTranslations::englishNeedsNoCatalogue()
     QCOMPARE(QCoreApplication::translate("ConnectDialog", "&Connect"), u"&Connect"_s);
     QCOMPARE(Translations::install(*QCoreApplication::instance(), u"de"_s), u"de"_s);
     QCOMPARE(QCoreApplication::translate("ConnectDialog", "&Connect"), u"&Verbinden"_s);
+}
+
+// English has only its plural forms: "%n rule(s)." reads "1 rule." and "3 rules.", never "(s)".
+void TestTranslations::englishPluralForms()
+{
+    QCOMPARE(Translations::install(*QCoreApplication::instance(), u"en"_s), u"en"_s);
+    QCOMPARE(QCoreApplication::translate("RulesView", "%n rule(s).", nullptr, 1), u"1 rule."_s);
+    QCOMPARE(QCoreApplication::translate("RulesView", "%n rule(s).", nullptr, 3), u"3 rules."_s);
+    QCOMPARE(QCoreApplication::translate("RuleEditor", "It would have fired %n time(s) on %1 (%2, %3 readings checked).",
+                                         nullptr, 1),
+             u"It would have fired once on %1 (%2, %3 readings checked)."_s);
+    QFile ts(QStringLiteral(FLEETDECK_SOURCE_DIR "/translations/fleetdeck_en.ts"));
+    QVERIFY(ts.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(ts.readAll());
+    QVERIFY(!text.contains(u"type=\"unfinished\""_s));
+    QVERIFY(!text.contains(u"(s)</numerusform>"_s));
 }
 
 void TestTranslations::everySourceStringIsTranslated_data()
