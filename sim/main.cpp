@@ -54,8 +54,12 @@ int main(int argc, char *argv[])
     const QCommandLineOption rebootSeconds(QStringLiteral("reboot-seconds"), QStringLiteral("Seconds a device stays offline for a reboot command. Default: 2."),
                                            QStringLiteral("N"), QStringLiteral("2"));
     const QCommandLineOption duration(QStringLiteral("duration"), QStringLiteral("Seconds to run, 0 = until interrupted. Default: 0."), QStringLiteral("S"), QStringLiteral("0"));
+    const QCommandLineOption history(QStringLiteral("history-minutes"),
+                                     QStringLiteral("At start, send readings for the last N minutes (one every 10 s, with their past times), "
+                                                    "as a device catching up after an outage would; for demos and backtests. Default: 0."),
+                                     QStringLiteral("N"), QStringLiteral("0"));
     p.addOptions({server, ca, email, passwordFile, count, state, type, prefix, mqttHost, mqttPort, rate, profile, batch, buffer, seed,
-                  commandFailureRate, commandDelay, rebootSeconds, duration});
+                  commandFailureRate, commandDelay, rebootSeconds, duration, history});
     p.process(app);
 
     const auto env = QProcessEnvironment::systemEnvironment();
@@ -88,6 +92,12 @@ int main(int argc, char *argv[])
     o.mqttHost = p.value(mqttHost);
     o.mqttPort = p.value(mqttPort).toInt();
     const int seconds = p.value(duration).toInt();
+    const int historyMinutes = p.value(history).toInt(&ok);
+    if (!ok || historyMinutes < 0 || historyMinutes > 7 * 24 * 60) {
+        std::fprintf(stderr, "fleetdeck-sim: --history-minutes must be from 0 to 10080 (a week)\n");
+        return 2;
+    }
+    o.telemetry.historyMs = qint64(historyMinutes) * 60 * 1000;
     o.telemetry.ratePerSecond = p.value(rate).toDouble(&ok);
     if (!ok || o.telemetry.ratePerSecond < 0 || o.telemetry.ratePerSecond > 1000) {
         std::fprintf(stderr, "fleetdeck-sim: --rate must be from 0 to 1000 messages per second\n");

@@ -393,6 +393,22 @@ void SimDevice::startTelemetry(const TelemetryOptions &options)
     m_generator = std::make_unique<TelemetryGenerator>(options.seed, options.metrics);
     // Sequence numbers never go back, also across restarts of the simulator: microseconds at start.
     m_seq = QDateTime::currentMSecsSinceEpoch() * 1000;
+    if (options.historyMs > 0 && options.historyStepMs > 0) {
+        // The past first, oldest first, each with its own time; sent and re-sent until acknowledged like any other.
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        for (qint64 ts = now - options.historyMs; ts < now && int(m_buffer.size()) < options.maxBuffered;
+             ts += options.historyStepMs) {
+            Telemetry::Message m;
+            m.seq = ++m_seq;
+            m.tsMs = ts;
+            m.readings = m_generator->next(ts);
+            m_buffer.push_back(std::move(m));
+            if (m_telemetry.recordLatency)
+                m_sentNs.push_back(0);
+            ++m_counters.generated;
+        }
+        sendPending();
+    }
     if (options.flood) {
         for (int i = 0; i < options.window; ++i)
             generate();

@@ -39,6 +39,8 @@ struct TelemetryOptions
     quint64 seed = 1;
     QList<TelemetryGenerator::Metric> metrics = TelemetryGenerator::defaultMetrics();
     bool recordLatency = false; ///< keep publish -> ack latencies (benchmarks)
+    qint64 historyMs = 0;       ///< at start, readings for this long before now, one every historyStepMs
+    qint64 historyStepMs = 10'000;
 };
 
 struct TelemetryCounters

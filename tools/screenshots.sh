@@ -130,13 +130,14 @@ shot() { # scene delay_ms [console args...]: saves every window as <scene>-<wind
     [[ $found == 1 ]] || { echo "no screenshot for $scene:" >&2; cat "$work/$scene.log" >&2; }
 }
 
-# The main server with a simulated fleet of 12 devices: 9 pumps that stay connected, 3 gateways
+# The main server with a simulated fleet of 12 devices: 9 pumps that stay connected (and first send the last
+# hour's readings, for the charts and the rule backtest), 3 gateways
 # that go offline again (an abnormal state: active but offline), plus a spare meter that was
 # registered but never connected, and one that is suspended.
 echo "Starting the server and a simulated fleet in $work"
 start_server main
 main=$url main_ca=$ca
-start_fleet pumps 9 pump PUMP --rate 2 --command-delay-ms 400
+start_fleet pumps 9 pump PUMP --rate 2 --command-delay-ms 400 --history-minutes 60
 start_fleet gateways 3 gateway GW --duration 4
 token=$(curl -sf --cacert "$ca" -H 'Content-Type: application/json' \
     -d "{\"email\":\"$email\",\"password\":\"$password\"}" "$url/v1/auth/login" | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')
@@ -193,6 +194,25 @@ shot 14-kiosk-device 9000 --kiosk --theme dark --server "$main" --email "$email"
 # Alarms: a rule on the pumps' temperature (21 ± 4 °C, a 10-minute wave) fires on some of them while the
 # scenes run; one alert acknowledged with a note. The rule editor shows the rule with a backtest over the last hour.
 url=$main ca=$main_ca   # api() talks to the main server again (start_server degraded moved them)
+# Notifications: a webhook to a real receiver on loopback (answers 200) and one to a port nobody listens on (its
+# deliveries wait and are tried again), both for major and critical alerts.
+hook_port=$(free_port)
+python3 -c '
+import http.server, sys
+class Hook(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200); self.send_header("Content-Length", "2"); self.end_headers(); self.wfile.write(b"ok")
+    def log_message(self, *args): pass
+http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), Hook).serve_forever()' "$hook_port" &
+pids+=($!)
+ops=$(api POST /v1/notification-channels "{\"name\":\"Control room hook\",\"kind\":\"webhook\",
+  \"config\":{\"url\":\"http://127.0.0.1:$hook_port/fleetdeck\",\"secret\":\"screenshot-secret\"}}" |
+    sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
+down=$(api POST /v1/notification-channels "{\"name\":\"Maintenance ticketing\",\"kind\":\"webhook\",
+  \"config\":{\"url\":\"http://127.0.0.1:$(free_port)/tickets\"}}" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
+api POST /v1/notification-policies "{\"name\":\"Majors to the control room\",\"severities\":[\"critical\",\"major\"],
+  \"channel_ids\":[\"$ops\",\"$down\"]}" >/dev/null
 api POST /v1/rules '{"name":"Pump running warm","scope":{"device_type":"pump"},
   "condition":{"type":"threshold","metric":"temperature","op":">","value":23.5,"deadband":0.5},
   "actions":[{"type":"alert","severity":"major","message":"{device.name}: temperature {value} °C"}]}' >/dev/null
@@ -208,16 +228,18 @@ for _ in $(seq 300); do
     [[ $open -ge 2 ]] && break
     sleep 1
 done
-first=$(api GET "/v1/alerts" | python3 -c 'import json,sys; i=json.load(sys.stdin)["items"]; print(i[-1]["id"] if i else "")')
+first=$(api GET "/v1/alerts" | python3 -c '
+import json, sys
+print(next((a["id"] for a in json.load(sys.stdin)["items"] if a["state"] == "active_unacknowledged"), ""))')
 [[ -n $first ]] && api POST "/v1/alerts/$first/acknowledge" '{"note":"Checked on site: cooling fan replaced, watching"}' >/dev/null
 shot 16-alerts 5000 --server "$main" --email "$email" --ca-file "$main_ca" --connect --view alerts
 shot 17-alerts-dark 5000 --theme dark --server "$main" --email "$email" --ca-file "$main_ca" --connect --view alerts
 shot 18-alarm-kpis 5000 --server "$main" --email "$email" --ca-file "$main_ca" --connect --view alerts-kpis
 shot 19-rule-editor-backtest 9000 --server "$main" --email "$email" --ca-file "$main_ca" --connect \
-    --rule "Pump running warm" --backtest PUMP-00001 --backtest-range 15m
+    --rule "Pump running warm" --backtest PUMP-00001 --backtest-range 1h
 shot 20-channels 5000 --server "$main" --email "$email" --ca-file "$main_ca" --connect --view channels
 shot 21-rule-editor-german 8000 --lang de --server "$main" --email "$email" --ca-file "$main_ca" --connect \
-    --rule "Pump humidity high" --backtest PUMP-00002 --backtest-range 15m
+    --rule "Pump humidity high" --backtest PUMP-00002 --backtest-range 1h
 unset FLEETDECK_PASSWORD
 shot 09-connect-spanish 1500 --lang es
 

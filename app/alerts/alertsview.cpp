@@ -164,11 +164,13 @@ void AlertsView::buildUi()
                                                           : QAbstractItemView::SingleSelection);
     m_table->setWordWrap(false);
     m_table->verticalHeader()->setVisible(false);
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    // The message takes what is left; the state reads in full ("Active, unacknowledged" in bold).
     const int em = m_table->fontMetrics().horizontalAdvance(u'M');
-    const int widths[] = {8, 13, 14, 12, 26, 9, 11, 5, 10, 14};
+    const int widths[] = {8, 17, 16, 14, 26, 11, 14, 5, 10, 13};
     for (int c = 0; c < AlertsModel::ColumnCount; ++c)
         m_table->setColumnWidth(c, widths[c] * em);
+    m_table->horizontalHeader()->setStretchLastSection(false);
+    m_table->horizontalHeader()->setSectionResizeMode(AlertsModel::MessageColumn, QHeaderView::Stretch);
     m_details = new QTextBrowser(split);
     m_details->setObjectName(u"alertDetails"_s);
     split->addWidget(m_table);

@@ -207,8 +207,9 @@ RuleEditor::RuleEditor(ApiClient *api, QWidget *parent)
     auto *split = new QSplitter(Qt::Vertical, this);
     split->addWidget(top);
     split->addWidget(buildBacktest());
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    split->setSizes({1000, 1000});
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(split);
@@ -541,6 +542,7 @@ QWidget *RuleEditor::buildBacktest()
     split->addWidget(m_btTable);
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 1);
+    split->setSizes({3000, 1000});   // the chart gets most of the width from the start
     layout->addWidget(split, 1);
 
     connect(m_btRun, &QPushButton::clicked, this, &RuleEditor::runBacktest);
