@@ -52,10 +52,31 @@ if [ -n "${FLEETDECK_ADMIN_PASSWORD:-}" ]; then
 fi
 [ -f "$PASSWORD_FILE" ] || fd_die "no admin password file in $DATA (set FLEETDECK_ADMIN_PASSWORD if you chose one)"
 
+# The first time, the lab fleet also sends the last hour's readings (charts and rule backtests have something to
+# show) and gets an example rule, so the Alerts and Rules tabs are not empty; later starts leave both alone.
+first_run=false
+[ -d "$DATA/sim" ] || first_run=true
+history=()
+$first_run && history=(--history-minutes 60)
 fd_log "starting the simulated lab fleet ($DEVICES devices, log in $DATA/sim.log)"
 "$FLEETDECK_BUILD/sim/fleetdeck-sim" --server "$URL" --ca "$DATA/pki/ca.crt" --password-file "$PASSWORD_FILE" \
-    --count "$DEVICES" --state-dir "$DATA/sim" --serial-prefix LAB >"$DATA/sim.log" 2>&1 &
+    --count "$DEVICES" --state-dir "$DATA/sim" --serial-prefix LAB "${history[@]}" >"$DATA/sim.log" 2>&1 &
 pids+=($!)
+if $first_run; then
+    login=$(python3 -c 'import json, sys; print(json.dumps({"email": sys.argv[1], "password": open(sys.argv[2]).read().strip()}))' \
+        "${FLEETDECK_ADMIN_EMAIL:-admin@localhost}" "$PASSWORD_FILE")
+    token=$(curl -fsS --cacert "$DATA/pki/ca.crt" -H 'Content-Type: application/json' -d "$login" "$URL/v1/auth/login" |
+        python3 -c 'import json, sys; print(json.load(sys.stdin).get("token", ""))' || true)
+    if [ -n "$token" ] && curl -fsS -o /dev/null --cacert "$DATA/pki/ca.crt" -H "Authorization: Bearer $token" \
+        -H 'Content-Type: application/json' "$URL/v1/rules" -d '{"name": "Lab: temperature high",
+        "description": "An example rule of the lab fleet: the simulated sensors swing 21 ± 4 °C every 10 minutes",
+        "condition": {"type": "threshold", "metric": "temperature", "op": ">", "value": 24, "deadband": 0.5},
+        "actions": [{"type": "alert", "severity": "minor", "message": "{device.name}: temperature {value} °C"}]}'; then
+        fd_log "made an example rule (Lab: temperature high); change or delete it in the console's Rules tab"
+    else
+        fd_log "could not make the example rule (the lab runs without it)"
+    fi
+fi
 
 console="not started (no display)"
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -x "$FLEETDECK_BUILD/app/fleetdeck" ]; then

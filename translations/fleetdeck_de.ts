@@ -2866,10 +2866,6 @@ Antwort: %3</translation>
         <translation>noch aktiv</translation>
     </message>
     <message>
-        <source>fired %1</source>
-        <translation>Auslösung %1</translation>
-    </message>
-    <message>
         <source>Only the first %1 firings are listed.</source>
         <translation>Nur die ersten %1 Auslösungen werden aufgeführt.</translation>
     </message>
@@ -2899,6 +2895,10 @@ Antwort: %3</translation>
             <numerusform>Sie hätte bei %1 einmal ausgelöst (%2, %3 Messwerte geprüft).</numerusform>
             <numerusform>Sie hätte bei %1 %n-mal ausgelöst (%2, %3 Messwerte geprüft).</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>The number the chart shows above the firing</source>
+        <translation>Die Nummer, die das Diagramm über der Auslösung zeigt</translation>
     </message>
 </context>
 <context>

@@ -2866,10 +2866,6 @@ Respuesta: %3</translation>
         <translation>aún activa</translation>
     </message>
     <message>
-        <source>fired %1</source>
-        <translation>disparo %1</translation>
-    </message>
-    <message>
         <source>Only the first %1 firings are listed.</source>
         <translation>Solo se muestran los primeros %1 disparos.</translation>
     </message>
@@ -2899,6 +2895,10 @@ Respuesta: %3</translation>
             <numerusform>Se habría activado una vez en %1 (%2, %3 lecturas revisadas).</numerusform>
             <numerusform>Se habría activado %n veces en %1 (%2, %3 lecturas revisadas).</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>The number the chart shows above the firing</source>
+        <translation>El número que muestra el gráfico sobre la activación</translation>
     </message>
 </context>
 <context>

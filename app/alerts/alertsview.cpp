@@ -166,7 +166,7 @@ void AlertsView::buildUi()
     m_table->verticalHeader()->setVisible(false);
     // The message takes what is left; the state reads in full ("Active, unacknowledged" in bold).
     const int em = m_table->fontMetrics().horizontalAdvance(u'M');
-    const int widths[] = {8, 17, 16, 14, 26, 11, 14, 5, 10, 13};
+    const int widths[] = {8, 19, 16, 14, 26, 11, 14, 5, 10, 13};
     for (int c = 0; c < AlertsModel::ColumnCount; ++c)
         m_table->setColumnWidth(c, widths[c] * em);
     m_table->horizontalHeader()->setStretchLastSection(false);

@@ -490,6 +490,9 @@ void TelemetryChart::addDecorations()
     const QColor alarm = Theme::alarmColor();
     QColor fill = alarm;
     fill.setAlphaF(0.16f);
+    // Labels closer than a 40th of the visible span would overlap: only the first of such a bunch is labelled.
+    double lastLabel = -std::numeric_limits<double>::infinity();
+    const double labelGap = (m_xUpper - m_xLower) / 40;
     for (const ChartMarker &marker : std::as_const(m_markers)) {
         const double from = secondsFromMs(marker.fromMs);
         // Not ended: up to the far right of any range one could look at.
@@ -509,7 +512,8 @@ void TelemetryChart::addDecorations()
             item->setBrush(fill);
             item->setSelectable(false);
         }
-        if (!marker.label.isEmpty() && !m_rects.isEmpty()) {
+        if (!marker.label.isEmpty() && !m_rects.isEmpty() && from - lastLabel >= labelGap) {
+            lastLabel = from;
             QCPAxisRect *rect = m_rects.first();
             auto *text = new QCPItemText(m_plot);
             text->setClipAxisRect(rect);

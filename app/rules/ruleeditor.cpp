@@ -144,9 +144,13 @@ void setComboValue(QComboBox *combo, const QString &value)
         combo->setEditText(value);
 }
 
+// Today's times to the second (firings minutes apart must read apart), other days with their date.
 QString timeText(qint64 ms)
 {
-    return QLocale().toString(QDateTime::fromMSecsSinceEpoch(ms), QLocale::ShortFormat);
+    const QDateTime t = QDateTime::fromMSecsSinceEpoch(ms);
+    if (t.date() == QDate::currentDate())
+        return t.toString(u"HH:mm:ss"_s);
+    return QLocale().toString(t, QLocale::ShortFormat);
 }
 
 QString durationText(qint64 ms)
@@ -534,7 +538,7 @@ QWidget *RuleEditor::buildBacktest()
     m_btTable = new QTableWidget(0, 4);
     m_btTable->setObjectName(u"backtestFirings"_s);
     m_btTable->setHorizontalHeaderLabels({tr("Raised"), tr("Cleared"), tr("Lasted"), tr("Value")});
-    m_btTable->verticalHeader()->hide();
+    m_btTable->verticalHeader()->setToolTip(tr("The number the chart shows above the firing"));
     m_btTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_btTable->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_btTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
@@ -1353,7 +1357,7 @@ void RuleEditor::runBacktest()
             m_btTable->setItem(row, 3, new QTableWidgetItem(f.value(u"value").isDouble()
                                                                 ? QLocale().toString(f.value(u"value").toDouble(), 'g', 6)
                                                                 : QString()));
-            markers.append(ChartMarker{raised, cleared, tr("fired %1").arg(row + 1)});
+            markers.append(ChartMarker{raised, cleared, QString::number(row + 1)});   // the table's row number
         }
         const qint64 readings = qint64(r.value(u"readings").toDouble());
         QString summary = firings.isEmpty()

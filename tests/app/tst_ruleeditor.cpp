@@ -410,6 +410,7 @@ void TestRuleEditor::backtestDrawsTheFirings()
     TelemetryChart *chart = editor->backtestChart();
     QCOMPARE(chart->markers().size(), 2);
     QCOMPARE(chart->markers().at(0).fromMs, start + 10 * 60000);
+    QCOMPARE(chart->markers().at(1).label, u"2"_s);   // the firing's row in the table
     QTRY_VERIFY_WITH_TIMEOUT(chart->pointCount(u"temp"_s) > 0, kTimeoutMs);
     QVERIFY(!chart->isLive());
     QVERIFY(chart->hasBand(u"temp"_s));   // 24 hours are aggregated

@@ -722,6 +722,17 @@ void TestTelemetryChart::markersAndReferenceLines()
     chart.setMetricShown(u"hum"_s, true);
     QCOMPARE(chart.plot()->itemCount(), 4 + 2 + 1);
 
+    // Firings seconds apart would print their labels over each other: only the first of the bunch is labelled.
+    chart.setMarkers({ChartMarker{from + 10 * kMinute, from + 11 * kMinute, u"1"_s},
+                      ChartMarker{from + 11 * kMinute, from + 12 * kMinute, u"2"_s},
+                      ChartMarker{from + 40 * kMinute, from + 41 * kMinute, u"3"_s}});
+    QStringList labels;
+    for (int i = 0; i < chart.plot()->itemCount(); ++i) {
+        if (auto *t = qobject_cast<QCPItemText *>(chart.plot()->item(i)))
+            labels << t->text();
+    }
+    QCOMPARE(labels, (QStringList{u"1"_s, u"3"_s}));
+
     chart.setMarkers({});
     chart.setReferenceLines(u"temp"_s, {});
     QCOMPARE(chart.plot()->itemCount(), 0);
