@@ -137,6 +137,7 @@ void AlertsView::buildUi()
         m_soundRepeat.stop();
         m_silence->setEnabled(false);
     });
+    connect(m_audible, &QCheckBox::toggled, this, &AlertsView::audibleAlarmChanged);
     connect(m_audible, &QCheckBox::toggled, this, [this](bool on) {
         if (!on) {
             m_soundRepeat.stop();

@@ -81,6 +81,8 @@ Q_SIGNALS:
     void loaded();
     /// A sound was made (tests; the beep itself goes to the platform).
     void alarmSounded();
+    /// The audible-alarm option was switched (by the operator or setAudibleAlarm()).
+    void audibleAlarmChanged(bool on);
 
 private:
     void buildUi();

@@ -57,6 +57,9 @@ const std::vector<SettingSpec> &specs()
         {"kiosk/devices", QString(),
          [](const QVariant &v) { return v.toString().size() <= 10000; },
          "Kiosk mode: serial numbers or device ids, separated by commas, whose device views rotate with the fleet view."},
+        {"alerts/audible", false,
+         [](const QVariant &v) { return v.canConvert<bool>(); },
+         "Sound for new critical alarms (a beep, repeated while one is unacknowledged); a kiosk wall takes it from here."},
         {"connection/rememberToken", false,
          [](const QVariant &v) { return v.canConvert<bool>(); },
          "Keep the session token so the console (or a kiosk) can reconnect without a password."},
@@ -138,6 +141,8 @@ QStringList ConsoleSettings::kioskDevices() const
 }
 
 int ConsoleSettings::lostAfterSeconds() const { return value("link/lostAfterSeconds").toInt(); }
+bool ConsoleSettings::audibleAlarm() const { return value("alerts/audible").toBool(); }
+void ConsoleSettings::setAudibleAlarm(bool on) { setValue("alerts/audible", on); }
 bool ConsoleSettings::rememberToken() const { return value("connection/rememberToken").toBool(); }
 void ConsoleSettings::setRememberToken(bool remember) { setValue("connection/rememberToken", remember); }
 QUrl ConsoleSettings::lastServer() const { return QUrl(value("connection/lastServer").toString()); }

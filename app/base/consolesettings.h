@@ -49,6 +49,9 @@ public:
     int kioskRotateSeconds() const;
     /// Serial numbers or device ids whose views a kiosk shows in turn with the fleet.
     QStringList kioskDevices() const;
+    /// Sound for new critical alarms (alerts/audible); a kiosk takes it from the settings, a desk keeps the choice.
+    bool audibleAlarm() const;
+    void setAudibleAlarm(bool on);
     bool rememberToken() const;
     void setRememberToken(bool remember);
     QUrl lastServer() const;

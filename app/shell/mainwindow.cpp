@@ -258,6 +258,14 @@ void MainWindow::buildUi()
         return d.name.isEmpty() || d.name == d.serialNumber ? d.serialNumber : u"%1 (%2)"_s.arg(d.name, d.serialNumber);
     });
     m_tabs->addTab(m_alerts, tr("Alerts"));
+    // The sound option is kept: a wall screen, which nobody clicks, takes it from the settings (alerts/audible).
+    m_alerts->setAudibleAlarm(m_settings.audibleAlarm());
+    connect(m_alerts, &AlertsView::audibleAlarmChanged, this, [this](bool on) {
+        if (m_mode == Mode::Desktop && on != m_settings.audibleAlarm()) {
+            m_settings.setAudibleAlarm(on);
+            m_settings.sync();
+        }
+    });
     connect(m_alerts, &AlertsView::summaryChanged, this, &MainWindow::updateAlertsTab);
     connect(m_alerts, &AlertsView::openDeviceRequested, this, [this](const QString &deviceId) { openDevice(deviceId); });
     // Rules and notification channels are set up at a desk, not on a wall.

@@ -74,6 +74,8 @@ void TestMainWindow::init()
         raw.setValue(u"link/lostAfterSeconds"_s, 5);
         raw.setValue(u"kiosk/rotateSeconds"_s, 5);
         raw.setValue(u"kiosk/devices"_s, u"MW-101, no-such-device, MW-102"_s);
+        if (QTest::currentTestFunction() == "kioskRotatesReadOnlyDeviceViews"_ba)
+            raw.setValue(u"alerts/audible"_s, true);   // a wall nobody clicks takes its sound from the settings
     }
     m_settings = std::make_unique<ConsoleSettings>(ini);
     QCOMPARE(m_settings->lostAfterSeconds(), 5);
@@ -286,6 +288,18 @@ void TestMainWindow::emptyFleetSaysSo()
     QTRY_VERIFY_WITH_TIMEOUT(hint->isVisible(), 15000);
     QCOMPARE(hint->text(), u"No devices are registered on this server yet."_s);
     QCOMPARE(m_window->findChild<OverviewBar *>()->tileText(u"total"_s), u"0"_s);
+
+    // A desk has the fleet, the alerts, the rules and the notification channels, none of them closable.
+    QCOMPARE(m_window->tabs()->count(), 4);
+    QCOMPARE(m_window->tabs()->widget(2)->objectName(), u"view-rules"_s);
+    QCOMPARE(m_window->tabs()->widget(3)->objectName(), u"view-channels"_s);
+    QVERIFY(m_window->showView(u"rules"_s));
+    QCOMPARE(m_window->tabs()->currentIndex(), 2);
+    QVERIFY(!m_window->showView(u"nothing"_s));
+    // The sound option is kept in the settings.
+    QVERIFY(!m_window->alertsView()->audibleAlarm());
+    m_window->alertsView()->setAudibleAlarm(true);
+    QVERIFY(m_settings->audibleAlarm());
 }
 
 void TestMainWindow::kioskRotatesReadOnlyDeviceViews()
@@ -304,6 +318,7 @@ void TestMainWindow::kioskRotatesReadOnlyDeviceViews()
     QCOMPARE(first->tabs()->count(), 1);
     QCOMPARE(first->tabs()->widget(0), static_cast<QWidget *>(first->chart()));
     QVERIFY(!m_window->tabs()->tabsClosable());
+    QVERIFY(m_window->alertsView()->audibleAlarm());
 
     // Every 5 s the next view, round and round, with the title saying which.
     QTRY_COMPARE_WITH_TIMEOUT(m_window->tabs()->currentIndex(), 1, 8000);
