@@ -1735,14 +1735,6 @@ Antwort: %3</translation>
         <source>online, firmware %1</source>
         <translation>online, Firmware %1</translation>
     </message>
-    <message>
-        <source>Could not load the history: %1</source>
-        <translation>Der Verlauf konnte nicht geladen werden: %1</translation>
-    </message>
-    <message>
-        <source>The server sent history the console does not understand: %1</source>
-        <translation>Der Server hat einen Verlauf geschickt, den die Konsole nicht versteht: %1</translation>
-    </message>
 </context>
 <context>
     <name>FleetModel</name>
@@ -2870,14 +2862,6 @@ Antwort: %3</translation>
         <translation>Nur die ersten %1 Auslösungen werden aufgeführt.</translation>
     </message>
     <message>
-        <source>Could not load the history: %1</source>
-        <translation>Der Verlauf konnte nicht geladen werden: %1</translation>
-    </message>
-    <message>
-        <source>The server sent history the console does not understand: %1</source>
-        <translation>Der Server hat einen Verlauf geschickt, den die Konsole nicht versteht: %1</translation>
-    </message>
-    <message>
         <source>Last 15 minutes</source>
         <translation>Letzte 15 Minuten</translation>
     </message>
@@ -3183,6 +3167,14 @@ Antwort: %3</translation>
     <message>
         <source>The server sent only part of this range; zoom in to see every point.</source>
         <translation>Der Server hat nur einen Teil dieses Zeitraums geschickt; zoomen Sie hinein, um alle Punkte zu sehen.</translation>
+    </message>
+    <message>
+        <source>Could not load the history: %1</source>
+        <translation>Der Verlauf konnte nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>The server sent history the console does not understand: %1</source>
+        <translation>Der Server hat einen Verlauf geschickt, den die Konsole nicht versteht: %1</translation>
     </message>
 </context>
 <context>

@@ -1735,14 +1735,6 @@ Respuesta: %3</translation>
         <source>online, firmware %1</source>
         <translation>en línea, firmware %1</translation>
     </message>
-    <message>
-        <source>Could not load the history: %1</source>
-        <translation>No se pudo cargar el historial: %1</translation>
-    </message>
-    <message>
-        <source>The server sent history the console does not understand: %1</source>
-        <translation>El servidor envió un historial que la consola no entiende: %1</translation>
-    </message>
 </context>
 <context>
     <name>FleetModel</name>
@@ -2870,14 +2862,6 @@ Respuesta: %3</translation>
         <translation>Solo se muestran los primeros %1 disparos.</translation>
     </message>
     <message>
-        <source>Could not load the history: %1</source>
-        <translation>No se pudo cargar el historial: %1</translation>
-    </message>
-    <message>
-        <source>The server sent history the console does not understand: %1</source>
-        <translation>El servidor envió un historial que la consola no entiende: %1</translation>
-    </message>
-    <message>
         <source>Last 15 minutes</source>
         <translation>Últimos 15 minutos</translation>
     </message>
@@ -3183,6 +3167,14 @@ Respuesta: %3</translation>
     <message>
         <source>The server sent only part of this range; zoom in to see every point.</source>
         <translation>El servidor envió solo una parte de este intervalo; acerque el zoom para ver todos los puntos.</translation>
+    </message>
+    <message>
+        <source>Could not load the history: %1</source>
+        <translation>No se pudo cargar el historial: %1</translation>
+    </message>
+    <message>
+        <source>The server sent history the console does not understand: %1</source>
+        <translation>El servidor envió un historial que la consola no entiende: %1</translation>
     </message>
 </context>
 <context>

@@ -258,32 +258,12 @@ void DeviceView::loadTelemetry(qint64 fromMs, qint64 toMs, qint64 intervalMs)
     m_lastFromMs = fromMs;
     m_lastToMs = toMs;
     m_lastIntervalMs = intervalMs;
-    QUrlQuery query;
-    query.addQueryItem(u"from"_s, QString::number(fromMs));
-    query.addQueryItem(u"to"_s, QString::number(toMs));
-    if (intervalMs > 0) {
-        query.addQueryItem(u"interval"_s, QString::number(intervalMs));
-        query.addQueryItem(u"agg"_s, u"avg"_s);
-        query.addQueryItem(u"bands"_s, u"true"_s);   // each bucket's min and max too: the chart's band
-    }
-    query.addQueryItem(u"limit"_s, u"100000"_s);
     const quint64 request = ++m_telemetryRequest;
     m_chart->setLoading(true);
-    m_api->get(u"/v1/devices/%1/telemetry"_s.arg(m_device.deviceId), query, ApiClient::Auth::Bearer, this,
-               [this, request, fromMs, toMs](const ApiResult<QJsonDocument> &result) {
-        if (request != m_telemetryRequest)
-            return;   // a newer range was asked for meanwhile
-        m_chart->setLoading(false);
-        if (!result) {
-            m_chart->setError(tr("Could not load the history: %1").arg(result.error().message));
-            return;
-        }
-        auto series = parseTelemetrySeries(*result);
-        if (!series) {
-            m_chart->setError(tr("The server sent history the console does not understand: %1").arg(series.error()));
-            return;
-        }
-        m_chart->setSeries(*series, fromMs, toMs);
+    m_api->get(u"/v1/devices/%1/telemetry"_s.arg(m_device.deviceId), telemetryHistoryQuery(fromMs, toMs, intervalMs),
+               ApiClient::Auth::Bearer, this, [this, request, fromMs, toMs](const ApiResult<QJsonDocument> &result) {
+        if (request == m_telemetryRequest)   // else a newer range was asked for meanwhile
+            m_chart->setHistoryReply(result, fromMs, toMs);
     });
 }
 

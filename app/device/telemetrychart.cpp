@@ -338,6 +338,21 @@ void TelemetryChart::trim(Metric &m)
         m_loadedFromMs = std::max(m_loadedFromMs, msFromSeconds(bound));
 }
 
+void TelemetryChart::setHistoryReply(const ApiResult<QJsonDocument> &reply, qint64 fromMs, qint64 toMs)
+{
+    setLoading(false);
+    if (!reply) {
+        setError(tr("Could not load the history: %1").arg(reply.error().message));
+        return;
+    }
+    auto series = parseTelemetrySeries(*reply);
+    if (!series) {
+        setError(tr("The server sent history the console does not understand: %1").arg(series.error()));
+        return;
+    }
+    setSeries(*series, fromMs, toMs);
+}
+
 void TelemetryChart::setLoading(bool loading)
 {
     if (loading == m_loading)

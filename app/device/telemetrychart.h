@@ -2,6 +2,8 @@
 
 #include "telemetryseries.h"
 
+#include "connection/apierror.h"
+
 #include <QHash>
 #include <QSharedPointer>
 #include <QStringList>
@@ -58,6 +60,10 @@ public:
     /// and points older than its start minus a tenth of its span are dropped, so memory stays
     /// bounded; in any case a metric keeps at most maxPointsPerMetric points.
     void appendLive(const QString &metric, qint64 tsMs, double value);
+
+    /// The answer of GET /v1/devices/{id}/telemetry (telemetryHistoryQuery()) for [fromMs, toMs): its series through
+    /// setSeries(), or what went wrong in the chart; loading ends.
+    void setHistoryReply(const ApiResult<QJsonDocument> &reply, qint64 fromMs, qint64 toMs);
 
     /// Shows "loading" in the chart (not a dialog) until setSeries(), setError() or setLoading(false).
     void setLoading(bool loading);

@@ -141,3 +141,19 @@ QString telemetryIntervalParameter(qint64 intervalMs)
         return u"%1s"_s.arg(intervalMs / kSecond);
     return QString::number(intervalMs);
 }
+
+QUrlQuery telemetryHistoryQuery(qint64 fromMs, qint64 toMs, qint64 intervalMs, const QStringList &metrics)
+{
+    QUrlQuery query;
+    query.addQueryItem(QStringLiteral("from"), QString::number(fromMs));
+    query.addQueryItem(QStringLiteral("to"), QString::number(toMs));
+    if (!metrics.isEmpty())
+        query.addQueryItem(QStringLiteral("metric"), metrics.join(u','));
+    if (intervalMs > 0) {
+        query.addQueryItem(QStringLiteral("interval"), QString::number(intervalMs));
+        query.addQueryItem(QStringLiteral("agg"), QStringLiteral("avg"));
+        query.addQueryItem(QStringLiteral("bands"), QStringLiteral("true"));
+    }
+    query.addQueryItem(QStringLiteral("limit"), QStringLiteral("100000"));
+    return query;
+}

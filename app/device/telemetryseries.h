@@ -3,6 +3,8 @@
 #include <QJsonDocument>
 #include <QList>
 #include <QString>
+#include <QStringList>
+#include <QUrlQuery>
 #include <QVector>
 
 #include <expected>
@@ -39,3 +41,8 @@ struct TelemetrySeries
 /// The interval as the server's `interval` query parameter wants it: "30s", "5m", "1h", "1d",
 /// or plain milliseconds when it is no whole number of seconds. Empty for 0 (raw points).
 [[nodiscard]] QString telemetryIntervalParameter(qint64 intervalMs);
+
+/// The query of GET /v1/devices/{id}/telemetry for [fromMs, toMs) at intervalMs (telemetryIntervalForSpan(); 0 is raw
+/// points): aggregated history asks for averages with each bucket's min and max (bands=true, the chart's band); only
+/// `metrics` when given; up to the server's 100,000 points.
+[[nodiscard]] QUrlQuery telemetryHistoryQuery(qint64 fromMs, qint64 toMs, qint64 intervalMs, const QStringList &metrics = {});

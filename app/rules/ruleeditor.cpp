@@ -1219,6 +1219,18 @@ void RuleEditor::updateButtons()
 
 void RuleEditor::setDevices(const QList<Device> &devices)
 {
+    // The fleet list is polled every few seconds: only a change of who is listed (and under what name) is worth
+    // rebuilding the lists for, which would otherwise close an open device box under the operator's hand.
+    QStringList signature;
+    signature.reserve(devices.size());
+    for (const Device &d : devices) {
+        if (d.status != Device::Status::Decommissioned)
+            signature << d.deviceId + u'\x1f' + d.name + u'\x1f' + d.deviceType + u'\x1f' + d.serialNumber;
+    }
+    if (signature == m_deviceSignature)
+        return;
+    m_deviceSignature = signature;
+
     const QString btCurrent = m_btDevice->currentData().toString();
     QStringList checked;
     for (int i = 0; i < m_scopeDevices->count(); ++i) {
@@ -1264,8 +1276,11 @@ void RuleEditor::setDevices(const QList<Device> &devices)
         m_btDevice->setCurrentIndex(bt);
     m_loading = wasLoading;
 
-    // Metric suggestions: what the device types' schemas name.
+    // Metric suggestions: what the device types' schemas name, each type's asked for once.
     for (const QString &type : std::as_const(types)) {
+        if (m_schemaTypes.contains(type))
+            continue;
+        m_schemaTypes.insert(type);
         m_api->get(u"/v1/device-types/%1/telemetry-schema"_s.arg(type), {}, ApiClient::Auth::Bearer, this,
                    [this](const ApiResult<QJsonDocument> &result) {
             if (!result)
@@ -1392,38 +1407,11 @@ void RuleEditor::runBacktest()
 
 void RuleEditor::loadBacktestHistory(qint64 fromMs, qint64 toMs, qint64 intervalMs)
 {
-    QUrlQuery query;
-    query.addQueryItem(u"from"_s, QString::number(fromMs));
-    query.addQueryItem(u"to"_s, QString::number(toMs));
-    if (!m_btMetrics.isEmpty())
-        query.addQueryItem(u"metric"_s, m_btMetrics.join(u','));
-    if (intervalMs > 0) {
-        query.addQueryItem(u"interval"_s, QString::number(intervalMs));
-        query.addQueryItem(u"agg"_s, u"avg"_s);
-        query.addQueryItem(u"bands"_s, u"true"_s);
-    }
-    query.addQueryItem(u"limit"_s, u"100000"_s);
     const quint64 seq = ++m_historySeq;
     m_chart->setLoading(true);
-    m_api->get(u"/v1/devices/%1/telemetry"_s.arg(m_btDeviceId), query, ApiClient::Auth::Bearer, this,
-               [this, seq, fromMs, toMs](const ApiResult<QJsonDocument> &result) {
-        if (seq != m_historySeq)
-            return;
-        m_chart->setLoading(false);
-        if (!result) {
-            m_chart->setError(tr("Could not load the history: %1").arg(result.error().message));
-            return;
-        }
-        auto series = parseTelemetrySeries(*result);
-        if (!series) {
-            m_chart->setError(tr("The server sent history the console does not understand: %1").arg(series.error()));
-            return;
-        }
-        QList<TelemetrySeries> shown;
-        for (const TelemetrySeries &s : *series) {
-            if (m_btMetrics.isEmpty() || m_btMetrics.contains(s.metric))
-                shown << s;
-        }
-        m_chart->setSeries(shown, fromMs, toMs);
+    m_api->get(u"/v1/devices/%1/telemetry"_s.arg(m_btDeviceId), telemetryHistoryQuery(fromMs, toMs, intervalMs, m_btMetrics),
+               ApiClient::Auth::Bearer, this, [this, seq, fromMs, toMs](const ApiResult<QJsonDocument> &result) {
+        if (seq == m_historySeq)   // else another range or backtest was asked for meanwhile
+            m_chart->setHistoryReply(result, fromMs, toMs);   // the query asked for the rule's metrics only
     });
 }

@@ -2,6 +2,8 @@
 
 #include <QJsonObject>
 #include <QList>
+#include <QSet>
+#include <QStringList>
 #include <QWidget>
 
 class ApiClient;
@@ -173,6 +175,8 @@ private:
     TelemetryChart *m_chart = nullptr;
     QString m_btDeviceId;
     QStringList m_btMetrics;
+    QStringList m_deviceSignature;   ///< the devices setDevices() last listed
+    QSet<QString> m_schemaTypes;     ///< device types whose telemetry schema was asked for
     quint64 m_btSeq = 0;
     quint64 m_historySeq = 0;
     QList<std::pair<qint64, qint64>> m_firings;
