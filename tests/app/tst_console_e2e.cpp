@@ -6,7 +6,6 @@
 #include "base/consolesettings.h"
 #include "fleet/fleetmodel.h"
 #include "mqtt/mqttclient.h"
-#include "pki/certificateauthority.h"
 #include "protocol/messages.h"
 #include "protocol/topics.h"
 #include "realserver.h"
@@ -15,7 +14,6 @@
 #include "shell/overviewbar.h"
 
 #include <QComboBox>
-#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -68,30 +66,14 @@ private:
 
 bool TestConsoleEndToEnd::addDevice(const QString &serial, const QString &name)
 {
-    // As a device does it: its key stays here, the server signs the request.
-    auto keyAndCsr = Fleetdeck::Pki::makeKeyAndRequest(serial);
-    if (!keyAndCsr)
+    const EnrolledDevice enrolled = enrollDevice(*m_server, m_files.path(), serial, u"pump"_s, name);
+    if (enrolled.deviceId.isEmpty())
         return false;
-    const auto reply = m_server->requestJson("POST", u"/v1/devices"_s,
-                                             {{u"serial_number"_s, serial}, {u"device_type"_s, u"pump"_s},
-                                              {u"name"_s, name}, {u"csr"_s, QString::fromLatin1(keyAndCsr->second)}},
-                                             m_server->adminToken());
-    if (reply.status != 201) {
-        qWarning() << "registration failed:" << reply.status << reply.body;
-        return false;
-    }
     FieldDevice device;
-    device.id = reply.json().value(u"device_id"_s).toString();
+    device.id = enrolled.deviceId;
     device.serial = serial;
-    const QString certFile = m_files.filePath(device.id + u".crt"_s);
-    const QString keyFile = m_files.filePath(device.id + u".key"_s);
-    QFile cert(certFile), key(keyFile);
-    if (!cert.open(QIODevice::WriteOnly) || !key.open(QIODevice::WriteOnly))
-        return false;
-    cert.write(reply.json().value(u"certificate"_s).toString().toLatin1());
-    key.write(keyAndCsr->first);
-    cert.close();
-    key.close();
+    const QString certFile = enrolled.certFile;
+    const QString keyFile = enrolled.keyFile;
 
     Fleetdeck::MqttClientOptions o;
     o.host = u"localhost"_s;

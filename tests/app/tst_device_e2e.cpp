@@ -13,13 +13,11 @@
 #include "device/twinview.h"
 #include "live/livehub.h"
 #include "fleet/fleetmodel.h"
-#include "pki/certificateauthority.h"
 #include "realserver.h"
 #include "shell/mainwindow.h"
 #include "simdevice.h"
 
 #include <QComboBox>
-#include <QFile>
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
@@ -58,32 +56,17 @@ private:
 
 std::unique_ptr<Sim::SimDevice> TestDeviceEndToEnd::provision(const QString &serial, const QString &name)
 {
-    // As a device does it: its key stays here, the server signs the request.
-    auto keyAndCsr = Fleetdeck::Pki::makeKeyAndRequest(serial);
-    if (!keyAndCsr)
+    const EnrolledDevice enrolled = enrollDevice(*m_server, m_files.path(), serial, u"pump"_s, name, {u"north"_s});
+    if (enrolled.deviceId.isEmpty())
         return nullptr;
-    const auto reply = m_server->requestJson("POST", u"/v1/devices"_s,
-                                             {{u"serial_number"_s, serial}, {u"device_type"_s, u"pump"_s},
-                                              {u"name"_s, name}, {u"tags"_s, QJsonArray{u"north"_s}},
-                                              {u"csr"_s, QString::fromLatin1(keyAndCsr->second)}},
-                                             m_server->adminToken());
-    if (reply.status != 201) {
-        qWarning() << "registration failed:" << reply.status << reply.body;
-        return nullptr;
-    }
     Sim::DeviceIdentity id;
-    id.deviceId = reply.json().value(u"device_id"_s).toString();
+    id.deviceId = enrolled.deviceId;
     id.serialNumber = serial;
-    id.certFile = m_files.filePath(id.deviceId + u".crt"_s);
-    id.keyFile = m_files.filePath(id.deviceId + u".key"_s);
+    id.certFile = enrolled.certFile;
+    id.keyFile = enrolled.keyFile;
     id.caFile = m_server->caFile();
     id.mqttHost = u"localhost"_s;
     id.mqttPort = m_server->mqttPort();
-    QFile cert(id.certFile), key(id.keyFile);
-    if (!cert.open(QIODevice::WriteOnly) || !key.open(QIODevice::WriteOnly))
-        return nullptr;
-    cert.write(reply.json().value(u"certificate"_s).toString().toLatin1());
-    key.write(keyAndCsr->first);
     return std::make_unique<Sim::SimDevice>(id, u"2.4.1"_s);
 }
 

@@ -9,7 +9,6 @@
 #include "device/telemetrychart.h"
 #include "fleet/device.h"
 #include "mqtt/mqttclient.h"
-#include "pki/certificateauthority.h"
 #include "protocol/telemetry.h"
 #include "protocol/topics.h"
 #include "realserver.h"
@@ -18,7 +17,6 @@
 
 #include <QCheckBox>
 #include <QComboBox>
-#include <QFile>
 #include <QJsonArray>
 #include <QLabel>
 #include <QLineEdit>
@@ -126,27 +124,16 @@ void TestRuleEditor::cleanupTestCase()
 
 void TestRuleEditor::connectDevice()
 {
-    auto kc = Fleetdeck::Pki::makeKeyAndRequest(u"RULE-1"_s);
-    QVERIFY(kc);
-    const auto r = m_server->requestJson("POST", u"/v1/devices"_s,
-                                         {{u"serial_number"_s, u"RULE-1"_s}, {u"device_type"_s, u"boiler"_s},
-                                          {u"name"_s, u"Boiler 1"_s}, {u"csr"_s, QString::fromLatin1(kc->second)}},
-                                         m_server->adminToken());
-    QCOMPARE(r.status, 201);
-    m_deviceId = r.json().value(u"device_id").toString();
-    QFile c(m_files.filePath(u"d.crt"_s)), k(m_files.filePath(u"d.key"_s));
-    QVERIFY(c.open(QIODevice::WriteOnly) && k.open(QIODevice::WriteOnly));
-    c.write(r.json().value(u"certificate").toString().toLatin1());
-    k.write(kc->first);
-    c.close();
-    k.close();
+    const EnrolledDevice enrolled = enrollDevice(*m_server, m_files.path(), u"RULE-1"_s, u"boiler"_s, u"Boiler 1"_s);
+    QVERIFY(!enrolled.deviceId.isEmpty());
+    m_deviceId = enrolled.deviceId;
     Fleetdeck::MqttClientOptions o;
     o.host = u"localhost"_s;
     o.port = m_server->mqttPort();
     o.clientId = m_deviceId;
     o.caFile = m_server->caFile();
-    o.certFile = c.fileName();
-    o.keyFile = k.fileName();
+    o.certFile = enrolled.certFile;
+    o.keyFile = enrolled.keyFile;
     m_mqtt = std::make_unique<Fleetdeck::MqttClient>(o);
     connect(m_mqtt.get(), &Fleetdeck::MqttClient::messageReceived, this, [this](const QString &topic, const QByteArray &payload) {
         if (topic == Fleetdeck::Topics::telemetryAck(m_deviceId))

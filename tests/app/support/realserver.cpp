@@ -1,8 +1,12 @@
 #include "realserver.h"
 
+#include "pki/certificateauthority.h"
 #include "storage/database.h"
 
 #include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
 #include <QSqlQuery>
 
 using namespace Qt::StringLiterals;
@@ -48,6 +52,38 @@ QJsonObject registerDevice(TestServer &server, const QString &serial, const QStr
         return {};
     }
     return r.json();
+}
+
+EnrolledDevice enrollDevice(TestServer &server, const QString &dir, const QString &serial, const QString &type,
+                            const QString &name, const QStringList &tags)
+{
+    auto keyAndCsr = Fleetdeck::Pki::makeKeyAndRequest(serial);
+    if (!keyAndCsr) {
+        qWarning() << "no key for" << serial;
+        return {};
+    }
+    QJsonObject body{{u"serial_number"_s, serial}, {u"device_type"_s, type}, {u"csr"_s, QString::fromLatin1(keyAndCsr->second)}};
+    if (!name.isEmpty())
+        body.insert(u"name"_s, name);
+    if (!tags.isEmpty())
+        body.insert(u"tags"_s, QJsonArray::fromStringList(tags));
+    const HttpReply r = server.requestJson("POST", u"/v1/devices"_s, body, server.adminToken());
+    if (r.status != 201) {
+        qWarning() << "registration of" << serial << "failed:" << r.status << r.body;
+        return {};
+    }
+    EnrolledDevice d;
+    const QString id = r.json().value(u"device_id"_s).toString();
+    d.certFile = QDir(dir).filePath(id + u".crt"_s);
+    d.keyFile = QDir(dir).filePath(id + u".key"_s);
+    QFile cert(d.certFile), key(d.keyFile);
+    if (!cert.open(QIODevice::WriteOnly) || !key.open(QIODevice::WriteOnly)
+        || cert.write(r.json().value(u"certificate"_s).toString().toLatin1()) <= 0 || key.write(keyAndCsr->first) <= 0) {
+        qWarning() << "cannot write the certificate or key of" << serial << "into" << dir;
+        return {};
+    }
+    d.deviceId = id;
+    return d;
 }
 
 int deviceAction(TestServer &server, const QString &deviceId, const QString &verb)

@@ -9,6 +9,7 @@
 #include <QJsonObject>
 #include <QSslCertificate>
 #include <QString>
+#include <QStringList>
 #include <QUrl>
 
 #include <memory>
@@ -32,6 +33,17 @@ SessionInfo adminSession(TestServer &server);
 /// Registers a device through the REST API as the admin (the server makes its key); the response, or an empty
 /// object after a warning.
 QJsonObject registerDevice(TestServer &server, const QString &serial, const QString &type, const QString &name = {});
+
+/// A device registered as a real one is: its key made and kept here, the server signing its request (CSR). The
+/// certificate and key are written into `dir` as <device id>.crt / .key; deviceId is empty after a warning.
+struct EnrolledDevice
+{
+    QString deviceId;
+    QString certFile;
+    QString keyFile;
+};
+EnrolledDevice enrollDevice(TestServer &server, const QString &dir, const QString &serial, const QString &type,
+                            const QString &name = {}, const QStringList &tags = {});
 
 /// POST /v1/devices/{id}/{verb} (suspend, resume, decommission) as the admin; the HTTP status.
 int deviceAction(TestServer &server, const QString &deviceId, const QString &verb);
