@@ -1,5 +1,9 @@
 #include "problemdetails.h"
 
+#include "apierror.h"
+
+#include <QRegularExpression>
+
 #include <QCoreApplication>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -60,4 +64,21 @@ QString userMessageForHttpError(int status, const QByteArray &body)
     if (status >= 500)
         return QCoreApplication::translate("ApiClient", "The server reported an internal error (HTTP %1).").arg(status);
     return QCoreApplication::translate("ApiClient", "The server rejected the request (HTTP %1).").arg(status);
+}
+
+QString refusalDetail(const ApiError &error)
+{
+    if (error.kind != ApiError::Kind::Http || (error.httpStatus != 400 && error.httpStatus != 422))
+        return {};
+    return error.body.object().value(QStringLiteral("detail")).toString();
+}
+
+FieldProblem splitFieldProblem(const QString &detail)
+{
+    static const QRegularExpression pointer(QStringLiteral("^(/[^\\s:]*):\\s*(.*)$"),
+                                            QRegularExpression::DotMatchesEverythingOption);
+    const QRegularExpressionMatch m = pointer.match(detail);
+    if (!m.hasMatch())
+        return {QString(), detail};
+    return {m.captured(1), m.captured(2)};
 }

@@ -444,18 +444,15 @@ void ChannelDialog::showServerError(const QString &detail)
 {
     // The server names the JSON path of what it refuses: "/config/url: must be an http or https URL",
     // "/config/to/2: is not an e-mail address", "/name: is required".
-    static const QRegularExpression pointer(u"^(/[^\\s:]*):\\s*(.*)$"_s, QRegularExpression::DotMatchesEverythingOption);
-    const QRegularExpressionMatch m = pointer.match(detail);
+    const FieldProblem problem = splitFieldProblem(detail);
+    const QStringList segments = problem.segments();
     QString key;
-    if (m.hasMatch()) {
-        const QStringList segments = m.captured(1).split(u'/', Qt::SkipEmptyParts);
-        if (segments.size() >= 2 && segments.at(0) == u"config")
-            key = segments.at(1);
-        else if (segments.size() == 1 && segments.at(0) != u"config")
-            key = segments.at(0);
-    }
+    if (segments.size() >= 2 && segments.at(0) == u"config")
+        key = segments.at(1);
+    else if (segments.size() == 1 && segments.at(0) != u"config")
+        key = segments.at(0);
     if (!key.isEmpty() && fieldOf(key))
-        showFieldError(key, asSentence(m.captured(2)));
+        showFieldError(key, asSentence(problem.message));
     m_message->setText(tr("The server did not accept the channel: %1").arg(asSentence(detail)));
 }
 
@@ -492,8 +489,8 @@ void ChannelDialog::accept()
             QDialog::accept();
             return;
         }
-        const QString detail = r.error().body.object().value(u"detail").toString();
-        if ((r.error().httpStatus == 422 || r.error().httpStatus == 400) && !detail.isEmpty())
+        const QString detail = refusalDetail(r.error());
+        if (!detail.isEmpty())
             showServerError(detail);
         else
             m_message->setText(tr("The channel was not saved: %1").arg(r.error().message));

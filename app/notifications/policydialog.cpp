@@ -16,7 +16,6 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
-#include <QRegularExpression>
 #include <QTimeEdit>
 #include <QTimeZone>
 #include <QVBoxLayout>
@@ -198,13 +197,10 @@ void PolicyDialog::clearErrors()
 
 void PolicyDialog::showServerError(const QString &detail)
 {
-    static const QRegularExpression pointer(u"^/([^\\s:/]+)[^\\s:]*:\\s*(.*)$"_s, QRegularExpression::DotMatchesEverythingOption);
-    const QRegularExpressionMatch m = pointer.match(detail);
-    if (m.hasMatch()) {
-        if (QLabel *l = m_errors.value(m.captured(1))) {
-            l->setText(asSentence(m.captured(2)));
-            l->setVisible(true);
-        }
+    const FieldProblem problem = splitFieldProblem(detail);
+    if (QLabel *l = m_errors.value(problem.segments().value(0))) {   // "/channel_ids/0: …" marks the channels
+        l->setText(asSentence(problem.message));
+        l->setVisible(true);
     }
     m_message->setText(tr("The server did not accept the policy: %1").arg(asSentence(detail)));
 }
@@ -226,8 +222,8 @@ void PolicyDialog::accept()
             QDialog::accept();
             return;
         }
-        const QString detail = r.error().body.object().value(u"detail").toString();
-        if ((r.error().httpStatus == 422 || r.error().httpStatus == 400) && !detail.isEmpty())
+        const QString detail = refusalDetail(r.error());
+        if (!detail.isEmpty())
             showServerError(detail);
         else
             m_message->setText(tr("The policy was not saved: %1").arg(r.error().message));

@@ -978,9 +978,9 @@ void RuleEditor::validateNow()
             showValidation(Validation::Valid, tr("The rule is valid."), QString());
             return;
         }
-        const QString detail = result.error().body.object().value(u"detail").toString();
-        if (result.error().httpStatus == 422 && !detail.isEmpty()) {
-            const auto [path, message] = RuleText::splitPath(detail);
+        const QString detail = refusalDetail(result.error());
+        if (!detail.isEmpty()) {
+            const auto [path, message] = splitFieldProblem(detail);
             showValidation(Validation::Invalid, path.isEmpty() ? message : u"%1: %2"_s.arg(path, message), path);
         } else {
             // Not an answer about the rule (network, rights): say so, but do not claim the rule is wrong.
@@ -1156,12 +1156,12 @@ void RuleEditor::save()
     showValidation(Validation::Checking, tr("Saving…"), QString());
     auto done = [this](const ApiResult<QJsonDocument> &result) {
         if (!result) {
-            const QString detail = result.error().body.object().value(u"detail").toString();
-            const auto [path, message] = RuleText::splitPath(detail);
+            const QString detail = refusalDetail(result.error());
+            const auto [path, message] = splitFieldProblem(detail);
             showValidation(Validation::Invalid,
-                           tr("Not saved: %1").arg(result.error().httpStatus == 422 && !detail.isEmpty()
-                                                       ? (path.isEmpty() ? message : u"%1: %2"_s.arg(path, message))
-                                                       : result.error().message),
+                           tr("Not saved: %1").arg(detail.isEmpty() ? result.error().message
+                                                   : path.isEmpty() ? message
+                                                                    : u"%1: %2"_s.arg(path, message)),
                            path);
             return;
         }
@@ -1349,7 +1349,7 @@ void RuleEditor::runBacktest()
             return;
         m_btRun->setEnabled(true);
         if (!result) {
-            const QString detail = result.error().body.object().value(u"detail").toString();
+            const QString detail = refusalDetail(result.error());
             m_btSummary->setText(tr("The backtest failed: %1").arg(detail.isEmpty() ? result.error().message : detail));
             Q_EMIT backtestFinished(-1);
             return;

@@ -3,7 +3,6 @@
 #include <QCoreApplication>
 #include <QJsonObject>
 #include <QJsonArray>
-#include <QRegularExpression>
 
 using namespace Qt::StringLiterals;
 
@@ -148,15 +147,6 @@ QList<double> limits(const QJsonObject &c, const QString &metric)
         }
     }
     return out;
-}
-
-PathMessage splitPath(const QString &detail)
-{
-    static const QRegularExpression re(u"^(/[^\\s:]*):\\s*(.*)$"_s, QRegularExpression::DotMatchesEverythingOption);
-    const auto m = re.match(detail);
-    if (!m.hasMatch())
-        return {QString(), detail};
-    return {m.captured(1), m.captured(2)};
 }
 
 } // namespace RuleText

@@ -20,13 +20,5 @@ QStringList metrics(const QJsonObject &condition);
 /// The limits drawn as reference lines on a metric's chart: thresholds and aggregate limits (value), range bounds.
 QList<double> limits(const QJsonObject &condition, const QString &metric);
 
-/// The JSON path of an error ("/condition/conditions/1/op: unknown operator") split off its message;
-/// empty path when the text names none.
-struct PathMessage
-{
-    QString path;
-    QString message;
-};
-PathMessage splitPath(const QString &detail);
 
 } // namespace RuleText
