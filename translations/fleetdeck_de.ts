@@ -2450,26 +2450,6 @@ Antwort: %3</translation>
         <translation>Mindestens eine (oder)</translation>
     </message>
     <message>
-        <source>Critical</source>
-        <translation>Kritisch</translation>
-    </message>
-    <message>
-        <source>Major</source>
-        <translation>Schwer</translation>
-    </message>
-    <message>
-        <source>Minor</source>
-        <translation>Leicht</translation>
-    </message>
-    <message>
-        <source>Warning</source>
-        <translation>Warnung</translation>
-    </message>
-    <message>
-        <source>Info</source>
-        <translation>Info</translation>
-    </message>
-    <message>
         <source>Last hour</source>
         <translation>Letzte Stunde</translation>
     </message>

@@ -2450,26 +2450,6 @@ Respuesta: %3</translation>
         <translation>Alguna (o)</translation>
     </message>
     <message>
-        <source>Critical</source>
-        <translation>Crítica</translation>
-    </message>
-    <message>
-        <source>Major</source>
-        <translation>Mayor</translation>
-    </message>
-    <message>
-        <source>Minor</source>
-        <translation>Menor</translation>
-    </message>
-    <message>
-        <source>Warning</source>
-        <translation>Aviso</translation>
-    </message>
-    <message>
-        <source>Info</source>
-        <translation>Info</translation>
-    </message>
-    <message>
         <source>Last hour</source>
         <translation>Última hora</translation>
     </message>

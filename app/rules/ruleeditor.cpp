@@ -2,6 +2,8 @@
 
 #include "ruletext.h"
 
+#include "alerts/alertinfo.h"
+#include "alerts/alertstyle.h"
 #include "base/theme.h"
 #include "connection/apiclient.h"
 #include "connection/problemdetails.h"
@@ -65,11 +67,6 @@ constexpr Choice kTypes[] = {
 };
 constexpr const char *kOps[] = {">", ">=", "<", "<=", "==", "!="};
 constexpr const char *kAggs[] = {"avg", "min", "max", "count"};
-constexpr Choice kSeverities[] = {
-    {"critical", QT_TRANSLATE_NOOP("RuleEditor", "Critical")}, {"major", QT_TRANSLATE_NOOP("RuleEditor", "Major")},
-    {"minor", QT_TRANSLATE_NOOP("RuleEditor", "Minor")},       {"warning", QT_TRANSLATE_NOOP("RuleEditor", "Warning")},
-    {"info", QT_TRANSLATE_NOOP("RuleEditor", "Info")},
-};
 struct RangeChoice
 {
     const char *label;
@@ -394,8 +391,10 @@ void RuleEditor::buildForm(QWidget *page)
     auto *alertForm = new QFormLayout(m_alert);
     m_severity = new QComboBox;
     m_severity->setObjectName(u"alertSeverity"_s);
-    for (const Choice &c : kSeverities)
-        m_severity->addItem(tr(c.label), QString::fromLatin1(c.value));
+    for (const auto severity : {AlertInfo::Severity::Critical, AlertInfo::Severity::Major, AlertInfo::Severity::Minor,
+                                AlertInfo::Severity::Warning, AlertInfo::Severity::Info})
+        m_severity->addItem(AlertStyle::symbol(severity, false, 16), AlertInfo::severityLabel(severity),
+                            AlertInfo::severityName(severity));
     m_message = new QLineEdit;
     m_message->setObjectName(u"alertMessage"_s);
     m_message->setPlaceholderText(tr("{device.name}: {metric} at {value}"));
@@ -872,17 +871,7 @@ void RuleEditor::loadForm(const QJsonObject &body)
         QListWidgetItem *item = m_scopeDevices->item(i);
         item->setCheckState(ids.contains(item->data(Qt::UserRole).toString()) ? Qt::Checked : Qt::Unchecked);
     }
-    for (const QString &id : std::as_const(ids)) {
-        bool listed = false;
-        for (int i = 0; i < m_scopeDevices->count() && !listed; ++i)
-            listed = m_scopeDevices->item(i)->data(Qt::UserRole).toString() == id;
-        if (!listed) {   // not in the fleet list (yet): keep it, shown by id
-            auto *item = new QListWidgetItem(id, m_scopeDevices);
-            item->setData(Qt::UserRole, id);
-            item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
-            item->setCheckState(Qt::Checked);
-        }
-    }
+    keepCheckedScopeDevices(ids);
 
     m_node = nullptr;
     qDeleteAll(m_raiseRoot->takeChildren());
@@ -1217,6 +1206,22 @@ void RuleEditor::updateButtons()
     m_revert->setEnabled(!m_readOnly && m_dirty);
 }
 
+// Scope device ids not in the fleet list (not listed yet, or gone) stay in the rule: listed by id, ticked.
+void RuleEditor::keepCheckedScopeDevices(const QStringList &ids)
+{
+    for (const QString &id : ids) {
+        bool listed = false;
+        for (int i = 0; i < m_scopeDevices->count() && !listed; ++i)
+            listed = m_scopeDevices->item(i)->data(Qt::UserRole).toString() == id;
+        if (!listed) {
+            auto *item = new QListWidgetItem(id, m_scopeDevices);
+            item->setData(Qt::UserRole, id);
+            item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+            item->setCheckState(Qt::Checked);
+        }
+    }
+}
+
 void RuleEditor::setDevices(const QList<Device> &devices)
 {
     // The fleet list is polled every few seconds: only a change of who is listed (and under what name) is worth
@@ -1256,17 +1261,7 @@ void RuleEditor::setDevices(const QList<Device> &devices)
         if (!d.deviceType.isEmpty() && !types.contains(d.deviceType))
             types << d.deviceType;
     }
-    for (const QString &id : std::as_const(checked)) {
-        bool listed = false;
-        for (int i = 0; i < m_scopeDevices->count() && !listed; ++i)
-            listed = m_scopeDevices->item(i)->data(Qt::UserRole).toString() == id;
-        if (!listed) {
-            auto *item = new QListWidgetItem(id, m_scopeDevices);
-            item->setData(Qt::UserRole, id);
-            item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
-            item->setCheckState(Qt::Checked);
-        }
-    }
+    keepCheckedScopeDevices(checked);
     types.sort();
     m_scopeType->clear();
     m_scopeType->addItems(types);

@@ -104,6 +104,7 @@ private:
     void markPath(const QString &path);
     void loadBacktestHistory(qint64 fromMs, qint64 toMs, qint64 intervalMs);
     void updateButtons();
+    void keepCheckedScopeDevices(const QStringList &ids);
     QTreeWidgetItem *itemAtPath(const QStringList &segments) const;
 
     ApiClient *m_api;
