@@ -1183,6 +1183,7 @@ void RuleEditor::save()
 
 void RuleEditor::setReadOnly(bool readOnly)
 {
+    const bool wasReadOnly = m_readOnly;
     m_readOnly = readOnly;
     for (QWidget *w : std::initializer_list<QWidget *>{m_name, m_description, m_active, m_scopeType, m_scopeTags,
                                                        m_scopeDevices, m_onDelay, m_offDelay, m_alert, m_commands,
@@ -1190,8 +1191,10 @@ void RuleEditor::setReadOnly(bool readOnly)
         w->setEnabled(!readOnly);
     m_json->setReadOnly(readOnly);
     m_nodeBox->setEnabled(m_node && !readOnly);
-    if (readOnly)
+    if (readOnly && !wasReadOnly)
         showValidation(Validation::Unchecked, tr("Read only: your role may look at rules, not change them."), QString());
+    else if (!readOnly && wasReadOnly)
+        showValidation(Validation::Unchecked, QString(), QString());   // the read-only line no longer holds
     updateButtons();
 }
 

@@ -131,7 +131,20 @@ RulesView::RulesView(ApiClient *api, QWidget *parent)
         showRules(m_rules, id);
         m_status->setText(tr("Saved \"%1\".").arg(stored.value(u"name").toString()));
     });
+    m_editor->setReadOnly(true);   // until setCanWrite(true)
     updateButtons();
+}
+
+void RulesView::setCanWrite(bool canWrite)
+{
+    m_canWrite = canWrite;
+    m_editor->setReadOnly(!canWrite);
+    updateButtons();
+}
+
+bool RulesView::roleCanWrite(const QString &role)
+{
+    return role == u"tenant-admin" || role == u"platform-admin";
 }
 
 int RulesView::ruleCount() const
@@ -142,14 +155,6 @@ int RulesView::ruleCount() const
 void RulesView::reload()
 {
     m_status->setText(tr("Loading rules…"));
-    m_api->get(u"/v1/auth/me"_s, {}, ApiClient::Auth::Bearer, this, [this](const ApiResult<QJsonDocument> &me) {
-        if (!me)
-            return;   // the list's own request says what is wrong
-        const QString role = me->object().value(u"role").toString();
-        m_canWrite = role == u"tenant-admin" || role == u"platform-admin";
-        m_editor->setReadOnly(!m_canWrite);
-        updateButtons();
-    });
     const QString current = m_editor->ruleId();
     m_api->get(u"/v1/rules"_s, {}, ApiClient::Auth::Bearer, this, [this, current](const ApiResult<QJsonDocument> &result) {
         if (!result) {

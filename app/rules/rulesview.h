@@ -13,7 +13,8 @@ class RuleEditor;
 struct Device;
 
 /// The Rules tab: the organisation's rules (name, priority, active, condition, scope) beside the rule editor with its
-/// backtest. Tenant admins create, change, switch off and delete rules; other roles read them.
+/// backtest. Tenant admins create, change, switch off and delete rules; other roles read them: read-only until
+/// setCanWrite(true) (the window knows the signed-in role).
 class RulesView : public QWidget
 {
     Q_OBJECT
@@ -21,8 +22,11 @@ class RulesView : public QWidget
 public:
     explicit RulesView(ApiClient *api, QWidget *parent = nullptr);
 
-    /// Loads the rules (GET /v1/rules) and the caller's role (GET /v1/auth/me).
+    /// Loads the rules (GET /v1/rules).
     void reload();
+    void setCanWrite(bool canWrite);
+    /// Who may write rules (the server's rule.write): tenant and platform admins.
+    static bool roleCanWrite(const QString &role);
     void setDevices(const QList<Device> &devices);
 
     RuleEditor *editor() const { return m_editor; }

@@ -397,17 +397,19 @@ void MainWindow::setSession(const SessionInfo &session)
                                    : QString());
     m_poller->start();
     m_alerts->reload();
-    if (m_rules)
-        m_rules->reload();
-    if (m_channels) {
-        // Channels are for tenant admins; others see them read-only (the server decides in the end).
+    if (m_rules && m_channels) {
+        // Rules and channels are written by tenant admins; others see them read-only until the role is known (the
+        // server decides in the end). One question for both.
+        m_rules->setCanWrite(false);
         m_channels->setCanEdit(false);
         m_api->get(u"/v1/auth/me"_s, {}, ApiClient::Auth::Bearer, this, [this](const ApiResult<QJsonDocument> &me) {
-            if (!me || !m_channels)
-                return;
+            if (!me)
+                return;   // the lists' own requests say what is wrong
             const QString role = me->object().value(u"role").toString();
+            m_rules->setCanWrite(RulesView::roleCanWrite(role));
             m_channels->setCanEdit(ChannelsView::roleCanEdit(role));
         });
+        m_rules->reload();
         m_channels->reload();
     }
 }
