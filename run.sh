@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The product on one machine: installs what is missing, builds, starts the server (embedded mosquitto + SQLite),
 # a small simulated lab fleet, and the console when a display is available. Ctrl+C stops everything.
-# Settings (environment): FLEETDECK_HTTP_PORT (8443), FLEETDECK_MQTT_PORT (8883), FLEETDECK_LAB_DEVICES (12),
+# Settings (environment): FLEETDECK_HTTP_PORT (8443), FLEETDECK_MQTT_PORT (8883), FLEETDECK_WS_PORT (8444),
+# FLEETDECK_TRANSFER_PORT (8445), FLEETDECK_LAB_DEVICES (12),
 # FLEETDECK_DATA_DIR (./var/lab).
 set -euo pipefail
 . "$(dirname "$0")/tools/common.sh"
@@ -9,6 +10,7 @@ set -euo pipefail
 HTTP_PORT=${FLEETDECK_HTTP_PORT:-8443}
 MQTT_PORT=${FLEETDECK_MQTT_PORT:-8883}
 WS_PORT=${FLEETDECK_WS_PORT:-8444}
+TRANSFER_PORT=${FLEETDECK_TRANSFER_PORT:-8445}
 DEVICES=${FLEETDECK_LAB_DEVICES:-12}
 DATA=${FLEETDECK_DATA_DIR:-$FLEETDECK_ROOT/var/lab}
 
@@ -34,6 +36,7 @@ trap stop_all INT TERM EXIT
 
 fd_log "starting fleetdeck-server (data in $DATA, log in $DATA/server.log)"
 "$FLEETDECK_BUILD/server/fleetdeck-server" --data-dir "$DATA" --http-port "$HTTP_PORT" --mqtt-port "$MQTT_PORT" --ws-port "$WS_PORT" \
+    --transfer-port "$TRANSFER_PORT" \
     >"$DATA/server.log" 2>&1 &
 pids+=($!)
 

@@ -120,7 +120,7 @@ struct ServerProcess
     bool start()
     {
         QStringList args{QStringLiteral("--data-dir"), dataDir, QStringLiteral("--http-port"), QString::number(httpPort),
-                         QStringLiteral("--mqtt-port"), QString::number(mqttPort), QStringLiteral("--ws-port"), QStringLiteral("0"),
+                         QStringLiteral("--mqtt-port"), QString::number(mqttPort), QStringLiteral("--ws-port"), QStringLiteral("0"), QStringLiteral("--transfer-port"), QStringLiteral("0"),
                          QStringLiteral("--bind"), QStringLiteral("127.0.0.1")};
         if (!database.isEmpty())
             args << QStringLiteral("--database") << database;

@@ -390,7 +390,7 @@ int main(int argc, char *argv[])
     const QString dataDir = tmp.filePath(QStringLiteral("data"));
     const quint16 http = Bench::freePort(), mqtt = Bench::freePort();
     QStringList args{QStringLiteral("--data-dir"), dataDir, QStringLiteral("--http-port"), QString::number(http),
-                     QStringLiteral("--mqtt-port"), QString::number(mqtt), QStringLiteral("--ws-port"), QStringLiteral("0"),
+                     QStringLiteral("--mqtt-port"), QString::number(mqtt), QStringLiteral("--ws-port"), QStringLiteral("0"), QStringLiteral("--transfer-port"), QStringLiteral("0"),
                      QStringLiteral("--bind"), QStringLiteral("127.0.0.1")};
     if (p.isSet(database))
         args << QStringLiteral("--database") << p.value(database);

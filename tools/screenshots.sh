@@ -65,7 +65,7 @@ start_server() { # name [extra server args] -> sets url and ca
     http=$(free_port)
     mqtt=$(free_port)
     FLEETDECK_ADMIN_PASSWORD=$password "$server" --data-dir "$work/$name" --bind 127.0.0.1 \
-        --http-port "$http" --mqtt-port "$mqtt" --ws-port 0 "$@" >"$work/$name.log" 2>&1 &
+        --http-port "$http" --mqtt-port "$mqtt" --ws-port 0 --transfer-port 0 "$@" >"$work/$name.log" 2>&1 &
     pids+=($!)
     url=https://localhost:$http
     ca=$work/$name/pki/ca.crt

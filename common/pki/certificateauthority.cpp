@@ -452,6 +452,50 @@ Status writeFileAtomically(const QString &path, const QByteArray &data, bool pri
     return {};
 }
 
+Result<QByteArray> loadOrCreatePrivateKey(const QString &path, const char *algorithm, const QString &passphrase, const QString &what)
+{
+    const QByteArray pass = passphrase.toUtf8();
+    if (QFileInfo::exists(path)) {
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly))
+            return fail(Error::internal(QStringLiteral("cannot read %1 (%2): %3").arg(what, path, f.errorString())));
+        const QByteArray pem = f.readAll();
+        const bool encrypted = CertificateAuthority::isEncryptedKeyPem(pem);
+        if (encrypted && pass.isEmpty())
+            return fail(Error::invalid(QStringLiteral("%1 (%2) is encrypted; give its passphrase in FLEETDECK_KEY_PASSPHRASE or with --key-passphrase-file").arg(what, path)));
+        BioPtr bio(BIO_new_mem_buf(pem.constData(), int(pem.size())));
+        PKeyPtr key(PEM_read_bio_PrivateKey(bio.get(), nullptr, passphraseCallback, const_cast<QByteArray *>(&pass)));
+        if (!key) {
+            const QString detail = sslErrors();
+            return fail(Error::invalid(encrypted ? QStringLiteral("cannot decrypt %1 (%2): wrong passphrase").arg(what, path)
+                                                 : QStringLiteral("%1 (%2) is unreadable: %3").arg(what, path, detail)));
+        }
+        if (!encrypted && !pass.isEmpty()) {
+            const QByteArray sealed = encryptedKeyToPem(key.get(), pass);
+            if (sealed.isEmpty())
+                return fail(sslFailure("encrypting a private key"));
+            if (auto st = writeFileAtomically(path, sealed, true); !st)
+                return fail(st.error());
+            qCInfo(lcPki).noquote() << what << "was stored in plaintext; it is now encrypted at rest";
+        } else if (!encrypted) {
+            qCWarning(lcPki).noquote() << what << "is stored unencrypted; set FLEETDECK_KEY_PASSPHRASE or --key-passphrase-file to encrypt it";
+        }
+        return keyToPem(key.get());
+    }
+    PKeyPtr key(qstrcmp(algorithm, "ED25519") == 0 ? EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519") : EVP_EC_gen(algorithm));
+    if (!key)
+        return fail(sslFailure("generating a private key"));
+    const QByteArray stored = pass.isEmpty() ? keyToPem(key.get()) : encryptedKeyToPem(key.get(), pass);
+    if (stored.isEmpty())
+        return fail(sslFailure("writing a private key"));
+    if (auto st = writeFileAtomically(path, stored, true); !st)
+        return fail(st.error());
+    if (pass.isEmpty())
+        qCWarning(lcPki).noquote() << what << "is stored unencrypted; set FLEETDECK_KEY_PASSPHRASE or --key-passphrase-file to encrypt it";
+    qCInfo(lcPki).noquote() << what << "created in" << path;
+    return keyToPem(key.get());
+}
+
 QString fingerprintOfPem(const QByteArray &pem)
 {
     BioPtr bio(BIO_new_mem_buf(pem.constData(), int(pem.size())));

@@ -66,6 +66,12 @@ private:
     std::unique_ptr<Private> d;
 };
 
+/// The private key at `path`, or a new one of `algorithm` ("ED25519" or "P-256") written there (0600) when the file is
+/// absent. Like the CA key, it is kept encrypted at rest when a passphrase is given (and a plaintext one is encrypted
+/// in place). Returns the key as unencrypted PEM, in memory only; `what` names the key in errors ("the firmware
+/// signing key").
+[[nodiscard]] Result<QByteArray> loadOrCreatePrivateKey(const QString &path, const char *algorithm, const QString &passphrase, const QString &what);
+
 /// Writes `data` to `path` atomically with the given permissions (e.g. 0600 for keys).
 [[nodiscard]] Status writeFileAtomically(const QString &path, const QByteArray &data, bool privateFile);
 

@@ -207,6 +207,34 @@ bool Router::allows(Access access, Role role)
     return false;
 }
 
+std::optional<Response> Router::authorize(Request &req, const QString &action, const QString &pattern) const
+{
+    const QByteArray auth = req.header("authorization");
+    // The scheme name is case-insensitive (RFC 9110 11.1).
+    if (auth.size() < 7 || auth.left(7).toLower() != "bearer ")
+        return Response::fromError(Error::unauthorized(QStringLiteral("this endpoint needs \"Authorization: Bearer <token>\"; get a token from POST /v1/auth/login")));
+    auto principal = m_authenticate(QString::fromLatin1(auth.mid(7).trimmed()));
+    if (!principal)
+        return Response::fromError(principal.error());
+    principal->source = req.peer;
+    if (!Policy::allows(principal->role, action))
+        return Response::problem(403, QStringLiteral("your role (%1) may not %2 %3 (action %4 needs %5)")
+                                          .arg(roleName(principal->role), QString::fromLatin1(req.method), pattern.isEmpty() ? req.path : pattern, action,
+                                               Policy::allowedRoleNames(action).join(QStringLiteral(" or "))));
+    // Acting inside another tenant is explicit: platform admins name it in X-Fleetdeck-Tenant.
+    const QString requested = QString::fromUtf8(req.header("x-fleetdeck-tenant")).trimmed();
+    if (!requested.isEmpty() && requested != principal->tenantId) {
+        if (!m_selectTenant)
+            return Response::problem(403, QStringLiteral("X-Fleetdeck-Tenant is for platform admins only"));
+        auto tenant = m_selectTenant(*principal, requested);
+        if (!tenant)
+            return Response::fromError(tenant.error());
+        principal->tenantId = *tenant;
+    }
+    req.principal = std::move(*principal);
+    return std::nullopt;
+}
+
 Response Router::dispatch(Request &req) const
 {
     const QStringList parts = req.path.split(u'/', Qt::SkipEmptyParts);
@@ -234,32 +262,9 @@ Response Router::dispatch(Request &req) const
             qCCritical(lcApi).noquote() << "refusing" << QString::fromLatin1(route.method) << route.pattern << "- its action has no policy";
             return Response::problem(500, QStringLiteral("this endpoint has no authorisation policy; refusing it (a server bug, logged)"));
         }
-        if (route.action != Policy::kPublic) {
-            const QByteArray auth = req.header("authorization");
-            // The scheme name is case-insensitive (RFC 9110 11.1).
-            if (auth.size() < 7 || auth.left(7).toLower() != "bearer ")
-                return Response::fromError(Error::unauthorized(QStringLiteral("this endpoint needs \"Authorization: Bearer <token>\"; get a token from POST /v1/auth/login")));
-            auto principal = m_authenticate(QString::fromLatin1(auth.mid(7).trimmed()));
-            if (!principal)
-                return Response::fromError(principal.error());
-            principal->source = req.peer;
-            if (!Policy::allows(principal->role, route.action))
-                return Response::problem(403, QStringLiteral("your role (%1) may not %2 %3 (action %4 needs %5)")
-                                                  .arg(roleName(principal->role), QString::fromLatin1(req.method), route.pattern, route.action,
-                                                       Policy::allowedRoleNames(route.action).join(QStringLiteral(" or "))));
-            // Acting inside another tenant is explicit: platform admins name it in X-Fleetdeck-Tenant.
-            const QString requested = QString::fromUtf8(req.header("x-fleetdeck-tenant")).trimmed();
-            if (!requested.isEmpty() && requested != principal->tenantId) {
-                if (!m_selectTenant) {
-                    return Response::problem(403, QStringLiteral("X-Fleetdeck-Tenant is for platform admins only"));
-                }
-                auto tenant = m_selectTenant(*principal, requested);
-                if (!tenant)
-                    return Response::fromError(tenant.error());
-                principal->tenantId = *tenant;
-            }
-            req.principal = std::move(*principal);
-        }
+        if (route.action != Policy::kPublic)
+            if (auto refused = authorize(req, route.action, route.pattern))
+                return *refused;
         Response answer = route.handler(req);
         if (m_changed && route.action != Policy::kPublic && req.method != "GET" && req.method != "HEAD")
             m_changed(route.action);

@@ -91,6 +91,10 @@ public:
     using ChangeListener = std::function<void(const QString &action)>;
     void setChangeListener(ChangeListener l) { m_changed = std::move(l); }
     Response dispatch(Request &request) const;
+    /// What dispatch() does before a route's handler: the bearer token, the role's right to `action` and the
+    /// X-Fleetdeck-Tenant choice. Sets `request.principal`, or returns the refusal. For listeners that handle their
+    /// requests themselves (the firmware transfer listener streams bodies); `pattern` names the endpoint in a 403.
+    std::optional<Response> authorize(Request &request, const QString &action, const QString &pattern = {}) const;
     const QList<Route> &routes() const { return m_routes; }
 
     static bool allows(Access access, Role role);

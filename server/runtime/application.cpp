@@ -10,6 +10,11 @@
 #include "api/notificationapi.h"
 #include "notifications/notificationservice.h"
 #include "api/maintenanceapi.h"
+#include "api/firmwareapi.h"
+#include "firmware/downloadtoken.h"
+#include "firmware/firmwarerepository.h"
+#include "firmware/transferserver.h"
+#include "pki/firmwaresigning.h"
 #include "health/devicehealth.h"
 #include "maintenance/maintenancewindows.h"
 #include "alerts/alertservice.h"
@@ -326,6 +331,24 @@ Status Application::start()
     connect(m_bus.get(), &EventBus::commandChanged, m_health.get(), &DeviceHealth::onCommand);
     connect(m_bus.get(), &EventBus::deviceChanged, m_maintenance.get(), &MaintenanceWindows::onDevice);
 
+    // Firmware: the repository (signed with the platform's Ed25519 key) and its download tokens.
+    {
+        auto signer = Pki::FirmwareSigner::loadOrCreate(pkiDir, m_options.keyPassphrase);
+        if (!signer)
+            return fail(signer.error());
+        m_firmwareSigner = std::make_unique<Pki::FirmwareSigner>(std::move(*signer));
+        auto tokens = DownloadTokens::loadOrCreate(pkiDir + QStringLiteral("/download-token.key"));
+        if (!tokens)
+            return fail(tokens.error());
+        m_downloadTokens = std::make_unique<DownloadTokens>(std::move(*tokens));
+        FirmwareRepository::Options fo;
+        fo.maxImageBytes = m_options.firmwareMaxImageMiB * 1024 * 1024;
+        fo.tenantQuotaBytes = m_options.firmwareQuotaMiB * 1024 * 1024;
+        m_firmware = std::make_unique<FirmwareRepository>(*m_db, *m_scheduler, *m_firmwareSigner, m_options.dataDir + QStringLiteral("/firmware"), fo);
+        if (auto st = m_firmware->load(); !st)
+            return st;
+    }
+
     if (m_broker) {
         m_broker->rotateLogIfLarger(kBrokerLogMaxBytes);
         if (auto st = m_broker->writeBlockList(m_devices->blockedDeviceIds().value_or(QStringList())); !st)
@@ -369,6 +392,15 @@ Status Application::start()
     live.maxConnectionsPerSource = m_options.maxConnectionsPerSource;
     live.maxClientOutputBytes = m_options.wsMaxClientOutputBytes;
     m_live = std::make_unique<LiveHub>(*m_router, m_devices->directory(), live);
+    TransferServer::Options transfer;
+    transfer.maxDownloads = m_options.maxDownloads;
+    transfer.maxConnections = m_options.maxConnections;
+    m_transfer = std::make_unique<TransferServer>(*m_router, *m_firmware, *m_downloadTokens, m_devices->directory(), transfer);
+    m_transfer->setRenderer([this](const FirmwareImage &f) { return Api::firmwareJson(f, transferUrl()); });
+    if (auto tp = m_transfer->listen(QHostAddress(m_options.bindAddress), m_options.transferPort, pkiDir + QStringLiteral("/server-chain.pem"),
+                                     pkiDir + QStringLiteral("/server.key"));
+        !tp)
+        return fail(tp.error());
     auto wsPort = m_live->listen(QHostAddress(m_options.bindAddress), m_options.wsPort, pkiDir + QStringLiteral("/server-chain.pem"), pkiDir + QStringLiteral("/server.key"));
     if (!wsPort)
         return fail(wsPort.error());
@@ -448,6 +480,7 @@ void Application::registerRoutes(Api::Router &router)
     Api::registerAlertRoutes(router, m_alerts.get());
     Api::registerNotificationRoutes(router, m_notifications.get());
     Api::registerMaintenanceRoutes(router, m_maintenance.get());
+    Api::registerFirmwareRoutes(router, m_firmware.get(), m_downloadTokens.get(), &m_devices->directory(), [this] { return transferUrl(); });
 }
 
 void Application::stop()
@@ -461,6 +494,8 @@ void Application::stop()
     if (m_api) {
         m_api.reset();
     }
+    if (m_transfer)
+        m_transfer->stop();
     // Telemetry first: its last batches commit and are acknowledged while the broker link is still up.
     if (m_ingest)
         m_ingest->stop();
@@ -488,6 +523,14 @@ QString Application::webSocketUrl() const
     return QStringLiteral("wss://%1:%2/v1/ws").arg(host).arg(wsPort());
 }
 
+quint16 Application::transferPort() const { return m_transfer ? m_transfer->port() : 0; }
+
+QString Application::transferUrl() const
+{
+    const QString host = m_options.bindAddress == u"0.0.0.0" || m_options.bindAddress == u"::" ? m_options.publicHost : m_options.bindAddress;
+    return QStringLiteral("https://%1:%2").arg(host).arg(transferPort());
+}
+
 QString Application::caCertificatePath() const { return m_options.dataDir + QStringLiteral("/pki/ca.crt"); }
 
 QJsonObject Application::telemetryHealth() const
@@ -497,6 +540,16 @@ QJsonObject Application::telemetryHealth() const
     QJsonObject h = m_ingest->health();
     if (m_history)
         h.insert(QStringLiteral("history_reads"), m_history->health());
+    return h;
+}
+
+QJsonObject Application::firmwareHealth() const
+{
+    QJsonObject h = m_firmware ? m_firmware->health() : QJsonObject();
+    if (m_transfer) {
+        h.insert(QStringLiteral("transfer"), m_transfer->health());
+        h.insert(QStringLiteral("transfer_url"), transferUrl());
+    }
     return h;
 }
 
@@ -531,7 +584,8 @@ std::pair<QJsonObject, bool> Application::health()
                     {QStringLiteral("rules"), m_ruleEngine ? m_ruleEngine->health() : QJsonObject()},
                     {QStringLiteral("alerts"), m_alerts ? m_alerts->health() : QJsonObject()},
                     {QStringLiteral("notifications"), m_notifications ? m_notifications->health() : QJsonObject()},
-                    {QStringLiteral("websocket"), websocket}};
+                    {QStringLiteral("websocket"), websocket},
+                    {QStringLiteral("firmware"), firmwareHealth()}};
     if (m_api)
         doc.insert(QStringLiteral("http"), QJsonObject{{QStringLiteral("open_connections"), m_api->connections().open()},
                                                        {QStringLiteral("refused_connections"), m_api->connections().refused()},

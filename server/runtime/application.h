@@ -12,7 +12,7 @@
 namespace Fleetdeck {
 
 namespace Storage { class Database; }
-namespace Pki { class CertificateAuthority; }
+namespace Pki { class CertificateAuthority; class FirmwareSigner; }
 namespace Api { class Router; class ApiServer; }
 class AuditLog;
 class AuthService;
@@ -40,6 +40,9 @@ class RuleEngine;
 class RuleService;
 class DeviceHealth;
 class MaintenanceWindows;
+class FirmwareRepository;
+class DownloadTokens;
+class TransferServer;
 
 /// The composition root: builds and wires every service of the server in order, and tears them down in reverse.
 class Application : public QObject
@@ -75,6 +78,10 @@ public:
     LiveHub &live() { return *m_live; }
     quint16 wsPort() const;
     QString webSocketUrl() const;
+    /// The firmware transfer listener: https://host:port (uploads and downloads of images).
+    quint16 transferPort() const;
+    QString transferUrl() const;
+    FirmwareRepository &firmware() { return *m_firmware; }
     AuthService &auth() { return *m_auth; }
     Api::Router &router() { return *m_router; }
     BrokerLink &brokerLink() { return *m_link; }
@@ -95,6 +102,7 @@ Q_SIGNALS:
 private:
     Status preparePki();
     QJsonObject telemetryHealth() const;
+    QJsonObject firmwareHealth() const;
 
     ServerOptions m_options;
     std::unique_ptr<Storage::Database> m_db;
@@ -125,6 +133,10 @@ private:
     std::unique_ptr<RuleService> m_rules;
     std::unique_ptr<MaintenanceWindows> m_maintenance;
     std::unique_ptr<DeviceHealth> m_health;
+    std::unique_ptr<Pki::FirmwareSigner> m_firmwareSigner;
+    std::unique_ptr<DownloadTokens> m_downloadTokens;
+    std::unique_ptr<FirmwareRepository> m_firmware;
+    std::unique_ptr<TransferServer> m_transfer;
     std::unique_ptr<Api::Router> m_router;
     std::unique_ptr<Api::ApiServer> m_api;
     std::unique_ptr<LiveHub> m_live;

@@ -11,6 +11,7 @@
 #include <QtCore/QUrl>
 
 #include <cstdio>
+#include <tuple>
 
 namespace Fleetdeck {
 
@@ -42,6 +43,13 @@ Result<ParsedOptions> parseServerOptions(const QStringList &arguments)
                                          .arg(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/fleetdeck")), QStringLiteral("DIR"));
     const QCommandLineOption httpPort(QStringLiteral("http-port"), QStringLiteral("HTTPS port for REST. Default: 8443."), QStringLiteral("N"));
     const QCommandLineOption wsPort(QStringLiteral("ws-port"), QStringLiteral("Port of the WebSocket API (wss://HOST:N/v1/ws, the console's). Default: 8444."), QStringLiteral("N"));
+    const QCommandLineOption transferPort(QStringLiteral("transfer-port"),
+                                          QStringLiteral("Port of firmware uploads and downloads (https://HOST:N/v1/firmware/ID/image). Default: 8445."), QStringLiteral("N"));
+    const QCommandLineOption firmwareMaxImage(QStringLiteral("firmware-max-image-mb"), QStringLiteral("Largest firmware image in MiB. Default: 1024."), QStringLiteral("MIB"));
+    const QCommandLineOption firmwareQuota(QStringLiteral("firmware-quota-mb"),
+                                           QStringLiteral("Firmware images one organisation may store, in MiB. Default: 8192."), QStringLiteral("MIB"));
+    const QCommandLineOption maxDownloads(QStringLiteral("max-downloads"),
+                                          QStringLiteral("Firmware images sent at once; more get 503 with Retry-After. Default: 64."), QStringLiteral("N"));
     const QCommandLineOption mqttPort(QStringLiteral("mqtt-port"), QStringLiteral("Device mTLS port of the embedded broker. Default: 8883."), QStringLiteral("N"));
     const QCommandLineOption bind(QStringLiteral("bind"), QStringLiteral("Address to listen on. Default: 0.0.0.0 (all interfaces)."), QStringLiteral("ADDR"));
     const QCommandLineOption database(QStringLiteral("database"), QStringLiteral("sqlite:PATH or postgresql://user:pass@host:port/db. Default: sqlite:DATA_DIR/fleetdeck.db."), QStringLiteral("URL"));
@@ -65,7 +73,7 @@ Result<ParsedOptions> parseServerOptions(const QStringList &arguments)
                                                        "(it survives a crash of the server, not of the machine; faster commits). Default: full."),
                                         QStringLiteral("MODE"));
     p.addOptions({config, dataDir, httpPort, wsPort, mqttPort, bind, database, broker, publicHost, serverName, maxBody, mosquitto, keyPassphraseFile, telemetryMaxMb,
-                  maxConnections, maxConnectionsPerSource, sqliteSync});
+                  maxConnections, maxConnectionsPerSource, sqliteSync, transferPort, firmwareMaxImage, firmwareQuota, maxDownloads});
 
     ParsedOptions out;
     if (!p.parse(arguments))
@@ -96,7 +104,8 @@ Result<ParsedOptions> parseServerOptions(const QStringList &arguments)
                                        QStringLiteral("database"), QStringLiteral("broker"), QStringLiteral("public-host"), QStringLiteral("server-name"),
                                        QStringLiteral("max-body"), QStringLiteral("mosquitto"), QStringLiteral("key-passphrase-file"),
                                        QStringLiteral("telemetry-max-mb"), QStringLiteral("max-connections"), QStringLiteral("max-connections-per-source"),
-                                       QStringLiteral("sqlite-synchronous")};
+                                       QStringLiteral("sqlite-synchronous"), QStringLiteral("transfer-port"), QStringLiteral("firmware-max-image-mb"),
+                                       QStringLiteral("firmware-quota-mb"), QStringLiteral("max-downloads")};
         const QStringList keys = ini.allKeys();
         for (const QString &key : keys) {
             if (!known.contains(key))
@@ -105,7 +114,7 @@ Result<ParsedOptions> parseServerOptions(const QStringList &arguments)
         }
     }
     for (const QCommandLineOption *o : {&dataDir, &httpPort, &wsPort, &mqttPort, &bind, &database, &broker, &publicHost, &maxBody, &mosquitto, &keyPassphraseFile, &telemetryMaxMb,
-                                         &maxConnections, &maxConnectionsPerSource, &sqliteSync})
+                                         &maxConnections, &maxConnectionsPerSource, &sqliteSync, &transferPort, &firmwareMaxImage, &firmwareQuota, &maxDownloads})
         if (p.isSet(*o))
             values.insert(o->names().first(), p.value(*o));
 
@@ -124,6 +133,28 @@ Result<ParsedOptions> parseServerOptions(const QStringList &arguments)
         if (!port)
             return fail(port.error());
         o.wsPort = *port;
+    }
+    if (values.contains(QStringLiteral("transfer-port"))) {
+        auto port = parsePort(QStringLiteral("transfer-port"), values.value(QStringLiteral("transfer-port")));
+        if (!port)
+            return fail(port.error());
+        o.transferPort = *port;
+    }
+    for (auto [key, target, max] : {std::tuple{QStringLiteral("firmware-max-image-mb"), &o.firmwareMaxImageMiB, 64LL * 1024},
+                                    std::tuple{QStringLiteral("firmware-quota-mb"), &o.firmwareQuotaMiB, 100LL * 1024 * 1024}}) {
+        if (!values.contains(key))
+            continue;
+        bool ok = false;
+        const qint64 v = values.value(key).toLongLong(&ok);
+        if (!ok || v < 1 || v > max)
+            return fail(Error::invalid(QStringLiteral("--%1 must be a number of MiB from 1 to %2").arg(key).arg(max)));
+        *target = v;
+    }
+    if (values.contains(QStringLiteral("max-downloads"))) {
+        bool ok = false;
+        o.maxDownloads = values.value(QStringLiteral("max-downloads")).toInt(&ok);
+        if (!ok || o.maxDownloads < 1 || o.maxDownloads > 100000)
+            return fail(Error::invalid(QStringLiteral("--max-downloads must be from 1 to 100000")));
     }
     if (values.contains(QStringLiteral("mqtt-port"))) {
         auto port = parsePort(QStringLiteral("mqtt-port"), values.value(QStringLiteral("mqtt-port")));

@@ -14,6 +14,10 @@ struct ServerOptions
     quint16 httpPort = 8443;
     quint16 mqttPort = 8883;
     quint16 wsPort = 8444;       ///< WebSocket API (wss://…/v1/ws); 0 = any free port
+    quint16 transferPort = 8445; ///< firmware uploads and downloads (streamed); 0 = any free port
+    qint64 firmwareMaxImageMiB = 1024;  ///< one firmware image
+    qint64 firmwareQuotaMiB = 8192;     ///< all of one organisation's firmware images
+    int maxDownloads = 64;              ///< firmware images sent at once; beyond, 503 + Retry-After
     QString database;            ///< empty = sqlite:DATA_DIR/fleetdeck.db
     QString broker = QStringLiteral("embedded"); ///< or mqtts://host:port
     QString publicHost = QStringLiteral("localhost"); ///< host name devices are told to connect to

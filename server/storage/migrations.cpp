@@ -538,6 +538,28 @@ const QList<Migration> &migrations()
                  // KPIs read an organisation's alert history by time.
                  "CREATE INDEX alert_events_tenant_at ON alert_events(tenant_id, at)",
              }),
+        // Issue 13: the firmware repository. An entry is made first (awaiting_image), its image streamed in after; the
+        // version is unique per (organisation, device type) — by semantic-version precedence, checked in C++ too.
+        both(15, "firmware repository",
+             {
+                 "CREATE TABLE firmware ("
+                 " id TEXT PRIMARY KEY,"
+                 " tenant_id TEXT NOT NULL REFERENCES tenants(id),"
+                 " device_type TEXT NOT NULL,"
+                 " version TEXT NOT NULL,"
+                 " release_notes TEXT NOT NULL,"
+                 " state TEXT NOT NULL,"
+                 " size BIGINT NOT NULL,"
+                 " sha256 TEXT,"
+                 " signature TEXT,"
+                 " key_id TEXT,"
+                 " image_format TEXT,"
+                 " created_by TEXT,"
+                 " created_at BIGINT NOT NULL,"
+                 " updated_at BIGINT NOT NULL,"
+                 " uploaded_at BIGINT)",
+                 "CREATE UNIQUE INDEX firmware_version ON firmware(tenant_id, device_type, version)",
+             }),
     };
     return all;
 }

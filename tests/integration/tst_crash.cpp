@@ -36,7 +36,7 @@ class TestCrash : public QObject
         m_server.setProcessChannelMode(QProcess::MergedChannels);
         m_server.setStandardOutputFile(m_dir.filePath(QStringLiteral("server.log")), QIODevice::Append);
         m_server.start(binary, {QStringLiteral("--data-dir"), dataDir(), QStringLiteral("--http-port"), QString::number(m_http),
-                                QStringLiteral("--mqtt-port"), QString::number(m_mqtt), QStringLiteral("--ws-port"), QStringLiteral("0"),
+                                QStringLiteral("--mqtt-port"), QString::number(m_mqtt), QStringLiteral("--ws-port"), QStringLiteral("0"), QStringLiteral("--transfer-port"), QStringLiteral("0"),
                                 QStringLiteral("--bind"), QStringLiteral("127.0.0.1")});
         if (!m_server.waitForStarted(5000))
             return false;

@@ -117,6 +117,7 @@ TestServer::TestServer(const QString &backend, const std::function<void(ServerOp
     o.bindAddress = QStringLiteral("127.0.0.1");
     o.httpPort = 0;
     o.wsPort = 0;
+    o.transferPort = 0;
     o.mqttPort = m_mqttPort;
     m_password = QStringLiteral("test-admin-password-1");
     o.adminPassword = m_password;
