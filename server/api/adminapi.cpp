@@ -8,6 +8,8 @@
 #include "core/jsonutil.h"
 #include "tenants/tenantservice.h"
 
+#include <QtCore/QDateTime>
+#include <QtCore/QJsonArray>
 #include <QtCore/QUuid>
 #include <memory>
 
@@ -24,24 +26,131 @@ Response sessionResponse(const Session &s)
                            {QStringLiteral("expires_at"), Json::isoUtc(s.expiresAt)}});
 }
 
-template<typename T>
-Response jsonOr(const Result<T> &r, int status = 200)
-{
-    if (!r)
-        return Response::fromError(r.error());
-    return Response::json(*r, status);
-}
-
-Response itemsOr(const Result<QJsonArray> &r)
-{
-    if (!r)
-        return Response::fromError(r.error());
-    return Response::json({{QStringLiteral("items"), *r}});
-}
-
 Response statusOr(const Status &st)
 {
     return st ? Response::noContent() : Response::fromError(st.error());
+}
+
+QJsonValue nullableMs(const std::optional<qint64> &ms)
+{
+    return ms ? QJsonValue(Json::isoUtc(QDateTime::fromMSecsSinceEpoch(*ms, Qt::UTC))) : QJsonValue(QJsonValue::Null);
+}
+QJsonValue nullableInt(const std::optional<qint64> &v) { return v ? QJsonValue(*v) : QJsonValue(QJsonValue::Null); }
+
+QJsonObject toJson(const Tenant &t)
+{
+    return QJsonObject{
+        {QStringLiteral("tenant_id"), t.id},
+        {QStringLiteral("name"), t.name},
+        {QStringLiteral("contact_email"), AuthUtil::nullable(t.contactEmail)},
+        {QStringLiteral("plan"), t.plan},
+        {QStringLiteral("quotas"), QJsonObject{{QStringLiteral("max_devices"), nullableInt(t.quotas.maxDevices)},
+                                               {QStringLiteral("max_telemetry_msgs_per_s"), nullableInt(t.quotas.maxTelemetryMsgsPerS)},
+                                               {QStringLiteral("retention_days"), nullableInt(t.quotas.retentionDays)},
+                                               {QStringLiteral("max_metrics"), nullableInt(t.quotas.maxMetrics)}}},
+        {QStringLiteral("active"), t.active},
+        {QStringLiteral("created_at"), nullableMs(t.createdMs)},
+        {QStringLiteral("updated_at"), nullableMs(t.updatedMs)},
+        {QStringLiteral("deactivated_at"), nullableMs(t.deactivatedMs)},
+        {QStringLiteral("usage"), QJsonObject{{QStringLiteral("devices"), t.usage.devices},
+                                              {QStringLiteral("users"), t.usage.users},
+                                              {QStringLiteral("metrics"), t.usage.metrics}, // stored names (max_metrics)
+                                              // Measured by the telemetry pipeline; not known here yet.
+                                              {QStringLiteral("telemetry_msgs_per_s"), QJsonValue(QJsonValue::Null)}}},
+    };
+}
+
+QJsonObject toJson(const User &u)
+{
+    return QJsonObject{{QStringLiteral("user_id"), u.id},
+                       {QStringLiteral("tenant_id"), u.tenantId},
+                       {QStringLiteral("email"), u.email},
+                       {QStringLiteral("display_name"), AuthUtil::nullable(u.displayName)},
+                       {QStringLiteral("role"), roleName(u.role)},
+                       {QStringLiteral("active"), u.active},
+                       {QStringLiteral("created_at"), nullableMs(u.createdMs)},
+                       {QStringLiteral("updated_at"), nullableMs(u.updatedMs)},
+                       {QStringLiteral("password_changed_at"), nullableMs(u.passwordChangedMs)},
+                       {QStringLiteral("erased_at"), nullableMs(u.erasedMs)}};
+}
+
+QJsonObject toJson(const PasswordReset &r)
+{
+    QJsonObject out{{QStringLiteral("user_id"), r.userId}, {QStringLiteral("credentials_revoked"), r.credentialsRevoked}};
+    if (!r.generatedPassword.isEmpty())
+        out.insert(QStringLiteral("password"), r.generatedPassword);
+    return out;
+}
+
+QJsonObject toJson(const UserExport &e)
+{
+    QJsonObject out = e.records;
+    out.insert(QStringLiteral("exported_at"), nullableMs(e.exportedMs));
+    out.insert(QStringLiteral("user"), toJson(e.user));
+    return out;
+}
+
+QJsonObject toJson(const ApiToken &t)
+{
+    return QJsonObject{{QStringLiteral("token_id"), t.id},
+                       {QStringLiteral("name"), t.name},
+                       {QStringLiteral("role"), roleName(t.role)},
+                       {QStringLiteral("user_id"), t.userId},
+                       {QStringLiteral("tenant_id"), t.tenantId},
+                       {QStringLiteral("created_at"), nullableMs(t.createdMs)},
+                       {QStringLiteral("expires_at"), nullableMs(t.expiresMs)},
+                       {QStringLiteral("revoked_at"), nullableMs(t.revokedMs)},
+                       {QStringLiteral("last_used_at"), nullableMs(t.lastUsedMs)}};
+}
+
+QJsonObject toJson(const CreatedToken &t)
+{
+    QJsonObject out = toJson(t.token);
+    out.insert(QStringLiteral("token"), t.secret);
+    return out;
+}
+
+QJsonObject toJson(const Me &m)
+{
+    const Principal &who = m.who;
+    return QJsonObject{{QStringLiteral("user_id"), who.userId},
+                       {QStringLiteral("email"), who.email},
+                       {QStringLiteral("display_name"), AuthUtil::nullable(m.displayName)},
+                       {QStringLiteral("role"), roleName(who.role)},
+                       {QStringLiteral("tenant_id"), who.homeTenantId},
+                       {QStringLiteral("acting_tenant_id"), who.tenantId},
+                       {QStringLiteral("credential"), who.viaApiToken ? QStringLiteral("api-token") : QStringLiteral("session")},
+                       {QStringLiteral("token_id"), who.viaApiToken ? QJsonValue(who.tokenId) : QJsonValue(QJsonValue::Null)},
+                       {QStringLiteral("created_at"), nullableMs(m.createdMs)},
+                       {QStringLiteral("password_changed_at"), nullableMs(m.passwordChangedMs)}};
+}
+
+/// A service's typed result as JSON (`toJson` of it) with `status`, or its error as problem+json.
+template<typename T>
+Response typedOr(const Result<T> &r, int status = 200)
+{
+    if (!r)
+        return Response::fromError(r.error());
+    return Response::json(toJson(*r), status);
+}
+
+/// `{"items": [...]}` of a typed list.
+template<typename T>
+Response itemsOr(const Result<QList<T>> &r)
+{
+    if (!r)
+        return Response::fromError(r.error());
+    QJsonArray items;
+    for (const T &item : *r)
+        items.append(toJson(item));
+    return Response::json({{QStringLiteral("items"), items}});
+}
+
+/// 201 with `Location: <collection>/<the JSON's idKey>`, or the error as problem+json.
+template<typename T>
+Response createdTyped(const Result<T> &r, const QString &collection, const QString &idKey)
+{
+    return created(r ? Result<QJsonObject>(toJson(*r)) : Result<QJsonObject>(fail(r.error())), collection, idKey);
 }
 
 } // namespace
@@ -108,7 +217,7 @@ void AdminApi::registerRoutes(Router &router, AdminServices services)
                    return session ? sessionResponse(*session) : Response::fromError(session.error());
                });
     router.add("GET", QStringLiteral("/v1/auth/me"), QStringLiteral("session.self"), QStringLiteral("The caller's account, role and tenant"),
-               [s](Request &req) { return jsonOr(s->auth->me(req.who())); });
+               [s](Request &req) { return typedOr(s->auth->me(req.who())); });
     router.add("POST", QStringLiteral("/v1/auth/password"), QStringLiteral("session.self"),
                QStringLiteral("Change one's own password; other sessions end"),
                [s](Request &req) {
@@ -132,13 +241,13 @@ void AdminApi::registerRoutes(Router &router, AdminServices services)
                    QJsonObject body;
                    if (auto bad = readBody(req, body))
                        return *bad;
-                   return created(s->tenants->create(req.who(), body), QStringLiteral("/v1/tenants"), QStringLiteral("tenant_id"));
+                   return createdTyped(s->tenants->create(req.who(), body), QStringLiteral("/v1/tenants"), QStringLiteral("tenant_id"));
                });
     router.add("GET", QStringLiteral("/v1/tenants/{tenant_id}"), QStringLiteral("tenant.read"), QStringLiteral("One tenant (one's own; platform admins any)"),
                [s](Request &req) {
                    if (auto bad = checkId(req, QStringLiteral("tenant_id"), "tenant"))
                        return *bad;
-                   return jsonOr(s->tenants->get(req.who(), req.arg(QStringLiteral("tenant_id"))));
+                   return typedOr(s->tenants->get(req.who(), req.arg(QStringLiteral("tenant_id"))));
                });
     router.add("PATCH", QStringLiteral("/v1/tenants/{tenant_id}"), QStringLiteral("tenant.update"),
                QStringLiteral("Change a tenant's name, contact, plan, quotas or active flag"),
@@ -148,14 +257,14 @@ void AdminApi::registerRoutes(Router &router, AdminServices services)
                    QJsonObject body;
                    if (auto bad = readBody(req, body))
                        return *bad;
-                   return jsonOr(s->tenants->update(req.who(), req.arg(QStringLiteral("tenant_id")), body));
+                   return typedOr(s->tenants->update(req.who(), req.arg(QStringLiteral("tenant_id")), body));
                });
     router.add("POST", QStringLiteral("/v1/tenants/{tenant_id}/deactivate"), QStringLiteral("tenant.deactivate"),
                QStringLiteral("Deactivate a tenant: its users and tokens stop working, its data stays"),
                [s](Request &req) {
                    if (auto bad = checkId(req, QStringLiteral("tenant_id"), "tenant"))
                        return *bad;
-                   return jsonOr(s->tenants->deactivate(req.who(), req.arg(QStringLiteral("tenant_id"))));
+                   return typedOr(s->tenants->deactivate(req.who(), req.arg(QStringLiteral("tenant_id"))));
                });
 
     // --- Users -----------------------------------------------------------------------------------------------
@@ -166,13 +275,13 @@ void AdminApi::registerRoutes(Router &router, AdminServices services)
                    QJsonObject body;
                    if (auto bad = readBody(req, body))
                        return *bad;
-                   return created(s->users->create(req.who(), body), QStringLiteral("/v1/users"), QStringLiteral("user_id"));
+                   return createdTyped(s->users->create(req.who(), body), QStringLiteral("/v1/users"), QStringLiteral("user_id"));
                });
     router.add("GET", QStringLiteral("/v1/users/{user_id}"), QStringLiteral("user.read"), QStringLiteral("One user"),
                [s](Request &req) {
                    if (auto bad = checkId(req, QStringLiteral("user_id"), "user"))
                        return *bad;
-                   return jsonOr(s->users->get(req.who(), req.arg(QStringLiteral("user_id"))));
+                   return typedOr(s->users->get(req.who(), req.arg(QStringLiteral("user_id"))));
                });
     router.add("PATCH", QStringLiteral("/v1/users/{user_id}"), QStringLiteral("user.update"), QStringLiteral("Change a user's display name, role or active flag"),
                [s](Request &req) {
@@ -181,7 +290,7 @@ void AdminApi::registerRoutes(Router &router, AdminServices services)
                    QJsonObject body;
                    if (auto bad = readBody(req, body))
                        return *bad;
-                   return jsonOr(s->users->update(req.who(), req.arg(QStringLiteral("user_id")), body));
+                   return typedOr(s->users->update(req.who(), req.arg(QStringLiteral("user_id")), body));
                });
     router.add("DELETE", QStringLiteral("/v1/users/{user_id}"), QStringLiteral("user.delete"), QStringLiteral("Delete a user with its sessions and tokens"),
                [s](Request &req) {
@@ -197,13 +306,13 @@ void AdminApi::registerRoutes(Router &router, AdminServices services)
                    QJsonObject body;
                    if (auto bad = readBody(req, body, true))
                        return *bad;
-                   return jsonOr(s->users->resetPassword(req.who(), req.arg(QStringLiteral("user_id")), body));
+                   return typedOr(s->users->resetPassword(req.who(), req.arg(QStringLiteral("user_id")), body));
                });
     router.add("GET", QStringLiteral("/v1/users/{user_id}/export"), QStringLiteral("user.export"), QStringLiteral("Everything stored about a user"),
                [s](Request &req) {
                    if (auto bad = checkId(req, QStringLiteral("user_id"), "user"))
                        return *bad;
-                   Response r = jsonOr(s->users->exportData(req.who(), req.arg(QStringLiteral("user_id"))));
+                   Response r = typedOr(s->users->exportData(req.who(), req.arg(QStringLiteral("user_id"))));
                    if (r.status == 200)
                        r.headers.append(std::make_pair(QByteArray("Content-Disposition"), QByteArray("attachment; filename=\"user-export.json\"")));
                    return r;
@@ -213,7 +322,7 @@ void AdminApi::registerRoutes(Router &router, AdminServices services)
                [s](Request &req) {
                    if (auto bad = checkId(req, QStringLiteral("user_id"), "user"))
                        return *bad;
-                   return jsonOr(s->users->erase(req.who(), req.arg(QStringLiteral("user_id"))));
+                   return typedOr(s->users->erase(req.who(), req.arg(QStringLiteral("user_id"))));
                });
 
     // --- API tokens ------------------------------------------------------------------------------------------
@@ -224,7 +333,7 @@ void AdminApi::registerRoutes(Router &router, AdminServices services)
                    QJsonObject body;
                    if (auto bad = readBody(req, body))
                        return *bad;
-                   return jsonOr(s->auth->createToken(req.who(), body), 201);
+                   return typedOr(s->auth->createToken(req.who(), body), 201);
                });
     router.add("DELETE", QStringLiteral("/v1/tokens/{token_id}"), QStringLiteral("token.revoke"), QStringLiteral("Revoke an API token"),
                [s](Request &req) {

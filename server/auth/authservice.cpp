@@ -523,42 +523,44 @@ Status AuthService::changePassword(const Principal &who, const QString &currentP
     return {};
 }
 
-Result<QJsonObject> AuthService::me(const Principal &who)
+namespace {
+std::optional<qint64> optionalMs(const QVariant &v) { return v.isNull() ? std::nullopt : std::optional<qint64>(v.toLongLong()); }
+} // namespace
+
+Result<Me> AuthService::me(const Principal &who)
 {
     auto q = m_db.exec(QStringLiteral("SELECT display_name, created_at, password_changed_at FROM users WHERE id = :id"), {{QStringLiteral("id"), who.userId}});
     if (!q)
         return fail(q.error());
     if (!q->next())
         return fail(Error::notFound(QStringLiteral("your account no longer exists")));
-    return QJsonObject{{QStringLiteral("user_id"), who.userId},
-                       {QStringLiteral("email"), who.email},
-                       {QStringLiteral("display_name"), AuthUtil::nullable(q->value(0).toString())},
-                       {QStringLiteral("role"), roleName(who.role)},
-                       {QStringLiteral("tenant_id"), who.homeTenantId},
-                       {QStringLiteral("acting_tenant_id"), who.tenantId},
-                       {QStringLiteral("credential"), who.viaApiToken ? QStringLiteral("api-token") : QStringLiteral("session")},
-                       {QStringLiteral("token_id"), who.viaApiToken ? QJsonValue(who.tokenId) : QJsonValue(QJsonValue::Null)},
-                       {QStringLiteral("created_at"), Json::timestamp(AuthUtil::msToTime(q->value(1)))},
-                       {QStringLiteral("password_changed_at"), Json::timestamp(AuthUtil::msToTime(q->value(2)))}};
+    Me out;
+    out.who = who;
+    out.displayName = q->value(0).toString();
+    out.createdMs = optionalMs(q->value(1));
+    out.passwordChangedMs = optionalMs(q->value(2));
+    return out;
 }
 
 namespace {
-QJsonObject tokenJson(const QSqlQuery &q)
+ApiToken readToken(const QSqlQuery &q)
 {
-    return QJsonObject{{QStringLiteral("token_id"), q.value(0).toString()},
-                       {QStringLiteral("name"), q.value(1).toString()},
-                       {QStringLiteral("role"), q.value(2).toString()},
-                       {QStringLiteral("user_id"), q.value(3).toString()},
-                       {QStringLiteral("tenant_id"), q.value(4).toString()},
-                       {QStringLiteral("created_at"), Json::timestamp(AuthUtil::msToTime(q.value(5)))},
-                       {QStringLiteral("expires_at"), Json::timestamp(AuthUtil::msToTime(q.value(6)))},
-                       {QStringLiteral("revoked_at"), Json::timestamp(AuthUtil::msToTime(q.value(7)))},
-                       {QStringLiteral("last_used_at"), Json::timestamp(AuthUtil::msToTime(q.value(8)))}};
+    ApiToken t;
+    t.id = q.value(0).toString();
+    t.name = q.value(1).toString();
+    t.role = roleFromName(q.value(2).toString()).value_or(Role::Viewer);
+    t.userId = q.value(3).toString();
+    t.tenantId = q.value(4).toString();
+    t.createdMs = q.value(5).toLongLong();
+    t.expiresMs = optionalMs(q.value(6));
+    t.revokedMs = optionalMs(q.value(7));
+    t.lastUsedMs = optionalMs(q.value(8));
+    return t;
 }
 const QString kTokenColumns = QStringLiteral("id, name, role, user_id, tenant_id, created_at, expires_at, revoked_at, last_used_at");
 } // namespace
 
-Result<QJsonObject> AuthService::createToken(const Principal &who, const QJsonObject &body)
+Result<CreatedToken> AuthService::createToken(const Principal &who, const QJsonObject &body)
 {
     if (auto st = AuthUtil::checkKnownKeys(body, {QStringLiteral("name"), QStringLiteral("role"), QStringLiteral("expires_in_days")}); !st)
         return fail(st.error());
@@ -604,12 +606,10 @@ Result<QJsonObject> AuthService::createToken(const Principal &who, const QJsonOb
         return fail(q.error());
     if (!q->next())
         return fail(Error::internal(QStringLiteral("API token %1 vanished after creation").arg(id)));
-    QJsonObject out = tokenJson(*q);
-    out.insert(QStringLiteral("token"), secret);
-    return out;
+    return CreatedToken{readToken(*q), secret};
 }
 
-Result<QJsonArray> AuthService::listTokens(const Principal &who)
+Result<QList<ApiToken>> AuthService::listTokens(const Principal &who)
 {
     // Admins see every token of the tenant they act in; everyone else their own.
     const bool all = who.isAdmin();
@@ -619,9 +619,9 @@ Result<QJsonArray> AuthService::listTokens(const Principal &who)
                            : QVariantMap{{QStringLiteral("t"), who.tenantId}, {QStringLiteral("u"), who.userId}});
     if (!q)
         return fail(q.error());
-    QJsonArray items;
+    QList<ApiToken> items;
     while (q->next())
-        items.append(tokenJson(*q));
+        items.append(readToken(*q));
     return items;
 }
 

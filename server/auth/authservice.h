@@ -1,13 +1,14 @@
 #pragma once
 
 #include "audit/audit.h"
+#include "auth/authtypes.h"
 #include "auth/principal.h"
 #include "core/ids.h"
 #include "core/result.h"
 
 #include <QtCore/QDateTime>
-#include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
+#include <QtCore/QList>
 #include <QtCore/QString>
 
 #include <functional>
@@ -90,11 +91,13 @@ public:
     /// The caller's own password; every other session of the caller ends.
     [[nodiscard]] Status changePassword(const Principal &who, const QString &currentPassword, const QString &newPassword);
     /// The caller's account.
-    [[nodiscard]] Result<QJsonObject> me(const Principal &who);
+    [[nodiscard]] Result<Me> me(const Principal &who);
 
     /// API tokens: named, role-scoped (never above the creator), expiring, shown once, stored hashed.
-    [[nodiscard]] Result<QJsonObject> createToken(const Principal &who, const QJsonObject &body);
-    [[nodiscard]] Result<QJsonArray> listTokens(const Principal &who);
+    /// `{"name","role","expires_in_days"}` (the request body); the secret is in the result only.
+    [[nodiscard]] Result<CreatedToken> createToken(const Principal &who, const QJsonObject &body);
+    /// Admins: every token of the tenant acted in; everyone else their own. Oldest first.
+    [[nodiscard]] Result<QList<ApiToken>> listTokens(const Principal &who);
     [[nodiscard]] Status revokeToken(const Principal &who, const QString &tokenId);
 
     [[nodiscard]] static Result<QString> hashPassword(const QString &password);

@@ -6,6 +6,7 @@
 #include "core/jsonutil.h"
 #include "storage/database.h"
 
+#include <QtCore/QJsonArray>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QUuid>
 
@@ -16,51 +17,24 @@ namespace Fleetdeck {
 using AuthUtil::msToTime;
 using AuthUtil::nullable;
 
-struct UserService::UserRow
-{
-    QString id;
-    QString tenantId;
-    QString email;
-    QString displayName;
-    Role role = Role::Viewer;
-    bool active = true;
-    qint64 createdAt = 0;
-    QVariant updatedAt;
-    QVariant passwordChangedAt;
-    QVariant erasedAt;
-
-    QJsonObject toJson() const
-    {
-        return QJsonObject{{QStringLiteral("user_id"), id},
-                           {QStringLiteral("tenant_id"), tenantId},
-                           {QStringLiteral("email"), email},
-                           {QStringLiteral("display_name"), nullable(displayName)},
-                           {QStringLiteral("role"), roleName(role)},
-                           {QStringLiteral("active"), active},
-                           {QStringLiteral("created_at"), Json::timestamp(QDateTime::fromMSecsSinceEpoch(createdAt, Qt::UTC))},
-                           {QStringLiteral("updated_at"), Json::timestamp(msToTime(updatedAt))},
-                           {QStringLiteral("password_changed_at"), Json::timestamp(msToTime(passwordChangedAt))},
-                           {QStringLiteral("erased_at"), Json::timestamp(msToTime(erasedAt))}};
-    }
-};
-
 namespace {
 const QString kUserColumns = QStringLiteral("id, tenant_id, email, display_name, role, active, created_at, updated_at, password_changed_at, erased_at");
 
-template<typename Row>
-Row readUser(const QSqlQuery &q)
+std::optional<qint64> optionalMs(const QVariant &v) { return v.isNull() ? std::nullopt : std::optional<qint64>(v.toLongLong()); }
+
+User readUser(const QSqlQuery &q)
 {
-    Row r;
+    User r;
     r.id = q.value(0).toString();
     r.tenantId = q.value(1).toString();
     r.email = q.value(2).toString();
     r.displayName = q.value(3).toString();
     r.role = roleFromName(q.value(4).toString()).value_or(Role::Viewer);
     r.active = q.value(5).toBool();
-    r.createdAt = q.value(6).toLongLong();
-    r.updatedAt = q.value(7);
-    r.passwordChangedAt = q.value(8);
-    r.erasedAt = q.value(9);
+    r.createdMs = q.value(6).toLongLong();
+    r.updatedMs = optionalMs(q.value(7));
+    r.passwordChangedMs = optionalMs(q.value(8));
+    r.erasedMs = optionalMs(q.value(9));
     return r;
 }
 
@@ -69,7 +43,7 @@ Error userNotFound(const QString &id) { return Error::notFound(QStringLiteral("n
 
 UserService::UserService(Storage::Database &db, AuthService &auth) : m_db(db), m_auth(auth) {}
 
-Result<UserService::UserRow> UserService::load(const QString &tenantId, const QString &userId)
+Result<User> UserService::load(const QString &tenantId, const QString &userId)
 {
     auto q = m_db.exec(QStringLiteral("SELECT ") + kUserColumns + QStringLiteral(" FROM users WHERE id = :id AND tenant_id = :t"),
                        {{QStringLiteral("id"), userId}, {QStringLiteral("t"), tenantId}});
@@ -77,17 +51,17 @@ Result<UserService::UserRow> UserService::load(const QString &tenantId, const QS
         return fail(q.error());
     if (!q->next())
         return fail(userNotFound(userId));
-    return readUser<UserRow>(*q);
+    return readUser(*q);
 }
 
-Status UserService::mayManage(const Principal &who, const UserRow &target)
+Status UserService::mayManage(const Principal &who, const User &target)
 {
     if (!Policy::atMost(target.role, who.role))
         return fail(Error::forbidden(QStringLiteral("user %1 is a %2; your role (%3) may not manage it").arg(target.id, roleName(target.role), roleName(who.role))));
     return {};
 }
 
-Status UserService::keepsAPlatformAdmin(const UserRow &target)
+Status UserService::keepsAPlatformAdmin(const User &target)
 {
     if (target.role != Role::PlatformAdmin || !target.active)
         return {};
@@ -100,27 +74,27 @@ Status UserService::keepsAPlatformAdmin(const UserRow &target)
     return {};
 }
 
-Result<QJsonArray> UserService::list(const Principal &who)
+Result<QList<User>> UserService::list(const Principal &who)
 {
     auto q = m_db.exec(QStringLiteral("SELECT ") + kUserColumns + QStringLiteral(" FROM users WHERE tenant_id = :t ORDER BY created_at, id"),
                        {{QStringLiteral("t"), who.tenantId}});
     if (!q)
         return fail(q.error());
-    QJsonArray items;
+    QList<User> items;
     while (q->next())
-        items.append(readUser<UserRow>(*q).toJson());
+        items.append(readUser(*q));
     return items;
 }
 
-Result<QJsonObject> UserService::get(const Principal &who, const QString &userId)
+Result<User> UserService::get(const Principal &who, const QString &userId)
 {
     auto u = load(who.tenantId, userId);
     if (!u)
         return fail(u.error());
-    return u->toJson();
+    return *u;
 }
 
-Result<QJsonObject> UserService::create(const Principal &who, const QJsonObject &body)
+Result<User> UserService::create(const Principal &who, const QJsonObject &body)
 {
     using namespace AuthUtil;
     if (auto st = checkKnownKeys(body, {QStringLiteral("email"), QStringLiteral("password"), QStringLiteral("role"),
@@ -176,10 +150,10 @@ Result<QJsonObject> UserService::create(const Principal &who, const QJsonObject 
     auto u = load(tenantId, id);
     if (!u)
         return fail(u.error());
-    return u->toJson();
+    return *u;
 }
 
-Result<QJsonObject> UserService::update(const Principal &who, const QString &userId, const QJsonObject &patch)
+Result<User> UserService::update(const Principal &who, const QString &userId, const QJsonObject &patch)
 {
     using namespace AuthUtil;
     if (auto st = checkKnownKeys(patch, {QStringLiteral("display_name"), QStringLiteral("role"), QStringLiteral("active")}); !st) {
@@ -205,7 +179,7 @@ Result<QJsonObject> UserService::update(const Principal &who, const QString &use
     auto target = load(who.tenantId, userId);
     if (!target)
         return fail(target.error());
-    if (!target->erasedAt.isNull())
+    if (target->erasedMs)
         return fail(Error::conflict(QStringLiteral("user %1 was erased and can no longer be changed").arg(userId)));
     if (auto st = mayManage(who, *target); !st)
         return fail(st.error());
@@ -277,7 +251,7 @@ Status UserService::remove(const Principal &who, const QString &userId)
     return m_db.commit();
 }
 
-Result<QJsonObject> UserService::resetPassword(const Principal &who, const QString &userId, const QJsonObject &body)
+Result<PasswordReset> UserService::resetPassword(const Principal &who, const QString &userId, const QJsonObject &body)
 {
     if (auto st = AuthUtil::checkKnownKeys(body, {QStringLiteral("password")}); !st)
         return fail(st.error());
@@ -286,7 +260,7 @@ Result<QJsonObject> UserService::resetPassword(const Principal &who, const QStri
     auto target = load(who.tenantId, userId);
     if (!target)
         return fail(target.error());
-    if (!target->erasedAt.isNull())
+    if (target->erasedMs)
         return fail(Error::conflict(QStringLiteral("user %1 was erased").arg(userId)));
     if (auto st = mayManage(who, *target); !st)
         return fail(st.error());
@@ -327,13 +301,15 @@ Result<QJsonObject> UserService::resetPassword(const Principal &who, const QStri
               .arg(target->email, generated ? QStringLiteral(" (generated)") : QString()), target->tenantId);
     if (auto st = m_db.commit(); !st)
         return fail(st.error());
-    QJsonObject out{{QStringLiteral("user_id"), userId}, {QStringLiteral("credentials_revoked"), true}};
+    PasswordReset out;
+    out.userId = userId;
+    out.credentialsRevoked = true;
     if (generated)
-        out.insert(QStringLiteral("password"), password);
+        out.generatedPassword = password;
     return out;
 }
 
-Result<QJsonObject> UserService::exportData(const Principal &who, const QString &userId)
+Result<UserExport> UserService::exportData(const Principal &who, const QString &userId)
 {
     auto target = load(who.tenantId, userId);
     if (!target)
@@ -375,20 +351,20 @@ Result<QJsonObject> UserService::exportData(const Principal &who, const QString 
                                    {QStringLiteral("summary"), nullable(a->value(5).toString())},
                                    {QStringLiteral("source"), nullable(a->value(6).toString())}});
     audit(m_db, &who, QStringLiteral("user.export"), QStringLiteral("user"), userId, QStringLiteral("personal data exported"), target->tenantId);
-    return QJsonObject{{QStringLiteral("exported_at"), Json::timestamp(QDateTime::currentDateTimeUtc())},
-                       {QStringLiteral("user"), target->toJson()},
-                       {QStringLiteral("sessions"), sessions},
-                       {QStringLiteral("api_tokens"), tokens},
-                       {QStringLiteral("audit"), entries}};
+    UserExport out;
+    out.exportedMs = QDateTime::currentMSecsSinceEpoch();
+    out.user = *target;
+    out.records = QJsonObject{{QStringLiteral("sessions"), sessions}, {QStringLiteral("api_tokens"), tokens}, {QStringLiteral("audit"), entries}};
+    return out;
 }
 
-Result<QJsonObject> UserService::erase(const Principal &who, const QString &userId)
+Result<User> UserService::erase(const Principal &who, const QString &userId)
 {
     auto target = load(who.tenantId, userId);
     if (!target)
         return fail(target.error());
-    if (!target->erasedAt.isNull())
-        return target->toJson(); // erasing twice changes nothing
+    if (target->erasedMs)
+        return *target; // erasing twice changes nothing
     if (auto st = mayManage(who, *target); !st)
         return fail(st.error());
     if (auto st = keepsAPlatformAdmin(*target); !st)
@@ -437,7 +413,7 @@ Result<QJsonObject> UserService::erase(const Principal &who, const QString &user
     auto u = load(who.tenantId, userId);
     if (!u)
         return fail(u.error());
-    return u->toJson();
+    return *u;
 }
 
 } // namespace Fleetdeck

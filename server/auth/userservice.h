@@ -1,10 +1,11 @@
 #pragma once
 
+#include "auth/authtypes.h"
 #include "auth/principal.h"
 #include "core/result.h"
 
-#include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
+#include <QtCore/QList>
 
 namespace Fleetdeck {
 namespace Storage { class Database; }
@@ -17,25 +18,26 @@ class UserService
 public:
     UserService(Storage::Database &db, AuthService &auth);
 
-    [[nodiscard]] Result<QJsonArray> list(const Principal &who);
-    [[nodiscard]] Result<QJsonObject> get(const Principal &who, const QString &userId);
-    /// `{"email","password","role","display_name","tenant_id"}`; tenant_id other than one's own: platform admins only.
-    [[nodiscard]] Result<QJsonObject> create(const Principal &who, const QJsonObject &body);
+    /// The tenant's users, oldest first.
+    [[nodiscard]] Result<QList<User>> list(const Principal &who);
+    [[nodiscard]] Result<User> get(const Principal &who, const QString &userId);
+    /// `{"email","password","role","display_name","tenant_id"}` (the request body); tenant_id other than one's own:
+    /// platform admins only.
+    [[nodiscard]] Result<User> create(const Principal &who, const QJsonObject &body);
     /// `{"display_name","role","active"}`.
-    [[nodiscard]] Result<QJsonObject> update(const Principal &who, const QString &userId, const QJsonObject &patch);
+    [[nodiscard]] Result<User> update(const Principal &who, const QString &userId, const QJsonObject &patch);
     [[nodiscard]] Status remove(const Principal &who, const QString &userId);
     /// Sets `{"password"}` or, without one, a generated password returned once; every credential of the user ends.
-    [[nodiscard]] Result<QJsonObject> resetPassword(const Principal &who, const QString &userId, const QJsonObject &body);
+    [[nodiscard]] Result<PasswordReset> resetPassword(const Principal &who, const QString &userId, const QJsonObject &body);
     /// Everything stored about the person: account, sessions, API tokens (never secrets or hashes), audit entries.
-    [[nodiscard]] Result<QJsonObject> exportData(const Principal &who, const QString &userId);
+    [[nodiscard]] Result<UserExport> exportData(const Principal &who, const QString &userId);
     /// Anonymises the account and every audit entry that names the person; the account can no longer log in.
-    [[nodiscard]] Result<QJsonObject> erase(const Principal &who, const QString &userId);
+    [[nodiscard]] Result<User> erase(const Principal &who, const QString &userId);
 
 private:
-    struct UserRow;
-    Result<UserRow> load(const QString &tenantId, const QString &userId);
-    Status mayManage(const Principal &who, const UserRow &target);
-    Status keepsAPlatformAdmin(const UserRow &target);
+    Result<User> load(const QString &tenantId, const QString &userId);
+    Status mayManage(const Principal &who, const User &target);
+    Status keepsAPlatformAdmin(const User &target);
 
     Storage::Database &m_db;
     AuthService &m_auth;

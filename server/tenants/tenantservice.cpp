@@ -12,10 +12,6 @@ Q_LOGGING_CATEGORY(lcTenants, "fleetdeck.server.tenants", QtInfoMsg)
 
 namespace Fleetdeck {
 
-using AuthUtil::msToTime;
-using AuthUtil::nullable;
-using AuthUtil::nullableInt;
-
 namespace {
 
 const QString kColumns = QStringLiteral(
@@ -29,27 +25,41 @@ const QString kColumns = QStringLiteral(
 const QStringList kQuotaKeys{QStringLiteral("max_devices"), QStringLiteral("max_telemetry_msgs_per_s"), QStringLiteral("retention_days"),
                              QStringLiteral("max_metrics")};
 
-QJsonObject readTenant(const QSqlQuery &q)
+std::optional<qint64> optionalInt(const QVariant &v) { return v.isNull() ? std::nullopt : std::optional<qint64>(v.toLongLong()); }
+
+Tenant readTenant(const QSqlQuery &q)
 {
-    return QJsonObject{
-        {QStringLiteral("tenant_id"), q.value(0).toString()},
-        {QStringLiteral("name"), q.value(1).toString()},
-        {QStringLiteral("contact_email"), nullable(q.value(2).toString())},
-        {QStringLiteral("plan"), q.value(3).toString()},
-        {QStringLiteral("quotas"), QJsonObject{{QStringLiteral("max_devices"), nullableInt(q.value(4))},
-                                               {QStringLiteral("max_telemetry_msgs_per_s"), nullableInt(q.value(5))},
-                                               {QStringLiteral("retention_days"), nullableInt(q.value(6))},
-                                               {QStringLiteral("max_metrics"), nullableInt(q.value(13))}}},
-        {QStringLiteral("active"), q.value(7).toBool()},
-        {QStringLiteral("created_at"), Json::timestamp(msToTime(q.value(8)))},
-        {QStringLiteral("updated_at"), Json::timestamp(msToTime(q.value(9)))},
-        {QStringLiteral("deactivated_at"), Json::timestamp(msToTime(q.value(10)))},
-        {QStringLiteral("usage"), QJsonObject{{QStringLiteral("devices"), q.value(11).toLongLong()},
-                                              {QStringLiteral("users"), q.value(12).toLongLong()},
-                                              {QStringLiteral("metrics"), q.value(14).toLongLong()}, // stored names (max_metrics)
-                                              // Measured by the telemetry pipeline; not known here yet.
-                                              {QStringLiteral("telemetry_msgs_per_s"), QJsonValue(QJsonValue::Null)}}},
-    };
+    Tenant t;
+    t.id = q.value(0).toString();
+    t.name = q.value(1).toString();
+    t.contactEmail = q.value(2).toString();
+    t.plan = q.value(3).toString();
+    t.quotas.maxDevices = optionalInt(q.value(4));
+    t.quotas.maxTelemetryMsgsPerS = optionalInt(q.value(5));
+    t.quotas.retentionDays = optionalInt(q.value(6));
+    t.quotas.maxMetrics = optionalInt(q.value(13));
+    t.active = q.value(7).toBool();
+    t.createdMs = q.value(8).toLongLong();
+    t.updatedMs = optionalInt(q.value(9));
+    t.deactivatedMs = optionalInt(q.value(10));
+    t.usage.devices = q.value(11).toLongLong();
+    t.usage.users = q.value(12).toLongLong();
+    t.usage.metrics = q.value(14).toLongLong();
+    return t;
+}
+
+/// A quota as the audit text of a change names it.
+QString quotaText(const std::optional<qint64> &v) { return v ? QString::number(*v) : QStringLiteral("unlimited"); }
+
+std::optional<qint64> TenantQuotas::*quotaMember(const QString &key)
+{
+    if (key == u"max_devices")
+        return &TenantQuotas::maxDevices;
+    if (key == u"max_telemetry_msgs_per_s")
+        return &TenantQuotas::maxTelemetryMsgsPerS;
+    if (key == u"retention_days")
+        return &TenantQuotas::retentionDays;
+    return &TenantQuotas::maxMetrics;
 }
 
 Status checkFields(const QJsonObject &o, bool creating)
@@ -93,7 +103,20 @@ Status checkFields(const QJsonObject &o, bool creating)
     return {};
 }
 
-QVariant quotaValue(const QJsonValue &v) { return v.isNull() ? QVariant(QMetaType::fromType<qint64>()) : QVariant(qint64(v.toDouble())); }
+/// A quota as a request body gives it (checkFields checked it): null is no limit.
+std::optional<qint64> quotaValue(const QJsonValue &v) { return v.isNull() ? std::nullopt : std::optional<qint64>(qint64(v.toDouble())); }
+QVariant sqlQuota(const std::optional<qint64> &v) { return v ? QVariant(*v) : QVariant(QMetaType::fromType<qint64>()); }
+
+/// The quotas as the audit entry of a new tenant lists them.
+QByteArray quotasSummary(const TenantQuotas &q)
+{
+    QJsonObject o;
+    for (const QString &key : kQuotaKeys) {
+        const std::optional<qint64> &v = q.*quotaMember(key);
+        o.insert(key, v ? QJsonValue(*v) : QJsonValue(QJsonValue::Null));
+    }
+    return Json::compact(o);
+}
 
 } // namespace
 
@@ -104,33 +127,29 @@ QStringList TenantService::planNames()
     return {QStringLiteral("free"), QStringLiteral("standard"), QStringLiteral("enterprise"), QStringLiteral("custom")};
 }
 
-QJsonObject TenantService::planDefaults(const QString &plan)
+TenantQuotas TenantService::planDefaults(const QString &plan)
 {
-    const auto q = [](QJsonValue devices, QJsonValue rate, QJsonValue days, QJsonValue metrics) {
-        return QJsonObject{{QStringLiteral("max_devices"), devices}, {QStringLiteral("max_telemetry_msgs_per_s"), rate},
-                           {QStringLiteral("retention_days"), days}, {QStringLiteral("max_metrics"), metrics}};
-    };
     if (plan == u"free")
-        return q(10, 10, 7, 50);
+        return {10, 10, 7, 50};
     if (plan == u"standard")
-        return q(1000, 1000, 90, 1000);
+        return {1000, 1000, 90, 1000};
     if (plan == u"enterprise")
-        return q(100000, 50000, 365, 10000);
-    return q(QJsonValue::Null, QJsonValue::Null, QJsonValue::Null, QJsonValue::Null); // custom: only what is given
+        return {100000, 50000, 365, 10000};
+    return {}; // custom: only what is given
 }
 
-Result<QJsonArray> TenantService::list(const Principal &)
+Result<QList<Tenant>> TenantService::list(const Principal &)
 {
     auto q = m_db.exec(QStringLiteral("SELECT ") + kColumns + QStringLiteral(" FROM tenants t ORDER BY t.created_at, t.id"));
     if (!q)
         return fail(q.error());
-    QJsonArray items;
+    QList<Tenant> items;
     while (q->next())
         items.append(readTenant(*q));
     return items;
 }
 
-Result<QJsonObject> TenantService::get(const Principal &who, const QString &tenantId)
+Result<Tenant> TenantService::get(const Principal &who, const QString &tenantId)
 {
     // Users see their own tenant (the one they act in); only platform admins see any.
     if (who.role != Role::PlatformAdmin && tenantId != who.tenantId)
@@ -143,15 +162,15 @@ Result<QJsonObject> TenantService::get(const Principal &who, const QString &tena
     return readTenant(*q);
 }
 
-Result<QJsonObject> TenantService::create(const Principal &who, const QJsonObject &body)
+Result<Tenant> TenantService::create(const Principal &who, const QJsonObject &body)
 {
     if (auto st = checkFields(body, true); !st)
         return fail(st.error());
     const QString plan = body.value(QStringLiteral("plan")).toString(QStringLiteral("standard"));
-    QJsonObject quotas = planDefaults(plan);
+    TenantQuotas quotas = planDefaults(plan);
     const QJsonObject given = body.value(QStringLiteral("quotas")).toObject();
     for (auto it = given.begin(); it != given.end(); ++it)
-        quotas.insert(it.key(), it.value());
+        quotas.*quotaMember(it.key()) = quotaValue(it.value());
     const QString name = body.value(QStringLiteral("name")).toString().trimmed();
     const QString id = newUuid();
     const qint64 now = Storage::nowMs();
@@ -159,20 +178,20 @@ Result<QJsonObject> TenantService::create(const Principal &who, const QJsonObjec
                                         "retention_days, max_metrics, active, created_at, updated_at) VALUES (:id, :n, :p, :c, :md, :mr, :rd, :mm, TRUE, :now, :now)"),
                          {{QStringLiteral("id"), id}, {QStringLiteral("n"), name}, {QStringLiteral("p"), plan},
                           {QStringLiteral("c"), body.value(QStringLiteral("contact_email")).toString()},
-                          {QStringLiteral("md"), quotaValue(quotas.value(QStringLiteral("max_devices")))},
-                          {QStringLiteral("mr"), quotaValue(quotas.value(QStringLiteral("max_telemetry_msgs_per_s")))},
-                          {QStringLiteral("rd"), quotaValue(quotas.value(QStringLiteral("retention_days")))},
-                          {QStringLiteral("mm"), quotaValue(quotas.value(QStringLiteral("max_metrics")))},
+                          {QStringLiteral("md"), sqlQuota(quotas.maxDevices)},
+                          {QStringLiteral("mr"), sqlQuota(quotas.maxTelemetryMsgsPerS)},
+                          {QStringLiteral("rd"), sqlQuota(quotas.retentionDays)},
+                          {QStringLiteral("mm"), sqlQuota(quotas.maxMetrics)},
                           {QStringLiteral("now"), now}});
     if (!ins)
         return fail(ins.error().code == ErrorCode::Conflict ? Error::conflict(QStringLiteral("a tenant named \"%1\" already exists").arg(name)) : ins.error());
     audit(m_db, &who, QStringLiteral("tenant.create"), QStringLiteral("tenant"), id,
-          QStringLiteral("tenant \"%1\", plan %2, quotas %3").arg(name, plan, QString::fromUtf8(Json::compact(quotas))), id);
+          QStringLiteral("tenant \"%1\", plan %2, quotas %3").arg(name, plan, QString::fromUtf8(quotasSummary(quotas))), id);
     qCInfo(lcTenants) << "tenant" << id << "created";
     return get(who, id);
 }
 
-Result<QJsonObject> TenantService::update(const Principal &who, const QString &tenantId, const QJsonObject &patch)
+Result<Tenant> TenantService::update(const Principal &who, const QString &tenantId, const QJsonObject &patch)
 {
     if (auto st = checkFields(patch, false); !st)
         return fail(st.error());
@@ -193,26 +212,27 @@ Result<QJsonObject> TenantService::update(const Principal &who, const QString &t
         b.insert(QStringLiteral("c"), patch.value(QStringLiteral("contact_email")).toString());
         changed << QStringLiteral("contact e-mail");
     }
-    QJsonObject quotas;
+    QHash<QString, std::optional<qint64>> quotas; // the quotas the patch sets, by column
     if (patch.contains(QStringLiteral("plan"))) {
         const QString plan = patch.value(QStringLiteral("plan")).toString();
         sets << QStringLiteral("subscription_plan = :p");
         b.insert(QStringLiteral("p"), plan);
-        changed << QStringLiteral("plan %1 -> %2").arg(current->value(QStringLiteral("plan")).toString(), plan);
-        if (plan != u"custom")
-            quotas = planDefaults(plan);
+        changed << QStringLiteral("plan %1 -> %2").arg(current->plan, plan);
+        if (plan != u"custom") {
+            const TenantQuotas defaults = planDefaults(plan);
+            for (const QString &key : kQuotaKeys)
+                quotas.insert(key, defaults.*quotaMember(key));
+        }
     }
     const QJsonObject given = patch.value(QStringLiteral("quotas")).toObject();
     for (auto it = given.begin(); it != given.end(); ++it)
-        quotas.insert(it.key(), it.value());
-    const QJsonObject oldQuotas = current->value(QStringLiteral("quotas")).toObject();
+        quotas.insert(it.key(), quotaValue(it.value()));
     for (const QString &key : kQuotaKeys) {
         if (!quotas.contains(key))
             continue;
         sets << QStringLiteral("%1 = :%1").arg(key);
-        b.insert(key, quotaValue(quotas.value(key)));
-        const auto text = [](const QJsonValue &v) { return v.isNull() ? QStringLiteral("unlimited") : QString::number(qint64(v.toDouble())); };
-        changed << QStringLiteral("%1 %2 -> %3").arg(key, text(oldQuotas.value(key)), text(quotas.value(key)));
+        b.insert(key, sqlQuota(quotas.value(key)));
+        changed << QStringLiteral("%1 %2 -> %3").arg(key, quotaText(current->quotas.*quotaMember(key)), quotaText(quotas.value(key)));
     }
     if (patch.contains(QStringLiteral("active"))) {
         const bool active = patch.value(QStringLiteral("active")).toBool();
@@ -228,7 +248,7 @@ Result<QJsonObject> TenantService::update(const Principal &who, const QString &t
     return get(who, tenantId);
 }
 
-Result<QJsonObject> TenantService::deactivate(const Principal &who, const QString &tenantId)
+Result<Tenant> TenantService::deactivate(const Principal &who, const QString &tenantId)
 {
     auto current = get(who, tenantId);
     if (!current)
@@ -240,7 +260,7 @@ Result<QJsonObject> TenantService::deactivate(const Principal &who, const QStrin
         return fail(pa.error());
     if (pa->next() && pa->value(0).toLongLong() > 0)
         return fail(Error::conflict(QStringLiteral("tenant %1 holds an active platform admin and cannot be deactivated").arg(tenantId)));
-    if (!current->value(QStringLiteral("active")).toBool())
+    if (!current->active)
         return current;
     const qint64 now = Storage::nowMs();
     auto u = m_db.exec(QStringLiteral("UPDATE tenants SET active = FALSE, deactivated_at = :now, updated_at = :now WHERE id = :id"),
@@ -248,7 +268,7 @@ Result<QJsonObject> TenantService::deactivate(const Principal &who, const QStrin
     if (!u)
         return fail(u.error());
     audit(m_db, &who, QStringLiteral("tenant.deactivate"), QStringLiteral("tenant"), tenantId,
-          QStringLiteral("tenant \"%1\" deactivated; its users can no longer log in").arg(current->value(QStringLiteral("name")).toString()), tenantId);
+          QStringLiteral("tenant \"%1\" deactivated; its users can no longer log in").arg(current->name), tenantId);
     qCInfo(lcTenants) << "tenant" << tenantId << "deactivated";
     return get(who, tenantId);
 }

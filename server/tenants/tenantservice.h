@@ -2,9 +2,10 @@
 
 #include "auth/principal.h"
 #include "core/result.h"
+#include "tenants/tenant.h"
 
-#include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
+#include <QtCore/QList>
 
 namespace Fleetdeck {
 namespace Storage { class Database; }
@@ -18,20 +19,21 @@ class TenantService
 public:
     explicit TenantService(Storage::Database &db);
 
-    [[nodiscard]] Result<QJsonArray> list(const Principal &who);
-    [[nodiscard]] Result<QJsonObject> get(const Principal &who, const QString &tenantId);
-    /// `{"name","contact_email","plan","quotas":{...}}`; quotas default to the plan's.
-    [[nodiscard]] Result<QJsonObject> create(const Principal &who, const QJsonObject &body);
+    /// Every tenant, oldest first.
+    [[nodiscard]] Result<QList<Tenant>> list(const Principal &who);
+    [[nodiscard]] Result<Tenant> get(const Principal &who, const QString &tenantId);
+    /// `{"name","contact_email","plan","quotas":{...}}` (the request body); quotas default to the plan's.
+    [[nodiscard]] Result<Tenant> create(const Principal &who, const QJsonObject &body);
     /// `{"name","contact_email","plan","quotas","active"}`.
-    [[nodiscard]] Result<QJsonObject> update(const Principal &who, const QString &tenantId, const QJsonObject &patch);
+    [[nodiscard]] Result<Tenant> update(const Principal &who, const QString &tenantId, const QJsonObject &patch);
     /// Its users can no longer log in or use tokens; its data stays. Reactivate with PATCH {"active": true}.
-    [[nodiscard]] Result<QJsonObject> deactivate(const Principal &who, const QString &tenantId);
+    [[nodiscard]] Result<Tenant> deactivate(const Principal &who, const QString &tenantId);
 
     /// For X-Fleetdeck-Tenant: platform admins may act in any existing tenant, others only in their own.
     [[nodiscard]] Result<QString> selectTenant(const Principal &who, const QString &requested);
 
     /// The built-in plans and their default quotas.
-    static QJsonObject planDefaults(const QString &plan);
+    static TenantQuotas planDefaults(const QString &plan);
     static QStringList planNames();
 
 private:
