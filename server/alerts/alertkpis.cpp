@@ -1,11 +1,9 @@
 // AlertService::kpis: alarm-system performance as EEMUA 191 measures it, read from the alert history.
 #include "alerts/alertservice.h"
 
-#include "core/jsonutil.h"
 #include "storage/database.h"
 
 #include <QtCore/QDateTime>
-#include <QtCore/QJsonArray>
 #include <algorithm>
 #include <map>
 
@@ -19,11 +17,9 @@ constexpr qint64 kStaleMs = 24LL * 3600 * 1000; ///< active longer than this is 
 constexpr qint64 kMaxRangeMs = 31LL * 24 * 3600 * 1000;
 constexpr int kMaxEvents = 500000;            ///< history rows read for one answer; more are reported as truncated
 
-QJsonValue iso(qint64 ms) { return Json::isoUtc(QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)); }
-
 } // namespace
 
-Result<QJsonObject> AlertService::kpis(const Principal &who, qint64 fromMs, qint64 toMs)
+Result<AlarmKpis> AlertService::kpis(const Principal &who, qint64 fromMs, qint64 toMs)
 {
     if (toMs <= fromMs)
         return fail(Error::invalid(QStringLiteral("/to: must be after \"from\"")));
@@ -82,36 +78,44 @@ Result<QJsonObject> AlertService::kpis(const Principal &who, qint64 fromMs, qint
         ++a.raises;
     }
 
+    AlarmKpis out;
+    out.fromMs = fromMs;
+    out.toMs = toMs;
+    out.intervalS = kInterval / 1000;
+    out.raised = raises;
+    out.floodThreshold = kFloodRaises;
+    out.truncated = events > kMaxEvents;
     const qint64 intervals = (toMs - fromMs + kInterval - 1) / kInterval;
     int peak = 0;
     qint64 peakAt = 0;
-    QJsonArray floods;
     for (const auto &[start, count] : perInterval) {
         if (count > peak) {
             peak = count;
             peakAt = start;
         }
         if (count >= kFloodRaises)
-            floods.append(QJsonObject{{QStringLiteral("from"), iso(start)}, {QStringLiteral("to"), iso(start + kInterval)}, {QStringLiteral("raised"), count}});
+            out.floods.append({start, start + kInterval, count});
     }
+    out.averagePerInterval = intervals ? double(raises) / double(intervals) : 0.0;
+    out.peakPerInterval = peak;
+    if (peak)
+        out.peakAtMs = peakAt;
+    out.floodTimeShare = intervals ? double(out.floods.size()) / double(intervals) : 0.0;
+    out.chattering = qint64(chattering.size());
 
     QList<Actor> ranked = actors.values();
     std::sort(ranked.begin(), ranked.end(), [](const Actor &a, const Actor &b) {
         return a.raises != b.raises ? a.raises > b.raises : std::tie(a.sourceKey, a.deviceId) < std::tie(b.sourceKey, b.deviceId);
     });
-    QJsonArray badActors;
-    for (const Actor &a : ranked.mid(0, 10))
-        badActors.append(QJsonObject{{QStringLiteral("source"), a.sourceKey.startsWith(u"health:") ? a.sourceKey : QStringLiteral("rule")},
-                                     {QStringLiteral("rule_id"), a.sourceKey.startsWith(u"health:") ? QJsonValue(QJsonValue::Null) : QJsonValue(a.sourceKey)},
-                                     {QStringLiteral("rule_name"), a.ruleName},
-                                     {QStringLiteral("device_id"), a.deviceId},
-                                     {QStringLiteral("raised"), a.raises},
-                                     {QStringLiteral("share"), raises ? double(a.raises) / raises : 0.0}});
+    for (const Actor &a : ranked.mid(0, 10)) {
+        const bool health = a.sourceKey.startsWith(u"health:"); // a rule's source key is its id
+        out.badActors.append({health ? a.sourceKey : QStringLiteral("rule"), health ? QString() : a.sourceKey, a.ruleName, a.deviceId, a.raises,
+                              raises ? double(a.raises) / raises : 0.0});
+    }
 
-    QJsonObject mix;
     for (const Rules::Severity s : {Rules::Severity::Critical, Rules::Severity::Major, Rules::Severity::Minor, Rules::Severity::Warning, Rules::Severity::Info}) {
         const int n = bySeverity.value(Rules::name(s));
-        mix.insert(Rules::name(s), QJsonObject{{QStringLiteral("raised"), n}, {QStringLiteral("share"), raises ? double(n) / raises : 0.0}});
+        out.priorityMix.append({s, n, raises ? double(n) / raises : 0.0});
     }
 
     // Stale: a snapshot, as EEMUA 191 counts standing alarms: active now, last raised more than 24 h ago.
@@ -122,32 +126,12 @@ Result<QJsonObject> AlertService::kpis(const Principal &who, qint64 fromMs, qint
                         {{QStringLiteral("t"), who.tenantId}, {QStringLiteral("b"), staleBefore}});
     if (!st)
         return fail(st.error());
-    int stale = 0;
-    QJsonArray staleIds;
     while (st->next()) {
-        ++stale;
-        if (staleIds.size() < 100)
-            staleIds.append(st->value(0).toString());
+        ++out.stale;
+        if (out.staleAlertIds.size() < 100)
+            out.staleAlertIds.append(st->value(0).toString());
     }
-
-    return QJsonObject{
-        {QStringLiteral("from"), iso(fromMs)},
-        {QStringLiteral("to"), iso(toMs)},
-        {QStringLiteral("interval_s"), kInterval / 1000},
-        {QStringLiteral("raised"), raises},
-        {QStringLiteral("per_interval"), QJsonObject{{QStringLiteral("average"), intervals ? double(raises) / double(intervals) : 0.0},
-                                                     {QStringLiteral("peak"), peak},
-                                                     {QStringLiteral("peak_at"), peak ? iso(peakAt) : QJsonValue(QJsonValue::Null)}}},
-        {QStringLiteral("floods"), QJsonObject{{QStringLiteral("threshold"), kFloodRaises},
-                                               {QStringLiteral("intervals"), floods.size()},
-                                               {QStringLiteral("time_share"), intervals ? double(floods.size()) / double(intervals) : 0.0},
-                                               {QStringLiteral("items"), floods}}},
-        {QStringLiteral("chattering"), qint64(chattering.size())},
-        {QStringLiteral("stale"), QJsonObject{{QStringLiteral("count"), stale}, {QStringLiteral("alert_ids"), staleIds}}},
-        {QStringLiteral("bad_actors"), badActors},
-        {QStringLiteral("priority_mix"), mix},
-        {QStringLiteral("truncated"), events > kMaxEvents},
-    };
+    return out;
 }
 
 } // namespace Fleetdeck

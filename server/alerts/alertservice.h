@@ -7,6 +7,7 @@
 #include <QtCore/QHash>
 #include <QtCore/QObject>
 #include <QtCore/QSet>
+#include <QtCore/QStringList>
 #include <deque>
 #include <functional>
 
@@ -14,6 +15,50 @@ namespace Fleetdeck {
 namespace Storage { class Database; }
 class EventBus;
 class Scheduler;
+
+/// Alarm-system performance as EEMUA 191 measures it, over [fromMs, toMs) (AlertService::kpis).
+struct AlarmKpis
+{
+    struct Flood
+    {
+        qint64 fromMs = 0;
+        qint64 toMs = 0;
+        int raised = 0;
+    };
+    /// A source of raises: a rule (on one device) or a device-health check.
+    struct BadActor
+    {
+        QString source;     ///< "rule", or the health check ("health:offline", ...)
+        QString ruleId;     ///< empty for a health check
+        QString ruleName;
+        QString deviceId;
+        int raised = 0;
+        double share = 0;   ///< of all raises
+    };
+    struct SeverityShare
+    {
+        Rules::Severity severity = Rules::Severity::Info;
+        int raised = 0;
+        double share = 0;
+    };
+
+    qint64 fromMs = 0;
+    qint64 toMs = 0;
+    qint64 intervalS = 0;           ///< the counting interval: raises per operator per 10 minutes
+    int raised = 0;                 ///< raises (first and again) in the range
+    double averagePerInterval = 0;
+    int peakPerInterval = 0;
+    std::optional<qint64> peakAtMs; ///< start of the first interval with the peak; unset without raises
+    int floodThreshold = 0;         ///< raises in an interval that make it a flood
+    QList<Flood> floods;
+    double floodTimeShare = 0;      ///< of the range's intervals
+    qint64 chattering = 0;          ///< alerts that chattered
+    int stale = 0;                  ///< active now and last raised more than 24 h ago
+    QStringList staleAlertIds;      ///< the first 100 of them, oldest first
+    QList<BadActor> badActors;      ///< the top 10, most raises first
+    QList<SeverityShare> priorityMix; ///< every severity, critical first
+    bool truncated = false;         ///< more history than one answer reads
+};
 
 struct AlertFilter
 {
@@ -117,7 +162,7 @@ public:
 
     /// Alarm-system performance (EEMUA 191) of the caller's organisation over [fromMs, toMs): raises per 10 minutes
     /// (average, peak), floods, chattering, stale alerts, the top bad actors and the priority mix.
-    [[nodiscard]] Result<QJsonObject> kpis(const Principal &who, qint64 fromMs, qint64 toMs);
+    [[nodiscard]] Result<AlarmKpis> kpis(const Principal &who, qint64 fromMs, qint64 toMs);
 
 private:
     qint64 now() const;

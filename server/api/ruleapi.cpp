@@ -31,6 +31,44 @@ std::optional<Response> badNote(const QJsonObject &body)
     return std::nullopt;
 }
 
+QJsonValue iso(qint64 ms) { return Json::isoUtc(QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)); }
+
+QJsonObject toJson(const AlarmKpis &k)
+{
+    QJsonArray floods;
+    for (const AlarmKpis::Flood &f : k.floods)
+        floods.append(QJsonObject{{QStringLiteral("from"), iso(f.fromMs)}, {QStringLiteral("to"), iso(f.toMs)}, {QStringLiteral("raised"), f.raised}});
+    QJsonArray badActors;
+    for (const AlarmKpis::BadActor &a : k.badActors)
+        badActors.append(QJsonObject{{QStringLiteral("source"), a.source},
+                                     {QStringLiteral("rule_id"), a.ruleId.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(a.ruleId)},
+                                     {QStringLiteral("rule_name"), a.ruleName},
+                                     {QStringLiteral("device_id"), a.deviceId},
+                                     {QStringLiteral("raised"), a.raised},
+                                     {QStringLiteral("share"), a.share}});
+    QJsonObject mix;
+    for (const AlarmKpis::SeverityShare &s : k.priorityMix)
+        mix.insert(Rules::name(s.severity), QJsonObject{{QStringLiteral("raised"), s.raised}, {QStringLiteral("share"), s.share}});
+    return QJsonObject{
+        {QStringLiteral("from"), iso(k.fromMs)},
+        {QStringLiteral("to"), iso(k.toMs)},
+        {QStringLiteral("interval_s"), k.intervalS},
+        {QStringLiteral("raised"), k.raised},
+        {QStringLiteral("per_interval"), QJsonObject{{QStringLiteral("average"), k.averagePerInterval},
+                                                     {QStringLiteral("peak"), k.peakPerInterval},
+                                                     {QStringLiteral("peak_at"), k.peakAtMs ? iso(*k.peakAtMs) : QJsonValue(QJsonValue::Null)}}},
+        {QStringLiteral("floods"), QJsonObject{{QStringLiteral("threshold"), k.floodThreshold},
+                                               {QStringLiteral("intervals"), floods.size()},
+                                               {QStringLiteral("time_share"), k.floodTimeShare},
+                                               {QStringLiteral("items"), floods}}},
+        {QStringLiteral("chattering"), k.chattering},
+        {QStringLiteral("stale"), QJsonObject{{QStringLiteral("count"), k.stale}, {QStringLiteral("alert_ids"), QJsonArray::fromStringList(k.staleAlertIds)}}},
+        {QStringLiteral("bad_actors"), badActors},
+        {QStringLiteral("priority_mix"), mix},
+        {QStringLiteral("truncated"), k.truncated},
+    };
+}
+
 } // namespace
 
 void registerRuleRoutes(Router &router, RuleService *rules)
@@ -176,7 +214,7 @@ void registerAlertRoutes(Router &router, AlertService *alerts)
                            return Response::problem(422, QStringLiteral("/%1: must be milliseconds since the epoch or an ISO 8601 time").arg(key));
                        range[i] = *t;
                    }
-                   return answer(alerts->kpis(req.who(), range[0], range[1]), [](const QJsonObject &o) { return o; });
+                   return answer(alerts->kpis(req.who(), range[0], range[1]), [](const AlarmKpis &k) { return toJson(k); });
                });
     router.add("GET", QStringLiteral("/v1/alerts/{alert_id}"), QStringLiteral("alert.read"), QStringLiteral("One alert with its history"),
                [alerts](Request &req) {
