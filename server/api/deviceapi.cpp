@@ -2,6 +2,7 @@
 
 #include "api/router.h"
 #include "auth/policy.h"
+#include "core/jsonutil.h"
 #include "devices/deviceservice.h"
 
 #include <QtCore/QJsonArray>
@@ -18,6 +19,23 @@ Response deviceOr(const Result<T> &r, int status = 200)
     if (!r)
         return Response::fromError(r.error());
     return Response::json(r->toJson(), status);
+}
+
+QJsonObject toJson(const RegisteredDevice &r)
+{
+    QJsonObject out = r.device.toJson();
+    out.insert(QStringLiteral("certificate"), r.certificatePem);
+    out.insert(QStringLiteral("certificate_serial"), r.certificateSerial);
+    out.insert(QStringLiteral("certificate_fingerprint"), r.certificateFingerprint);
+    out.insert(QStringLiteral("certificate_expires_at"), Json::timestamp(r.certificateExpiresAt));
+    out.insert(QStringLiteral("ca_certificate"), r.caCertificatePem);
+    if (!r.privateKeyPem.isEmpty())
+        out.insert(QStringLiteral("private_key"), r.privateKeyPem);
+    out.insert(QStringLiteral("mqtt"), QJsonObject{{QStringLiteral("host"), r.mqtt.host},
+                                                   {QStringLiteral("port"), r.mqtt.port},
+                                                   {QStringLiteral("client_id"), r.device.id},
+                                                   {QStringLiteral("topic_prefix"), QStringLiteral("devices/%1/").arg(r.device.id)}});
+    return out;
 }
 
 } // namespace
@@ -40,7 +58,9 @@ void registerDeviceRoutes(Router &router, DeviceService *devices)
                    QJsonObject body;
                    if (auto bad = readBody(req, body))
                        return *bad;
-                   return created(devices->registerDevice(req.who(), body), QStringLiteral("/v1/devices"), QStringLiteral("device_id"));
+                   auto registered = devices->registerDevice(req.who(), body);
+                   return created(registered ? Result<QJsonObject>(toJson(*registered)) : Result<QJsonObject>(fail(registered.error())),
+                                  QStringLiteral("/v1/devices"), QStringLiteral("device_id"));
                });
 
     router.add("GET", QStringLiteral("/v1/devices"), QStringLiteral("device.read"), QStringLiteral("List devices with filters and cursor pagination"),

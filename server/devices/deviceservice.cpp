@@ -172,7 +172,7 @@ Result<DeviceRecord> DeviceService::load(const QString &tenantId, const QString 
     return readRecord(*q);
 }
 
-Result<QJsonObject> DeviceService::registerDevice(const Principal &who, const QJsonObject &body)
+Result<RegisteredDevice> DeviceService::registerDevice(const Principal &who, const QJsonObject &body)
 {
     static const QSet<QString> allowed{QStringLiteral("serial_number"), QStringLiteral("device_type"), QStringLiteral("name"),
                                        QStringLiteral("tags"), QStringLiteral("metadata"), QStringLiteral("csr"), QStringLiteral("tenant_id")};
@@ -272,18 +272,16 @@ Result<QJsonObject> DeviceService::registerDevice(const Principal &who, const QJ
     auto rec = load(tenantId, id);
     if (!rec)
         return fail(rec.error());
-    QJsonObject out = rec->toJson();
-    out.insert(QStringLiteral("certificate"), QString::fromLatin1(cert->certificatePem));
-    out.insert(QStringLiteral("certificate_serial"), cert->serial);
-    out.insert(QStringLiteral("certificate_fingerprint"), cert->fingerprintSha256);
-    out.insert(QStringLiteral("certificate_expires_at"), Json::timestamp(cert->notAfter));
-    out.insert(QStringLiteral("ca_certificate"), QString::fromLatin1(m_ca.caCertificatePem()));
+    RegisteredDevice out;
+    out.device = *rec;
+    out.certificatePem = QString::fromLatin1(cert->certificatePem);
+    out.certificateSerial = cert->serial;
+    out.certificateFingerprint = cert->fingerprintSha256;
+    out.certificateExpiresAt = cert->notAfter;
+    out.caCertificatePem = QString::fromLatin1(m_ca.caCertificatePem());
     if (!withCsr)
-        out.insert(QStringLiteral("private_key"), QString::fromLatin1(cert->privateKeyPem));
-    out.insert(QStringLiteral("mqtt"), QJsonObject{{QStringLiteral("host"), m_endpoint.host},
-                                                   {QStringLiteral("port"), m_endpoint.port},
-                                                   {QStringLiteral("client_id"), id},
-                                                   {QStringLiteral("topic_prefix"), QStringLiteral("devices/%1/").arg(id)}});
+        out.privateKeyPem = QString::fromLatin1(cert->privateKeyPem);
+    out.mqtt = m_endpoint;
     qCInfo(lcDevices) << "registered device" << id << "serial" << serial << "tenant" << tenantId;
     DeviceSummary summary;
     summary.id = id;

@@ -60,6 +60,20 @@ struct MqttEndpoint
     quint16 port = 8883;
 };
 
+/// A device just registered, with what it needs to connect: its certificate (and key, when the server made it), the
+/// CA and the MQTT endpoint. The private key is known only now; it is never stored.
+struct RegisteredDevice
+{
+    DeviceRecord device;
+    QString certificatePem;
+    QString certificateSerial;
+    QString certificateFingerprint; ///< SHA-256, as stored
+    QDateTime certificateExpiresAt;
+    QString caCertificatePem;
+    QString privateKeyPem;          ///< empty when the device sent a CSR (its key stays on the device)
+    MqttEndpoint mqtt;
+};
+
 /// Device Identity & Lifecycle: registration with certificates, lifecycle states, connection state from the
 /// broker. Every call is scoped to the principal's tenant here, in one place.
 class DeviceService : public QObject
@@ -74,8 +88,8 @@ public:
     /// Every device's summary, current after each commit here.
     const DeviceDirectory &directory() const { return m_directory; }
 
-    /// POST /v1/devices. The result carries the device plus certificate material.
-    [[nodiscard]] Result<QJsonObject> registerDevice(const Principal &who, const QJsonObject &body);
+    /// POST /v1/devices (the request body). The result carries the device plus certificate material.
+    [[nodiscard]] Result<RegisteredDevice> registerDevice(const Principal &who, const QJsonObject &body);
     [[nodiscard]] Result<DeviceRecord> get(const Principal &who, const QString &id);
     [[nodiscard]] Result<DevicePage> list(const Principal &who, const DeviceFilter &filter);
     [[nodiscard]] Result<DeviceRecord> update(const Principal &who, const QString &id, const QJsonObject &patch);
