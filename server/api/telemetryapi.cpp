@@ -42,25 +42,53 @@ QStringList metricList(const QString &text)
     return out;
 }
 
-Response csv(const QJsonObject &history)
+QJsonObject toJson(const HistoryResult &h)
+{
+    const bool bands = h.intervalMs > 0 && h.bands;
+    QJsonArray series;
+    for (const HistorySeries &s : h.series) {
+        QJsonArray points;
+        for (const HistoryPoint &p : s.points) {
+            if (bands)
+                points.append(QJsonArray{p.ts, p.value, p.min, p.max});
+            else
+                points.append(QJsonArray{p.ts, p.isText ? QJsonValue(p.text) : QJsonValue(p.value)});
+        }
+        series.append(QJsonObject{{QStringLiteral("metric"), s.metric},
+                                  {QStringLiteral("unit"), s.unit.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s.unit)},
+                                  {QStringLiteral("points"), points},
+                                  {QStringLiteral("truncated"), s.truncated}});
+    }
+    QJsonObject out{{QStringLiteral("device_id"), h.deviceId},
+                    {QStringLiteral("from"), Json::isoUtc(QDateTime::fromMSecsSinceEpoch(h.fromMs, Qt::UTC))},
+                    {QStringLiteral("to"), Json::isoUtc(QDateTime::fromMSecsSinceEpoch(h.toMs, Qt::UTC))},
+                    {QStringLiteral("source"), h.source},
+                    {QStringLiteral("limit"), h.limit},
+                    {QStringLiteral("series"), series}};
+    if (h.moreMetrics)
+        out.insert(QStringLiteral("more_metrics"), true); // name them with ?metric= to see the others
+    if (h.intervalMs > 0) {
+        out.insert(QStringLiteral("interval_ms"), h.intervalMs);
+        out.insert(QStringLiteral("agg"), h.agg);
+    }
+    return out;
+}
+
+Response csv(const HistoryResult &history)
 {
     QByteArray out = "metric,ts,time,value\r\n";
-    const QJsonArray series = history.value(QStringLiteral("series")).toArray();
-    for (const QJsonValue &s : series) {
-        const QByteArray metric = s.toObject().value(QStringLiteral("metric")).toString().toUtf8();
-        const QJsonArray points = s.toObject().value(QStringLiteral("points")).toArray();
-        for (const QJsonValue &p : points) {
-            const QJsonArray pt = p.toArray();
-            const qint64 ts = pt.at(0).toInteger();
+    for (const HistorySeries &s : history.series) {
+        const QByteArray metric = s.metric.toUtf8();
+        for (const HistoryPoint &p : s.points) {
             QByteArray value;
-            if (pt.at(1).isString()) {
-                value = pt.at(1).toString().toUtf8();
+            if (p.isText) {
+                value = p.text.toUtf8();
                 value.replace('"', "\"\"");
                 value = '"' + value + '"';
-            } else if (!pt.at(1).isNull()) {
-                value = QByteArray::number(pt.at(1).toDouble(), 'g', 15);
+            } else {
+                value = QByteArray::number(p.value, 'g', 15);
             }
-            out += metric + ',' + QByteArray::number(ts) + ',' + Json::isoUtc(QDateTime::fromMSecsSinceEpoch(ts, Qt::UTC)).toLatin1() + ',' + value + "\r\n";
+            out += metric + ',' + QByteArray::number(p.ts) + ',' + Json::isoUtc(QDateTime::fromMSecsSinceEpoch(p.ts, Qt::UTC)).toLatin1() + ',' + value + "\r\n";
         }
     }
     Response r;
@@ -77,6 +105,22 @@ QJsonObject schemaAnswer(const QString &deviceType, const TelemetrySchema &s)
     doc.insert(QStringLiteral("version"), s.version);
     doc.insert(QStringLiteral("updated_at"), s.updatedAt.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s.updatedAt));
     return doc;
+}
+
+QJsonObject toJson(const TelemetryRejects &r)
+{
+    QJsonObject counts;
+    for (int i = 0; i < Telemetry::kRejectKinds; ++i)
+        if (const qint64 n = r.counts[size_t(i)])
+            counts.insert(Telemetry::rejectName(Telemetry::Reject(i)), n);
+    QJsonValue last = QJsonValue::Null;
+    if (r.last)
+        last = QJsonObject{{QStringLiteral("reason"), Telemetry::rejectName(r.last->reason)},
+                           {QStringLiteral("detail"), r.last->detail},
+                           {QStringLiteral("seq"), r.last->seq ? QJsonValue(r.last->seq) : QJsonValue(QJsonValue::Null)},
+                           {QStringLiteral("at"), Json::isoUtc(QDateTime::fromMSecsSinceEpoch(r.last->atMs, Qt::UTC))}};
+    return QJsonObject{{QStringLiteral("device_id"), r.deviceId}, {QStringLiteral("rejected"), counts}, {QStringLiteral("total"), r.total},
+                       {QStringLiteral("last"), last}, {QStringLiteral("since"), Json::isoUtc(r.since)}};
 }
 
 } // namespace
@@ -152,8 +196,8 @@ void registerTelemetryRoutes(Router &router, TelemetryServices telemetry)
         const bool wantsCsv = req.header("accept").contains("text/csv");
         if (req.respondLater) { // read on the history reader's thread: a long range does not hold ingest
             // Rendered (JSON or CSV) on the reader's thread; only the finished bytes come back to this one.
-            history->historyLater(req.who(), id, q, [respond = req.respondLater, wantsCsv](Result<QJsonObject> history) -> std::function<void()> {
-                Response r = !history ? Response::fromError(history.error()) : wantsCsv ? csv(*history) : Response::json(*history);
+            history->historyLater(req.who(), id, q, [respond = req.respondLater, wantsCsv](Result<HistoryResult> history) -> std::function<void()> {
+                Response r = !history ? Response::fromError(history.error()) : wantsCsv ? csv(*history) : Response::json(toJson(*history));
                 if (!history && history.error().code == ErrorCode::Unavailable && history.error().message.contains(QStringLiteral("history queries")))
                     r.headers.append(std::make_pair(QByteArray("Retry-After"), QByteArray("1")));
                 return [respond, r = std::move(r)]() mutable { respond(std::move(r)); };
@@ -163,7 +207,7 @@ void registerTelemetryRoutes(Router &router, TelemetryServices telemetry)
         auto answer = history->history(req.who(), id, q);
         if (!answer)
             return Response::fromError(answer.error());
-        return wantsCsv ? csv(*answer) : Response::json(*answer);
+        return wantsCsv ? csv(*answer) : Response::json(toJson(*answer));
     });
 
     router.add("GET", QStringLiteral("/v1/devices/{device_id}/telemetry/rejects"), QStringLiteral("telemetry.read"),
@@ -171,7 +215,8 @@ void registerTelemetryRoutes(Router &router, TelemetryServices telemetry)
         const QString id = req.arg(QStringLiteral("device_id"));
         if (QUuid::fromString(id).isNull())
             return Response::problem(404, QStringLiteral("no device with id %1 (device ids are UUIDs)").arg(id.left(64)));
-        return jsonOr(ingest->rejects(req.who(), id));
+        auto rejects = ingest->rejects(req.who(), id);
+        return rejects ? Response::json(toJson(*rejects)) : Response::fromError(rejects.error());
     });
 
     // A device type's telemetry schema. Types are the device_type of the tenant's devices: a name of at most 64

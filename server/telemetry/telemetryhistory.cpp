@@ -10,7 +10,6 @@
 #include "telemetry/telemetryschemas.h"
 
 #include <QtCore/QDateTime>
-#include <QtCore/QJsonArray>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QtEndian>
 
@@ -82,7 +81,7 @@ public:
             close();
     }
 
-    QJsonArray points;
+    QList<HistoryPoint> points;
     bool truncated = false;
 
 private:
@@ -106,10 +105,8 @@ private:
             v = double(m_count);
         else
             v = m_last;
-        if (m_q.bands) // the same fold knows the extremes: a chart draws the spread an average hides
-            points.append(QJsonArray{m_start, v, m_min, m_max});
-        else
-            points.append(QJsonArray{m_start, v});
+        // The same fold knows the extremes: with bands a chart draws the spread an average hides.
+        points.append(HistoryPoint{m_start, v, {}, false, m_min, m_max});
     }
 
     const TelemetryQuery &m_q;
@@ -231,13 +228,13 @@ Status postgresRows(Storage::Database &db, qint64 deviceKey, const TelemetryQuer
 }
 
 /// Raw points or raw aggregates of several metrics from the packed rows, in one pass (both backends).
-Result<std::vector<std::pair<QJsonArray, bool>>> scanPacked(Storage::Database &db, qint64 deviceKey, const std::vector<int> &metricIds,
+Result<std::vector<std::pair<QList<HistoryPoint>, bool>>> scanPacked(Storage::Database &db, qint64 deviceKey, const std::vector<int> &metricIds,
                                                             const TelemetryQuery &q)
 {
     // One pass over the device's messages in time order serves every requested metric.
     struct Series
     {
-        QJsonArray points;
+        QList<HistoryPoint> points;
         bool truncated = false;
         std::optional<BucketFolder> fold;
     };
@@ -261,7 +258,10 @@ Result<std::vector<std::pair<QJsonArray, bool>>> scanPacked(Storage::Database &d
                         s.truncated = true;
                         ++done;
                     } else {
-                        s.points.append(QJsonArray{ts, r.isText ? QJsonValue(QString::fromUtf8(r.text.data(), qsizetype(r.text.size()))) : QJsonValue(r.value)});
+                        if (r.isText)
+                            s.points.append(HistoryPoint{ts, 0, QString::fromUtf8(r.text.data(), qsizetype(r.text.size())), true});
+                        else
+                            s.points.append(HistoryPoint{ts, r.value});
                     }
                 }
             }
@@ -277,14 +277,14 @@ Result<std::vector<std::pair<QJsonArray, bool>>> scanPacked(Storage::Database &d
     }
     if (malformed)
         qCWarning(lcTelemetry) << malformed << "stored telemetry rows of device key" << deviceKey << "are damaged; their readings past the damage are skipped";
-    std::vector<std::pair<QJsonArray, bool>> out;
+    std::vector<std::pair<QList<HistoryPoint>, bool>> out;
     out.reserve(series.size());
     for (Series &s : series) {
         if (s.fold) {
             s.fold->finish();
-            out.emplace_back(s.fold->points, s.fold->truncated);
+            out.emplace_back(std::move(s.fold->points), s.fold->truncated);
         } else {
-            out.emplace_back(s.points, s.truncated);
+            out.emplace_back(std::move(s.points), s.truncated);
         }
     }
     return out;
@@ -316,10 +316,10 @@ Status foldRawRange(Storage::Database &db, qint64 deviceKey, int metricId, const
 }
 
 /// The reading part of a history query: every series' points and whether they were cut. Runs on any connection.
-Result<std::vector<std::pair<QJsonArray, bool>>> readHistory(Storage::Database &db, const HistoryPlan &plan, const TelemetryQuery &q)
+Result<std::vector<std::pair<QList<HistoryPoint>, bool>>> readHistory(Storage::Database &db, const HistoryPlan &plan, const TelemetryQuery &q)
 {
     if (!plan.deviceKey)
-        return std::vector<std::pair<QJsonArray, bool>>(size_t(plan.names.size()));
+        return std::vector<std::pair<QList<HistoryPoint>, bool>>(size_t(plan.names.size()));
     // A row per message (readings packed): raw points and raw aggregates of every metric asked for come from one
     // scan of the device's rows.
     if (plan.source == u"raw")
@@ -331,7 +331,7 @@ Result<std::vector<std::pair<QJsonArray, bool>>> readHistory(Storage::Database &
     const qint64 unit = plan.source == u"1h" ? 3600000 : 60000;
     const qint64 wholeFrom = (q.fromMs + unit - 1) / unit * unit; // q.fromMs >= 0
     const qint64 wholeTo = std::max(wholeFrom, q.toMs / unit * unit);
-    std::vector<std::pair<QJsonArray, bool>> out;
+    std::vector<std::pair<QList<HistoryPoint>, bool>> out;
     for (const int metric : plan.metricIds) {
         if (!metric) {
             out.emplace_back();
@@ -375,32 +375,29 @@ Result<std::vector<std::pair<QJsonArray, bool>>> readHistory(Storage::Database &
             if (auto st = foldRawRange(db, plan.deviceKey, metric, q, std::max(wholeTo, q.fromMs), q.toMs, fold); !st)
                 return fail(st.error());
         fold.finish();
-        out.emplace_back(fold.points, fold.truncated);
+        out.emplace_back(std::move(fold.points), fold.truncated);
     }
     return out;
 }
 
-QJsonObject historyJson(const HistoryPlan &plan, const TelemetryQuery &q, std::vector<std::pair<QJsonArray, bool>> read)
+HistoryResult historyResult(const HistoryPlan &plan, const TelemetryQuery &q, std::vector<std::pair<QList<HistoryPoint>, bool>> read)
 {
-    QJsonArray series;
+    HistoryResult out;
+    out.deviceId = plan.deviceId;
+    out.fromMs = q.fromMs;
+    out.toMs = q.toMs;
+    out.source = plan.source;
+    out.limit = q.limit;
+    out.moreMetrics = plan.moreMetrics;
+    out.intervalMs = q.intervalMs;
+    if (q.intervalMs > 0) {
+        out.agg = q.agg;
+        out.bands = q.bands;
+    }
+    out.series.reserve(plan.names.size());
     for (qsizetype n = 0; n < plan.names.size(); ++n) {
         auto &[points, truncated] = read[size_t(n)];
-        series.append(QJsonObject{{QStringLiteral("metric"), plan.names[n]},
-                                  {QStringLiteral("unit"), plan.units[n].isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(plan.units[n])},
-                                  {QStringLiteral("points"), std::move(points)},
-                                  {QStringLiteral("truncated"), truncated}});
-    }
-    QJsonObject out{{QStringLiteral("device_id"), plan.deviceId},
-                    {QStringLiteral("from"), Json::isoUtc(QDateTime::fromMSecsSinceEpoch(q.fromMs, Qt::UTC))},
-                    {QStringLiteral("to"), Json::isoUtc(QDateTime::fromMSecsSinceEpoch(q.toMs, Qt::UTC))},
-                    {QStringLiteral("source"), plan.source},
-                    {QStringLiteral("limit"), q.limit},
-                    {QStringLiteral("series"), series}};
-    if (plan.moreMetrics)
-        out.insert(QStringLiteral("more_metrics"), true); // name them with ?metric= to see the others
-    if (q.intervalMs > 0) {
-        out.insert(QStringLiteral("interval_ms"), q.intervalMs);
-        out.insert(QStringLiteral("agg"), q.agg);
+        out.series.append(HistorySeries{plan.names[n], plan.units[n], std::move(points), truncated});
     }
     return out;
 }
@@ -441,7 +438,7 @@ Result<HistoryPlan> TelemetryHistory::planHistory(const Principal &who, const QS
     return plan;
 }
 
-Result<QJsonObject> TelemetryHistory::history(const Principal &who, const QString &deviceId, const TelemetryQuery &q)
+Result<HistoryResult> TelemetryHistory::history(const Principal &who, const QString &deviceId, const TelemetryQuery &q)
 {
     auto plan = planHistory(who, deviceId, q);
     if (!plan)
@@ -451,7 +448,7 @@ Result<QJsonObject> TelemetryHistory::history(const Principal &who, const QStrin
     auto read = readHistory(m_db, *plan, bounded);
     if (!read)
         return fail(read.error());
-    return historyJson(*plan, bounded, std::move(*read));
+    return historyResult(*plan, bounded, std::move(*read));
 }
 
 
@@ -494,10 +491,10 @@ void TelemetryHistory::historyLater(const Principal &who, const QString &deviceI
     bounded.limit = plan->pointsPerSeries;
     m_reader->post([this, plan = std::move(*plan), bounded, tenant, render = std::move(render)](Result<Storage::Database *> db) mutable {
         // A database that cannot be opened is answered with why ("cannot open ...: ...").
-        using Read = Result<std::vector<std::pair<QJsonArray, bool>>>;
+        using Read = Result<std::vector<std::pair<QList<HistoryPoint>, bool>>>;
         Read read = db ? readHistory(**db, plan, bounded) : Read(fail(db.error()));
-        // The document is built and serialised here too; only handing it over happens on the main thread.
-        std::function<void()> deliver = read ? render(historyJson(plan, bounded, std::move(*read))) : render(fail(read.error()));
+        // The answer is rendered here too; only handing it over happens on the main thread.
+        std::function<void()> deliver = read ? render(historyResult(plan, bounded, std::move(*read))) : render(fail(read.error()));
         QMetaObject::invokeMethod(this, [this, tenant, deliver = std::move(deliver)] {
             release(tenant);
             deliver();

@@ -5,6 +5,7 @@
 
 #include <QtCore/QHash>
 #include <QtCore/QJsonObject>
+#include <QtCore/QList>
 #include <QtCore/QObject>
 #include <QtCore/QStringList>
 #include <functional>
@@ -30,6 +31,41 @@ struct TelemetryQuery
     int limit = 1000;      ///< points per series
 };
 
+/// One point of a history series: a reading (raw points), or a bucket's aggregate.
+struct HistoryPoint
+{
+    qint64 ts = 0;        ///< the reading's time, or the bucket's start
+    double value = 0;     ///< the number (booleans 1/0), or the bucket's aggregate
+    QString text;         ///< a text reading (raw points only), with isText
+    bool isText = false;
+    double min = 0;       ///< the bucket's extremes (aggregates only)
+    double max = 0;
+};
+
+/// One metric's points, oldest first.
+struct HistorySeries
+{
+    QString metric;
+    QString unit;         ///< from the device type's telemetry schema; empty when none
+    QList<HistoryPoint> points;
+    bool truncated = false; ///< there were more points than the limit
+};
+
+/// A history query's answer.
+struct HistoryResult
+{
+    QString deviceId;
+    qint64 fromMs = 0;
+    qint64 toMs = 0;
+    QString source;       ///< raw, 1m or 1h: what the points were read from
+    int limit = 0;        ///< points per series: the query's, lowered to fit kMaxPointsPerQuery
+    bool moreMetrics = false; ///< the device has more metrics than one query answers
+    qint64 intervalMs = 0; ///< 0: raw points
+    QString agg;          ///< with an interval: how each bucket was folded
+    bool bands = false;   ///< with an interval: the points' min and max are asked for
+    QList<HistorySeries> series;
+};
+
 /// History queries: raw points, or buckets folded from raw readings and the 1-minute / 1-hour rollups (whole
 /// rollup buckets where the interval allows, raw readings at the range's cut edges), on both backends. Read on a
 /// thread of their own with their own connection, a bounded number at a time.
@@ -52,11 +88,11 @@ public:
     static constexpr int kMaxReads = 32;
 
     /// Read here, on the caller's thread and connection (the WebSocket API and tests).
-    [[nodiscard]] Result<QJsonObject> history(const Principal &who, const QString &deviceId, const TelemetryQuery &q);
+    [[nodiscard]] Result<HistoryResult> history(const Principal &who, const QString &deviceId, const TelemetryQuery &q);
     /// The same, read on the history reader's thread and connection. `render` runs on the reader thread too (build
     /// and serialise the answer there) and returns what is then run on this thread (not at all if the service is
     /// gone by then). The main thread, which also takes the devices' telemetry, is not held meanwhile.
-    using HistoryRender = std::function<std::function<void()>(Result<QJsonObject>)>;
+    using HistoryRender = std::function<std::function<void()>(Result<HistoryResult>)>;
     void historyLater(const Principal &who, const QString &deviceId, const TelemetryQuery &q, HistoryRender render);
 
     /// Every numeric reading of `metrics` of a device in [fromMs, toMs), in time order (a backtest's input), handed

@@ -217,27 +217,21 @@ void TelemetryIngest::countReject(Telemetry::Reject r, Device &d, const QString 
         qCWarning(lcTelemetry).noquote() << QStringLiteral("refused telemetry from %1 (%2, %3 so far): %4").arg(d.id, Telemetry::rejectName(r)).arg(n).arg(detail);
 }
 
-Result<QJsonObject> TelemetryIngest::rejects(const Principal &who, const QString &deviceId)
+Result<TelemetryRejects> TelemetryIngest::rejects(const Principal &who, const QString &deviceId)
 {
     Device *d = deviceFor(deviceId);
     if (!d || d->tenantId != who.tenantId)
         return fail(Error::notFound(QStringLiteral("no device with id %1").arg(deviceId)));
-    QJsonObject counts;
-    qint64 total = 0;
-    QJsonValue last = QJsonValue::Null;
+    TelemetryRejects out;
+    out.deviceId = deviceId;
+    out.since = m_startedAt;
     if (d->rejects) {
-        for (int i = 0; i < Telemetry::kRejectKinds; ++i)
-            if (const qint64 n = d->rejects->counts[size_t(i)]) {
-                counts.insert(Telemetry::rejectName(Telemetry::Reject(i)), n);
-                total += n;
-            }
-        last = QJsonObject{{QStringLiteral("reason"), Telemetry::rejectName(d->rejects->lastReason)},
-                           {QStringLiteral("detail"), d->rejects->lastDetail},
-                           {QStringLiteral("seq"), d->rejects->lastSeq ? QJsonValue(d->rejects->lastSeq) : QJsonValue(QJsonValue::Null)},
-                           {QStringLiteral("at"), Json::isoUtc(QDateTime::fromMSecsSinceEpoch(d->rejects->lastAtMs, Qt::UTC))}};
+        out.counts = d->rejects->counts;
+        for (const qint64 n : out.counts)
+            out.total += n;
+        out.last = TelemetryRejects::Last{d->rejects->lastReason, d->rejects->lastDetail, d->rejects->lastSeq, d->rejects->lastAtMs};
     }
-    return QJsonObject{{QStringLiteral("device_id"), deviceId}, {QStringLiteral("rejected"), counts}, {QStringLiteral("total"), total},
-                       {QStringLiteral("last"), last}, {QStringLiteral("since"), Json::isoUtc(m_startedAt)}};
+    return out;
 }
 
 void TelemetryIngest::handleMessage(const QString &deviceId, const QByteArray &payload)

@@ -16,6 +16,7 @@
 #include <QtCore/QTimer>
 #include <array>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 
 namespace Fleetdeck {
@@ -29,6 +30,24 @@ class TelemetrySchemas;
 struct TelemetrySchema;
 class TelemetryWriter;
 
+
+/// A device's refused telemetry since the server started (TelemetryIngest::rejects).
+struct TelemetryRejects
+{
+    /// The last refusal.
+    struct Last
+    {
+        Telemetry::Reject reason = Telemetry::Reject::Malformed;
+        QString detail;
+        qint64 seq = 0;     ///< 0 when the message's seq could not be read
+        qint64 atMs = 0;
+    };
+    QString deviceId;
+    std::array<qint64, Telemetry::kRejectKinds> counts{}; ///< by Telemetry::Reject
+    qint64 total = 0;
+    std::optional<Last> last; ///< unset while nothing was refused
+    QDateTime since;          ///< when counting started (the server's start)
+};
 
 /// Telemetry ingest: validates what devices publish (protocol, the type's schema, the tenant's quotas),
 /// de-duplicates re-sends by seq, batches readings to the writer thread, acknowledges after COMMIT, moves the
@@ -77,7 +96,7 @@ public:
     const QStringList &tenantDevices(const QString &tenantId) const override;
 
     /// A device's refused telemetry since the server started: counts by reason, and the last refusal with its detail.
-    [[nodiscard]] Result<QJsonObject> rejects(const Principal &who, const QString &deviceId);
+    [[nodiscard]] Result<TelemetryRejects> rejects(const Principal &who, const QString &deviceId);
 
 Q_SIGNALS:
     /// After COMMIT: the readings of one device (the event stream for rules and the live API).

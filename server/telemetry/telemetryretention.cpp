@@ -6,6 +6,7 @@
 #include <QtCore/QDateTime>
 #include <QtCore/QHash>
 #include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QSet>
 
@@ -80,7 +81,7 @@ Result<QHash<QString, qint64>> rawBytesByTenant(Storage::Database &db, const QSt
     return out;
 }
 
-Result<QJsonObject> sizeRetentionOn(Storage::Database &db, qint64 maxBytes, qint64 nowMs)
+Result<SizeRetentionReport> sizeRetentionOn(Storage::Database &db, qint64 maxBytes, qint64 nowMs)
 {
     constexpr qint64 day = 86400000;
     const qint64 today = nowMs / day * day;
@@ -91,7 +92,7 @@ Result<QJsonObject> sizeRetentionOn(Storage::Database &db, qint64 maxBytes, qint
     for (const qint64 v : std::as_const(*sizes))
         before += v;
     qint64 used = before, daysRemoved = 0, rowsRemoved = 0;
-    QJsonObject byTenant;
+    QMap<QString, qint64> byTenant;
     QSet<QString> onlyToday; // tenants with nothing left but today
     static const QString inTenant = QStringLiteral("device_key IN (SELECT device_key FROM telemetry_devices WHERE tenant_id = :t)");
     while (maxBytes > 0 && used > maxBytes) {
@@ -115,25 +116,27 @@ Result<QJsonObject> sizeRetentionOn(Storage::Database &db, qint64 maxBytes, qint
             return fail(del.error());
         rowsRemoved += del->numRowsAffected();
         ++daysRemoved;
-        byTenant.insert(tenant, byTenant.value(tenant).toInt() + 1);
+        ++byTenant[tenant];
         auto left = rawBytesByTenant(db, tenant);
         if (!left)
             return fail(left.error());
         used += left->value(tenant, 0) - sizes->value(tenant);
         sizes->insert(tenant, left->value(tenant, 0));
     }
-    if (daysRemoved)
+    if (daysRemoved) {
+        QJsonObject days;
+        for (auto it = byTenant.cbegin(); it != byTenant.cend(); ++it)
+            days.insert(it.key(), it.value());
         qCWarning(lcTelemetry).noquote() << QStringLiteral("telemetry over its size limit (%1 MiB > %2 MiB): removed %3 day(s) of raw readings "
                                                            "from the tenants holding the most (%4), now %5 MiB")
                                                 .arg(before >> 20).arg(maxBytes >> 20).arg(daysRemoved)
-                                                .arg(QString::fromUtf8(QJsonDocument(byTenant).toJson(QJsonDocument::Compact)))
+                                                .arg(QString::fromUtf8(QJsonDocument(days).toJson(QJsonDocument::Compact)))
                                                 .arg(used >> 20);
-    return QJsonObject{{QStringLiteral("days_removed"), daysRemoved}, {QStringLiteral("rows_removed"), rowsRemoved},
-                       {QStringLiteral("bytes_before"), before}, {QStringLiteral("bytes_after"), used},
-                       {QStringLiteral("days_removed_by_tenant"), byTenant}};
+    }
+    return SizeRetentionReport{daysRemoved, rowsRemoved, before, used, byTenant};
 }
 
-Result<QJsonObject> retentionOn(Storage::Database &db, qint64 nowMs)
+Result<RetentionReport> retentionOn(Storage::Database &db, qint64 nowMs)
 {
     constexpr qint64 day = 86400000;
     auto tenants = db.exec(QStringLiteral("SELECT id, retention_days FROM tenants"));
@@ -185,15 +188,14 @@ Result<QJsonObject> retentionOn(Storage::Database &db, qint64 nowMs)
     }
     if (raw + minute + hour + droppedPartitions > 0)
         qCInfo(lcTelemetry) << "dropped" << droppedPartitions << "partitions;" << "retention removed" << raw << "raw rows (messages)," << minute << "1-minute and" << hour << "1-hour rollup rows";
-    return QJsonObject{{QStringLiteral("telemetry"), raw}, {QStringLiteral("telemetry_1m"), minute}, {QStringLiteral("telemetry_1h"), hour},
-                       {QStringLiteral("partitions_dropped"), droppedPartitions}};
+    return RetentionReport{raw, minute, hour, droppedPartitions};
 }
 
 } // namespace
 
-Result<QJsonObject> TelemetryRetention::applySizeRetention(qint64 nowMs) { return sizeRetentionOn(m_db, m_maxRawBytes, nowMs); }
+Result<SizeRetentionReport> TelemetryRetention::applySizeRetention(qint64 nowMs) { return sizeRetentionOn(m_db, m_maxRawBytes, nowMs); }
 
-Result<QJsonObject> TelemetryRetention::applyRetention(qint64 nowMs) { return retentionOn(m_db, nowMs); }
+Result<RetentionReport> TelemetryRetention::applyRetention(qint64 nowMs) { return retentionOn(m_db, nowMs); }
 
 void TelemetryRetention::retentionLater(qint64 nowMs)
 {

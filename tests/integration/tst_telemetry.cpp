@@ -602,15 +602,15 @@ private Q_SLOTS:
         QCOMPARE(points(QStringLiteral("metric=r") + range).size(), 3);
         auto report = m_server->app().retention().applyRetention(now);
         QVERIFY2(report.has_value(), report ? "" : qPrintable(report.error().message));
-        QCOMPARE(report->value(QStringLiteral("telemetry")).toInt(), 2);
-        QCOMPARE(report->value(QStringLiteral("telemetry_1m")).toInt(), 0);
+        QCOMPARE(report->rawRows, qint64(2));
+        QCOMPARE(report->minuteRows, qint64(0));
         // Raw: only the fresh reading; the minute rollups still cover the old ones.
         QCOMPARE(points(QStringLiteral("metric=r") + range).size(), 1);
         const QJsonArray minutes = points(QStringLiteral("metric=r&interval=1m&agg=count") + range);
         QCOMPARE(minutes.size(), 2);
         QCOMPARE(minutes.at(0).toArray().at(1).toDouble(), 2.0);
         // Running it again removes nothing more.
-        QCOMPARE(m_server->app().retention().applyRetention(now)->value(QStringLiteral("telemetry")).toInt(), 0);
+        QCOMPARE(m_server->app().retention().applyRetention(now)->rawRows, qint64(0));
 
         QFETCH_GLOBAL(QString, backend);
         if (backend == u"postgresql") {
@@ -626,7 +626,7 @@ private Q_SLOTS:
             const QString oldName = QStringLiteral("telemetry_p") + QDateTime::fromMSecsSinceEpoch(tenDaysAgo, Qt::UTC).toString(QStringLiteral("yyyyMMdd"));
             QVERIFY(db.exec(QStringLiteral("CREATE TABLE %1 PARTITION OF telemetry FOR VALUES FROM (%2) TO (%3)").arg(oldName).arg(tenDaysAgo).arg(tenDaysAgo + day)).has_value());
             QVERIFY(db.exec(QStringLiteral("UPDATE tenants SET retention_days = 2")).has_value());
-            QCOMPARE(m_server->app().retention().applyRetention(now)->value(QStringLiteral("partitions_dropped")).toInt(), 1);
+            QCOMPARE(m_server->app().retention().applyRetention(now)->partitionsDropped, qint64(1));
             QVERIFY(!db.exec(QStringLiteral("SELECT 1 FROM pg_class WHERE relname = :n"), {{QStringLiteral("n"), oldName}})->next());
         }
     }
@@ -710,11 +710,11 @@ private Q_SLOTS:
         TelemetryRetention &t = m_server->app().retention();
         auto untouched = t.applySizeRetention(now);
         QVERIFY(untouched.has_value());
-        QCOMPARE(untouched->value(QStringLiteral("days_removed")).toInt(), 0); // no limit set
+        QCOMPARE(untouched->daysRemoved, qint64(0)); // no limit set
         t.setSizeLimit(1); // any database is over one byte: everything but today goes
         auto report = t.applySizeRetention(now);
         QVERIFY2(report.has_value(), report ? "" : qPrintable(report.error().message));
-        QCOMPARE(report->value(QStringLiteral("days_removed")).toInt(), 2);
+        QCOMPARE(report->daysRemoved, qint64(2));
         const QJsonArray left = points(QStringLiteral("metric=s&from=%1&to=%2").arg(today - 4 * day).arg(now + 1000));
         QCOMPARE(left.size(), 1);
         QCOMPARE(left.at(0).toArray().at(1).toDouble(), 3.0);
@@ -826,8 +826,8 @@ private Q_SLOTS:
         auto report = t.applySizeRetention(now);
         QVERIFY2(report.has_value(), report ? "" : qPrintable(report.error().message));
         // ~510 kB over 300 kB: three of the flooding tenant's days go; the quiet tenant's old day stays.
-        QCOMPARE(report->value(QStringLiteral("days_removed_by_tenant")).toObject(), (QJsonObject{{QStringLiteral("tenant-flood"), 3}}));
-        QVERIFY(report->value(QStringLiteral("bytes_after")).toInteger() <= 300000);
+        QCOMPARE(report->daysRemovedByTenant, (QMap<QString, qint64>{{QStringLiteral("tenant-flood"), 3}}));
+        QVERIFY(report->bytesAfter <= 300000);
         const auto count = [&](qint64 key) {
             auto q = db.exec(QStringLiteral("SELECT COUNT(*) FROM telemetry WHERE device_key = :k"), {{QStringLiteral("k"), key}});
             return q && q->next() ? q->value(0).toInt() : -1;
@@ -871,19 +871,20 @@ private Q_SLOTS:
         int answered = 0, refused = 0;
         QString refusal;
         for (int i = 0; i < 5; ++i)
-            t.historyLater(mine, m_id, q, [&](Result<QJsonObject> r) -> std::function<void()> {
+            t.historyLater(mine, m_id, q, [&](Result<HistoryResult> r) -> std::function<void()> {
                 if (!r) {
                     refusal = r.error().message;
                     return [&] { ++refused; };
                 }
-                return [&] { ++answered; };
+                const bool itsHistory = r->deviceId == m_id && r->source == u"raw" && r->fromMs == q.fromMs && r->toMs == q.toMs;
+                return [&answered, itsHistory] { answered += itsHistory ? 1 : 0; };
             });
         QCOMPARE(refused, 1); // at once, before any read ran
         QVERIFY2(refusal.contains(QStringLiteral("of this organisation")), qPrintable(refusal));
         Principal other;
         other.tenantId = QStringLiteral("another-tenant");
         bool otherAnswered = false;
-        t.historyLater(other, m_id, q, [&](Result<QJsonObject> r) -> std::function<void()> {
+        t.historyLater(other, m_id, q, [&](Result<HistoryResult> r) -> std::function<void()> {
             const bool notFound = !r && r.error().code == ErrorCode::NotFound; // not its device, but not refused as busy
             return [&otherAnswered, notFound] { otherAnswered = notFound; };
         });
