@@ -3,6 +3,7 @@
 #include "protocol/messages.h"
 #include "protocol/topics.h"
 
+#include <utility>
 #include <QtCore/QDateTime>
 #include <QtCore/QJsonValue>
 #include <QtCore/QLoggingCategory>
@@ -89,6 +90,8 @@ void SimDevice::onConnected()
     (void)m_client->subscribe(Topics::telemetryAck(id), 1);
     (void)m_client->subscribe(Topics::command(id, QStringLiteral("+")), 1);
     (void)m_client->subscribe(Topics::configDesired(id), 1);
+    if (m_firmwareAgent)
+        (void)m_client->subscribe(Topics::firmwareJob(id), 1);
     // Everything not acknowledged goes again, in order; the server recognises what it already stored.
     if (m_nextToSend > 0)
         m_counters.resent += qint64(m_nextToSend);
@@ -120,6 +123,10 @@ void SimDevice::onMessage(const QString &topic, const QByteArray &payload)
         break;
     case Topics::Kind::ConfigDesired:
         onDesiredConfig(payload);
+        break;
+    case Topics::Kind::FirmwareJob:
+        if (m_firmwareAgent && !m_rebooting)
+            m_firmwareAgent->onJob(payload, m_deviceType, m_firmware);
         break;
     default:
         qCDebug(lcSimDevice) << m_identity.serialNumber << "ignores a message on" << topic;
@@ -358,17 +365,51 @@ void SimDevice::reboot()
     powerOff();
 }
 
+void SimDevice::enableFirmware(QNetworkAccessManager &network, const FirmwareOptions &options, const QString &deviceType)
+{
+    m_deviceType = deviceType;
+    if (!m_firmwareAgent) {
+        m_firmwareAgent = new FirmwareAgent(
+            network, [this](const QByteArray &progress) { (void)publishOrQueue(Topics::firmwareProgress(m_identity.deviceId), progress); },
+            [this](const QString &version, bool bootOk, bool returns) { installFirmware(version, bootOk, returns); }, this);
+        if (m_client && m_client->state() == MqttClient::State::Connected)
+            (void)m_client->subscribe(Topics::firmwareJob(m_identity.deviceId), 1);
+    }
+    m_firmwareAgent->setOptions(options);
+}
+
+void SimDevice::setFirmwareOptions(const FirmwareOptions &options)
+{
+    if (m_firmwareAgent)
+        m_firmwareAgent->setOptions(options);
+}
+
+void SimDevice::installFirmware(const QString &version, bool bootOk, bool returns)
+{
+    qCInfo(lcSimDevice).noquote() << m_identity.serialNumber << "installs firmware" << version
+                                  << (bootOk ? QString() : QStringLiteral("(it will not boot: back to %1)").arg(m_firmware))
+                                  << (returns ? QString() : QStringLiteral("(and never comes back)"));
+    // The new version runs from the next boot: the offline status on the way down still names the old one.
+    m_nextFirmware = bootOk ? version : QString();
+    m_staysOff = !returns;
+    reboot();
+}
+
 void SimDevice::powerOff()
 {
     m_shutdownTimer.stop();
     m_shutdownMid = -1;
     m_client->stop();
+    if (m_staysOff)
+        return; // a device that never came back from its update
     m_rebootTimer.start(std::max(0, m_commandOptions.rebootSeconds) * 1000);
 }
 
 void SimDevice::finishReboot()
 {
     m_rebooting = false;
+    if (!m_nextFirmware.isEmpty())
+        m_firmware = std::exchange(m_nextFirmware, QString());
     // A fresh client: the stopped one does not start again. Same client id and persistent session, so the broker
     // keeps the subscriptions and the QoS 1 commands sent meanwhile.
     m_client = makeClient();

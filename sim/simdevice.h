@@ -4,6 +4,7 @@
 #include "protocol/commands.h"
 #include "protocol/telemetry.h"
 #include "telemetrygenerator.h"
+#include "firmwareagent.h"
 
 #include <QtCore/QJsonObject>
 #include <QtCore/QObject>
@@ -109,6 +110,12 @@ public:
     bool isRebooting() const { return m_rebooting; }
     /// The version of the last desired configuration applied (0: none yet) and the values reported for it.
     qint64 appliedConfigVersion() const { return m_configVersion; }
+
+    /// Takes firmware jobs from now on (devices/{id}/firmware/job), as a device of `deviceType`.
+    void enableFirmware(QNetworkAccessManager &network, const FirmwareOptions &options, const QString &deviceType);
+    void setFirmwareOptions(const FirmwareOptions &options);
+    FirmwareAgent *firmwareAgent() const { return m_firmwareAgent; }
+    QString firmwareVersion() const { return m_firmware; }
     const QJsonObject &reportedConfig() const { return m_reportedConfig; }
 
 Q_SIGNALS:
@@ -138,6 +145,7 @@ private:
     bool setReportingInterval(double seconds);
     int tickIntervalMs() const;
     void reboot();
+    void installFirmware(const QString &version, bool bootOk, bool returns);
     void powerOff();
     void finishReboot();
     void cancelPendingCommands(const char *why);
@@ -177,6 +185,10 @@ private:
     QTimer m_rebootTimer;
     bool m_rebooting = false;
     bool m_resumeTick = false;               ///< the rate timer ran when the reboot began
+    FirmwareAgent *m_firmwareAgent = nullptr;
+    QString m_deviceType;
+    bool m_staysOff = false;
+    QString m_nextFirmware;                  ///< installed, runs after the reboot                 ///< a firmware fault: the reboot never ends
 };
 
 } // namespace Fleetdeck::Sim

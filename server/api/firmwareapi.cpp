@@ -141,9 +141,12 @@ void registerFirmwareRoutes(Router &router, FirmwareRepository *repository, cons
                            return Response::problem(422, QStringLiteral("\"ttl_s\" must be a whole number of seconds from %1 to %2").arg(kMinTokenTtlS).arg(kMaxTokenTtlS));
                        ttl = ttlValue.toInt();
                    }
-                   auto f = repository->readyImage(req.who().tenantId, req.arg(QStringLiteral("firmware_id")));
+                   auto f = repository->get(req.who(), req.arg(QStringLiteral("firmware_id")));
                    if (!f)
                        return Response::fromError(f.error());
+                   if (f->state != u"ready")
+                       return Response::problem(409, QStringLiteral("firmware %1 %2 has no image yet; upload it first (PUT %3)")
+                                                         .arg(f->deviceType, f->version, imagePath(f->id)));
                    const QString deviceId = body.value(QStringLiteral("device_id")).toString();
                    const auto device = devices->find(deviceId);
                    if (deviceId.isEmpty() || !device || device->tenantId != req.who().tenantId)

@@ -46,7 +46,8 @@ void BrokerLink::onConnected(bool sessionPresent)
     m_lastError.clear();
     qCInfo(lcBroker) << "broker link up" << (sessionPresent ? "(session resumed)" : "(new session)");
     // Subscribing again is harmless with a resumed session and needed with a new one.
-    for (Topics::Kind kind : {Topics::Kind::Status, Topics::Kind::Telemetry, Topics::Kind::CommandReply, Topics::Kind::ConfigReported})
+    for (Topics::Kind kind : {Topics::Kind::Status, Topics::Kind::Telemetry, Topics::Kind::CommandReply, Topics::Kind::ConfigReported,
+                              Topics::Kind::FirmwareProgress})
         if (auto r = m_client.subscribe(Topics::allDevices(kind), 1); !r)
             qCWarning(lcBroker) << r.error().message;
     syncBlockList();
@@ -136,6 +137,9 @@ void BrokerLink::onMessage(const QString &topic, const QByteArray &payload, int,
     case Topics::Kind::ConfigReported:
         Q_EMIT configReported(parsed->deviceId, payload);
         break;
+    case Topics::Kind::FirmwareProgress:
+        Q_EMIT firmwareProgress(parsed->deviceId, payload);
+        break;
     default:
         ++m_ignoredMessages;
         break;
@@ -146,6 +150,11 @@ void BrokerLink::publishTelemetryAck(const QString &deviceId, qint64 seq)
 {
     // QoS 0: a lost ack costs a re-send, which the server recognises by its seq and acknowledges again.
     (void)m_client.publish(Topics::telemetryAck(deviceId), Telemetry::encodeAck(seq), 0);
+}
+
+Result<int> BrokerLink::publishFirmwareJob(const QString &deviceId, const QByteArray &payload)
+{
+    return m_client.publish(Topics::firmwareJob(deviceId), payload, 1);
 }
 
 Result<int> BrokerLink::publishCommand(const QString &deviceId, const QString &commandId, const QByteArray &payload)

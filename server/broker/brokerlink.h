@@ -52,6 +52,9 @@ public:
     [[nodiscard]] Result<int> publishCommand(const QString &deviceId, const QString &commandId, const QByteArray &payload) override;
     [[nodiscard]] Result<int> publishDesiredConfig(const QString &deviceId, const QByteArray &payload) override;
 
+    /// devices/{id}/firmware/job (QoS 1, not retained): an update job, or its cancellation.
+    [[nodiscard]] Result<int> publishFirmwareJob(const QString &deviceId, const QByteArray &payload);
+
     // IBrokerControl
     void setDeviceBlocked(const QString &deviceId, bool blocked) override;
     void clearRetainedStatus(const QString &deviceId) override;
@@ -66,6 +69,7 @@ Q_SIGNALS:
     void telemetryMessage(const QString &deviceId, const QByteArray &payload);
     void commandReply(const QString &deviceId, const QString &commandId, const QByteArray &payload);
     void configReported(const QString &deviceId, const QByteArray &payload);
+    void firmwareProgress(const QString &deviceId, const QByteArray &payload);
     /// The broker acknowledged (PUBACK) our QoS 1 publish with this message id.
     void published(int mid);
     /// A device's message was too large: refused by the broker's plugin (`count` of them since its last report) or

@@ -214,7 +214,7 @@ Result<FirmwareImage> FirmwareRepository::create(const Principal &who, const QJs
     auto ins = m_db.exec(QStringLiteral("INSERT INTO firmware (%1) VALUES (:id, :t, :type, :v, :notes, :state, :size, :sha, NULL, NULL, NULL, :by, :now, :now, NULL)")
                              .arg(QString::fromLatin1(kColumns)),
                          {{QStringLiteral("id"), f.id}, {QStringLiteral("t"), f.tenantId}, {QStringLiteral("type"), f.deviceType},
-                          {QStringLiteral("v"), f.version}, {QStringLiteral("notes"), f.releaseNotes}, {QStringLiteral("state"), f.state},
+                          {QStringLiteral("v"), f.version}, {QStringLiteral("notes"), f.releaseNotes.isEmpty() ? QStringLiteral("") : f.releaseNotes}, {QStringLiteral("state"), f.state},
                           {QStringLiteral("size"), f.size}, {QStringLiteral("sha"), f.sha256.isEmpty() ? QVariant() : QVariant(f.sha256)},
                           {QStringLiteral("by"), f.createdBy}, {QStringLiteral("now"), f.createdMs}});
     if (!ins) {
@@ -289,7 +289,7 @@ Result<FirmwareImage> FirmwareRepository::update(const Principal &who, const QSt
     f->releaseNotes = notes.toString();
     f->updatedMs = Storage::nowMs();
     auto q = m_db.exec(QStringLiteral("UPDATE firmware SET release_notes = :n, updated_at = :now WHERE id = :id"),
-                       {{QStringLiteral("n"), f->releaseNotes}, {QStringLiteral("now"), f->updatedMs}, {QStringLiteral("id"), id}});
+                       {{QStringLiteral("n"), f->releaseNotes.isEmpty() ? QStringLiteral("") : f->releaseNotes}, {QStringLiteral("now"), f->updatedMs}, {QStringLiteral("id"), id}});
     if (!q)
         return fail(q.error());
     audit(m_db, &who, QStringLiteral("firmware.update"), QStringLiteral("firmware"), id, QStringLiteral("release notes of %1 %2").arg(f->deviceType, f->version));

@@ -14,6 +14,8 @@
 #include "firmware/downloadtoken.h"
 #include "firmware/firmwarerepository.h"
 #include "firmware/transferserver.h"
+#include "firmware/rolloutservice.h"
+#include "api/rolloutapi.h"
 #include "pki/firmwaresigning.h"
 #include "health/devicehealth.h"
 #include "maintenance/maintenancewindows.h"
@@ -347,6 +349,22 @@ Status Application::start()
         m_firmware = std::make_unique<FirmwareRepository>(*m_db, *m_scheduler, *m_firmwareSigner, m_options.dataDir + QStringLiteral("/firmware"), fo);
         if (auto st = m_firmware->load(); !st)
             return st;
+        // Rollouts: jobs out over the broker, progress and reconnections in from it and the event stream.
+        m_rollouts = std::make_unique<RolloutService>(
+            *m_db, *m_scheduler, *m_firmware, *m_downloadTokens, m_devices->directory(),
+            [this](const QString &deviceId, const QByteArray &payload) -> Status {
+                auto r = m_link->publishFirmwareJob(deviceId, payload);
+                if (!r)
+                    return fail(r.error());
+                return {};
+            },
+            [this] { return transferUrl(); });
+        if (auto st = m_rollouts->load(); !st)
+            return st;
+        m_firmware->setUsageCheck([this](const QString &firmwareId) { return m_rollouts->usedBy(firmwareId); });
+        connect(m_link.get(), &BrokerLink::firmwareProgress, m_rollouts.get(), &RolloutService::onProgress);
+        connect(m_bus.get(), &EventBus::connectionChanged, m_rollouts.get(), &RolloutService::onConnection);
+        connect(m_bus.get(), &EventBus::alertChanged, m_rollouts.get(), &RolloutService::onAlert);
     }
 
     if (m_broker) {
@@ -480,11 +498,14 @@ void Application::registerRoutes(Api::Router &router)
     Api::registerAlertRoutes(router, m_alerts.get());
     Api::registerNotificationRoutes(router, m_notifications.get());
     Api::registerMaintenanceRoutes(router, m_maintenance.get());
+    Api::registerRolloutRoutes(router, m_rollouts.get());
     Api::registerFirmwareRoutes(router, m_firmware.get(), m_downloadTokens.get(), &m_devices->directory(), [this] { return transferUrl(); });
 }
 
 void Application::stop()
 {
+    if (m_rollouts)
+        m_rollouts->stop();
     if (m_ruleEngine)
         m_ruleEngine->flush();
     if (m_scheduler)
@@ -546,6 +567,8 @@ QJsonObject Application::telemetryHealth() const
 QJsonObject Application::firmwareHealth() const
 {
     QJsonObject h = m_firmware ? m_firmware->health() : QJsonObject();
+    if (m_rollouts)
+        h.insert(QStringLiteral("rollouts"), m_rollouts->health());
     if (m_transfer) {
         h.insert(QStringLiteral("transfer"), m_transfer->health());
         h.insert(QStringLiteral("transfer_url"), transferUrl());

@@ -43,6 +43,7 @@ class MaintenanceWindows;
 class FirmwareRepository;
 class DownloadTokens;
 class TransferServer;
+class RolloutService;
 
 /// The composition root: builds and wires every service of the server in order, and tears them down in reverse.
 class Application : public QObject
@@ -82,6 +83,7 @@ public:
     quint16 transferPort() const;
     QString transferUrl() const;
     FirmwareRepository &firmware() { return *m_firmware; }
+    RolloutService &rollouts() { return *m_rollouts; }
     AuthService &auth() { return *m_auth; }
     Api::Router &router() { return *m_router; }
     BrokerLink &brokerLink() { return *m_link; }
@@ -137,6 +139,7 @@ private:
     std::unique_ptr<DownloadTokens> m_downloadTokens;
     std::unique_ptr<FirmwareRepository> m_firmware;
     std::unique_ptr<TransferServer> m_transfer;
+    std::unique_ptr<RolloutService> m_rollouts;
     std::unique_ptr<Api::Router> m_router;
     std::unique_ptr<Api::ApiServer> m_api;
     std::unique_ptr<LiveHub> m_live;

@@ -560,6 +560,48 @@ const QList<Migration> &migrations()
                  " uploaded_at BIGINT)",
                  "CREATE UNIQUE INDEX firmware_version ON firmware(tenant_id, device_type, version)",
              }),
+        // Issue 13: phased rollouts and their devices (the engine's state: read back at start, so a restart resumes).
+        both(16, "firmware rollouts",
+             {
+                 "CREATE TABLE rollouts ("
+                 " id TEXT PRIMARY KEY,"
+                 " tenant_id TEXT NOT NULL REFERENCES tenants(id),"
+                 " name TEXT NOT NULL,"
+                 " firmware_id TEXT NOT NULL,"
+                 " device_type TEXT NOT NULL,"
+                 " version TEXT NOT NULL,"
+                 " definition TEXT NOT NULL,"
+                 " state TEXT NOT NULL,"
+                 " current_phase INTEGER NOT NULL,"
+                 " phase_started_at BIGINT NOT NULL,"
+                 " accepted_failures INTEGER NOT NULL,"
+                 " pause_reason TEXT,"
+                 " created_by TEXT,"
+                 " created_at BIGINT NOT NULL,"
+                 " updated_at BIGINT NOT NULL,"
+                 " started_at BIGINT NOT NULL,"
+                 " finished_at BIGINT NOT NULL)",
+                 "CREATE INDEX rollouts_tenant ON rollouts(tenant_id, created_at)",
+                 "CREATE INDEX rollouts_state ON rollouts(state)",
+                 "CREATE TABLE rollout_devices ("
+                 " rollout_id TEXT NOT NULL REFERENCES rollouts(id),"
+                 " device_id TEXT NOT NULL,"
+                 " tenant_id TEXT NOT NULL,"
+                 " phase INTEGER NOT NULL,"
+                 " state TEXT NOT NULL,"
+                 " from_version TEXT NOT NULL,"
+                 " attempt INTEGER NOT NULL,"
+                 " rollback INTEGER NOT NULL,"
+                 " error TEXT,"
+                 " reason TEXT,"
+                 " percent INTEGER,"
+                 " notified_at BIGINT NOT NULL,"
+                 " running_since BIGINT NOT NULL,"
+                 " updated_at BIGINT NOT NULL,"
+                 " finished_at BIGINT NOT NULL,"
+                 " PRIMARY KEY (rollout_id, device_id))",
+                 "CREATE INDEX rollout_devices_device ON rollout_devices(device_id)",
+             }),
     };
     return all;
 }

@@ -2,10 +2,11 @@
 // of another tenant and for a caller without a token, checked against the policy table (auth/policy.h).
 //
 // Generic by construction: routes are read from app().router().routes(); path parameters are filled with real
-// objects by parameter name (device_id, device_type, tenant_id, user_id, token_id, command_id, job_id, rule_id, alert_id, channel_id, policy_id, delivery_id, window_id); request bodies are the examples of
+// objects by parameter name (device_id, device_type, tenant_id, user_id, token_id, command_id, job_id, rule_id, alert_id, channel_id, policy_id, delivery_id, window_id, firmware_id, rollout_id); request bodies are the examples of
 // resources/openapi.json. A route whose action has no policy, or whose path parameter has no fixture here, fails
 // the test, so a new route cannot slip through unchecked. Runs on SQLite and on PostgreSQL.
 #include "auth/policy.h"
+#include "firmware/firmwarerepository.h"
 #include "api/restapi.h"
 #include "api/router.h"
 #include "testsupport.h"
@@ -215,6 +216,38 @@ class TestAuthz : public QObject
             w.idsOfA << id;
             return id;
         }
+        if (param == u"firmware_id") {
+            // A firmware entry of A awaiting its image (the image itself travels on the transfer listener).
+            const HttpReply r = callJson("POST", QStringLiteral("/v1/firmware"), admin.token,
+                                         {{QStringLiteral("device_type"), QStringLiteral("matrix")},
+                                          {QStringLiteral("version"), QStringLiteral("1.0.%1").arg(++m_seq)},
+                                          {QStringLiteral("size"), 1024}},
+                                         w.tenantA);
+            const QString id = r.json().value(QStringLiteral("id")).toString();
+            w.idsOfA << id;
+            return id;
+        }
+        if (param == u"rollout_id") {
+            // A rollout of A of a ready image to a fresh device of A that never connects (it stays pending). The image
+            // is put in through the repository itself: its bytes travel on the transfer listener, not this API.
+            const auto device = fixture(w, QStringLiteral("device_id"), actor);
+            const auto firmware = fixture(w, QStringLiteral("firmware_id"), actor);
+            if (!device || !firmware)
+                return std::nullopt;
+            Principal owner;
+            owner.tenantId = w.tenantA;
+            owner.role = Role::TenantAdmin;
+            owner.email = QStringLiteral("matrix@fixture");
+            auto upload = m_server->app().firmware().beginUpload(owner, *firmware, 1024);
+            if (!upload || !(*upload)->write(QByteArray(1024, 'x')) || !m_server->app().firmware().finishUpload(std::move(*upload)))
+                return std::nullopt;
+            const HttpReply r = callJson("POST", QStringLiteral("/v1/firmware/updates"), admin.token,
+                                         {{QStringLiteral("firmware_id"), *firmware}, {QStringLiteral("target"), QJsonObject{{QStringLiteral("device_ids"), QJsonArray{*device}}}}},
+                                         w.tenantA);
+            const QString id = r.json().value(QStringLiteral("id")).toString();
+            w.idsOfA << id;
+            return id;
+        }
         if (param == u"window_id") {
             // A maintenance window of A in the future, over a device type of its own (it suppresses nothing).
             const HttpReply r = callJson("POST", QStringLiteral("/v1/maintenance-windows"), admin.token,
@@ -401,6 +434,23 @@ private Q_SLOTS:
             {QStringLiteral("DELETE /v1/rules/{rule_id}"), QStringLiteral("tenant-admin")},
             {QStringLiteral("POST /v1/alerts/{alert_id}/shelve"), QStringLiteral("tenant-admin")},
             {QStringLiteral("POST /v1/alerts/{alert_id}/unshelve"), QStringLiteral("tenant-admin")},
+            // Firmware: everyone reads the repository; admins add, change and delete images and issue download links.
+            {QStringLiteral("GET /v1/firmware"), QStringLiteral("viewer")},
+            {QStringLiteral("GET /v1/firmware/signing-key"), QStringLiteral("viewer")},
+            {QStringLiteral("GET /v1/firmware/{firmware_id}"), QStringLiteral("viewer")},
+            {QStringLiteral("POST /v1/firmware"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("PATCH /v1/firmware/{firmware_id}"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("DELETE /v1/firmware/{firmware_id}"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("POST /v1/firmware/{firmware_id}/download-url"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("GET /v1/firmware/updates"), QStringLiteral("viewer")},
+            {QStringLiteral("GET /v1/firmware/updates/{rollout_id}"), QStringLiteral("viewer")},
+            {QStringLiteral("GET /v1/firmware/updates/{rollout_id}/devices"), QStringLiteral("viewer")},
+            {QStringLiteral("GET /v1/devices/{device_id}/firmware-history"), QStringLiteral("viewer")},
+            {QStringLiteral("POST /v1/firmware/updates"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("POST /v1/firmware/updates/{rollout_id}/pause"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("POST /v1/firmware/updates/{rollout_id}/resume"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("POST /v1/firmware/updates/{rollout_id}/abort"), QStringLiteral("tenant-admin")},
+            {QStringLiteral("POST /v1/firmware/updates/{rollout_id}/rollback"), QStringLiteral("tenant-admin")},
             // The platform's own administrators: tenants.
             {QStringLiteral("GET /v1/tenants"), QStringLiteral("platform-admin")},
             {QStringLiteral("POST /v1/tenants"), QStringLiteral("platform-admin")},

@@ -289,6 +289,17 @@ private slots:
         QCOMPARE(asUser.status, 206);
         QCOMPARE(asUser.body, image.mid(4, 2));
 
+        // Release notes are optional, and change later (nothing else does).
+        const HttpReply bare = m_server->requestJson("POST", QStringLiteral("/v1/firmware"), {{QStringLiteral("device_type"), QStringLiteral("gateway")},
+                                                     {QStringLiteral("version"), QStringLiteral("0.1.0")}, {QStringLiteral("size"), 10}}, token());
+        QCOMPARE(bare.status, 201);
+        const QString bareId = bare.json().value(QStringLiteral("id")).toString();
+        const HttpReply notes = m_server->requestJson("PATCH", QStringLiteral("/v1/firmware/%1").arg(bareId), {{QStringLiteral("release_notes"), QStringLiteral("now with notes")}}, token());
+        QCOMPARE(notes.status, 200);
+        QCOMPARE(notes.json().value(QStringLiteral("release_notes")).toString(), QStringLiteral("now with notes"));
+        QCOMPARE(m_server->requestJson("PATCH", QStringLiteral("/v1/firmware/%1").arg(bareId), {{QStringLiteral("version"), QStringLiteral("0.2.0")}}, token()).status, 422);
+        QCOMPARE(m_server->request("DELETE", QStringLiteral("/v1/firmware/%1").arg(bareId), {}, {}, token()).status, 204);
+
         // Listed newest version first per device type.
         const QByteArray older = fleetdeckImage(QStringLiteral("gateway"), QStringLiteral("1.3.9"), 4096);
         QVERIFY(!readyImage(QStringLiteral("gateway"), QStringLiteral("1.3.9"), older).isEmpty());
