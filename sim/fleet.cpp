@@ -1,5 +1,7 @@
 #include "fleet.h"
 
+#include <cmath>
+
 #include "pki/certificateauthority.h"
 #include "restclient.h"
 
@@ -9,6 +11,7 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QLoggingCategory>
+#include <QtNetwork/QSslCertificate>
 
 Q_LOGGING_CATEGORY(lcSim, "fleetdeck.sim.fleet", QtInfoMsg)
 
@@ -75,6 +78,7 @@ void Fleet::start()
                                                                              r.error.isEmpty() ? QStringLiteral("HTTP %1").arg(r.status) : r.error));
             return;
         }
+        m_loggedIn = true;
         for (int i = 0; i < m_options.parallelRegistrations; ++i)
             provisionNext();
     });
@@ -137,7 +141,53 @@ void Fleet::onProvisioned()
         return;
     }
     Q_EMIT progress(QStringLiteral("%1 registered now, %2 reused, %3 failed; connecting").arg(m_registeredNow).arg(m_reused).arg(m_failedRegistrations));
+    if (m_options.firmware)
+        prepareFirmware();
+    else
+        startDevices({});
+}
+
+void Fleet::prepareFirmware()
+{
+    const auto fetchKey = [this] {
+        m_rest->request("GET", QStringLiteral("/v1/firmware/signing-key"), {}, [this](const RestReply &r) {
+            const QByteArray pem = r.body.value(QStringLiteral("public_key_pem")).toString().toLatin1();
+            if (r.status != 200 || pem.isEmpty())
+                qCWarning(lcSim).noquote() << "no firmware signing key from the server (devices will refuse every image):"
+                                           << (r.status ? QStringLiteral("HTTP %1 %2").arg(r.status).arg(r.error) : r.error);
+            startDevices(pem);
+        });
+    };
+    if (m_loggedIn) {
+        fetchKey();
+        return;
+    }
+    m_rest->login(m_options.email, m_options.password, [this, fetchKey](const RestReply &r) {
+        if (r.status != 200) {
+            qCWarning(lcSim).noquote() << "login for the firmware signing key failed; devices start without firmware updates:" << r.error;
+            m_options.firmware = false;
+            startDevices({});
+            return;
+        }
+        m_loggedIn = true;
+        fetchKey();
+    });
+}
+
+void Fleet::startDevices(const QByteArray &signingKeyPem)
+{
+    FirmwareOptions firmware;
+    firmware.signingKeyPem = signingKeyPem;
+    firmware.tls = QSslConfiguration::defaultConfiguration();
+    firmware.tls.setCaCertificates(QSslCertificate::fromPath(m_options.caFile, QSsl::Pem));
+    const size_t faulty = size_t(std::ceil(m_options.firmwareFaultShare * double(m_devices.size())));
     for (const auto &dev : m_devices) {
+        if (m_options.firmware) {
+            FirmwareOptions mine = firmware;
+            if (size_t(&dev - &m_devices.front()) < faulty)
+                mine.fault = m_options.firmwareFault;
+            dev->enableFirmware(*m_rest->network(), mine, m_options.deviceType);
+        }
         connect(dev.get(), &SimDevice::online, this, [this] {
             if (!m_allOnlineSignalled && onlineCount() == deviceCount()) {
                 m_allOnlineSignalled = true;

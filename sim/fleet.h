@@ -27,6 +27,10 @@ struct FleetOptions
     int parallelRegistrations = 8;
     TelemetryOptions telemetry;  ///< ratePerSecond 0 = the devices send no telemetry
     CommandOptions commands;     ///< every device gets these, with a seed of its own derived from commands.seed
+    /// Devices take firmware jobs (download, verify against the platform's signing key, reboot into the new version).
+    bool firmware = true;
+    FirmwareOptions::Fault firmwareFault = FirmwareOptions::Fault::None; ///< injected on the first firmwareFaultShare of the devices
+    double firmwareFaultShare = 0;
 };
 
 /// A simulated fleet: registers devices through the REST API with CSRs (keys never leave the simulator), or
@@ -61,6 +65,9 @@ Q_SIGNALS:
 private:
     void provisionNext();
     void onProvisioned();
+    /// Fetches the platform's firmware signing key (logging in first when needed), then starts the devices.
+    void prepareFirmware();
+    void startDevices(const QByteArray &signingKeyPem);
     bool loadIdentity(int index, DeviceIdentity &out) const;
     QString serialFor(int index) const;
     QString deviceDir(const QString &serial) const;
@@ -74,6 +81,7 @@ private:
     int m_reused = 0;
     int m_failedRegistrations = 0;
     bool m_allOnlineSignalled = false;
+    bool m_loggedIn = false;
 };
 
 } // namespace Fleetdeck::Sim

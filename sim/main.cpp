@@ -58,8 +58,13 @@ int main(int argc, char *argv[])
                                      QStringLiteral("At start, send readings for the last N minutes (one every 10 s, with their past times), "
                                                     "as a device catching up after an outage would; for demos and backtests. Default: 0."),
                                      QStringLiteral("N"), QStringLiteral("0"));
+    const QCommandLineOption firmwareFault(QStringLiteral("firmware-fault"),
+                                           QStringLiteral("A fault for firmware updates, on a share of the devices: NAME[:SHARE] with NAME one of download-error, "
+                                                          "checksum-mismatch, signature-mismatch, boot-failure, never-returns and SHARE from 0 to 1 (default 1). "
+                                                          "Default: none."),
+                                           QStringLiteral("FAULT"));
     p.addOptions({server, ca, email, passwordFile, count, state, type, prefix, mqttHost, mqttPort, rate, profile, batch, buffer, seed,
-                  commandFailureRate, commandDelay, rebootSeconds, duration, history});
+                  commandFailureRate, commandDelay, rebootSeconds, duration, history, firmwareFault});
     p.process(app);
 
     const auto env = QProcessEnvironment::systemEnvironment();
@@ -88,6 +93,19 @@ int main(int argc, char *argv[])
     }
     o.stateDir = p.isSet(state) ? p.value(state) : QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/fleetdeck-sim");
     o.deviceType = p.value(type);
+    if (p.isSet(firmwareFault)) {
+        const QStringList parts = p.value(firmwareFault).split(u':');
+        const auto fault = Fleetdeck::Sim::faultFromName(parts.value(0));
+        bool shareOk = true;
+        const double share = parts.size() > 1 ? parts[1].toDouble(&shareOk) : 1.0;
+        if (!fault || !shareOk || share < 0 || share > 1 || parts.size() > 2) {
+            std::fprintf(stderr, "fleetdeck-sim: --firmware-fault is NAME[:SHARE] (download-error, checksum-mismatch, signature-mismatch, boot-failure, "
+                                 "never-returns; SHARE 0..1)\n");
+            return 2;
+        }
+        o.firmwareFault = *fault;
+        o.firmwareFaultShare = share;
+    }
     o.serialPrefix = p.value(prefix);
     o.mqttHost = p.value(mqttHost);
     o.mqttPort = p.value(mqttPort).toInt();

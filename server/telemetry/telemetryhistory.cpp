@@ -259,9 +259,9 @@ Result<std::vector<std::pair<QList<HistoryPoint>, bool>>> scanPacked(Storage::Da
                         ++done;
                     } else {
                         if (r.isText)
-                            s.points.append(HistoryPoint{ts, 0, QString::fromUtf8(r.text.data(), qsizetype(r.text.size())), true});
+                            s.points.append(HistoryPoint{ts, 0, QString::fromUtf8(r.text.data(), qsizetype(r.text.size())), true, 0, 0});
                         else
-                            s.points.append(HistoryPoint{ts, r.value});
+                            s.points.append(HistoryPoint{ts, r.value, {}, false, 0, 0});
                     }
                 }
             }
