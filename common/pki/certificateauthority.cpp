@@ -492,7 +492,7 @@ Result<QByteArray> loadOrCreatePrivateKey(const QString &path, const char *algor
         return fail(st.error());
     if (pass.isEmpty())
         qCWarning(lcPki).noquote() << what << "is stored unencrypted; set FLEETDECK_KEY_PASSPHRASE or --key-passphrase-file to encrypt it";
-    qCInfo(lcPki).noquote() << what << "created in" << path;
+    qCInfo(lcPki).noquote() << what << "created:" << path;
     return keyToPem(key.get());
 }
 
