@@ -205,7 +205,11 @@ class TestFirmware : public QObject
 private slots:
     void initTestCase()
     {
-        m_server = std::make_unique<TestServer>(QStringLiteral("sqlite"), [](ServerOptions &o) {
+        // CTest runs this binary once per backend (FLEETDECK_TEST_BACKEND); PostgreSQL needs FLEETDECK_TEST_PG_URL (./test.sh).
+        const QString backend = qEnvironmentVariable("FLEETDECK_TEST_BACKEND", QStringLiteral("sqlite"));
+        if (backend == u"postgresql" && !PgDatabase::available())
+            QSKIP("FLEETDECK_TEST_PG_URL is not set (./test.sh starts PostgreSQL and sets it)");
+        m_server = std::make_unique<TestServer>(backend, [](ServerOptions &o) {
             o.firmwareMaxImageMiB = 24;
             o.firmwareQuotaMiB = 100;
             o.maxDownloads = 2;

@@ -106,7 +106,11 @@ private slots:
     void initTestCase()
     {
         const quint16 transferPort = freePort();
-        m_server = std::make_unique<TestServer>(QStringLiteral("sqlite"), [transferPort](ServerOptions &o) {
+        // CTest runs this binary once per backend (FLEETDECK_TEST_BACKEND); PostgreSQL needs FLEETDECK_TEST_PG_URL (./test.sh).
+        const QString backend = qEnvironmentVariable("FLEETDECK_TEST_BACKEND", QStringLiteral("sqlite"));
+        if (backend == u"postgresql" && !PgDatabase::available())
+            QSKIP("FLEETDECK_TEST_PG_URL is not set (./test.sh starts PostgreSQL and sets it)");
+        m_server = std::make_unique<TestServer>(backend, [transferPort](ServerOptions &o) {
             o.transferPort = transferPort; // the job URLs stay valid across the restart below
             o.maxConnectionsPerSource = 1000;
         });
