@@ -286,7 +286,7 @@ Result<Rollout> RolloutService::create(const Principal &who, const QJsonObject &
         return fail(fieldError(QStringLiteral("/firmware_id"), QStringLiteral("is required: the id of a firmware image (GET /v1/firmware)")));
     auto image = m_firmware.readyImage(who.tenantId, firmwareId);
     if (!image)
-        return fail(fieldError(QStringLiteral("/firmware_id"), image.error().code == ErrorCode::NotFound ? image.error().message : image.error().message));
+        return fail(fieldError(QStringLiteral("/firmware_id"), image.error().message));
     r.firmwareId = image->id;
     r.deviceType = image->deviceType;
     r.version = image->version;
@@ -879,7 +879,7 @@ void RolloutService::onProgress(const QString &deviceId, const QByteArray &paylo
         static constexpr DeviceState map[] = {DeviceState::Downloading, DeviceState::Downloaded, DeviceState::Verifying, DeviceState::Installing,
                                               DeviceState::Rebooting};
         const DeviceState next = map[int(p->step)];
-        if (next < d.state && !(next == d.state))
+        if (next < d.state)
             return; // states only move forward
         if (p->percent >= 0)
             d.percent = p->percent;
@@ -906,9 +906,8 @@ void RolloutService::onConnection(const ConnectionEvent &e)
     RolloutDevice &d = r->devices[*at];
     const qint64 now = Storage::nowMs();
     const QString version = e.firmwareVersion;
-    if (!inFlight(d.state)) {
+    if (!inFlight(d.state))
         return;
-    }
     if (e.online) {
         if (d.rollback) {
             if (version == d.fromVersion)
